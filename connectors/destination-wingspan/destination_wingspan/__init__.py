@@ -1,0 +1,1 @@
+"""Staffwire connector destination-wingspan."""

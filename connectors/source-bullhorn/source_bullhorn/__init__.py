@@ -1,0 +1,1 @@
+"""Staffwire connector source-bullhorn."""

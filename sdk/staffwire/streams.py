@@ -1,0 +1,66 @@
+"""Streams: what a source reads.
+
+A stream is named, has a JSON Schema, an optional primary key and cursor, and a :meth:`Stream.read` generator.
+``read`` yields, in order:
+
+* a record (``dict``), or a page of records (``list[dict]``: the fast path, encoded in one go);
+* :class:`Checkpoint` objects carrying the stream state that is safe to resume from *after every record yielded
+  so far* (yield one at each page boundary, or every N records).
+
+The framework (``staffwire.source``) turns these into RECORD and STATE messages: it counts records between
+checkpoints (``sourceStats.recordCount``), never repeats an unchanged state with records in between, always emits
+at least one state per selected stream, and wraps the stream in STARTED / RUNNING / COMPLETE|INCOMPLETE statuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+__all__ = ["Checkpoint", "Stream", "SyncMode", "NO_CURSOR_STATE"]
+
+SyncMode = Literal["full_refresh", "incremental"]
+NO_CURSOR_STATE: dict[str, Any] = {"__ab_no_cursor_state_message": True}
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The stream state to resume from, valid for every record yielded before it."""
+
+    state: Mapping[str, Any]
+
+
+class Stream:
+    """Base class of every stream. Subclasses set the class attributes (or override the properties) and
+    implement :meth:`read`."""
+
+    name: ClassVar[str] = ""
+    primary_key: ClassVar[list[list[str]] | None] = [["id"]]
+    cursor_field: ClassVar[list[str] | None] = None
+    namespace: ClassVar[str | None] = None
+
+    def get_name(self) -> str:
+        return self.name
+
+    def get_primary_key(self) -> list[list[str]] | None:
+        return self.primary_key
+
+    def get_cursor_field(self) -> list[str] | None:
+        return self.cursor_field
+
+    def get_json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of one record."""
+        return {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+                "additionalProperties": True, "properties": {}}
+
+    @property
+    def supported_sync_modes(self) -> list[SyncMode]:
+        return ["full_refresh", "incremental"] if self.get_cursor_field() else ["full_refresh"]
+
+    def read(
+        self, sync_mode: SyncMode, state: Mapping[str, Any] | None
+    ) -> Iterable[dict[str, Any] | list[dict[str, Any]] | Checkpoint]:
+        """Yield records (or pages of records) and checkpoints. ``state`` is this stream's last committed state
+        (``None`` on a first run or in full refresh)."""
+        raise NotImplementedError(f"stream {self.get_name()!r} does not implement read()")

@@ -1,0 +1,1 @@
+"""Test kit: API emulator building blocks and protocol conformance helpers."""
