@@ -18,6 +18,7 @@ import pluggy
 from staffwire.plugins.manager import (
     AUTOLOAD_ENV,
     ENTRY_POINT_GROUP,
+    PLUGINS_ENV,
     ConnectorInfo,
     PluginManager,
     connector_type_of,
@@ -33,6 +34,7 @@ from staffwire.plugins.manager import (
 __all__ = [
     "AUTOLOAD_ENV",
     "ENTRY_POINT_GROUP",
+    "PLUGINS_ENV",
     "ConnectorInfo",
     "PluginManager",
     "connector_type_of",

@@ -29,6 +29,7 @@ from staffwire.plugins import hookspecs
 __all__ = [
     "AUTOLOAD_ENV",
     "ENTRY_POINT_GROUP",
+    "PLUGINS_ENV",
     "ConnectorInfo",
     "PluginManager",
     "connector_type_of",
@@ -43,6 +44,9 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "staffwire.connectors"
 AUTOLOAD_ENV = "STAFFWIRE_DISABLE_PLUGIN_AUTOLOAD"
+PLUGINS_ENV = (
+    "STAFFWIRE_PLUGINS"  # comma-separated plugin modules to register in addition (like PYTEST_PLUGINS)
+)
 
 ConnectorType = Literal["source", "destination"]
 
@@ -85,6 +89,10 @@ class PluginManager(pluggy.PluginManager):
         self.problems: list[str] = []
         self._dists: dict[int, md.Distribution] = {}
 
+    def _problem(self, message: str) -> None:
+        if message not in self.problems:  # hooks may be called many times; report each problem once
+            self.problems.append(message)
+
     # registration ---------------------------------------------------------------------------------------
     def register_validated(
         self, plugin: object, name: str | None = None, *, origin: str | None = None
@@ -98,10 +106,10 @@ class PluginManager(pluggy.PluginManager):
         except pluggy.PluginValidationError as exc:
             if self.is_registered(plugin):
                 self.unregister(plugin)
-            self.problems.append(f"plugin {label} was skipped: {exc}. Fix or uninstall it.")
+            self._problem(f"plugin {label} was skipped: {exc}. Fix or uninstall it.")
             return False
         except ValueError as exc:  # already registered under this name
-            self.problems.append(f"plugin {label} was skipped: {exc}")
+            self._problem(f"plugin {label} was skipped: {exc}")
             return False
         return True
 
@@ -110,7 +118,7 @@ class PluginManager(pluggy.PluginManager):
         try:
             module = importlib.import_module(module_name)
         except Exception as exc:
-            self.problems.append(
+            self._problem(
                 f"plugin module {module_name} could not be imported ({type(exc).__name__}: "
                 f"{exc}); fix or uninstall the package that provides it."
             )
@@ -130,10 +138,16 @@ class PluginManager(pluggy.PluginManager):
             try:
                 plugin = ep.load()
             except Exception as exc:
-                self.problems.append(
+                self._problem(
                     f"plugin {origin} could not be loaded ({type(exc).__name__}: {exc}); "
                     "fix or uninstall that package."
                 )
+                continue
+            if self.is_registered(
+                plugin
+            ):  # already listed in STAFFWIRE_PLUGINS: just note where it came from
+                if dist is not None:
+                    self._dists[id(plugin)] = dist
                 continue
             if self.register_validated(plugin, ep.name, origin=origin):
                 if dist is not None:
@@ -156,7 +170,7 @@ class PluginManager(pluggy.PluginManager):
             try:
                 result = impl.function()
             except Exception as exc:
-                self.problems.append(
+                self._problem(
                     f"plugin {impl.plugin_name} failed in {hook_name}() "
                     f"({type(exc).__name__}: {exc}); fix or uninstall it."
                 )
@@ -170,7 +184,7 @@ class PluginManager(pluggy.PluginManager):
         for plugin, classes in self._results("staffwire_connectors"):
             pname = self.get_name(plugin)
             if not isinstance(classes, (list, tuple)):
-                self.problems.append(
+                self._problem(
                     f"plugin {pname}: staffwire_connectors() must return a list of connector "
                     f"classes, not {type(classes).__name__}."
                 )
@@ -181,7 +195,7 @@ class PluginManager(pluggy.PluginManager):
                     continue
                 other = found.get(info.name)
                 if other is not None and other.cls is not info.cls:
-                    self.problems.append(
+                    self._problem(
                         f"connector {info.name} is provided twice (by {other.package or 'code'} "
                         f"and {info.package or 'code'}); the first is used. Uninstall one."
                     )
@@ -191,18 +205,18 @@ class PluginManager(pluggy.PluginManager):
 
     def _connector_info(self, plugin: object, pname: str | None, cls: Any) -> ConnectorInfo | None:
         if not isinstance(cls, type):
-            self.problems.append(f"plugin {pname}: staffwire_connectors() returned {cls!r}, not a class.")
+            self._problem(f"plugin {pname}: staffwire_connectors() returned {cls!r}, not a class.")
             return None
         name = getattr(cls, "name", None)
         kind = connector_type_of(cls)
         if kind is None:
-            self.problems.append(
+            self._problem(
                 f"plugin {pname}: {cls.__module__}.{cls.__qualname__} is neither a "
                 "staffwire.source.Source nor a staffwire.destination.Destination subclass."
             )
             return None
         if not isinstance(name, str) or not name.startswith(f"{kind}-") or len(name) <= len(kind) + 1:
-            self.problems.append(
+            self._problem(
                 f"plugin {pname}: {cls.__module__}.{cls.__qualname__} must set the class "
                 f"attribute name to '{kind}-<system>' (got {name!r})."
             )
@@ -224,20 +238,20 @@ class PluginManager(pluggy.PluginManager):
         for plugin, mapping in self._results("staffwire_sandboxes"):
             pname = self.get_name(plugin)
             if not isinstance(mapping, dict):
-                self.problems.append(
+                self._problem(
                     f"plugin {pname}: staffwire_sandboxes() must return a dict "
                     f"{{system: Sandbox subclass}}, not {type(mapping).__name__}."
                 )
                 continue
             for system, cls in mapping.items():
                 if not (isinstance(cls, type) and issubclass(cls, Sandbox)):
-                    self.problems.append(
+                    self._problem(
                         f"plugin {pname}: sandbox {system!r} is {cls!r}, not a "
                         "staffwire.testing.sandbox.Sandbox subclass."
                     )
                     continue
                 if system in found and found[system] is not cls:
-                    self.problems.append(f"sandbox {system!r} is provided twice; the first is used.")
+                    self._problem(f"sandbox {system!r} is provided twice; the first is used.")
                     continue
                 found[system] = cls
         return dict(sorted(found.items()))
@@ -247,9 +261,7 @@ class PluginManager(pluggy.PluginManager):
         found: dict[str, Any] = {}
         for plugin, mapping in self._results("staffwire_mappings"):
             if not isinstance(mapping, dict):
-                self.problems.append(
-                    f"plugin {self.get_name(plugin)}: staffwire_mappings() must return a dict."
-                )
+                self._problem(f"plugin {self.get_name(plugin)}: staffwire_mappings() must return a dict.")
                 continue
             for key, value in mapping.items():
                 found.setdefault(key, value)
@@ -267,12 +279,15 @@ def autoload_disabled() -> bool:
 
 def get_plugin_manager() -> PluginManager:
     """The process's plugin manager: created on first use, with every installed plugin loaded unless
-    ``STAFFWIRE_DISABLE_PLUGIN_AUTOLOAD`` is set (then register plugins yourself with
-    :meth:`PluginManager.register_validated`)."""
+    ``STAFFWIRE_DISABLE_PLUGIN_AUTOLOAD`` is set, plus the modules listed in ``STAFFWIRE_PLUGINS``
+    (comma-separated). Register more with :meth:`PluginManager.register_validated`."""
     global _cached
     with _lock:
         if _cached is None:
             pm = PluginManager()
+            for module_name in os.environ.get(PLUGINS_ENV, "").split(","):
+                if module_name.strip():
+                    pm.register_module(module_name.strip())
             if not autoload_disabled():
                 pm.load_entrypoint_plugins()
             _cached = pm
