@@ -1,0 +1,650 @@
+"""An emulator of Zoho's accounts server, Zoho Recruit API v2 and Zoho CRM (v2 to v8) on loopback.
+
+Faithful to what a connector meets in the field (see README "Sandbox"):
+
+* ``POST /oauth/v2/token`` (refresh-token grant, query or form): a bad refresh token answers **HTTP 200**
+  ``{"error": "invalid_code"}``; refreshing too often answers 400 ``Access Denied`` "too many requests
+  continuously". Refresh tokens carry scopes; access tokens expire by time or after N requests.
+* ``Authorization: Zoho-oauthtoken <token>``; 401 ``INVALID_TOKEN`` (expired), ``AUTHENTICATION_FAILURE`` (no
+  header), ``INVALID_OAUTHTOKEN`` (a token from another data center), ``OAUTH_SCOPE_MISMATCH`` (missing scope).
+* ``settings/modules`` and ``settings/fields`` (some modules answer 204 or 401; some fields lack ``json_type``).
+* records: ``page``/``per_page`` (max 200), ``more_records``, 204 for an empty page, ``If-Modified-Since`` with
+  304 when nothing changed; CRM v3+ requires ``fields`` (at most 50), ``ids`` (at most 100), and refuses
+  ``page`` beyond 2,000 records (400 ``DISCRETE_PAGINATION_LIMIT_EXCEEDED``) where ``page_token`` must be used.
+* ``{module}/deleted?type=all|recycle|permanent``.
+* fault switches from :mod:`staffwire.testing.sandbox` answer with Zoho's error shapes (credit-style 429s).
+
+Run it with ``python -m source_zoho.sandbox --port 8765``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import parse_qs
+
+from staffwire.testing.sandbox import (
+    HttpError,
+    Request,
+    Response,
+    Sandbox,
+    TokenBook,
+    json_response,
+    route,
+)
+
+from source_zoho.sandbox_data import (
+    CRM_ORG,
+    RECRUIT_ORG,
+    ModuleSeed,
+    Seeder,
+    crm_modules,
+    name_of,
+    recruit_modules,
+)
+
+__all__ = ["CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN", "ZohoSandbox"]
+
+CLIENT_ID = "1000.SANDBOX0CLIENT0ID0ZOHO"
+CLIENT_SECRET = "sandbox-client-secret-0f3c9a"
+REFRESH_TOKEN = "1000.sandbox0refresh.full0access0token"
+
+ALL_SCOPES = frozenset(
+    {
+        "ZohoRecruit.modules.all",
+        "ZohoRecruit.settings.all",
+        "ZohoRecruit.org.all",
+        "ZohoCRM.modules.all",
+        "ZohoCRM.settings.all",
+        "ZohoCRM.org.all",
+    }
+)
+TOO_MANY_REFRESHES = {
+    "error_description": "You have made too many requests continuously. Please try again after some time.",
+    "error": "Access Denied",
+    "status": "failure",
+}
+CREDITS_EXCEEDED = {
+    "code": "TOO_MANY_REQUESTS",
+    "details": {},
+    "message": "The API credits for the organization have exceeded the allowed limit",
+    "status": "error",
+}
+PAGE_LIMIT = 2000
+MAX_PER_PAGE = 200
+MAX_FIELDS = 50
+MAX_IDS = 100
+
+
+def zoho_error(status: int, code: str, message: str, **details: Any) -> HttpError:
+    return HttpError(status, {"code": code, "details": details, "message": message, "status": "error"})
+
+
+def parse_offset(text: str) -> timezone:
+    if text in ("Z", "+00:00"):
+        return timezone.utc
+    match = re.fullmatch(r"([+-])(\d\d):(\d\d)", text)
+    if not match:
+        raise ValueError(f"time zone offset must look like +05:30, got {text!r}")
+    sign = 1 if match.group(1) == "+" else -1
+    return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
+
+
+@dataclass
+class ModuleStore:
+    """One module's metadata, live records and deleted records."""
+
+    seed: ModuleSeed
+    index: int
+    product: str
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deleted: list[dict[str, Any]] = field(default_factory=list)
+    version: int = 0
+    _sorted: dict[tuple[str, bool], tuple[int, list[str]]] = field(default_factory=dict)
+
+    def ordered(self, sort_by: str, descending: bool) -> list[str]:
+        key = (sort_by, descending)
+        cached = self._sorted.get(key)
+        if cached and cached[0] == self.version:
+            return cached[1]
+
+        def sort_key(rid: str) -> tuple[Any, int]:
+            value = self.records[rid].get(sort_by) if sort_by != "id" else None
+            return (value if value is not None else datetime.min.replace(tzinfo=timezone.utc), int(rid))
+
+        ids = sorted(self.records, key=sort_key, reverse=descending)
+        self._sorted[key] = (self.version, ids)
+        return ids
+
+
+class ZohoSandbox(Sandbox):
+    """Zoho accounts server + Recruit v2 + CRM on one loopback port.
+
+    ``dc`` names the data center this instance plays: tokens it issues only work here, and a token issued by
+    another instance (another data center) answers ``INVALID_OAUTHTOKEN``, as Zoho does.
+    """
+
+    name = "zoho"
+
+    def __init__(
+        self,
+        *,
+        seed: int = 7,
+        recruit_sizes: dict[str, int] | None = None,
+        crm_sizes: dict[str, int] | None = None,
+        dc: str = "us",
+        recruit_offset: str = "+05:30",
+        crm_offset: str = "-08:00",
+        token_ttl: float = 3600.0,
+        token_max_uses: int | None = None,
+        refresh_limit: int = 10,
+        refresh_window: float = 600.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        super().__init__(host=host, port=port)
+        self.dc = dc
+        self.token_ttl = token_ttl
+        self.token_max_uses = token_max_uses
+        self.refresh_limit = refresh_limit
+        self.refresh_window = refresh_window
+        self.tokens = TokenBook(prefix=f"1000.{dc}")
+        self.clients: dict[str, str] = {CLIENT_ID: CLIENT_SECRET}
+        self.refresh_tokens: dict[str, frozenset[str]] = {REFRESH_TOKEN: ALL_SCOPES}
+        self.refreshes: list[float] = []
+        self.offsets = {"recruit": parse_offset(recruit_offset), "crm": parse_offset(crm_offset)}
+        self.modules: dict[str, dict[str, ModuleStore]] = {"recruit": {}, "crm": {}}
+        self._page_tokens: dict[str, tuple[tuple[Any, ...], int]] = {}
+        self._data_lock = threading.RLock()
+        self.clock = datetime(2024, 6, 1, tzinfo=timezone.utc)
+        self._seed("recruit", recruit_modules(recruit_sizes or {}), Seeder(seed, RECRUIT_ORG))
+        self._seed("crm", crm_modules(crm_sizes or {}), Seeder(seed + 1, CRM_ORG))
+
+    # ------------------------------------------------------------------------------------------ seeding
+    def _seed(self, product: str, seeds: list[ModuleSeed], seeder: Seeder) -> None:
+        for index, seed in enumerate(seeds, start=1):
+            store = ModuleStore(seed, index, product)
+            for n in range(seed.count):
+                assert seed.generate is not None
+                rec = seed.generate(seeder, n)
+                rid = seeder.record_id(index, n)
+                rec["id"] = rid
+                store.records[rid] = rec
+                seeder.names[rid] = name_of(seed.api_name, rec)
+                seeder.ids.setdefault(seed.api_name, []).append(rid)
+                self.clock = max(self.clock, rec.get("Modified_Time") or self.clock)
+            self.modules[product][seed.api_name] = store
+        self._owner = seeder.owners[0]
+
+    # --------------------------------------------------------------------------------- test-facing API
+    def add_refresh_token(self, token: str, scopes: Iterable[str]) -> str:
+        """Register a refresh token with exactly these scopes (e.g. one lacking ``ZohoRecruit.settings.all``)."""
+        self.refresh_tokens[token] = frozenset(scopes)
+        return token
+
+    def expire_tokens(self) -> None:
+        """Expire every access token issued so far (the next API call answers 401 INVALID_TOKEN)."""
+        self.tokens.expire_all()
+
+    def tick(self) -> datetime:
+        """Advance the sandbox clock (one minute per change, so cursors are deterministic)."""
+        self.clock = self.clock + timedelta(minutes=1)
+        return self.clock
+
+    def store(self, product: str, module: str) -> ModuleStore:
+        return self.modules[product][module]
+
+    def ids(self, product: str, module: str) -> set[str]:
+        return set(self.store(product, module).records)
+
+    def record(self, product: str, module: str, rid: str) -> dict[str, Any]:
+        store = self.store(product, module)
+        return self._render(store, store.records[rid])
+
+    def update_record(self, product: str, module: str, rid: str, **changes: Any) -> dict[str, Any]:
+        with self._data_lock:
+            store = self.store(product, module)
+            rec = store.records[rid]
+            rec.update(changes)
+            rec["Modified_Time"] = self.tick()
+            store.version += 1
+            return self._render(store, rec)
+
+    def create_record(self, product: str, module: str, **values: Any) -> str:
+        with self._data_lock:
+            store = self.store(product, module)
+            org = RECRUIT_ORG if product == "recruit" else CRM_ORG
+            rid = str(
+                org * 1_000_000 + store.index * 100_000 + 90_000 + len(store.records) + len(store.deleted)
+            )
+            now = self.tick()
+            owner = dict(self._owner)
+            store.records[rid] = {
+                "id": rid,
+                "Created_Time": now,
+                "Modified_Time": now,
+                "Created_By": owner,
+                "Modified_By": owner,
+                **values,
+            }
+            store.version += 1
+            return rid
+
+    def delete_record(self, product: str, module: str, rid: str, *, permanent: bool = False) -> None:
+        with self._data_lock:
+            store = self.store(product, module)
+            rec = store.records.pop(rid)
+            store.version += 1
+            store.deleted.append(
+                {
+                    "deleted_by": dict(self._owner),
+                    "id": rid,
+                    "display_name": name_of(module, rec),
+                    "type": "permanent" if permanent else "recycle",
+                    "created_by": rec.get("Created_By"),
+                    "deleted_time": self.tick(),
+                }
+            )
+
+    def throttle_token_endpoint(self, times: int = 1) -> None:
+        """The next ``times`` refreshes answer 400 Access Denied "too many requests continuously"."""
+        self.faults.server_error("/oauth/v2/token", status=400, times=times, body=TOO_MANY_REFRESHES)
+
+    def exhaust_credits(self, path: str = "", times: int = 1) -> None:
+        """The next ``times`` API calls (matching ``path``) answer 429 as when the credit budget runs out."""
+        self.faults.rate_limit(path or r"^/(recruit|crm)/", times=times, body=CREDITS_EXCEEDED)
+
+    def fault_body(self, status: int) -> Any:
+        if status == 429:
+            return {
+                "code": "TOO_MANY_REQUESTS",
+                "details": {},
+                "message": "The number of requests in the given time has exceeded the limit.",
+                "status": "error",
+            }
+        if status >= 500:
+            return {
+                "code": "INTERNAL_ERROR",
+                "details": {},
+                "message": "Internal Server Error",
+                "status": "error",
+            }
+        return {"code": "INVALID_REQUEST", "details": {}, "message": f"HTTP {status}", "status": "error"}
+
+    def not_found(self, request: Request) -> Response:
+        return json_response(
+            {
+                "code": "INVALID_URL_PATTERN",
+                "details": {},
+                "message": "Please check if the URL trying to access is a correct one",
+                "status": "error",
+            },
+            404,
+        )
+
+    # ------------------------------------------------------------------------------------ accounts server
+    @route("POST", "/oauth/v2/token")
+    def token(self, request: Request) -> Response:
+        params = {k: v[0] for k, v in request.query.items()}
+        if request.body:
+            params.update({k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()})
+        if params.get("grant_type") != "refresh_token":
+            return json_response({"error": "unsupported_grant_type"})
+        client_id = params.get("client_id", "")
+        if client_id not in self.clients:
+            return json_response({"error": "invalid_client"})
+        if self.clients[client_id] != params.get("client_secret"):
+            return json_response({"error": "invalid_client_secret"})
+        scopes = self.refresh_tokens.get(params.get("refresh_token", ""))
+        if scopes is None:
+            return json_response({"error": "invalid_code"})  # HTTP 200, as Zoho answers
+        now = time.monotonic()
+        with self._data_lock:
+            self.refreshes = [t for t in self.refreshes if now - t < self.refresh_window]
+            if len(self.refreshes) >= self.refresh_limit:
+                return json_response(TOO_MANY_REFRESHES, 400)
+            self.refreshes.append(now)
+        token = self.tokens.issue(ttl=self.token_ttl, max_uses=self.token_max_uses, scopes=scopes)
+        return json_response(
+            {
+                "access_token": token,
+                "scope": " ".join(sorted(scopes)),
+                "api_domain": "https://www.zohoapis.com",
+                "token_type": "Bearer",
+                "expires_in": int(self.token_ttl),
+            }
+        )
+
+    # --------------------------------------------------------------------------------------------- auth
+    def before_request(self, request: Request) -> Response | None:
+        product = (
+            "recruit"
+            if request.path.startswith("/recruit/")
+            else ("crm" if request.path.startswith("/crm/") else None)
+        )
+        if product is None:
+            return None
+        header = request.header("authorization") or ""
+        if not header.startswith("Zoho-oauthtoken "):
+            raise zoho_error(401, "AUTHENTICATION_FAILURE", "Authentication failed")
+        token = header[len("Zoho-oauthtoken ") :].strip()
+        data = self.tokens.use(token)
+        if data is None:
+            if re.match(r"1000\.[a-z]+-", token) and not token.startswith(f"1000.{self.dc}-"):
+                raise zoho_error(401, "INVALID_OAUTHTOKEN", "invalid oauth token")
+            raise zoho_error(401, "INVALID_TOKEN", "invalid oauth token")
+        needed = self._accepted_scopes(product, request.path)
+        granted = {s.lower() for s in data["scopes"]}
+        if needed and not granted & {s.lower() for s in needed}:
+            raise zoho_error(401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL")
+        return None
+
+    def _accepted_scopes(self, product: str, path: str) -> set[str]:
+        prefix = "ZohoRecruit" if product == "recruit" else "ZohoCRM"
+        parts = path.strip("/").split("/")
+        if len(parts) >= 4 and parts[2] == "settings":
+            return {
+                f"{prefix}.settings.all",
+                f"{prefix}.settings.{parts[3]}.all",
+                f"{prefix}.settings.{parts[3]}.read",
+            }
+        if len(parts) >= 3:
+            seed = self.modules[product].get(parts[2])
+            name = seed.seed.scope_name if seed else parts[2].lower()
+            return {f"{prefix}.modules.all", f"{prefix}.modules.{name}.all", f"{prefix}.modules.{name}.read"}
+        return set()
+
+    # ----------------------------------------------------------------------------------------- metadata
+    def _modules(self, product: str, crm_v3: bool) -> Response:
+        modules = []
+        for store in self.modules[product].values():
+            seed = store.seed
+            modules.append(
+                {
+                    "id": str(
+                        (RECRUIT_ORG if product == "recruit" else CRM_ORG) * 1_000_000 + store.index * 10 + 2
+                    ),
+                    "api_name": seed.api_name,
+                    "module_name": seed.api_name,
+                    "plural_label": re.sub(r"(?<=[a-z])(?=[A-Z])", " ", seed.api_name),
+                    "singular_label": seed.singular.capitalize(),
+                    "api_supported": seed.api_supported,
+                    "generated_type": seed.generated_type,
+                    "modified_time": "2023-11-02T10:15:00+05:30",
+                    "creatable": seed.api_supported,
+                    "editable": seed.api_supported,
+                    "deletable": seed.api_supported,
+                    "viewable": True,
+                    "sequence_number": store.index,
+                    "visibility": 1,
+                }
+            )
+        return json_response({"modules": modules})
+
+    def _fields(self, product: str, request: Request, crm_v3: bool) -> Response:
+        module = request.arg("module")
+        if not module:
+            raise zoho_error(
+                400, "REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", param="module"
+            )
+        store = self.modules[product].get(module)
+        if store is None or not store.seed.api_supported:
+            raise zoho_error(400, "INVALID_MODULE", "the module name given seems to be invalid")
+        if store.seed.metadata_status == 204:
+            return Response(204)
+        if store.seed.metadata_status == 401:
+            raise zoho_error(401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL")
+        org = RECRUIT_ORG if product == "recruit" else CRM_ORG
+        fields = [
+            spec.metadata(str(org * 1_000_000 + store.index * 1000 + i), crm_v3)
+            for i, spec in enumerate(store.seed.fields, start=1)
+        ]
+        return json_response({"fields": fields})
+
+    @route("GET", "/recruit/v2/settings/modules")
+    def recruit_modules(self, request: Request) -> Response:
+        return self._modules("recruit", False)
+
+    @route("GET", "/recruit/v2/settings/fields")
+    def recruit_fields(self, request: Request) -> Response:
+        return self._fields("recruit", request, False)
+
+    @route("GET", "/crm/{version}/settings/modules")
+    def crm_modules(self, request: Request) -> Response:
+        return self._modules("crm", self._crm_version(request) >= 3)
+
+    @route("GET", "/crm/{version}/settings/fields")
+    def crm_fields(self, request: Request) -> Response:
+        return self._fields("crm", request, self._crm_version(request) >= 3)
+
+    # ------------------------------------------------------------------------------------------ records
+    @route("GET", "/recruit/v2/{module}/deleted")
+    def recruit_deleted(self, request: Request) -> Response:
+        return self._deleted("recruit", request)
+
+    @route("GET", "/recruit/v2/{module}")
+    def recruit_records(self, request: Request) -> Response:
+        return self._records("recruit", request, crm_version=None)
+
+    @route("GET", "/crm/{version}/{module}/deleted")
+    def crm_deleted(self, request: Request) -> Response:
+        self._crm_version(request)
+        return self._deleted("crm", request)
+
+    @route("GET", "/crm/{version}/{module}")
+    def crm_records(self, request: Request) -> Response:
+        return self._records("crm", request, crm_version=self._crm_version(request))
+
+    @staticmethod
+    def _crm_version(request: Request) -> float:
+        match = re.fullmatch(r"v(\d+(?:\.\d+)?)", request.params.get("version", ""))
+        if not match or not 2 <= float(match.group(1)) <= 8:
+            raise zoho_error(
+                404, "INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one"
+            )
+        return float(match.group(1))
+
+    def _module(self, product: str, request: Request) -> ModuleStore:
+        store = self.modules[product].get(request.params["module"])
+        if store is None or not store.seed.api_supported:
+            raise zoho_error(400, "INVALID_MODULE", "the module name given seems to be invalid")
+        return store
+
+    def _since(self, request: Request) -> datetime | None:
+        value = request.header("if-modified-since")
+        if not value:
+            return None
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise zoho_error(
+                400, "INVALID_DATA", "invalid If-Modified-Since header", header="If-Modified-Since"
+            ) from None
+        if moment.tzinfo is None:
+            raise zoho_error(400, "INVALID_DATA", "If-Modified-Since needs a time zone offset")
+        return moment
+
+    def _paging(self, request: Request) -> tuple[int, int]:
+        page = max(1, request.int_arg("page", 1))
+        per_page = min(MAX_PER_PAGE, max(1, request.int_arg("per_page", MAX_PER_PAGE)))
+        return page, per_page
+
+    def _records(self, product: str, request: Request, crm_version: float | None) -> Response:
+        store = self._module(product, request)
+        known = {spec.api_name for spec in store.seed.fields} | {"id"}
+        fields_arg = request.arg("fields")
+        wanted: list[str] | None = None
+        if fields_arg:
+            wanted = [f.strip() for f in fields_arg.split(",") if f.strip()]
+            if len(wanted) > MAX_FIELDS:
+                raise zoho_error(
+                    400,
+                    "LIMIT_EXCEEDED",
+                    "the given fields exceeds the maximum limit of 50",
+                    limit=MAX_FIELDS,
+                    param="fields",
+                )
+            for name in wanted:
+                if name not in known:
+                    raise zoho_error(
+                        400, "INVALID_DATA", "the field name given seems to be invalid", api_name=name
+                    )
+        elif crm_version is not None and crm_version >= 3:
+            raise zoho_error(
+                400, "REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", param="fields"
+            )
+        since = self._since(request)
+        with self._data_lock:
+            ids_arg = request.arg("ids")
+            if ids_arg:
+                ids = [i for i in ids_arg.split(",") if i]
+                if len(ids) > MAX_IDS:
+                    raise zoho_error(
+                        400,
+                        "LIMIT_EXCEEDED",
+                        "the given ids exceeds the maximum limit of 100",
+                        limit=MAX_IDS,
+                        param="ids",
+                    )
+                rows = [self._render(store, store.records[i], wanted) for i in ids if i in store.records]
+                if not rows:
+                    return Response(204)
+                return json_response(
+                    {
+                        "data": rows,
+                        "info": {"per_page": len(rows), "count": len(rows), "page": 1, "more_records": False},
+                    }
+                )
+            sort_by = request.arg("sort_by") or "id"
+            if sort_by not in ("id", "Modified_Time", "Created_Time"):
+                raise zoho_error(400, "INVALID_DATA", "the sort_by value given is invalid", param="sort_by")
+            descending = (request.arg("sort_order") or "asc") == "desc"
+            ordered = store.ordered(sort_by, descending)
+            if since is not None:
+                ordered = [i for i in ordered if store.records[i]["Modified_Time"] > since]
+                if not ordered:
+                    return Response(304)
+            page, per_page = self._paging(request)
+            query_key = (store.seed.api_name, sort_by, descending, since)
+            token = request.arg("page_token")
+            if token is not None and crm_version is not None and crm_version > 2:
+                known_token = self._page_tokens.get(token)
+                if known_token is None or known_token[0] != query_key:
+                    raise zoho_error(
+                        400, "INVALID_DATA", "the page_token given is invalid or expired", param="page_token"
+                    )
+                offset = known_token[1]
+                page = offset // per_page + 1
+            else:
+                offset = (page - 1) * per_page
+                if crm_version is not None and offset + per_page > PAGE_LIMIT:
+                    raise zoho_error(
+                        400,
+                        "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
+                        "cannot get records beyond 2000 without page_token",
+                        limit=PAGE_LIMIT,
+                    )
+            chunk = ordered[offset : offset + per_page]
+            if not chunk:
+                return Response(204)
+            more = offset + per_page < len(ordered)
+            info: dict[str, Any] = {
+                "per_page": per_page,
+                "count": len(chunk),
+                "page": page,
+                "more_records": more,
+            }
+            if crm_version is not None:
+                info.update({"sort_by": sort_by, "sort_order": "desc" if descending else "asc"})
+                if crm_version > 2:
+                    next_token = None
+                    if more:
+                        next_token = secrets.token_hex(16)
+                        self._page_tokens[next_token] = (query_key, offset + per_page)
+                    info.update(
+                        {
+                            "next_page_token": next_token,
+                            "previous_page_token": None,
+                            "page_token_expiry": (self.clock + timedelta(days=1)).isoformat(),
+                        }
+                    )
+            rows = [self._render(store, store.records[i], wanted) for i in chunk]
+        return json_response({"data": rows, "info": info})
+
+    def _deleted(self, product: str, request: Request) -> Response:
+        store = self._module(product, request)
+        kind = (request.arg("type") or "all").lower()
+        if kind not in ("all", "recycle", "permanent"):
+            raise zoho_error(400, "INVALID_DATA", "the type given is invalid", param="type")
+        since = self._since(request)
+        with self._data_lock:
+            rows = [d for d in store.deleted if kind == "all" or d["type"] == kind]
+            if since is not None:
+                rows = [d for d in rows if d["deleted_time"] > since]
+                if not rows:
+                    return Response(304)
+            page, per_page = self._paging(request)
+            chunk = rows[(page - 1) * per_page : page * per_page]
+            if not chunk:
+                return Response(204)
+            tz = self.offsets[product]
+            out = [{**d, "deleted_time": self._fmt(d["deleted_time"], tz)} for d in chunk]
+        return json_response(
+            {
+                "data": out,
+                "info": {
+                    "per_page": per_page,
+                    "count": len(out),
+                    "page": page,
+                    "more_records": page * per_page < len(rows),
+                },
+            }
+        )
+
+    # --------------------------------------------------------------------------------------- rendering
+    @staticmethod
+    def _fmt(moment: datetime, tz: timezone) -> str:
+        text = moment.astimezone(tz).replace(microsecond=0).isoformat()
+        return text[:-6] + "Z" if tz is timezone.utc and text.endswith("+00:00") else text
+
+    def _render(
+        self, store: ModuleStore, rec: dict[str, Any], wanted: list[str] | None = None
+    ) -> dict[str, Any]:
+        tz = self.offsets[store.product]
+        keys = ["id", *wanted] if wanted else list(rec)
+        out: dict[str, Any] = {}
+        for key in keys:
+            value = rec.get(key)
+            out[key] = self._fmt(value, tz) if isinstance(value, datetime) else value
+        return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Zoho accounts + Recruit v2 + CRM emulator on loopback")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--candidates", type=int, default=24)
+    parser.add_argument("--leads", type=int, default=12)
+    args = parser.parse_args(argv)
+    sandbox = ZohoSandbox(
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+        recruit_sizes={"Candidates": args.candidates},
+        crm_sizes={"Leads": args.leads},
+    )
+    print(f"client_id={CLIENT_ID} client_secret={CLIENT_SECRET} refresh_token={REFRESH_TOKEN}", flush=True)
+    print(f"config: accounts_url={sandbox.url or ''} api_url=<same>", flush=True)
+    sandbox.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
