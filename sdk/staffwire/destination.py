@@ -10,12 +10,23 @@ exception other than :class:`~staffwire.errors.RecordRejected` fails the run aft
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol, runtime_checkable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from staffwire.errors import RecordRejected
+from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace
+from staffwire.errors import ConfigError, RecordRejected
 
-__all__ = ["Writer"]
+if TYPE_CHECKING:
+    from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
+
+    from staffwire.protocol import Output
+
+__all__ = ["Destination", "Writer"]
+
+_log = logging.getLogger("staffwire.destination")
 
 
 @runtime_checkable
@@ -29,3 +40,179 @@ class Writer(Protocol):
 
     def close(self) -> None:
         """Release resources (called once, after the last flush, also on failure)."""
+
+
+class Destination(Connector[ConfigT]):
+    """Base class of every destination connector (generic over its pydantic config model).
+
+    A connector implements :meth:`check` and :meth:`open`. If its config model has a field
+    ``rejected_records_path`` and the config sets it, every rejected record is also appended to that JSONL file
+    (stream, record id, reasons, the record when known).
+    """
+
+    commands: ClassVar[tuple[str, ...]] = ("spec", "check", "write")
+    supported_destination_sync_modes: ClassVar[list[str]] = ["append", "overwrite", "append_dedup"]
+
+    def open(self, config: ConfigT, catalog: ConfiguredAirbyteCatalog) -> Writer:
+        """Return the writer for this run (the framework closes it)."""
+        raise NotImplementedError(f"{self.name} does not implement open()")
+
+    def _spec_extras(self) -> dict[str, Any]:
+        return {"destination_sync_modes": list(self.supported_destination_sync_modes)}
+
+    def _dispatch(self, context: RunContext) -> int:
+        if context.command == "write":
+            config = self.load_config(context.args.config)
+            catalog = self.load_catalog(context.args.catalog)
+            stdin = context.stdin if context.stdin is not None else _stdin()
+            return _WriteLoop(self, config, catalog, context.output).run(stdin)
+        return super()._dispatch(context)
+
+
+def _stdin() -> IO[bytes]:
+    import sys
+
+    return sys.stdin.buffer
+
+
+class _WriteLoop:
+    """Reads stdin, feeds the writer, flushes and echoes states (commit, then acknowledge)."""
+
+    def __init__(self, destination: Destination[Any], config: Any, catalog: ConfiguredAirbyteCatalog, output: Output):
+        self.destination = destination
+        self.name = destination.name
+        self.config = config
+        self.output = output
+        self.catalog = catalog
+        self.streams = {s.stream.name for s in catalog.streams}
+        self.records: dict[str, int] = {}  # per stream, since its previous echoed state
+        self.rejected: dict[str, int] = {}
+        self.total_records = 0
+        self.total_rejected = 0
+        self.skipped: dict[str, int] = {}
+        self.pending_global = 0
+        self.pending_global_rejected = 0
+        path = getattr(config, "rejected_records_path", None)
+        self.rejected_path = Path(str(path)) if path else None
+
+    def run(self, stdin: IO[bytes]) -> int:
+        from staffwire.protocol import read_messages
+
+        writer = self.destination.open(self.config, self.catalog)
+        seen_any = False
+        try:
+            for message in read_messages(stdin, self._bad_line):
+                seen_any = True
+                kind = message["type"]
+                if kind == "RECORD":
+                    self._record(writer, message.get("record"))
+                elif kind == "STATE":
+                    self._flush(writer)
+                    self._echo(message)
+            self._flush(writer)
+        except Exception as exc:
+            self.output.message(exception_trace(exc, connector=self.name, command="write"))
+            self._close(writer)
+            return 1
+        self._close(writer)
+        if not seen_any:
+            raise ConfigError(
+                f"{self.name} write received no messages on stdin. Pipe a source's output into it "
+                "(e.g. 'source-x read ... | " + self.name + " write ...')."
+            )
+        for stream, count in self.skipped.items():
+            _log.warning("%s skipped %d records of stream '%s', which the catalog does not select", self.name, count, stream)
+        _log.info("%s wrote %d records, %d rejected", self.name, self.total_records - self.total_rejected, self.total_rejected)
+        return 0
+
+    def _close(self, writer: Writer) -> None:
+        try:
+            writer.close()
+        except Exception:
+            _log.warning("%s: closing the writer failed", self.name, exc_info=True)
+
+    def _bad_line(self, number: int, reason: str) -> None:
+        _log.warning("%s ignored input %s", self.name, reason)
+
+    def _record(self, writer: Writer, record: Any) -> None:
+        if not isinstance(record, dict) or not isinstance(record.get("stream"), str):
+            _log.warning("%s ignored a RECORD message without a stream name", self.name)
+            return
+        stream = record["stream"]
+        if stream not in self.streams:
+            self.skipped[stream] = self.skipped.get(stream, 0) + 1
+            return
+        data = record.get("data")
+        if not isinstance(data, dict):
+            self._reject(RecordRejected(stream=stream, record_id=None, reasons=[_bad_data()]), None)
+            self._count(stream)
+            return
+        self._count(stream)
+        try:
+            writer.write(stream, data)
+        except RecordRejected as rejection:
+            if rejection.stream is None:
+                rejection.stream = stream
+            self._reject(rejection, data)
+
+    def _count(self, stream: str) -> None:
+        self.records[stream] = self.records.get(stream, 0) + 1
+        self.total_records += 1
+        self.pending_global += 1
+
+    def _flush(self, writer: Writer) -> None:
+        for rejection in writer.flush() or ():
+            self._reject(rejection, None)
+
+    def _reject(self, rejection: RecordRejected, record: Mapping[str, Any] | None) -> None:
+        stream = rejection.stream or "(unknown stream)"
+        self.rejected[stream] = self.rejected.get(stream, 0) + 1
+        self.total_rejected += 1
+        self.pending_global_rejected += 1
+        reasons = "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in rejection.reasons) or "no reason given"
+        _log.warning("%s stream '%s': record %s rejected: %s", self.name, stream, rejection.record_id or "(no id)", reasons)
+        if self.rejected_path is not None:
+            from staffwire.protocol import dumps
+
+            line = {
+                "stream": stream,
+                "record_id": rejection.record_id,
+                "reasons": [r.as_dict() for r in rejection.reasons],
+                "rejected_at": datetime.now(timezone.utc).isoformat(),
+                "record": dict(record) if record is not None else None,
+            }
+            try:
+                with self.rejected_path.open("ab") as fh:
+                    fh.write(dumps(line) + b"\n")
+            except OSError as exc:
+                raise ConfigError(
+                    f"{self.name} cannot append to rejected_records_path {self.rejected_path}: "
+                    f"{exc.strerror or exc}. Fix the path or its permissions."
+                ) from None
+
+    def _echo(self, message: dict[str, Any]) -> None:
+        state = message.get("state")
+        if not isinstance(state, dict):
+            _log.warning("%s ignored a STATE message without a state body", self.name)
+            return
+        state = dict(state)
+        kind = state.get("type")
+        if kind == "STREAM" or (kind is None and isinstance(state.get("stream"), dict)):
+            descriptor = (state.get("stream") or {}).get("stream_descriptor") or {}
+            stream = descriptor.get("name")
+            count = self.records.pop(stream, 0)
+            rejected = self.rejected.pop(stream, 0)
+        else:  # GLOBAL (or LEGACY): it covers every stream
+            count, rejected = self.pending_global, self.pending_global_rejected
+            self.records.clear()
+            self.rejected.clear()
+        if kind != "STREAM":
+            self.pending_global = self.pending_global_rejected = 0
+        state["destinationStats"] = {"recordCount": float(count), "rejectedRecordCount": float(rejected)}
+        self.output.message({"type": "STATE", "state": state})
+
+
+def _bad_data() -> Any:
+    from staffwire.errors import Rejection
+
+    return Rejection(rule="record_data", message="the RECORD message has no data object")

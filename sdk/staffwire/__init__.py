@@ -1,0 +1,49 @@
+"""Staffwire: a connector SDK for staffing integrations that speaks the Airbyte protocol.
+
+The public surface is re-exported lazily, so ``import staffwire`` (and a connector's ``spec``) stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Source": "staffwire.source",
+    "Destination": "staffwire.destination",
+    "Writer": "staffwire.destination",
+    "Stream": "staffwire.streams",
+    "Checkpoint": "staffwire.streams",
+    "ConfigError": "staffwire.errors",
+    "TransientError": "staffwire.errors",
+    "InternalError": "staffwire.errors",
+    "RecordRejected": "staffwire.errors",
+    "Rejection": "staffwire.errors",
+    "StaffwireError": "staffwire.errors",
+    "SecretMasker": "staffwire.secrets",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from staffwire.destination import Destination, Writer
+    from staffwire.errors import (
+        ConfigError,
+        InternalError,
+        RecordRejected,
+        Rejection,
+        StaffwireError,
+        TransientError,
+    )
+    from staffwire.secrets import SecretMasker
+    from staffwire.source import Source
+    from staffwire.streams import Checkpoint, Stream
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'staffwire' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,130 @@
+"""Standard ``logging`` records turned into masked LOG messages of the run that produced them.
+
+Connectors log with ``logging.getLogger(__name__)``. While a run is active (:func:`capture`), one shared handler
+on the root logger routes each record to the run it belongs to, found through a context variable: two connectors
+running in one process (the runner drives them in threads) never see each other's logs. A record logged from a
+thread that has no run in its context (a worker pool inside a connector) goes to the only active run, or to
+stderr when several are active and the owner cannot be told.
+
+The handler is installed when the first run starts and removed when the last one ends; the root logger's level is
+lowered for that time only (and restored), so nothing stays behind in the host process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+import sys
+import threading
+import traceback
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from staffwire.protocol import Output
+
+__all__ = ["capture", "log_message", "format_stack"]
+
+_LEVELS = {
+    logging.DEBUG: "DEBUG",
+    logging.INFO: "INFO",
+    logging.WARNING: "WARN",
+    logging.ERROR: "ERROR",
+    logging.CRITICAL: "FATAL",
+}
+
+
+def _protocol_level(levelno: int) -> str:
+    for threshold in (logging.CRITICAL, logging.ERROR, logging.WARNING, logging.INFO):
+        if levelno >= threshold:
+            return _LEVELS[threshold]
+    return "DEBUG"
+
+
+def format_stack(exc: BaseException) -> str:
+    """The traceback of ``exc`` as text (to be masked by the caller's output)."""
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+def log_message(level: str, message: str, stack_trace: str | None = None) -> dict[str, object]:
+    """A LOG message as a wire dict."""
+    log: dict[str, object] = {"level": level, "message": message}
+    if stack_trace:
+        log["stack_trace"] = stack_trace
+    return {"type": "LOG", "log": log}
+
+
+class _Run:
+    def __init__(self, output: Output, level: int) -> None:
+        self.output = output
+        self.level = level
+
+
+_current: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("staffwire_run", default=None)
+
+
+class _RoutingHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.runs: list[_Run] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        run = _current.get()
+        if run is None:
+            runs = self.runs
+            if len(runs) != 1:
+                return  # several runs and no owner: the record is not ours to print
+            run = runs[0]
+        if record.levelno < run.level:
+            return
+        try:
+            message = record.getMessage()
+            stack = None
+            if record.exc_info and record.exc_info[1] is not None:
+                stack = format_stack(record.exc_info[1])
+            if record.name and not record.name.startswith(("staffwire", "source_", "destination_")):
+                message = f"{record.name}: {message}"
+            run.output.message(log_message(_protocol_level(record.levelno), message, stack))
+        except Exception:  # a broken log line must never take the sync down
+            self.handleError(record)
+
+
+_lock = threading.Lock()
+_handler = _RoutingHandler()
+_saved_root_level: int | None = None
+
+
+@contextlib.contextmanager
+def capture(output: Output, level: int = logging.INFO) -> Iterator[None]:
+    """Route log records of the current context to ``output`` as LOG messages until the block ends."""
+    global _saved_root_level
+    run = _Run(output, level)
+    root = logging.getLogger()
+    with _lock:
+        if not _handler.runs:
+            _saved_root_level = root.level
+            root.addHandler(_handler)
+        _handler.runs.append(run)
+        if root.level != logging.NOTSET and root.level > level:
+            root.setLevel(level)
+    token = _current.set(run)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+        with _lock:
+            _handler.runs.remove(run)
+            if not _handler.runs:
+                root.removeHandler(_handler)
+                if _saved_root_level is not None:
+                    root.setLevel(_saved_root_level)
+                _saved_root_level = None
+
+
+def stderr(message: str) -> None:
+    """Last resort for text that cannot go out as a message (stdout broken)."""
+    try:
+        sys.stderr.write(message + "\n")
+    except Exception:
+        pass

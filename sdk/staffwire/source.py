@@ -1,0 +1,219 @@
+"""Sources: the base class a source connector subclasses, and the read loop.
+
+A connector sets ``name``, ``config_model`` (a pydantic model) and ``documentation_url`` and implements
+:meth:`Source.check` and :meth:`Source.streams`; ``spec``, ``discover`` and ``read`` come from here::
+
+    class SourceFoo(Source[FooConfig]):
+        name = "source-foo"
+        config_model = FooConfig
+        def check(self, config: FooConfig) -> None: ...
+        def streams(self, config: FooConfig) -> list[Stream]: ...
+
+The read loop, per configured stream and in catalog order: STREAM_STATUS STARTED; RUNNING at the first record;
+records (dicts, or pages as lists); STATE per checkpoint under the rules of :mod:`staffwire.state`; yielded
+:class:`~staffwire.errors.RecordRejected` logged as WARN and counted; COMPLETE. A stream that raises gets
+INCOMPLETE and a TRACE ERROR naming it, the other streams still run, and the process exits 1 at the end.
+
+Sync modes: ``incremental`` asked of a stream without a cursor is read as ``full_refresh`` with a WARN (PyAirbyte
+asks ``incremental`` of every stream); ``full_refresh`` asked of a stream that does not support it, and unknown
+streams, are config errors answered before anything is read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace, read_state_file
+from staffwire.errors import ConfigError, InternalError, RecordRejected
+from staffwire.state import StateTracker, parse_state
+from staffwire.streams import Checkpoint, Stream
+
+if TYPE_CHECKING:
+    from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
+
+    from staffwire.protocol import Output
+
+__all__ = ["Source", "stream_status"]
+
+
+def stream_status(name: str, namespace: str | None, status: str) -> dict[str, Any]:
+    """A STREAM_STATUS trace message as a wire dict."""
+    descriptor: dict[str, Any] = {"name": name}
+    if namespace is not None:
+        descriptor["namespace"] = namespace
+    return {
+        "type": "TRACE",
+        "trace": {
+            "type": "STREAM_STATUS",
+            "emitted_at": time.time() * 1000,
+            "stream_status": {"stream_descriptor": descriptor, "status": status},
+        },
+    }
+
+
+@dataclass
+class _Selected:
+    stream: Stream
+    name: str
+    namespace: str | None
+    incremental: bool
+    state: dict[str, Any] | None
+
+
+class Source(Connector[ConfigT]):
+    """Base class of every source connector (generic over its pydantic config model)."""
+
+    commands: ClassVar[tuple[str, ...]] = ("spec", "check", "discover", "read")
+
+    def streams(self, config: ConfigT) -> list[Stream]:
+        """The streams this source offers for ``config``."""
+        raise NotImplementedError(f"{self.name} does not implement streams()")
+
+    # ------------------------------------------------------------------ discover
+    def discover(self, config: ConfigT) -> dict[str, Any]:
+        """The AirbyteCatalog as a wire dict."""
+        return {"streams": [stream_entry(s) for s in self._streams(config)]}
+
+    def _streams(self, config: ConfigT) -> list[Stream]:
+        streams = list(self.streams(config))
+        seen: set[tuple[str, str | None]] = set()
+        for stream in streams:
+            key = (stream.get_name(), stream.namespace)
+            if not key[0]:
+                raise InternalError(f"{self.name}: {type(stream).__name__} has no name")
+            if key in seen:
+                raise InternalError(f"{self.name}: two streams are named '{key[0]}'")
+            seen.add(key)
+        return streams
+
+    # ------------------------------------------------------------------ read
+    def select(
+        self, config: ConfigT, catalog: ConfiguredAirbyteCatalog, state: Mapping[tuple[str, str | None], dict[str, Any]]
+    ) -> list[_Selected]:
+        """Match the configured catalog to this source's streams; unknown streams and modes are ConfigErrors."""
+        available = {(s.get_name(), s.namespace): s for s in self._streams(config)}
+        selected: list[_Selected] = []
+        for configured in catalog.streams:
+            name = configured.stream.name
+            namespace = configured.stream.namespace
+            stream = available.get((name, namespace)) or (available.get((name, None)) if namespace else None)
+            if stream is None:
+                names = ", ".join(sorted(n for n, _ in available)) or "none"
+                raise ConfigError(
+                    f"the catalog selects stream '{name}', which {self.name} does not have "
+                    f"(its streams: {names}). Run discover and select streams from its catalog."
+                )
+            mode = configured.sync_mode.value
+            supported = list(stream.supported_sync_modes)
+            incremental = mode == "incremental"
+            if mode not in supported:
+                if incremental and "full_refresh" in supported:
+                    self.logger.warning(
+                        "stream '%s' does not support incremental sync: reading it in full refresh", name
+                    )
+                    incremental = False
+                else:
+                    raise ConfigError(
+                        f"the catalog asks sync mode '{mode}' for stream '{name}', which supports only "
+                        f"{', '.join(supported)}. Change the stream's sync mode in the catalog."
+                    )
+            stream_state = state.get((name, namespace)) if incremental else None
+            if stream_state is None and incremental and namespace:
+                stream_state = state.get((name, None))
+            selected.append(_Selected(stream, name, stream.namespace, incremental, stream_state))
+        return selected
+
+    def _dispatch(self, context: RunContext) -> int:
+        if context.command == "discover":
+            config = self.load_config(context.args.config)
+            context.output.message({"type": "CATALOG", "catalog": self.discover(config)})
+            return 0
+        if context.command == "read":
+            config = self.load_config(context.args.config)
+            catalog = self.load_catalog(context.args.catalog)
+            state = parse_state(read_state_file(context.args.state), f"the state file {context.args.state}")
+            selected = self.select(config, catalog, state)
+            failed = [s.name for s in selected if not self._read_stream(context.output, s)]
+            if failed:
+                self.logger.error("%s read finished with failed streams: %s", self.name, ", ".join(failed))
+                return 1
+            return 0
+        return super()._dispatch(context)
+
+    def _read_stream(self, output: Output, selected: _Selected) -> bool:
+        """Read one stream to the output; False if it failed (already reported)."""
+        name, namespace = selected.name, selected.namespace
+        tracker = StateTracker(name, namespace, incremental=selected.incremental, input_state=selected.state)
+        mode = "incremental" if selected.incremental else "full_refresh"
+        output.message(stream_status(name, namespace, "STARTED"))
+        running = False
+        rejected = 0
+        try:
+            for item in selected.stream.read(mode, selected.state):
+                if isinstance(item, Mapping):
+                    if not running:
+                        output.message(stream_status(name, namespace, "RUNNING"))
+                        running = True
+                    output.record(name, item, namespace)
+                    tracker.records(1)
+                elif isinstance(item, list):
+                    if not item:
+                        continue
+                    if not running:
+                        output.message(stream_status(name, namespace, "RUNNING"))
+                        running = True
+                    tracker.records(output.records(name, item, namespace))
+                elif isinstance(item, Checkpoint):
+                    message = tracker.checkpoint(item.state)
+                    if message is not None:
+                        output.message(message)
+                elif isinstance(item, RecordRejected):
+                    rejected += 1
+                    self._report_rejection(name, item)
+                else:
+                    raise InternalError(
+                        f"{self.name}: stream '{name}' yielded a {type(item).__name__}; a stream yields records "
+                        "(dict), pages (list of dict), Checkpoint or RecordRejected"
+                    )
+            final = tracker.finish()
+            if final is not None:
+                output.message(final)
+        except Exception as exc:
+            output.message(stream_status(name, namespace, "INCOMPLETE"))
+            output.message(exception_trace(exc, connector=self.name, command="read", stream=name, namespace=namespace))
+            return False
+        output.message(stream_status(name, namespace, "COMPLETE"))
+        self.logger.info(
+            "stream '%s': %d records read%s", name, tracker.total, f", {rejected} rejected" if rejected else ""
+        )
+        return True
+
+    def _report_rejection(self, stream: str, rejection: RecordRejected) -> None:
+        reasons = "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in rejection.reasons) or "no reason given"
+        self.logger.warning(
+            "stream '%s': record %s rejected: %s", rejection.stream or stream, rejection.record_id or "(no id)", reasons
+        )
+
+
+def stream_entry(stream: Stream) -> dict[str, Any]:
+    """The AirbyteStream (catalog entry) of a stream as a wire dict."""
+    cursor = stream.get_cursor_field()
+    modes = list(stream.supported_sync_modes)
+    entry: dict[str, Any] = {
+        "name": stream.get_name(),
+        "json_schema": stream.get_json_schema(),
+        "supported_sync_modes": modes,
+        "source_defined_cursor": bool(cursor),
+        "is_resumable": "incremental" in modes,
+    }
+    if cursor:
+        entry["default_cursor_field"] = list(cursor)
+    primary_key = stream.get_primary_key()
+    if primary_key:
+        entry["source_defined_primary_key"] = [list(p) for p in primary_key]
+    if stream.namespace is not None:
+        entry["namespace"] = stream.namespace
+    return entry
