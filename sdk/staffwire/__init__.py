@@ -28,18 +28,18 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from staffwire.destination import Destination, Writer
-    from staffwire.errors import (
-        ConfigError,
-        InternalError,
-        RecordRejected,
-        Rejection,
-        StaffwireError,
-        TransientError,
-    )
-    from staffwire.secrets import SecretMasker
-    from staffwire.source import Source
-    from staffwire.streams import Checkpoint, Stream
+    from staffwire.destination import Destination as Destination
+    from staffwire.destination import Writer as Writer
+    from staffwire.errors import ConfigError as ConfigError
+    from staffwire.errors import InternalError as InternalError
+    from staffwire.errors import RecordRejected as RecordRejected
+    from staffwire.errors import Rejection as Rejection
+    from staffwire.errors import StaffwireError as StaffwireError
+    from staffwire.errors import TransientError as TransientError
+    from staffwire.secrets import SecretMasker as SecretMasker
+    from staffwire.source import Source as Source
+    from staffwire.streams import Checkpoint as Checkpoint
+    from staffwire.streams import Stream as Stream
 
 
 def __getattr__(name: str) -> Any:

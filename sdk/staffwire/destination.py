@@ -78,7 +78,9 @@ def _stdin() -> IO[bytes]:
 class _WriteLoop:
     """Reads stdin, feeds the writer, flushes and echoes states (commit, then acknowledge)."""
 
-    def __init__(self, destination: Destination[Any], config: Any, catalog: ConfiguredAirbyteCatalog, output: Output):
+    def __init__(
+        self, destination: Destination[Any], config: Any, catalog: ConfiguredAirbyteCatalog, output: Output
+    ):
         self.destination = destination
         self.name = destination.name
         self.config = config
@@ -121,8 +123,18 @@ class _WriteLoop:
                 "(e.g. 'source-x read ... | " + self.name + " write ...')."
             )
         for stream, count in self.skipped.items():
-            _log.warning("%s skipped %d records of stream '%s', which the catalog does not select", self.name, count, stream)
-        _log.info("%s wrote %d records, %d rejected", self.name, self.total_records - self.total_rejected, self.total_rejected)
+            _log.warning(
+                "%s skipped %d records of stream '%s', which the catalog does not select",
+                self.name,
+                count,
+                stream,
+            )
+        _log.info(
+            "%s wrote %d records, %d rejected",
+            self.name,
+            self.total_records - self.total_rejected,
+            self.total_rejected,
+        )
         return 0
 
     def _close(self, writer: Writer) -> None:
@@ -169,8 +181,17 @@ class _WriteLoop:
         self.rejected[stream] = self.rejected.get(stream, 0) + 1
         self.total_rejected += 1
         self.pending_global_rejected += 1
-        reasons = "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in rejection.reasons) or "no reason given"
-        _log.warning("%s stream '%s': record %s rejected: %s", self.name, stream, rejection.record_id or "(no id)", reasons)
+        reasons = (
+            "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in rejection.reasons)
+            or "no reason given"
+        )
+        _log.warning(
+            "%s stream '%s': record %s rejected: %s",
+            self.name,
+            stream,
+            rejection.record_id or "(no id)",
+            reasons,
+        )
         if self.rejected_path is not None:
             from staffwire.protocol import dumps
 
@@ -199,7 +220,7 @@ class _WriteLoop:
         kind = state.get("type")
         if kind == "STREAM" or (kind is None and isinstance(state.get("stream"), dict)):
             descriptor = (state.get("stream") or {}).get("stream_descriptor") or {}
-            stream = descriptor.get("name")
+            stream = str(descriptor.get("name"))
             count = self.records.pop(stream, 0)
             rejected = self.rejected.pop(stream, 0)
         else:  # GLOBAL (or LEGACY): it covers every stream

@@ -48,7 +48,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as ConfigError instead of exiting."""
 
     def error(self, message: str) -> NoReturn:
-        raise ConfigError(f"{self.prog}: {message}. Run '{self.prog} --help' for the commands and their options.")
+        raise ConfigError(
+            f"{self.prog}: {message}. Run '{self.prog} --help' for the commands and their options."
+        )
 
 
 class RunContext:
@@ -85,7 +87,12 @@ def error_trace(
 
 
 def exception_trace(
-    exc: BaseException, *, connector: str, command: str, stream: str | None = None, namespace: str | None = None
+    exc: BaseException,
+    *,
+    connector: str,
+    command: str,
+    stream: str | None = None,
+    namespace: str | None = None,
 ) -> dict[str, Any]:
     """The TRACE ERROR for an exception: typed errors keep their message and failure type; anything else is a
     ``system_error`` whose message names the connector, the command and the stream."""
@@ -135,7 +142,9 @@ class Connector(Generic[ConfigT]):
         """The ConnectorSpecification as a wire dict."""
         from staffwire.spec import specification
 
-        return specification(self.config_model, documentation_url=self.documentation_url, **self._spec_extras())
+        return specification(
+            self.config_model, documentation_url=self.documentation_url, **self._spec_extras()
+        )
 
     def _spec_extras(self) -> dict[str, Any]:
         return {}
@@ -159,14 +168,18 @@ class Connector(Generic[ConfigT]):
         except ValidationError as exc:
             raise ConfigError(_describe_validation_error(exc)) from None
         self._register_model_secrets(config)
-        return config  # type: ignore[no-any-return]
+        return config  # type: ignore[no-any-return,unused-ignore]
 
     def load_config(self, path: str | None) -> ConfigT:
         if not path:
-            raise ConfigError(f"{self.name}: this command needs --config PATH (a JSON file with the connector's config).")
+            raise ConfigError(
+                f"{self.name}: this command needs --config PATH (a JSON file with the connector's config)."
+            )
         raw = _read_json(path, "config file")
         if not isinstance(raw, dict):
-            raise ConfigError(f"the config file {path} must hold a JSON object; found a JSON {_json_type(raw)}.")
+            raise ConfigError(
+                f"the config file {path} must hold a JSON object; found a JSON {_json_type(raw)}."
+            )
         return self.config_from_dict(raw)
 
     def load_catalog(self, path: str | None) -> ConfiguredAirbyteCatalog:
@@ -175,7 +188,9 @@ class Connector(Generic[ConfigT]):
         from staffwire.protocol import ProtocolError, from_dict
 
         if not path:
-            raise ConfigError(f"{self.name}: this command needs --catalog PATH (a configured catalog JSON file).")
+            raise ConfigError(
+                f"{self.name}: this command needs --catalog PATH (a configured catalog JSON file)."
+            )
         raw = _read_json(path, "catalog file")
         try:
             return from_dict(ConfiguredAirbyteCatalog, raw, "catalog")
@@ -186,7 +201,11 @@ class Connector(Generic[ConfigT]):
         from pydantic import BaseModel, SecretBytes, SecretStr
 
         if isinstance(model, SecretStr | SecretBytes):
-            self.secrets.add(str(model.get_secret_value()) if isinstance(model, SecretStr) else model.get_secret_value().decode("utf-8", "replace"))
+            self.secrets.add(
+                str(model.get_secret_value())
+                if isinstance(model, SecretStr)
+                else model.get_secret_value().decode("utf-8", "replace")
+            )
         elif isinstance(model, BaseModel):
             for name in type(model).model_fields:
                 self._register_model_secrets(getattr(model, name, None))
@@ -246,7 +265,9 @@ class Connector(Generic[ConfigT]):
             sys.exit(code)
         return code
 
-    def run(self, argv: Sequence[str], *, stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> int:
+    def run(
+        self, argv: Sequence[str], *, stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None
+    ) -> int:
         self.secrets = SecretMasker()
         output = Output(stdout if stdout is not None else sys.stdout.buffer, self.secrets)
         self._output = output
@@ -277,7 +298,9 @@ class Connector(Generic[ConfigT]):
             self._output = None
 
     def _parser(self) -> argparse.ArgumentParser:
-        parser = _Parser(prog=self.name or type(self).__name__, description=f"{self.name}: an Airbyte-protocol connector")
+        parser = _Parser(
+            prog=self.name or type(self).__name__, description=f"{self.name}: an Airbyte-protocol connector"
+        )
         parser.add_argument("--debug", action="store_true", help="log at DEBUG level")
         sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
         sub.required = True
@@ -287,7 +310,9 @@ class Connector(Generic[ConfigT]):
             if command != "spec":
                 p.add_argument("--config", required=True, metavar="PATH", help="JSON config file")
             if command in ("read", "write"):
-                p.add_argument("--catalog", required=True, metavar="PATH", help="configured catalog JSON file")
+                p.add_argument(
+                    "--catalog", required=True, metavar="PATH", help="configured catalog JSON file"
+                )
             if command == "read":
                 p.add_argument("--state", metavar="PATH", help="JSON list of per-stream state messages")
         return parser
@@ -339,11 +364,17 @@ def _read_json(path: str, what: str) -> Any:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"cannot read the {what} {path}: no such file. Check the path and run again.") from None
+        raise ConfigError(
+            f"cannot read the {what} {path}: no such file. Check the path and run again."
+        ) from None
     except IsADirectoryError:
-        raise ConfigError(f"cannot read the {what} {path}: it is a directory. Pass the path of a JSON file.") from None
+        raise ConfigError(
+            f"cannot read the {what} {path}: it is a directory. Pass the path of a JSON file."
+        ) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read the {what} {path}: {exc.strerror or exc}. Check the path and its permissions.") from None
+        raise ConfigError(
+            f"cannot read the {what} {path}: {exc.strerror or exc}. Check the path and its permissions."
+        ) from None
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -358,7 +389,9 @@ def read_state_file(path: str | None) -> Any:
     if not path:
         return None
     if not Path(path).exists():
-        logging.getLogger("staffwire.state").warning("state file %s does not exist: starting without state", path)
+        logging.getLogger("staffwire.state").warning(
+            "state file %s does not exist: starting without state", path
+        )
         return None
     if not Path(path).read_bytes().strip():
         return None
@@ -390,4 +423,6 @@ def _reveal(value: Any) -> Any:
         return {k: _reveal(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_reveal(v) for v in value]
-    return orjson.loads(dumps(value)) if not isinstance(value, str | int | float | bool | type(None)) else value
+    return (
+        orjson.loads(dumps(value)) if not isinstance(value, str | int | float | bool | type(None)) else value
+    )

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from staffwire.protocol import Output
 
-__all__ = ["capture", "log_message", "format_stack"]
+__all__ = ["capture", "format_stack", "log_message"]
 
 _LEVELS = {
     logging.DEBUG: "DEBUG",
@@ -124,7 +124,5 @@ def capture(output: Output, level: int = logging.INFO) -> Iterator[None]:
 
 def stderr(message: str) -> None:
     """Last resort for text that cannot go out as a message (stdout broken)."""
-    try:
+    with contextlib.suppress(Exception):
         sys.stderr.write(message + "\n")
-    except Exception:
-        pass

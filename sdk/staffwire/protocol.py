@@ -123,7 +123,7 @@ class Output:
 
     def record(self, stream: str, data: Mapping[str, Any], namespace: str | None = None) -> None:
         """Write one RECORD line."""
-        line = b"%s%d,\"data\":%s}}\n" % (self._prefix(stream, namespace), now_ms(), dumps(data))
+        line = b'%s%d,"data":%s}}\n' % (self._prefix(stream, namespace), now_ms(), dumps(data))
         with self._lock:
             self._buffer += line
             if len(self._buffer) >= self._block_size:
@@ -131,7 +131,7 @@ class Output:
 
     def records(self, stream: str, page: Iterable[Mapping[str, Any]], namespace: str | None = None) -> int:
         """Write a page of RECORD lines in one go; returns how many were written."""
-        head = b"%s%d,\"data\":" % (self._prefix(stream, namespace), now_ms())
+        head = b'%s%d,"data":' % (self._prefix(stream, namespace), now_ms())
         count = 0
         chunk = bytearray()
         for data in page:
@@ -301,7 +301,7 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
                 kwargs[f.name] = _convert(hints[f.name], value[key], f"{path}.{key}")
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 raise ProtocolError(f"{path}.{key} is required")
-        return tp(**kwargs)
+        return typing.cast(Any, tp)(**kwargs)
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ProtocolError(f"{path} must be a number")

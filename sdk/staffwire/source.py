@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace, read_state_file
 from staffwire.errors import ConfigError, InternalError, RecordRejected
 from staffwire.state import StateTracker, parse_state
-from staffwire.streams import Checkpoint, Stream
+from staffwire.streams import Checkpoint, Stream, SyncMode
 
 if TYPE_CHECKING:
     from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
@@ -91,7 +91,10 @@ class Source(Connector[ConfigT]):
 
     # ------------------------------------------------------------------ read
     def select(
-        self, config: ConfigT, catalog: ConfiguredAirbyteCatalog, state: Mapping[tuple[str, str | None], dict[str, Any]]
+        self,
+        config: ConfigT,
+        catalog: ConfiguredAirbyteCatalog,
+        state: Mapping[tuple[str, str | None], dict[str, Any]],
     ) -> list[_Selected]:
         """Match the configured catalog to this source's streams; unknown streams and modes are ConfigErrors."""
         available = {(s.get_name(), s.namespace): s for s in self._streams(config)}
@@ -147,7 +150,7 @@ class Source(Connector[ConfigT]):
         """Read one stream to the output; False if it failed (already reported)."""
         name, namespace = selected.name, selected.namespace
         tracker = StateTracker(name, namespace, incremental=selected.incremental, input_state=selected.state)
-        mode = "incremental" if selected.incremental else "full_refresh"
+        mode: SyncMode = "incremental" if selected.incremental else "full_refresh"
         output.message(stream_status(name, namespace, "STARTED"))
         running = False
         rejected = 0
@@ -183,18 +186,29 @@ class Source(Connector[ConfigT]):
                 output.message(final)
         except Exception as exc:
             output.message(stream_status(name, namespace, "INCOMPLETE"))
-            output.message(exception_trace(exc, connector=self.name, command="read", stream=name, namespace=namespace))
+            output.message(
+                exception_trace(exc, connector=self.name, command="read", stream=name, namespace=namespace)
+            )
             return False
         output.message(stream_status(name, namespace, "COMPLETE"))
         self.logger.info(
-            "stream '%s': %d records read%s", name, tracker.total, f", {rejected} rejected" if rejected else ""
+            "stream '%s': %d records read%s",
+            name,
+            tracker.total,
+            f", {rejected} rejected" if rejected else "",
         )
         return True
 
     def _report_rejection(self, stream: str, rejection: RecordRejected) -> None:
-        reasons = "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in rejection.reasons) or "no reason given"
+        reasons = (
+            "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in rejection.reasons)
+            or "no reason given"
+        )
         self.logger.warning(
-            "stream '%s': record %s rejected: %s", rejection.stream or stream, rejection.record_id or "(no id)", reasons
+            "stream '%s': record %s rejected: %s",
+            rejection.stream or stream,
+            rejection.record_id or "(no id)",
+            reasons,
         )
 
 

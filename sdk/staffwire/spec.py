@@ -53,7 +53,9 @@ def specification(
     return spec
 
 
-def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any], seen: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _resolve(
+    node: Mapping[str, Any], defs: Mapping[str, Any], seen: tuple[str, ...]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Inline a ``$ref`` (keeping sibling keywords such as description/default, which win)."""
     node = dict(node)
     while "$ref" in node:

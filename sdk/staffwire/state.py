@@ -42,7 +42,11 @@ def parse_state(data: Any, where: str = "the state file") -> dict[StreamKey, dic
         )
     states: dict[StreamKey, dict[str, Any]] = {}
     for index, message in enumerate(data):
-        if isinstance(message, dict) and message.get("type") == "STATE" and isinstance(message.get("state"), dict):
+        if (
+            isinstance(message, dict)
+            and message.get("type") == "STATE"
+            and isinstance(message.get("state"), dict)
+        ):
             message = message["state"]  # a whole AirbyteMessage: unwrap it
         if not isinstance(message, dict):
             raise ConfigError(f"{where}: entry {index} is not a state message object. {_FIX}")
@@ -56,7 +60,9 @@ def parse_state(data: Any, where: str = "the state file") -> dict[StreamKey, dic
             for sub in glob["stream_states"]:
                 _add_stream_state(states, sub, f"{where}: entry {index}")
         else:
-            raise ConfigError(f"{where}: entry {index} has state type {kind!r}; only STREAM and GLOBAL are read. {_FIX}")
+            raise ConfigError(
+                f"{where}: entry {index} has state type {kind!r}; only STREAM and GLOBAL are read. {_FIX}"
+            )
     return states
 
 
@@ -105,7 +111,9 @@ def state_message(
 class StateTracker:
     """When to emit a STATE for one stream, and with which ``recordCount``."""
 
-    def __init__(self, name: str, namespace: str | None, *, incremental: bool, input_state: Mapping[str, Any] | None):
+    def __init__(
+        self, name: str, namespace: str | None, *, incremental: bool, input_state: Mapping[str, Any] | None
+    ):
         self.name = name
         self.namespace = namespace
         self.incremental = incremental

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-__all__ = ["Checkpoint", "Stream", "SyncMode", "NO_CURSOR_STATE"]
+__all__ = ["NO_CURSOR_STATE", "Checkpoint", "Stream", "SyncMode"]
 
 SyncMode = Literal["full_refresh", "incremental"]
 NO_CURSOR_STATE: dict[str, Any] = {"__ab_no_cursor_state_message": True}
@@ -51,8 +51,12 @@ class Stream:
 
     def get_json_schema(self) -> dict[str, Any]:
         """The JSON Schema of one record."""
-        return {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-                "additionalProperties": True, "properties": {}}
+        return {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "type": "object",
+            "additionalProperties": True,
+            "properties": {},
+        }
 
     @property
     def supported_sync_modes(self) -> list[SyncMode]:
