@@ -15,6 +15,7 @@ and is declared in its package's ``[project.entry-points."staffwire.connectors"]
 from __future__ import annotations
 
 import pluggy
+
 from staffwire.plugins.manager import (
     AUTOLOAD_ENV,
     ENTRY_POINT_GROUP,

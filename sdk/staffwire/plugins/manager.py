@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any, Literal
 
 import pluggy
+
 from staffwire.errors import ConfigError
 from staffwire.plugins import hookspecs
 
@@ -106,7 +107,8 @@ class PluginManager(pluggy.PluginManager):
         except pluggy.PluginValidationError as exc:
             if self.is_registered(plugin):
                 self.unregister(plugin)
-            self._problem(f"plugin {label} was skipped: {exc}. Fix or uninstall it.")
+            reason = " ".join(str(exc).split()).rstrip(".") + "."  # pluggy's message spans lines
+            self._problem(f"plugin {label} was skipped: {reason} Fix or uninstall it.")
             return False
         except ValueError as exc:  # already registered under this name
             self._problem(f"plugin {label} was skipped: {exc}")
@@ -166,7 +168,7 @@ class PluginManager(pluggy.PluginManager):
         The implementations are called one by one so each result can be attributed to its plugin (and so a
         failing plugin is reported instead of breaking the whole listing)."""
         hook = getattr(self.hook, hook_name)
-        for impl in reversed(hook.get_hookimpls()):  # pluggy keeps them last-registered-first
+        for impl in hook.get_hookimpls():  # registration order (pluggy *calls* them last-registered-first)
             try:
                 result = impl.function()
             except Exception as exc:
