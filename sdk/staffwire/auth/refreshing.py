@@ -1,0 +1,97 @@
+"""The shared machinery of credentials that expire: cache, renew once for everyone, retry once.
+
+``RefreshingAuth`` keeps one credential (an access token, a login session) with a *generation* number. A request
+that fails with an expired credential asks for a renewal *of the generation it used*; under the lock, a renewal
+happens only when that generation is still current. So N parallel requests failing together cause exactly one
+refresh, and a request that started before someone else's refresh simply retries with the new credential.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Generator
+from typing import Generic, TypeVar
+
+import requests
+
+from staffwire.auth.base import Auth, AuthFlow
+
+__all__ = ["RefreshingAuth"]
+
+C = TypeVar("C")
+Obtain = Generator[requests.PreparedRequest, requests.Response, C]
+
+
+class RefreshingAuth(Auth, Generic[C]):
+    """Subclasses implement :meth:`obtain` (a flow returning a new credential), :meth:`apply`, and optionally
+    :meth:`expires_at` and :meth:`is_expired_response`."""
+
+    #: statuses that mean "the credential expired": renew and retry the request once
+    renew_on: tuple[int, ...] = (401,)
+    #: renew this many seconds before the credential's expiry
+    expiry_margin: float = 60.0
+
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+        self._lock = threading.Lock()
+        self._credential: C | None = None
+        self._generation = 0
+        self.clock = clock
+        self.renewals = 0
+
+    # to implement --------------------------------------------------------------------------------------
+    def obtain(self) -> Obtain[C]:
+        """Yield the requests that produce a new credential; return it."""
+        raise NotImplementedError
+        yield  # pragma: no cover  (makes this a generator)
+
+    def apply(self, request: requests.PreparedRequest, credential: C) -> requests.PreparedRequest:
+        """Return the request carrying ``credential`` (mutate it or return a changed copy)."""
+        raise NotImplementedError
+
+    def expires_at(self, credential: C) -> float | None:
+        """Epoch seconds when ``credential`` expires, if known."""
+        return None
+
+    def is_expired_response(self, response: requests.Response) -> bool:
+        return response.status_code in self.renew_on
+
+    # machinery -----------------------------------------------------------------------------------------
+    def _usable(self, credential: C | None) -> bool:
+        if credential is None:
+            return False
+        expiry = self.expires_at(credential)
+        return expiry is None or self.clock() < expiry - self.expiry_margin
+
+    def current(self) -> tuple[C | None, int]:
+        return self._credential, self._generation
+
+    def invalidate(self) -> None:
+        """Forget the credential: the next request obtains a new one."""
+        with self._lock:
+            self._credential = None
+            self._generation += 1
+
+    def _renew(
+        self, seen_generation: int
+    ) -> Generator[requests.PreparedRequest, requests.Response, tuple[C, int]]:
+        with self._lock:
+            credential = self._credential
+            if self._generation != seen_generation and credential is not None and self._usable(credential):
+                return credential, self._generation  # someone renewed since we looked: use theirs
+            credential = yield from self.obtain()
+            self._credential = credential
+            self._generation += 1
+            self.renewals += 1
+            return credential, self._generation
+
+    def auth_flow(self, request: requests.PreparedRequest) -> AuthFlow:
+        credential, generation = self.current()
+        if not self._usable(credential):
+            credential, generation = yield from self._renew(generation)
+        assert credential is not None
+        original = request.copy()
+        response = yield self.apply(request, credential)
+        if self.is_expired_response(response):
+            credential, generation = yield from self._renew(generation)
+            yield self.apply(original, credential)

@@ -1,0 +1,56 @@
+"""The HTTP toolkit: a client with retries, 429 handling and rate limiting; typed errors; the HttpStream template.
+
+Public surface (checked by a test): everything in ``__all__``. Implementation lives in the submodules.
+"""
+
+from __future__ import annotations
+
+from staffwire.http.client import IDEMPOTENT_METHODS, HttpClient
+from staffwire.http.errors import (
+    AuthenticationError,
+    BadResponseError,
+    ClientError,
+    ConnectError,
+    HttpConfigError,
+    HttpError,
+    HttpInternalError,
+    HttpTransientError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TimeoutError_,
+    api_error_text,
+    describe_request,
+    error_for_response,
+)
+from staffwire.http.hooks import RateLimitCallback, current_rate_limit_listener, rate_limit_listener
+from staffwire.http.ratelimit import RateLimiter
+from staffwire.http.retry import RetryPolicy, parse_retry_after
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "AuthenticationError",
+    "BadResponseError",
+    "ClientError",
+    "ConnectError",
+    "HttpClient",
+    "HttpConfigError",
+    "HttpError",
+    "HttpInternalError",
+    "HttpTransientError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitCallback",
+    "RateLimitedError",
+    "RateLimiter",
+    "RetryPolicy",
+    "ServerError",
+    "TimeoutError_",
+    "api_error_text",
+    "current_rate_limit_listener",
+    "describe_request",
+    "error_for_response",
+    "parse_retry_after",
+    "rate_limit_listener",
+]

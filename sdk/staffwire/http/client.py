@@ -1,0 +1,465 @@
+"""``HttpClient``: requests.Session with pooling, timeouts, retries, 429 handling, rate limiting and typed errors.
+
+One client per connector run (streams share it, so they share its connection pool and rate limiter)::
+
+    client = HttpClient("https://api.example.com/v1", system="Example", auth=BearerAuth(token),
+                        masker=source.secrets, rate_limiter=RateLimiter(per_second=10, max_concurrency=4))
+    rows = client.get_json("/things", params={"limit": 100})
+    for page in client.paginate("/things", paginator=OffsetPaginator(limit=100), records="data"):
+        ...
+
+Retries: connection errors, timeouts and ``RetryPolicy.retry_statuses`` (5xx) are retried for idempotent
+requests (GET, HEAD, PUT, DELETE, OPTIONS; any method the caller marks ``idempotent=True``); a connection that
+could not even be opened is retried for every method. 429 is retried for every method (the request was not
+processed), honouring ``Retry-After`` and calling ``on_rate_limited(wait_seconds)`` (or the context's
+:func:`~staffwire.http.hooks.rate_limit_listener`) before each wait.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import orjson
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+
+from staffwire.http.errors import (
+    BadResponseError,
+    ConnectError,
+    HttpConfigError,
+    HttpError,
+    TimeoutError_,
+    describe_request,
+    error_for_body,
+    error_for_response,
+    looks_like_html,
+)
+from staffwire.http.hooks import RateLimitCallback, current_rate_limit_listener
+from staffwire.http.ratelimit import RateLimiter
+from staffwire.http.retry import RetryPolicy
+from staffwire.paginate import (
+    PageRequest,
+    Paginator,
+    PaginatorLoopError,
+    SinglePagePaginator,
+    records_extractor,
+)
+from staffwire.secrets import SecretMasker
+
+if TYPE_CHECKING:
+    from staffwire.auth.base import Authenticator
+
+__all__ = ["IDEMPOTENT_METHODS", "HttpClient"]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+_USER_AGENT = "staffwire/0.1 (+https://github.com/staffwire/staffwire)"
+_QUERY = re.compile(r"\?[^\s'\"]*")
+
+
+def _is_auth_request(request: requests.PreparedRequest) -> bool:
+    return bool(getattr(request, "_staffwire_auth_request", False))
+
+
+class HttpClient:
+    """See the module docstring. ``system`` names the API in every message ("Bullhorn", "Zoho Recruit")."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        system: str = "the API",
+        auth: Authenticator | None = None,
+        masker: SecretMasker | None = None,
+        timeout: float | tuple[float, float] = (10.0, 60.0),
+        retry: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+        pool_size: int = 16,
+        headers: Mapping[str, str] | None = None,
+        on_rate_limited: RateLimitCallback | None = None,
+        rate_limit_notify_after: float = 1.0,
+        status_kinds: Mapping[int, type[HttpError]] | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.system = system
+        self.masker = masker if masker is not None else SecretMasker()
+        self.auth = auth
+        default_base = getattr(auth, "default_base_url", None)
+        self.base_url = (base_url or default_base or "").rstrip("/")
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.rate_limiter = rate_limiter
+        self.on_rate_limited = on_rate_limited
+        self.rate_limit_notify_after = rate_limit_notify_after
+        self.status_kinds = dict(status_kinds or {})
+        if rate_limiter is not None and rate_limiter.max_concurrency:
+            pool_size = max(pool_size, rate_limiter.max_concurrency)
+        self.session = session or requests.Session()
+        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers["User-Agent"] = _USER_AGENT
+        self.session.headers["Accept"] = "application/json"
+        self.session.headers.update(headers or {})
+        self._scheme_ok: dict[str, bool] = {}
+        bind = getattr(auth, "bind", None)
+        if callable(bind):
+            bind(system=system, masker=self.masker)
+
+    # lifecycle -----------------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # building ------------------------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        if not path:
+            return self.base_url
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def _prepare(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        data: Any,
+        headers: Mapping[str, str] | None,
+    ) -> requests.PreparedRequest:
+        request = requests.Request(
+            method.upper(), self.url(path), params=dict(params or {}), headers=dict(headers or {}), data=data
+        )
+        prepared = self.session.prepare_request(request)
+        if json is not None:
+            prepared.prepare_body(data=None, files=None, json=None)
+            body = orjson.dumps(json)
+            prepared.body = body
+            prepared.headers["Content-Type"] = "application/json"
+            prepared.headers["Content-Length"] = str(len(body))
+        return prepared
+
+    # sending -------------------------------------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        stream: str | None = None,
+        ok_statuses: tuple[int, ...] = (),
+    ) -> requests.Response:
+        """Send a request through auth, rate limiting and retries; raise a typed error for status >= 400
+        (except ``ok_statuses``). ``stream`` names the stream in error messages."""
+        prepared = self._prepare(method, path, params, json, data, headers)
+        is_idempotent = prepared.method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        response = self._run(prepared, is_idempotent, stream)
+        if response.status_code >= 400 and response.status_code not in ok_statuses:
+            raise error_for_response(
+                response,
+                system=self.system,
+                masker=self.masker,
+                stream=stream,
+                attempts=getattr(response, "_staffwire_attempts", 1),
+                kinds=self.status_kinds,
+            )
+        return response
+
+    def _run(
+        self, prepared: requests.PreparedRequest, idempotent: bool, stream: str | None
+    ) -> requests.Response:
+        if self.auth is None:
+            return self._send(prepared, idempotent, stream, follow_redirects=True)
+        flow = self.auth.auth_flow(prepared)
+        try:
+            outgoing = next(flow)
+            while True:
+                own = _is_auth_request(outgoing)
+                retry_own = bool(getattr(self.auth, "retry_auth_requests", True))
+                response = self._send(
+                    outgoing, retry_own if own else idempotent, stream, follow_redirects=not own
+                )
+                try:
+                    outgoing = flow.send(response)
+                except StopIteration:
+                    return response
+        finally:
+            flow.close()
+
+    def _send(
+        self,
+        prepared: requests.PreparedRequest,
+        idempotent: bool,
+        stream: str | None,
+        *,
+        follow_redirects: bool,
+    ) -> requests.Response:
+        policy = self.retry
+        url = prepared.url or ""
+        self._check_scheme(url, prepared.method or "GET", stream)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._send_once(prepared, follow_redirects)
+            except requests.RequestException as exc:
+                not_sent = _never_sent(exc)
+                retryable = isinstance(exc, requests.ConnectionError | requests.Timeout) or _broken_body(exc)
+                if retryable and (idempotent or not_sent) and attempt < policy.max_attempts:
+                    policy.sleep(policy.backoff(attempt))
+                    continue
+                raise self._error_for_exception(exc, prepared, stream, attempt) from None
+            status = response.status_code
+            if status == 429 and attempt < policy.rate_limit_attempts:
+                wait = policy.retry_after(response.headers.get("Retry-After"), attempt)
+                response.close()
+                self._notify_rate_limited(wait)
+                policy.sleep(wait)
+                continue
+            if status in policy.retry_statuses and idempotent and attempt < policy.max_attempts:
+                response.close()
+                policy.sleep(policy.backoff(attempt))
+                continue
+            response._staffwire_attempts = attempt  # type: ignore[attr-defined]
+            return response
+
+    def _send_once(self, prepared: requests.PreparedRequest, follow_redirects: bool) -> requests.Response:
+        limiter = self.rate_limiter
+        if limiter is None:
+            return self.session.send(prepared, timeout=self.timeout, allow_redirects=follow_redirects)
+        wait = limiter.next_wait()
+        if wait >= self.rate_limit_notify_after:
+            self._notify_rate_limited(wait)
+        with limiter.slot():
+            return self.session.send(prepared, timeout=self.timeout, allow_redirects=follow_redirects)
+
+    def _notify_rate_limited(self, wait: float) -> None:
+        callback = self.on_rate_limited or current_rate_limit_listener()
+        if callback is not None:
+            callback(wait)
+
+    def _check_scheme(self, url: str, method: str, stream: str | None) -> None:
+        """Plain http is for loopback only (sandboxes, tests): credentials never cross a network in clear."""
+        if not url.startswith("http://"):
+            return
+        host = urlsplit(url).hostname or ""
+        ok = self._scheme_ok.get(host)
+        if ok is None:
+            ok = host == "localhost"
+            with contextlib.suppress(ValueError):
+                ok = ok or ipaddress.ip_address(host).is_loopback
+            self._scheme_ok[host] = ok
+        if not ok:
+            raise HttpConfigError(
+                f"{self.system}: refusing to send {describe_request(method, url)} to {host} over plain http://. "
+                "Use an https:// URL in the connector config (http:// is accepted only for loopback hosts).",
+                system=self.system,
+                method=method,
+                path=describe_request(method, url).split(" ", 1)[1],
+                stream=stream,
+            )
+
+    def _error_for_exception(
+        self,
+        exc: requests.RequestException,
+        prepared: requests.PreparedRequest,
+        stream: str | None,
+        attempts: int,
+    ) -> HttpError:
+        method = prepared.method or "GET"
+        request = describe_request(method, prepared.url or "")
+        path = request.split(" ", 1)[1]
+        tries = f" (after {attempts} attempts)" if attempts > 1 else ""
+        reason = self.masker.mask(_QUERY.sub("", str(exc)))[:300]
+        prefix = f"Stream {stream}: " if stream else ""
+        klass: type[HttpError]
+        if isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout):
+            klass = TimeoutError_
+            read = self.timeout[1] if isinstance(self.timeout, tuple) else self.timeout
+            message = (
+                f"{self.system} did not answer {request} within {read:g}s{tries}. "
+                "The API may be overloaded: try again later."
+            )
+        elif isinstance(exc, requests.ConnectionError | requests.Timeout) or _broken_body(exc):
+            klass = ConnectError
+            message = (
+                f"Could not reach {self.system} for {request}{tries}: the connection failed or was "
+                f"dropped ({type(exc).__name__}). Check the API URL and the network, or try again later."
+            )
+        elif isinstance(
+            exc,
+            requests.exceptions.InvalidURL
+            | requests.exceptions.MissingSchema
+            | requests.exceptions.InvalidSchema,
+        ):
+            klass = HttpConfigError
+            message = (
+                f"{self.system}: {request} has an invalid URL. Check the API URL in the connector config."
+            )
+        else:
+            klass = ConnectError
+            message = (
+                f"{self.system} request {request} failed{tries} ({type(exc).__name__}). Try again later."
+            )
+        return klass(
+            prefix + self.masker.mask(message),
+            system=self.system,
+            method=method,
+            path=path,
+            stream=stream,
+            internal_message=reason,
+        )
+
+    # JSON ----------------------------------------------------------------------------------------------
+    def decode(self, response: requests.Response, *, stream: str | None = None) -> Any:
+        """The JSON body, ``None`` for an empty answer (204); a typed error for HTML or broken JSON."""
+        body = response.content
+        if not body:
+            return None
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            problem = "html" if looks_like_html(body, response.headers.get("Content-Type", "")) else "json"
+            raise error_for_body(
+                response, system=self.system, problem=problem, masker=self.masker, stream=stream
+            ) from None
+
+    def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """:meth:`request` + :meth:`decode`; a broken body of an idempotent request is fetched again."""
+        return self.fetch_json(method, path, **kwargs)[1]
+
+    def fetch_json(self, method: str, path: str, **kwargs: Any) -> tuple[requests.Response, Any]:
+        """Like :meth:`request_json`, returning the response too (headers, status)."""
+        idempotent = kwargs.get("idempotent")
+        if idempotent is None:
+            idempotent = method.upper() in IDEMPOTENT_METHODS
+        attempt = 0
+        while True:
+            attempt += 1
+            response = self.request(method, path, **kwargs)
+            try:
+                return response, self.decode(response, stream=kwargs.get("stream"))
+            except BadResponseError:
+                if not idempotent or attempt >= self.retry.max_attempts:
+                    raise
+                self.retry.sleep(self.retry.backoff(attempt))
+
+    def get_json(self, path: str, **kwargs: Any) -> Any:
+        return self.request_json("GET", path, **kwargs)
+
+    def post_json(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.request_json("POST", path, json=json, **kwargs)
+
+    def put_json(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.request_json("PUT", path, json=json, **kwargs)
+
+    def patch_json(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.request_json("PATCH", path, json=json, **kwargs)
+
+    def delete_json(self, path: str, **kwargs: Any) -> Any:
+        return self.request_json("DELETE", path, **kwargs)
+
+    # paging --------------------------------------------------------------------------------------------
+    def paginate(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        paginator: Paginator | None = None,
+        records: str | Callable[[Any], list[Any]] | None = None,
+        method: str = "GET",
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        stream: str | None = None,
+    ) -> Iterator[list[Any]]:
+        """Yield pages (lists of records). ``records`` is a dotted path into the body (``"data"``,
+        ``"response.items"``) or a callable; None takes the body itself when it is a list."""
+        for _request, _response, page in self.iter_pages(
+            path,
+            params=params,
+            paginator=paginator,
+            records=records,
+            method=method,
+            json=json,
+            headers=headers,
+            stream=stream,
+        ):
+            yield page
+
+    def iter_pages(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        paginator: Paginator | None = None,
+        records: str | Callable[[Any], list[Any]] | None = None,
+        method: str = "GET",
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        stream: str | None = None,
+    ) -> Iterator[tuple[PageRequest, requests.Response, list[Any]]]:
+        """Like :meth:`paginate`, with the request that fetched each page and its response."""
+        paginator = paginator if paginator is not None else SinglePagePaginator()
+        extract = records_extractor(records)
+        spec = PageRequest(
+            method=method.upper(),
+            path=path,
+            params=dict(params or {}),
+            json=json,
+            headers=dict(headers or {}),
+        )
+        paginator.init_request(spec)
+        while True:
+            sent = spec.copy()
+            response, body = self.fetch_json(
+                spec.method,
+                spec.path,
+                params=spec.params,
+                json=spec.json,
+                headers=spec.headers,
+                stream=stream,
+            )
+            page = extract(body)
+            try:
+                paginator.update_state(response, page, body)
+            except PaginatorLoopError as exc:
+                raise exc.as_error(
+                    system=self.system,
+                    request=describe_request(spec.method, self.url(spec.path)),
+                    stream=stream,
+                ) from None
+            yield sent, response, page
+            if not paginator.has_next_page:
+                return
+            paginator.update_request(spec)
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """True when the request cannot have reached the server (so retrying is safe for any method)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError)
+
+
+def _broken_body(exc: requests.RequestException) -> bool:
+    """The answer started but its body was cut off."""
+    return isinstance(
+        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    )

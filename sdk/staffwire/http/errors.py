@@ -1,0 +1,308 @@
+"""The HTTP error tree and the messages people read when a request fails.
+
+Every class mixes :class:`HttpError` (``status``, ``response``, ``system``, ``method``, ``path``) with the kind
+from :mod:`staffwire.errors` that says what happens next, so callers catch ``ConfigError`` / ``TransientError`` /
+``InternalError`` and never a ``requests`` exception::
+
+    HttpError
+      HttpConfigError (ConfigError)        AuthenticationError 401, PermissionDeniedError 403, NotFoundError 404
+      HttpTransientError (TransientError)  RateLimitedError 429, ServerError 5xx, TimeoutError_, ConnectError,
+                                           BadResponseError (HTML / truncated JSON)
+      HttpInternalError (InternalError)    ClientError (any other 4xx)
+
+Messages name the system, the method and the path (never the query string, which may carry tokens), the status
+and the API's own error text, with every registered secret masked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import requests
+
+from staffwire.errors import ConfigError, InternalError, StaffwireError, TransientError
+from staffwire.secrets import SecretMasker
+
+__all__ = [
+    "AuthenticationError",
+    "BadResponseError",
+    "ClientError",
+    "ConnectError",
+    "HttpConfigError",
+    "HttpError",
+    "HttpInternalError",
+    "HttpTransientError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ServerError",
+    "TimeoutError_",
+    "api_error_text",
+    "describe_request",
+    "error_for_response",
+]
+
+_EXCERPT = 300
+_ERROR_FIELDS = (
+    "errorMessage",
+    "error_description",
+    "message",
+    "detail",
+    "title",
+    "error",
+    "code",
+    "errorCode",
+    "errors",
+)
+
+
+class HttpError(StaffwireError):
+    """A request failed. ``status`` is None when no answer arrived (timeout, connection error)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        system: str = "",
+        method: str = "",
+        path: str = "",
+        status: int | None = None,
+        response: requests.Response | None = None,
+        stream: str | None = None,
+        internal_message: str | None = None,
+    ) -> None:
+        request = f"{method} {path}".strip() or None
+        super().__init__(
+            message, internal_message=internal_message, stream=stream, request=request, status=status
+        )
+        self.system = system
+        self.method = method
+        self.path = path
+        self.response = response
+
+
+class HttpConfigError(HttpError, ConfigError):
+    """The user must fix credentials, permissions or a URL in the config."""
+
+
+class HttpTransientError(HttpError, TransientError):
+    """An outage, a limit or a timeout that outlasted the retries."""
+
+
+class HttpInternalError(HttpError, InternalError):
+    """The API refused a request the connector should not have sent."""
+
+
+class AuthenticationError(HttpConfigError):
+    """HTTP 401, or a token/login endpoint refusing the credentials."""
+
+
+class PermissionDeniedError(HttpConfigError):
+    """HTTP 403."""
+
+
+class NotFoundError(HttpConfigError):
+    """HTTP 404: usually a wrong base URL, tenant or entity name in the config."""
+
+
+class RateLimitedError(HttpTransientError):
+    """HTTP 429 after every retry."""
+
+
+class ServerError(HttpTransientError):
+    """HTTP 5xx after every retry."""
+
+
+class TimeoutError_(HttpTransientError):  # trailing underscore: not the builtin TimeoutError
+    """No answer within the read timeout (or no connection within the connect timeout)."""
+
+
+class ConnectError(HttpTransientError):
+    """The connection failed or was dropped before an answer arrived."""
+
+
+class BadResponseError(HttpTransientError):
+    """The answer is not what the API documents: HTML instead of JSON, truncated or invalid JSON."""
+
+
+class ClientError(HttpInternalError):
+    """Any other 4xx: the connector sent something the API does not accept."""
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+def describe_request(method: str, url: str) -> str:
+    """``GET /search/Candidate``: the path only; the query string (which may carry tokens) is left out."""
+    path = url
+    if "://" in path:
+        path = path.split("://", 1)[1]
+        path = "/" + path.split("/", 1)[1] if "/" in path else "/"
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    return f"{method.upper()} {path}"
+
+
+def _text_from_json(obj: Any) -> str | None:
+    if isinstance(obj, dict):
+        for key in _ERROR_FIELDS:
+            value = obj.get(key)
+            if value in (None, "", [], {}):
+                continue
+            if isinstance(value, str | int | float):
+                text = str(value)
+                code = obj.get("code") if key not in ("code", "errorCode") else None
+                if isinstance(code, str) and code and code not in text:
+                    text = f"{code}: {text}"
+                return text
+            nested = _text_from_json(value)
+            if nested:
+                return nested
+        return None
+    if isinstance(obj, list) and obj:
+        texts = [t for t in (_text_from_json(item) for item in obj[:3]) if t]
+        return "; ".join(texts) or None
+    if isinstance(obj, str) and obj:
+        return obj
+    return None
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "..."
+
+
+def looks_like_html(body: bytes, content_type: str) -> bool:
+    head = body[:200].lstrip().lower()
+    return "html" in content_type.lower() or head.startswith((b"<!doctype html", b"<html"))
+
+
+def api_error_text(response: requests.Response, masker: SecretMasker | None = None) -> str:
+    """The API's own words for an error: a JSON error field, else a short excerpt of the body (masked)."""
+    body = response.content or b""
+    text: str | None = None
+    if not body:
+        text = ""
+    elif looks_like_html(body, response.headers.get("Content-Type", "")):
+        text = "(an HTML page)"
+    else:
+        try:
+            text = _text_from_json(orjson.loads(body))
+        except orjson.JSONDecodeError:
+            text = None
+        if text is None:
+            text = body[: _EXCERPT * 2].decode("utf-8", "replace")
+    text = _excerpt(text)
+    return masker.mask(text) if masker is not None else text
+
+
+_ADVICE = {
+    401: "Check the credentials in the connector config (they may be wrong, expired or revoked).",
+    403: "Check that the API user has permission for this data, and the credentials' scopes.",
+    404: "Check the API URL, data center or tenant in the connector config, and that the resource exists.",
+    429: "The API's rate limit outlasted every retry: try again later or lower the request rate.",
+    500: "The API is failing: this is usually temporary, try again later.",
+}
+
+
+def error_for_response(
+    response: requests.Response,
+    *,
+    system: str,
+    method: str | None = None,
+    masker: SecretMasker | None = None,
+    stream: str | None = None,
+    attempts: int = 1,
+    kinds: dict[int, type[HttpError]] | None = None,
+    what: str | None = None,
+) -> HttpError:
+    """The typed error for a failed answer (status >= 400); ``kinds`` overrides the class per status."""
+    status = response.status_code
+    method = method or (response.request.method if response.request is not None else "GET") or "GET"
+    url = response.request.url if response.request is not None and response.request.url else response.url
+    request = describe_request(method, url or "")
+    verb, _, path = request.partition(" ")
+    quoted = api_error_text(response, masker)
+    detail = f': "{quoted}"' if quoted else ""
+    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    on = f" ({what})" if what else ""
+    klass: type[HttpError]
+    if kinds and status in kinds:
+        klass = kinds[status]
+        advice = _ADVICE.get(status, "")
+        head = f"{system} answered HTTP {status} for {request}{on}{tries}{detail}."
+    elif status == 401:
+        klass, head = (
+            AuthenticationError,
+            f"{system} rejected the credentials for {request}{on} (HTTP 401){detail}.",
+        )
+    elif status == 403:
+        klass, head = PermissionDeniedError, f"{system} refused access to {request}{on} (HTTP 403){detail}."
+    elif status == 404:
+        klass, head = NotFoundError, f"{system} has nothing at {request}{on} (HTTP 404){detail}."
+    elif status == 429:
+        klass, head = (
+            RateLimitedError,
+            f"{system} kept rate-limiting {request}{on} (HTTP 429){tries}{detail}.",
+        )
+    elif status >= 500:
+        klass, head = (
+            ServerError,
+            f"{system} failed with a server error for {request}{on} (HTTP {status}){tries}{detail}.",
+        )
+    elif status == 408:
+        klass, head = TimeoutError_, f"{system} timed out on {request}{on} (HTTP 408){tries}{detail}."
+    else:
+        klass = ClientError
+        head = f"{system} rejected {request}{on} (HTTP {status}){detail}."
+    if not (kinds and status in kinds):
+        advice = _ADVICE.get(
+            500 if status >= 500 else status,
+            "This is likely a bug in the connector: please report it with this message.",
+        )
+    message = f"{head} {advice}".strip()
+    if masker is not None:
+        message = masker.mask(message)
+    if stream:
+        message = f"Stream {stream}: {message}"
+    return klass(
+        message, system=system, method=verb, path=path, status=status, response=response, stream=stream
+    )
+
+
+def error_for_body(
+    response: requests.Response,
+    *,
+    system: str,
+    problem: str,
+    masker: SecretMasker | None = None,
+    stream: str | None = None,
+) -> BadResponseError:
+    """``Bullhorn answered HTML, not JSON, for GET /search/Candidate (HTTP 200)`` and its kin."""
+    method = response.request.method if response.request is not None else "GET"
+    request = describe_request(method or "GET", (response.request.url if response.request else None) or "")
+    verb, _, path = request.partition(" ")
+    body = response.content or b""
+    if problem == "html":
+        message = (
+            f"{system} answered HTML, not JSON, for {request} (HTTP {response.status_code}). "
+            "A proxy, a login page or a maintenance page may be in the way: check the API URL, "
+            "or try again later."
+        )
+    else:
+        tail = _excerpt(body[-80:].decode("utf-8", "replace"))
+        message = (
+            f"{system} answered truncated or invalid JSON for {request} (HTTP {response.status_code}, "
+            f"{len(body)} bytes, ending {tail!r}). The answer was probably cut off: try again later."
+        )
+    if masker is not None:
+        message = masker.mask(message)
+    if stream:
+        message = f"Stream {stream}: {message}"
+    return BadResponseError(
+        message,
+        system=system,
+        method=verb,
+        path=path,
+        status=response.status_code,
+        response=response,
+        stream=stream,
+    )
