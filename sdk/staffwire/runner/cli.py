@@ -1,0 +1,176 @@
+"""The runner's commands: ``staffwire sync``, ``staffwire runs`` (``runs show ID``) and ``staffwire demo``.
+
+Registered by :mod:`staffwire.cli` through :func:`register`; heavy imports happen when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from staffwire.errors import ConfigError
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    sync = subparsers.add_parser(
+        "sync", help="run a connection (source -> destination) with resumable state and a run history",
+        description="Run the connection described in a YAML file. State and run history are kept in an embedded "
+                    "SQLite file (--db, $STAFFWIRE_DB, default .staffwire/staffwire.db).",
+    )
+    sync.add_argument("connection", help="path to the connection YAML file")
+    _db_option(sync)
+    sync.add_argument("--json", action="store_true", help="print the run's outcome as JSON on stdout")
+    sync.add_argument("--quiet", "-q", action="store_true", help="no progress display, only the outcome")
+    sync.add_argument("--subprocess", action="store_true",
+                      help="run installed plugin connectors as subprocesses instead of in-process")
+    sync.add_argument("--connector-cache", type=Path, default=None,
+                      help="where PyPI connectors are installed ($STAFFWIRE_CONNECTOR_CACHE, "
+                           "default ~/.cache/staffwire/connectors)")
+    sync.set_defaults(func=_sync)
+
+    runs = subparsers.add_parser("runs", help="list past runs (staffwire runs show ID for one run's details)",
+                                 description="The run history: status, duration, counts, errors.")
+    _db_option(runs)
+    runs.add_argument("--json", action="store_true", help="print JSON")
+    runs.add_argument("--connection", help="only runs of this connection")
+    runs.add_argument("--limit", type=int, default=20, help="how many runs, newest first (default 20)")
+    runs.set_defaults(func=_runs)
+    runs_sub = runs.add_subparsers(dest="runs_command", metavar="[show ID]")
+    show = runs_sub.add_parser("show", help="details of one run: streams, rejected records, errors")
+    show.add_argument("run_id", type=int)
+    _db_option(show)
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(func=_show)
+
+    demo = subparsers.add_parser(
+        "demo", help="Bullhorn -> Wingspan end to end against local sandboxes (no credentials, no network)",
+        description="Start the Bullhorn and Wingspan sandboxes on loopback, sync placed candidates and "
+                    "placements into Wingspan, change a few Bullhorn records and sync again incrementally.",
+    )
+    demo.add_argument("--db", type=Path, default=None, help="keep the demo's state and history in this file "
+                                                           "(default: a temporary directory)")
+    demo.add_argument("--json", action="store_true", help="print the demo's outcome as JSON")
+    demo.set_defaults(func=_demo)
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help="the runner database ($STAFFWIRE_DB, default .staffwire/staffwire.db)")
+
+
+def _db(args: argparse.Namespace) -> Path:
+    from staffwire.runner.store import default_db_path
+
+    db: Path | None = getattr(args, "db", None)
+    return db or default_db_path()
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from staffwire.runner.connection import load_connection
+    from staffwire.runner.progress import make_progress
+    from staffwire.runner.store import StateStore
+    from staffwire.runner.sync import run_sync
+
+    connection = load_connection(args.connection)
+    store = StateStore(_db(args))
+    try:
+        progress_out = sys.stderr if args.json else sys.stdout
+        result = run_sync(connection, store=store, progress=make_progress(progress_out, quiet=args.quiet),
+                          cache_dir=args.connector_cache, prefer_subprocess=args.subprocess)
+    finally:
+        store.close()
+    if args.json:
+        sys.stdout.write(json.dumps(result.as_dict(), indent=2) + "\n")
+    elif args.quiet:
+        from staffwire.runner.progress import format_summary
+
+        sys.stdout.write("\n".join(format_summary(result)) + "\n")
+    return result.exit_code
+
+
+def _runs(args: argparse.Namespace) -> int:
+    from staffwire.cli import print_table
+    from staffwire.runner.store import StateStore
+
+    path = _db(args)
+    if not path.exists():
+        raise ConfigError(f"no run history at {path}: no connection has run with this database yet "
+                          "(use --db or $STAFFWIRE_DB to point at another).")
+    store = StateStore(path)
+    try:
+        runs = store.runs(args.connection, args.limit)
+    finally:
+        store.close()
+    if args.json:
+        sys.stdout.write(json.dumps(runs, indent=2) + "\n")
+        return 0
+    rows = [
+        (r["id"], r["connection"], r["status"], r["started_at"],
+         f"{r['duration_s']:.2f}s" if r["duration_s"] is not None else None,
+         r["records_read"], r["records_written"], r["records_rejected"], _short(r["error"]))
+        for r in runs
+    ]
+    print_table("Runs", ["ID", "Connection", "Status", "Started", "Duration", "Read", "Written", "Rejected",
+                         "Error"], rows)
+    return 0
+
+
+def _short(text: str | None, limit: int = 80) -> str | None:
+    if text is None:
+        return None
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _show(args: argparse.Namespace) -> int:
+    from staffwire.runner.store import StateStore
+
+    path = _db(args)
+    if not path.exists():
+        raise ConfigError(f"no run history at {path} (use --db or $STAFFWIRE_DB to point at another).")
+    store = StateStore(path)
+    try:
+        detail = store.run(args.run_id)
+    finally:
+        store.close()
+    if detail is None:
+        raise ConfigError(f"there is no run {args.run_id} in {path}; `staffwire runs` lists the runs.")
+    if args.json:
+        sys.stdout.write(json.dumps(detail, indent=2) + "\n")
+        return 0
+    print_run(detail, sys.stdout)
+    return 0
+
+
+def print_run(detail: dict[str, Any], out: TextIO) -> None:
+    """One run's details as plain text."""
+    from staffwire.cli import print_table
+
+    duration = f"{detail['duration_s']:.2f}s" if detail.get("duration_s") is not None else "-"
+    out.write(f"run {detail['id']} of {detail['connection']}: {detail['status']}\n")
+    out.write(f"  source:      {detail['source']}\n  destination: {detail['destination']}\n")
+    out.write(f"  started {detail['started_at']}, ended {detail.get('ended_at') or '-'}, took {duration}\n")
+    if detail.get("error"):
+        out.write(f"  error ({detail['failure_type']}): {detail['error']}\n")
+    out.write("\n")
+    print_table("Streams", ["Stream", "Mode", "Status", "Read", "Written", "Rejected", "States"],
+                [(s["stream"], s["sync_mode"], s["status"], s["records_read"], s["records_written"],
+                  s["records_rejected"], s["states_committed"]) for s in detail["streams"]], file=out)
+    if detail["rejected_records"]:
+        out.write("\nrejected records:\n")
+        for r in detail["rejected_records"]:
+            out.write(f"  {r['stream'] or '-'} {r['record_id'] or '-'}: {r['message']}\n")
+    if detail["errors"]:
+        out.write("\nerrors:\n")
+        for e in detail["errors"]:
+            out.write(f"  [{e['origin']}, {e['failure_type']}] {e['message']}\n")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from staffwire.runner.demo import main as demo_main
+
+    return demo_main(db=args.db, as_json=args.json)

@@ -1,0 +1,191 @@
+"""Running one connector command (spec / discover / read / write) and talking to it over pipes.
+
+Two executors give the runner the same handle, :class:`Running` (a binary stdin to write messages to, a binary
+stdout to read lines from, ``wait``/``kill``):
+
+* :class:`InProcessExecutor` runs an installed Staffwire connector class in a thread through its
+  ``launch(argv, stdin=, stdout=)`` entry point, connected by ``os.pipe`` -- no interpreter start-up, and the same
+  bytes on the wire as the console script would print;
+* :class:`SubprocessExecutor` runs any Airbyte-protocol executable (a path, a console script, an Airbyte PyPI
+  connector installed in a cached venv).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import io
+import os
+import signal
+import subprocess
+import threading
+import traceback
+from collections.abc import Sequence
+from typing import IO, Protocol
+
+from staffwire.errors import ConfigError
+
+__all__ = ["Executor", "InProcessExecutor", "Running", "SubprocessExecutor"]
+
+_STDERR_TAIL = 40
+
+
+class Running(Protocol):
+    """A started connector command."""
+
+    stdin: IO[bytes] | None
+    stdout: IO[bytes]
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the end; the exit code."""
+        ...
+
+    def kill(self) -> None:
+        """Stop it now (used when the other side failed)."""
+
+    def stderr_tail(self) -> str:
+        """The last lines it wrote to stderr (or the traceback it died with), for error messages."""
+        ...
+
+
+class Executor(Protocol):
+    """How to run a connector; ``describe`` is shown in logs and run history."""
+
+    def describe(self) -> str: ...
+
+    def start(self, argv: Sequence[str], *, with_stdin: bool = False) -> Running: ...
+
+
+# ------------------------------------------------------------------------------------------------- in-process
+class _ThreadRun:
+    def __init__(self, connector_class: type, argv: Sequence[str], with_stdin: bool) -> None:
+        out_r, out_w = os.pipe()
+        self.stdout: IO[bytes] = os.fdopen(out_r, "rb")
+        self._child_out = os.fdopen(out_w, "wb")
+        self.stdin: IO[bytes] | None = None
+        self._child_in: IO[bytes] | None = None
+        if with_stdin:
+            in_r, in_w = os.pipe()
+            self._child_in = os.fdopen(in_r, "rb")
+            self.stdin = os.fdopen(in_w, "wb")
+        self._code: int | None = None
+        self._error = ""
+        self._thread = threading.Thread(
+            target=self._main,
+            args=(connector_class, list(argv)),
+            name=f"connector-{argv[0] if argv else ''}",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def _main(self, connector_class: type, argv: list[str]) -> None:
+        stdin: IO[bytes] = self._child_in if self._child_in is not None else io.BytesIO(b"")
+        try:
+            code = connector_class().launch(argv, stdin=stdin, stdout=self._child_out)
+            self._code = int(code or 0)
+        except SystemExit as exc:  # a connector may still call sys.exit()
+            self._code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException:
+            self._error = traceback.format_exc(limit=8)
+            self._code = 1
+        finally:
+            with contextlib.suppress(OSError, ValueError):
+                self._child_out.close()
+            if self._child_in is not None:
+                # Drain nothing: closing our read end makes the runner's writes fail fast (EPIPE), as a dead
+                # process would.
+                with contextlib.suppress(OSError, ValueError):
+                    self._child_in.close()
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise TimeoutError("connector thread still running")
+        return self._code if self._code is not None else 1
+
+    def kill(self) -> None:
+        # A thread cannot be killed; closing its pipes makes its next read/write fail, which ends it.
+        for pipe in (self.stdin, self.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    pipe.close()
+
+    def stderr_tail(self) -> str:
+        return self._error
+
+
+class InProcessExecutor:
+    """Runs a Staffwire connector class (``Source`` / ``Destination`` subclass) in a thread of this process."""
+
+    def __init__(self, connector_class: type, name: str | None = None) -> None:
+        self.connector_class = connector_class
+        self.name = name or str(getattr(connector_class, "name", connector_class.__name__))
+
+    def describe(self) -> str:
+        return f"{self.name} (in-process plugin {self.connector_class.__module__}.{self.connector_class.__name__})"
+
+    def start(self, argv: Sequence[str], *, with_stdin: bool = False) -> Running:
+        return _ThreadRun(self.connector_class, argv, with_stdin)
+
+
+# -------------------------------------------------------------------------------------------------- subprocess
+class _ProcessRun:
+    def __init__(
+        self, command: Sequence[str], argv: Sequence[str], with_stdin: bool, env: dict[str, str] | None
+    ) -> None:
+        self._proc = subprocess.Popen(
+            [*command, *argv],
+            stdin=subprocess.PIPE if with_stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,  # Ctrl-C reaches the runner, which stops its children itself
+        )
+        assert self._proc.stdout is not None and self._proc.stderr is not None
+        self.stdout: IO[bytes] = self._proc.stdout
+        self.stdin: IO[bytes] | None = self._proc.stdin
+        self._tail: collections.deque[str] = collections.deque(maxlen=_STDERR_TAIL)
+        self._stderr_thread = threading.Thread(target=self._drain, args=(self._proc.stderr,), daemon=True)
+        self._stderr_thread.start()
+
+    def _drain(self, pipe: IO[bytes]) -> None:
+        for line in pipe:
+            self._tail.append(line.decode("utf-8", "replace").rstrip())
+        pipe.close()
+
+    def wait(self, timeout: float | None = None) -> int:
+        code = self._proc.wait(timeout)
+        self._stderr_thread.join(5)
+        return code
+
+    def kill(self) -> None:
+        if self._proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
+
+    def stderr_tail(self) -> str:
+        return "\n".join(self._tail)
+
+
+class SubprocessExecutor:
+    """Runs an Airbyte-protocol executable: ``command`` is its argv prefix (e.g. ``["/venv/bin/source-faker"]``)."""
+
+    def __init__(
+        self, command: Sequence[str], name: str, kind: str = "executable", env: dict[str, str] | None = None
+    ) -> None:
+        self.command = list(command)
+        self.name = name
+        self.kind = kind
+        self.env = env
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.kind} {' '.join(self.command)})"
+
+    def start(self, argv: Sequence[str], *, with_stdin: bool = False) -> Running:
+        try:
+            return _ProcessRun(self.command, argv, with_stdin, self.env)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot start connector {self.name} ({' '.join(self.command)}): {exc.strerror}. "
+                "Check that the file exists and is executable."
+            ) from None

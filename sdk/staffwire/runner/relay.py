@@ -1,0 +1,260 @@
+"""Piping a source's messages into a destination, and committing the states the destination echoes.
+
+Two loops run at once: the *source pump* (a thread) reads the source's stdout, checks every line, counts records,
+and forwards RECORD and STATE lines to the destination's stdin unchanged; the *destination loop* (the caller's
+thread) reads what the destination prints and, for every echoed STATE, commits it to the store in one transaction.
+A state the source emitted but the destination never echoed is never stored, so a crash anywhere resumes from
+what was really written.
+
+Each forwarded STATE is remembered with the number of records of its stream sent before it; when the destination
+echoes it, those records count as committed (``destinationStats.rejectedRecordCount`` of them rejected).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import orjson
+
+from staffwire.runner.executors import Running
+from staffwire.runner.messages import BadMessage, parse_message, state_key
+from staffwire.runner.stats import RunError, RunStats, StreamKey, stream_label
+from staffwire.runner.store import StateStore
+from staffwire.secrets import SecretMasker
+
+__all__ = ["Relay", "RelayOutcome"]
+
+_REJECTED_TEXT = re.compile(r"^record (?:(?P<stream>\S+) )?(?:(?P<record>\S+) )?rejected: (?P<why>.*)$", re.S)
+_GARBAGE_EXAMPLES = 3
+
+
+@dataclass
+class _Pending:
+    key: StreamKey
+    state: dict[str, Any]
+    sent: dict[StreamKey, int]  # records sent per stream before this state
+
+
+@dataclass
+class RelayOutcome:
+    garbage: dict[str, int] = field(default_factory=lambda: {"source": 0, "destination": 0})
+    garbage_examples: list[str] = field(default_factory=list)
+    unconfirmed_states: int = 0
+    destination_gone: bool = False
+    unselected_records: dict[str, int] = field(default_factory=dict)
+
+
+class Relay:
+    def __init__(
+        self,
+        *,
+        store: StateStore,
+        stats: RunStats,
+        masker: SecretMasker,
+        selected: Mapping[StreamKey, str],
+        on_log: Callable[[str, str, str], None],
+        on_status: Callable[[str, str], None],
+        on_tick: Callable[[], None],
+        on_control: Callable[[str, dict[str, Any]], None],
+    ) -> None:
+        self.store = store
+        self.stats = stats
+        self.masker = masker
+        self.selected = selected
+        self.on_log = on_log
+        self.on_status = on_status
+        self.on_tick = on_tick
+        self.on_control = on_control
+        self.outcome = RelayOutcome()
+        self._pending: collections.deque[_Pending] = collections.deque()
+        self._sent: dict[StreamKey, int] = dict.fromkeys(selected, 0)
+        self._lock = threading.Lock()
+
+    # ----------------------------------------------------------------------------------------------- shared
+    def _garbage(self, origin: str, line: bytes, why: str) -> None:
+        with self._lock:
+            self.outcome.garbage[origin] += 1
+            count = self.outcome.garbage[origin]
+        preview = self.masker.mask(line[:120].decode("utf-8", "replace")).strip()
+        if len(self.outcome.garbage_examples) < _GARBAGE_EXAMPLES:
+            self.outcome.garbage_examples.append(f"{origin}: {why}: {preview!r}")
+        if count <= _GARBAGE_EXAMPLES:
+            self.on_log(
+                "runner",
+                "ERROR",
+                f"{origin} printed a line that is not an Airbyte message ({why}): {preview!r}",
+            )
+
+    def _common(self, origin: str, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "LOG":
+            log = message["log"]
+            text = self.masker.mask(str(log.get("message", "")))
+            if origin == "destination" and self._rejection(log, text):
+                return
+            self.on_log(origin, str(log.get("level", "INFO")), text)
+        elif kind == "TRACE":
+            trace = message["trace"]
+            if trace.get("type") == "ERROR" and isinstance(trace.get("error"), dict):
+                error = trace["error"]
+                descriptor = error.get("stream_descriptor") or {}
+                self.stats.errors.append(
+                    RunError(
+                        origin,
+                        str(error.get("failure_type") or "system_error"),
+                        self.masker.mask(str(error.get("message") or "failed without a message")),
+                        descriptor.get("name") if isinstance(descriptor, dict) else None,
+                    )
+                )
+            elif trace.get("type") == "STREAM_STATUS" and origin == "source":
+                status = trace.get("stream_status") or {}
+                descriptor = status.get("stream_descriptor") or {}
+                key = (descriptor.get("namespace") or "", str(descriptor.get("name")))
+                if key in self.selected and isinstance(status.get("status"), str):
+                    self.stats.status[key] = status["status"]
+                    self.on_status(stream_label(key), status["status"])
+        elif kind == "CONTROL":
+            self.on_control(origin, message["control"]["connectorConfig"]["config"])
+
+    def _rejection(self, log: Mapping[str, Any], text: str) -> bool:
+        """A destination's report of one rejected record: a LOG with a ``rejection`` object
+        (``{stream, record_id, reasons}``) or a WARN line ``record <stream> <id> rejected: <why>``."""
+        structured = log.get("rejection")
+        match = _REJECTED_TEXT.match(text)
+        if not isinstance(structured, dict) and match is None:
+            return False
+        entry: dict[str, Any]
+        if isinstance(structured, dict):
+            entry = {
+                "stream": structured.get("stream"),
+                "record_id": structured.get("record_id"),
+                "message": text,
+                "reasons": self.masker.mask_obj(structured.get("reasons") or []),
+            }
+        else:
+            assert match is not None
+            entry = {
+                "stream": match["stream"],
+                "record_id": match["record"],
+                "message": text,
+                "reasons": [{"rule": "rejected", "message": match["why"]}],
+            }
+        self.stats.rejected.append(entry)
+        self.store.add_rejection(
+            self.stats.run_id, entry["stream"], entry["record_id"], text, entry["reasons"]
+        )
+        self.on_log("destination", "WARN", text)
+        return True
+
+    # ---------------------------------------------------------------------------------------- source pump
+    def pump_source(self, source: Running, destination_in: IO[bytes]) -> None:
+        """Forward the source's records and states; always closes the destination's stdin at the end."""
+        try:
+            for raw in source.stdout:
+                line = raw.strip()
+                if not line:
+                    continue
+                try:
+                    message = parse_message(line)
+                except BadMessage as exc:
+                    self._garbage("source", line, str(exc))
+                    continue
+                kind = message["type"]
+                if kind == "RECORD":
+                    record = message["record"]
+                    key = (record.get("namespace") or "", record["stream"])
+                    if key not in self._sent:
+                        name = stream_label(key)
+                        self.outcome.unselected_records[name] = (
+                            self.outcome.unselected_records.get(name, 0) + 1
+                        )
+                        continue
+                    self._sent[key] += 1
+                    self.stats.counts(key).read += 1
+                    destination_in.write(line + b"\n")
+                    if self.stats.counts(key).read % 1000 == 0:
+                        self.on_tick()
+                elif kind == "STATE":
+                    state = message["state"]
+                    key = state_key(state)
+                    if key != ("", "") and key not in self._sent:
+                        continue  # a state for a stream this connection does not sync
+                    self._pending.append(_Pending(key, _without_stats(state), dict(self._sent)))
+                    destination_in.write(line + b"\n")
+                    destination_in.flush()
+                    self.on_tick()
+                else:
+                    self._common("source", message)
+        except (BrokenPipeError, ValueError, OSError):
+            # The destination closed its stdin (it died or stopped reading): stop feeding it.
+            self.outcome.destination_gone = True
+            source.kill()
+        finally:
+            with contextlib.suppress(BrokenPipeError, ValueError, OSError):
+                destination_in.close()
+            # Drain what is left so the source is not blocked on a full pipe after an early stop.
+            with contextlib.suppress(ValueError, OSError):
+                for _ in source.stdout:
+                    pass
+
+    # ----------------------------------------------------------------------------------- destination loop
+    def read_destination(self, destination: Running) -> None:
+        for raw in destination.stdout:
+            line = raw.strip()
+            if not line:
+                continue
+            try:
+                message = parse_message(line)
+            except BadMessage as exc:
+                self._garbage("destination", line, str(exc))
+                continue
+            if message["type"] == "STATE":
+                self._commit(message["state"])
+            else:
+                self._common("destination", message)
+        self.outcome.unconfirmed_states = len(self._pending)
+
+    def _commit(self, state: dict[str, Any]) -> None:
+        key = state_key(state)
+        clean = _without_stats(state)
+        pending: _Pending | None = None
+        for index, candidate in enumerate(self._pending):
+            if candidate.key == key and candidate.state == clean:
+                pending = candidate
+                for _ in range(index + 1):
+                    self._pending.popleft()
+                break
+        if pending is None:
+            self.on_log(
+                "runner",
+                "WARN",
+                f"the destination echoed a state for {stream_label(key) or 'GLOBAL'} "
+                "that the source never sent; it was not stored",
+            )
+            return
+        stats = state.get("destinationStats") or {}
+        rejected = stats.get("rejectedRecordCount") if isinstance(stats, dict) else None
+        keys = [key] if key != ("", "") else list(pending.sent)
+        for k in keys:
+            counts = self.stats.counts(k)
+            counts.committed = max(counts.committed, pending.sent.get(k, 0))
+            counts.states += 1
+        if key != ("", "") and isinstance(rejected, int | float):
+            self.stats.counts(key).rejected += int(rejected)
+        self.store.commit_state(
+            self.stats.connection, self.stats.run_id, key, clean, {k: self.stats.counts(k) for k in keys}
+        )
+        self.on_tick()
+
+
+def _without_stats(state: Mapping[str, Any]) -> dict[str, Any]:
+    clean = {k: v for k, v in state.items() if k not in ("sourceStats", "destinationStats")}
+    # Compare and store a canonical form: key order may differ between what was sent and what is echoed.
+    loaded: dict[str, Any] = orjson.loads(orjson.dumps(clean, option=orjson.OPT_SORT_KEYS))
+    return loaded

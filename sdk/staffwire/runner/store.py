@@ -1,0 +1,361 @@
+"""The runner's embedded database: committed states, rotated connector configs and the run history.
+
+One SQLite file (WAL journal, one transaction per committed state) holds everything, so a run killed at any point
+(``kill -9`` included) leaves either the previous state or the new one, never half of one. Only states the
+destination has echoed (= durably written everything before them) are ever stored.
+
+A second run of the same connection is refused by :meth:`StateStore.lock`: an exclusive ``flock`` on a per-connection
+lock file, which the operating system releases when the holder dies, so a crash never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from staffwire.errors import ConfigError
+
+__all__ = ["ConnectionLocked", "StateStore", "config_fingerprint", "default_db_path", "utc_now"]
+
+DB_ENV = "STAFFWIRE_DB"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS stream_state (
+    connection TEXT NOT NULL, namespace TEXT NOT NULL, stream TEXT NOT NULL,
+    state TEXT NOT NULL, run_id INTEGER, updated_at TEXT NOT NULL,
+    PRIMARY KEY (connection, namespace, stream));
+CREATE TABLE IF NOT EXISTS connector_config (
+    connection TEXT NOT NULL, role TEXT NOT NULL, config TEXT NOT NULL, based_on TEXT NOT NULL,
+    updated_at TEXT NOT NULL, PRIMARY KEY (connection, role));
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, connection TEXT NOT NULL, source TEXT, destination TEXT,
+    status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, duration_s REAL,
+    failure_type TEXT, error TEXT, pid INTEGER);
+CREATE INDEX IF NOT EXISTS runs_by_connection ON runs (connection, id);
+CREATE TABLE IF NOT EXISTS run_streams (
+    run_id INTEGER NOT NULL, namespace TEXT NOT NULL, stream TEXT NOT NULL, sync_mode TEXT,
+    status TEXT, records_read INTEGER NOT NULL DEFAULT 0, records_committed INTEGER NOT NULL DEFAULT 0,
+    records_rejected INTEGER NOT NULL DEFAULT 0, states_committed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, namespace, stream));
+CREATE TABLE IF NOT EXISTS rejected_records (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, stream TEXT, record_id TEXT,
+    message TEXT NOT NULL, reasons TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS run_errors (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, origin TEXT NOT NULL,
+    failure_type TEXT NOT NULL, message TEXT NOT NULL, stream TEXT, at TEXT NOT NULL);
+"""
+
+INTERRUPTED = (
+    "the process running it ended without finishing (killed or crashed); the next run resumed "
+    "from the last committed state"
+)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def default_db_path() -> Path:
+    """``$STAFFWIRE_DB``, else ``.staffwire/staffwire.db`` in the current directory."""
+    return Path(os.environ.get(DB_ENV) or Path(".staffwire") / "staffwire.db")
+
+
+def config_fingerprint(config: Mapping[str, Any]) -> str:
+    """A hash of a config (to know whether a stored rotated config still belongs to the file's config)."""
+    return hashlib.sha256(orjson.dumps(config, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+class ConnectionLocked(ConfigError):
+    """Another run of the same connection holds the lock."""
+
+
+@dataclass
+class StreamCounts:
+    read: int = 0
+    committed: int = 0
+    rejected: int = 0
+    states: int = 0
+
+
+class StateStore:
+    """Access to the runner database. Safe to share between the runner's threads (one lock around writes)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fresh = not self.path.exists()
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            if fresh:
+                os.chmod(self.path, 0o600)  # rotated configs (tokens) live here
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(
+                f"cannot open the runner database {self.path}: {exc}. Check the path "
+                "(--db / STAFFWIRE_DB) and its permissions."
+            ) from None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cursor = self._db.execute(sql, args)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+
+    # ---------------------------------------------------------------------------------------------- locking
+    @contextlib.contextmanager
+    def lock(self, connection: str) -> Iterator[None]:
+        """Hold the connection's run lock; :class:`ConnectionLocked` when another run holds it."""
+        lock_dir = self.path.parent / f"{self.path.name}.locks"
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        with open(lock_dir / f"{connection}.lock", "a+") as handle:  # closing it releases the flock
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise ConnectionLocked(
+                    f"connection {connection!r} is already running ({holder}); this run was refused so the two "
+                    "cannot corrupt each other's state. Wait for it to finish, then run again."
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} since {utc_now()}")
+            handle.flush()
+            yield
+
+    # ----------------------------------------------------------------------------------------------- states
+    def states(self, connection: str) -> dict[tuple[str, str], dict[str, Any]]:
+        """Committed states by ``(namespace, stream)``; ``("", "")`` is a GLOBAL state. Each value is the
+        AirbyteStateMessage as the destination echoed it (without its stats)."""
+        rows = self._query(
+            "SELECT namespace, stream, state FROM stream_state WHERE connection = ?", (connection,)
+        )
+        return {(r["namespace"], r["stream"]): orjson.loads(r["state"]) for r in rows}
+
+    def commit_state(
+        self,
+        connection: str,
+        run_id: int,
+        key: tuple[str, str],
+        state: Mapping[str, Any],
+        stream_counts: Mapping[tuple[str, str], StreamCounts],
+    ) -> None:
+        """Persist one echoed state and the run's counts so far, in one transaction."""
+        now = utc_now()
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO stream_state (connection, namespace, stream, state, run_id, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (connection, namespace, stream) DO UPDATE SET "
+                "state = excluded.state, run_id = excluded.run_id, updated_at = excluded.updated_at",
+                (connection, key[0], key[1], orjson.dumps(state).decode(), run_id, now),
+            )
+            self._write_counts(db, run_id, stream_counts)
+
+    def clear_states(self, connection: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM stream_state WHERE connection = ?", (connection,))
+
+    # ------------------------------------------------------------------------------------- rotated configs
+    def rotated_config(self, connection: str, role: str, based_on: str) -> dict[str, Any] | None:
+        """The config a connector rotated (CONTROL message) in an earlier run, if the connection file's config
+        is still the one it was rotated from (a user's edit of the file wins)."""
+        rows = self._query(
+            "SELECT config, based_on FROM connector_config WHERE connection = ? AND role = ?",
+            (connection, role),
+        )
+        if not rows or rows[0]["based_on"] != based_on:
+            return None
+        config: dict[str, Any] = orjson.loads(rows[0]["config"])
+        return config
+
+    def save_rotated_config(
+        self, connection: str, role: str, config: Mapping[str, Any], based_on: str
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO connector_config (connection, role, config, based_on, updated_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT (connection, role) DO UPDATE SET config = excluded.config, "
+                "based_on = excluded.based_on, updated_at = excluded.updated_at",
+                (connection, role, orjson.dumps(config).decode(), based_on, utc_now()),
+            )
+
+    # ---------------------------------------------------------------------------------------------- history
+    def start_run(self, connection: str, source: str, destination: str) -> int:
+        """Record a new run (status ``running``); runs of this connection left ``running`` by a dead process are
+        closed as failed first. Call with the connection's lock held."""
+        now = utc_now()
+        with self._tx() as db:
+            db.execute(
+                "UPDATE runs SET status = 'failed', failure_type = 'system_error', error = ?, ended_at = ? "
+                "WHERE connection = ? AND status = 'running'",
+                (INTERRUPTED, now, connection),
+            )
+            cursor = db.execute(
+                "INSERT INTO runs (connection, source, destination, status, started_at, pid) "
+                "VALUES (?, ?, ?, 'running', ?, ?)",
+                (connection, source, destination, now, os.getpid()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def set_run_connectors(self, run_id: int, source: str, destination: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE runs SET source = ?, destination = ? WHERE id = ?", (source, destination, run_id)
+            )
+
+    def add_streams(self, run_id: int, streams: Mapping[tuple[str, str], str]) -> None:
+        """Register the run's selected streams (``(namespace, name) -> sync_mode``)."""
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO run_streams (run_id, namespace, stream, sync_mode) VALUES (?, ?, ?, ?)",
+                [(run_id, ns, name, mode) for (ns, name), mode in streams.items()],
+            )
+
+    def add_rejection(
+        self,
+        run_id: int,
+        stream: str | None,
+        record_id: str | None,
+        message: str,
+        reasons: list[dict[str, Any]],
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO rejected_records (run_id, stream, record_id, message, reasons) VALUES (?,?,?,?,?)",
+                (run_id, stream, record_id, message, orjson.dumps(reasons).decode()),
+            )
+
+    def add_error(
+        self, run_id: int, origin: str, failure_type: str, message: str, stream: str | None = None
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO run_errors (run_id, origin, failure_type, message, stream, at) VALUES (?,?,?,?,?,?)",
+                (run_id, origin, failure_type, message, stream, utc_now()),
+            )
+
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        *,
+        stream_counts: Mapping[tuple[str, str], StreamCounts],
+        stream_status: Mapping[tuple[str, str], str],
+        failure_type: str | None,
+        error: str | None,
+        started: float,
+    ) -> None:
+        with self._tx() as db:
+            self._write_counts(db, run_id, stream_counts)
+            db.executemany(
+                "UPDATE run_streams SET status = ? WHERE run_id = ? AND namespace = ? AND stream = ?",
+                [(status_, run_id, ns, name) for (ns, name), status_ in stream_status.items()],
+            )
+            db.execute(
+                "UPDATE runs SET status = ?, ended_at = ?, duration_s = ?, failure_type = ?, error = ? WHERE id = ?",
+                (status, utc_now(), round(time.monotonic() - started, 3), failure_type, error, run_id),
+            )
+
+    @staticmethod
+    def _write_counts(
+        db: sqlite3.Connection, run_id: int, stream_counts: Mapping[tuple[str, str], StreamCounts]
+    ) -> None:
+        db.executemany(
+            "INSERT INTO run_streams (run_id, namespace, stream, records_read, records_committed, records_rejected, "
+            "states_committed) VALUES (?,?,?,?,?,?,?) ON CONFLICT (run_id, namespace, stream) DO UPDATE SET "
+            "records_read = excluded.records_read, records_committed = excluded.records_committed, "
+            "records_rejected = excluded.records_rejected, states_committed = excluded.states_committed",
+            [
+                (run_id, ns, name, c.read, c.committed, c.rejected, c.states)
+                for (ns, name), c in stream_counts.items()
+            ],
+        )
+
+    # reading the history --------------------------------------------------------------------------------
+    def runs(self, connection: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT r.*, COALESCE(SUM(s.records_read), 0) AS records_read, "
+            "COALESCE(SUM(s.records_committed - s.records_rejected), 0) AS records_written, "
+            "COALESCE(SUM(s.records_rejected), 0) AS records_rejected "
+            "FROM runs r LEFT JOIN run_streams s ON s.run_id = r.id"
+        )
+        args: tuple[Any, ...] = ()
+        if connection:
+            sql += " WHERE r.connection = ?"
+            args = (connection,)
+        sql += " GROUP BY r.id ORDER BY r.id DESC LIMIT ?"
+        return [dict(r) for r in self._query(sql, (*args, limit))]
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        rows = self._query("SELECT * FROM runs WHERE id = ?", (run_id,))
+        if not rows:
+            return None
+        detail = dict(rows[0])
+        detail["streams"] = [
+            {
+                "namespace": r["namespace"] or None,
+                "stream": r["stream"],
+                "sync_mode": r["sync_mode"],
+                "status": r["status"],
+                "records_read": r["records_read"],
+                "records_written": r["records_committed"] - r["records_rejected"],
+                "records_rejected": r["records_rejected"],
+                "states_committed": r["states_committed"],
+            }
+            for r in self._query(
+                "SELECT * FROM run_streams WHERE run_id = ? ORDER BY namespace, stream", (run_id,)
+            )
+        ]
+        detail["rejected_records"] = [
+            {
+                "stream": r["stream"],
+                "record_id": r["record_id"],
+                "message": r["message"],
+                "reasons": orjson.loads(r["reasons"]),
+            }
+            for r in self._query("SELECT * FROM rejected_records WHERE run_id = ? ORDER BY id", (run_id,))
+        ]
+        detail["errors"] = [
+            {
+                "origin": r["origin"],
+                "failure_type": r["failure_type"],
+                "message": r["message"],
+                "stream": r["stream"],
+                "at": r["at"],
+            }
+            for r in self._query("SELECT * FROM run_errors WHERE run_id = ? ORDER BY id", (run_id,))
+        ]
+        return detail

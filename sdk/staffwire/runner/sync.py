@@ -1,0 +1,462 @@
+"""``staffwire sync``: run one connection from start to finish.
+
+1. take the connection's lock, record the run (``running``);
+2. find both connectors, read their specs, refuse literal secrets, resolve ``${VAR}`` references, apply a config a
+   connector rotated in an earlier run;
+3. discover the source's streams and build the configured catalog from the connection's stream list;
+4. run ``read`` (with the committed states of incremental streams) piped into ``write``, committing every state
+   the destination echoes (:mod:`staffwire.runner.relay`);
+5. record the outcome: counts per stream, rejected records, errors with their failure type, duration.
+
+Whatever fails, the run ends recorded as ``failed`` with a message a person can act on, and no state moves past
+what the destination confirmed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from staffwire.errors import ConfigError, InternalError, StaffwireError, TransientError
+from staffwire.runner.connection import Connection, ConnectorRef, check_no_literal_secrets
+from staffwire.runner.executors import Executor, Running
+from staffwire.runner.messages import BadMessage, parse_message
+from staffwire.runner.progress import NullProgress, Progress
+from staffwire.runner.relay import Relay
+from staffwire.runner.resolve import resolve_connector
+from staffwire.runner.stats import RunError, RunResult, RunStats, StreamKey, stream_label
+from staffwire.runner.store import StateStore, config_fingerprint
+from staffwire.secrets import SecretMasker, secrets_in_config
+
+__all__ = ["run_sync"]
+
+_COMMAND_TIMEOUT = 300.0
+
+
+class _Side:
+    """One connector of the connection, prepared to run."""
+
+    def __init__(self, role: str, ref: ConnectorRef, executor: Executor) -> None:
+        self.role = role
+        self.ref = ref
+        self.executor = executor
+        self.spec: dict[str, Any] = {}
+        self.config: dict[str, Any] = {}
+        self.fingerprint = ""
+
+    @property
+    def name(self) -> str:
+        return self.ref.connector
+
+
+def run_sync(
+    connection: Connection,
+    *,
+    store: StateStore,
+    env: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    pm: object | None = None,
+    cache_dir: Path | None = None,
+    prefer_subprocess: bool = False,
+) -> RunResult:
+    """Run ``connection`` once; the outcome (also recorded in ``store``'s history).
+
+    Raises :class:`~staffwire.runner.store.ConnectionLocked` (a ConfigError) when the connection is already running;
+    every other problem ends as a failed :class:`RunResult`.
+    """
+    env = os.environ if env is None else env
+    progress = progress or NullProgress()
+    with store.lock(connection.name):
+        stats = RunStats(connection.name)
+        stats.run_id = store.start_run(
+            connection.name, connection.source.connector, connection.destination.connector
+        )
+        masker = SecretMasker()
+        started = time.monotonic()
+        stats.started = started
+        fatal: StaffwireError | None = None
+        try:
+            _run(connection, store, stats, masker, progress, env, pm, cache_dir, prefer_subprocess)
+        except StaffwireError as exc:
+            fatal = exc
+        except (
+            Exception
+        ) as exc:  # a bug in the runner: still recorded, never a traceback without a run record
+            fatal = InternalError(
+                f"the runner failed unexpectedly: {type(exc).__name__}: {exc}. This is a bug; "
+                "please report it with the run's details (staffwire runs show).",
+                internal_message=traceback.format_exc(),
+            )
+        if fatal is not None:
+            stats.errors.append(
+                RunError("runner", fatal.failure_type.value, masker.mask(fatal.message), fatal.stream)
+            )
+        return _finish(store, stats, progress, started)
+
+
+def _finish(store: StateStore, stats: RunStats, progress: Progress, started: float) -> RunResult:
+    # A destination that reports rejections but no destinationStats: count the reports.
+    reported: dict[StreamKey, int] = {}
+    for entry in stats.rejected:
+        for key in stats.streams:
+            if key[1] == entry.get("stream"):
+                reported[key] = reported.get(key, 0) + 1
+    for key, count in reported.items():
+        counts = stats.streams[key]
+        counts.rejected = max(counts.rejected, min(count, counts.committed))
+    failed = bool(stats.errors)
+    first = stats.errors[0] if stats.errors else None
+    status = "failed" if failed else "succeeded"
+    stream_status = {k: stats.status.get(k, "INCOMPLETE" if failed else "COMPLETE") for k in stats.streams}
+    for error in stats.errors:
+        store.add_error(stats.run_id, error.origin, error.failure_type, error.message, error.stream)
+    store.finish_run(
+        stats.run_id,
+        status,
+        stream_counts=stats.streams,
+        stream_status=stream_status,
+        failure_type=first.failure_type if first else None,
+        error=first.message if first else None,
+        started=started,
+    )
+    result = RunResult(
+        run_id=stats.run_id,
+        connection=stats.connection,
+        status=status,
+        duration_s=round(time.monotonic() - started, 3),
+        streams={
+            stream_label(k): {
+                "records_read": c.read,
+                "records_written": c.committed - c.rejected,
+                "records_rejected": c.rejected,
+                "states_committed": c.states,
+                "status": stream_status[k],
+            }
+            for k, c in stats.streams.items()
+        },
+        rejected_records=list(stats.rejected),
+        errors=list(stats.errors),
+        failure_type=first.failure_type if first else None,
+        error=first.message if first else None,
+    )
+    progress.finished(stats, result)
+    return result
+
+
+def _run(
+    connection: Connection,
+    store: StateStore,
+    stats: RunStats,
+    masker: SecretMasker,
+    progress: Progress,
+    env: Mapping[str, str],
+    pm: object | None,
+    cache_dir: Path | None,
+    prefer_subprocess: bool,
+) -> None:
+    sides = []
+    for role, ref in (("source", connection.source), ("destination", connection.destination)):
+        executor = resolve_connector(
+            ref.connector,
+            role=role,
+            base_dir=connection.base_dir,
+            pm=pm,
+            cache_dir=cache_dir,
+            prefer_subprocess=prefer_subprocess,
+        )
+        sides.append(_Side(role, ref, executor))
+    source, destination = sides
+    store.set_run_connectors(stats.run_id, source.executor.describe(), destination.executor.describe())
+
+    with _workdir() as workdir:
+        for side in sides:
+            side.spec = _spec(side, workdir, masker)
+            check_no_literal_secrets(side.ref, side.spec, side.role)
+            file_config = side.ref.effective_config(env, side.role)
+            side.fingerprint = config_fingerprint(file_config)
+            rotated = store.rotated_config(connection.name, side.role, side.fingerprint)
+            side.config = rotated if rotated is not None else file_config
+            for value in secrets_in_config(side.spec, side.config):
+                masker.add(value)
+
+        source_config = _write_json(workdir / "source-config.json", source.config)
+        destination_config = _write_json(workdir / "destination-config.json", destination.config)
+        catalog = _discover(source, source_config, workdir, masker)
+        configured, selected = _configure(connection, catalog, source.name, stats.run_id)
+        catalog_file = _write_json(workdir / "catalog.json", configured)
+        committed = store.states(connection.name)
+        states = [
+            state for key, state in committed.items() if key == ("", "") or selected.get(key) == "incremental"
+        ]
+        state_file = _write_json(workdir / "state.json", states)
+
+        store.add_streams(stats.run_id, selected)
+        for key in selected:
+            stats.counts(key)
+        progress.started(stats, f"{source.executor.describe()} -> {destination.executor.describe()}")
+
+        def on_control(origin: str, config: dict[str, Any]) -> None:
+            side = source if origin == "source" else destination
+            for value in secrets_in_config(side.spec, config):
+                masker.add(value)
+            store.save_rotated_config(connection.name, side.role, config, side.fingerprint)
+            progress.log(
+                "runner",
+                "INFO",
+                f"{side.name} updated its config (e.g. a rotated token); saved for the next run",
+            )
+
+        def on_status(stream: str, status: str) -> None:
+            progress.stream_status(stats, stream, status)
+
+        relay = Relay(
+            store=store,
+            stats=stats,
+            masker=masker,
+            selected=selected,
+            on_log=progress.log,
+            on_status=on_status,
+            on_tick=lambda: progress.tick(stats),
+            on_control=on_control,
+        )
+        write = destination.executor.start(
+            ["write", "--config", str(destination_config), "--catalog", str(catalog_file)], with_stdin=True
+        )
+        try:
+            read = source.executor.start(
+                [
+                    "read",
+                    "--config",
+                    str(source_config),
+                    "--catalog",
+                    str(catalog_file),
+                    "--state",
+                    str(state_file),
+                ]
+            )
+        except BaseException:
+            write.kill()
+            raise
+        assert write.stdin is not None
+        pump = threading.Thread(
+            target=relay.pump_source, args=(read, write.stdin), name="staffwire-relay", daemon=True
+        )
+        pump.start()
+        try:
+            relay.read_destination(write)
+        except BaseException:
+            read.kill()
+            write.kill()
+            raise
+        finally:
+            pump.join()
+        source_code = _wait(read)
+        destination_code = _wait(write)
+
+    _judge(stats, relay, source, destination, read, write, source_code, destination_code, masker)
+
+
+def _judge(
+    stats: RunStats,
+    relay: Relay,
+    source: _Side,
+    destination: _Side,
+    read: Running,
+    write: Running,
+    source_code: int,
+    destination_code: int,
+    masker: SecretMasker,
+) -> None:
+    """Turn what happened into run errors (none = success)."""
+    outcome = relay.outcome
+    for side, code, process in ((source, source_code, read), (destination, destination_code, write)):
+        if code != 0 and not any(e.origin == side.role for e in stats.errors):
+            tail = masker.mask(process.stderr_tail().strip())
+            stats.errors.append(
+                RunError(
+                    side.role,
+                    "system_error",
+                    f"{side.role} {side.name} exited with code {code} without reporting an error"
+                    + (f"; its last output on stderr: {tail[-600:]}" if tail else "")
+                    + ". Run it on its own to see why, or report it to its maintainers.",
+                )
+            )
+    for origin in ("source", "destination"):
+        count = outcome.garbage[origin]
+        if count:
+            name = source.name if origin == "source" else destination.name
+            examples = "; ".join(e for e in outcome.garbage_examples if e.startswith(origin))
+            stats.errors.append(
+                RunError(
+                    origin,
+                    "system_error",
+                    f"{origin} {name} printed {count} line(s) that are not Airbyte messages ({examples}); a connector "
+                    "must print only JSON protocol messages on stdout. The run is failed; states committed before "
+                    "stay committed.",
+                )
+            )
+    if outcome.unconfirmed_states and destination_code == 0 and not stats.errors:
+        stats.errors.append(
+            RunError(
+                "destination",
+                "system_error",
+                f"destination {destination.name} ended without confirming {outcome.unconfirmed_states} state(s) it "
+                "received, so those records are not known to be written; the next run will send them again.",
+            )
+        )
+    for name, count in outcome.unselected_records.items():
+        stats.errors.append(
+            RunError(
+                "source",
+                "system_error",
+                f"source {source.name} sent {count} record(s) for stream {name!r}, which the connection did not select; "
+                "they were not forwarded.",
+            )
+        )
+    for key, status in stats.status.items():
+        if status == "INCOMPLETE" and not stats.errors:
+            stats.errors.append(
+                RunError(
+                    "source",
+                    "system_error",
+                    f"stream {stream_label(key)} ended INCOMPLETE",
+                    stream_label(key),
+                )
+            )
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+@contextlib.contextmanager
+def _workdir() -> Iterator[Path]:
+    """A private temporary directory (mode 0700) for config, catalog and state files; removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="staffwire-run-") as path:
+        yield Path(path)
+
+
+def _write_json(path: Path, obj: Any) -> Path:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(orjson.dumps(obj))
+    return path
+
+
+def _wait(process: Running) -> int:
+    try:
+        return process.wait(_COMMAND_TIMEOUT)
+    except (TimeoutError, Exception):
+        process.kill()
+        return -9
+
+
+def _one_shot(side: _Side, argv: list[str], expected: str, masker: SecretMasker) -> dict[str, Any]:
+    """Run spec/discover; the first message of type ``expected``; errors name the connector and command."""
+    process = side.executor.start(argv)
+    found: dict[str, Any] | None = None
+    errors: list[tuple[str, str]] = []
+    garbage = 0
+    for raw in process.stdout:
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            message = parse_message(line)
+        except BadMessage:
+            garbage += 1
+            continue
+        if message["type"] == expected and found is None:
+            found = message
+        elif message["type"] == "TRACE" and (message["trace"].get("type") == "ERROR"):
+            error = message["trace"].get("error") or {}
+            errors.append((str(error.get("failure_type") or "system_error"), str(error.get("message") or "")))
+    code = _wait(process)
+    command = argv[0]
+    if errors:
+        failure_type, text = errors[0]
+        error_class = {"config_error": ConfigError, "transient_error": TransientError}.get(
+            failure_type, InternalError
+        )
+        raise error_class(f"{side.role} {side.name} failed in {command}: {masker.mask(text)}")
+    if found is None:
+        tail = masker.mask(process.stderr_tail().strip())[-600:]
+        raise InternalError(
+            f"{side.role} {side.name} printed no {expected} message for `{command}` (exit code {code}"
+            + (f", {garbage} line(s) that are not Airbyte messages" if garbage else "")
+            + (f"; stderr: {tail}" if tail else "")
+            + "). Is it an Airbyte-protocol connector? Run it on its own to see why."
+        )
+    return found
+
+
+def _spec(side: _Side, workdir: Path, masker: SecretMasker) -> dict[str, Any]:
+    message = _one_shot(side, ["spec"], "SPEC", masker)
+    schema: dict[str, Any] = message["spec"]["connectionSpecification"]
+    return schema
+
+
+def _discover(side: _Side, config: Path, workdir: Path, masker: SecretMasker) -> dict[str, Any]:
+    message = _one_shot(side, ["discover", "--config", str(config)], "CATALOG", masker)
+    catalog: dict[str, Any] = message["catalog"]
+    return catalog
+
+
+def _configure(
+    connection: Connection, catalog: Mapping[str, Any], source_name: str, run_id: int
+) -> tuple[dict[str, Any], dict[StreamKey, str]]:
+    """The configured catalog for the connection's streams, and ``(namespace, name) -> sync_mode``."""
+    available = {
+        (s.get("namespace") or "", s["name"]): s
+        for s in catalog.get("streams", [])
+        if isinstance(s, dict) and isinstance(s.get("name"), str)
+    }
+    configured: list[dict[str, Any]] = []
+    selected: dict[StreamKey, str] = {}
+    for choice in connection.streams:
+        key = (choice.namespace or "", choice.name)
+        stream = available.get(key)
+        if stream is None:
+            names = ", ".join(sorted(stream_label(k) for k in available)) or "none"
+            raise ConfigError(
+                f"stream {choice.name!r} is not offered by source {source_name} (its streams: {names}). "
+                "Fix the streams list of the connection."
+            )
+        modes = stream.get("supported_sync_modes") or ["full_refresh"]
+        if choice.sync_mode not in modes:
+            raise ConfigError(
+                f"stream {choice.name!r} of source {source_name} does not support sync_mode {choice.sync_mode!r} "
+                f"(supported: {', '.join(modes)}). Fix its sync_mode in the connection."
+            )
+        cursor = choice.cursor_field or stream.get("default_cursor_field") or []
+        if choice.sync_mode == "incremental" and not cursor and not stream.get("source_defined_cursor"):
+            raise ConfigError(
+                f"stream {choice.name!r} is incremental but has no cursor field; set cursor_field in the "
+                "connection or use sync_mode full_refresh."
+            )
+        primary_key = choice.primary_key or stream.get("source_defined_primary_key") or []
+        if choice.destination_sync_mode == "append_dedup" and not primary_key:
+            raise ConfigError(
+                f"stream {choice.name!r} uses destination_sync_mode append_dedup but has no primary key; set "
+                "primary_key in the connection or use append/overwrite."
+            )
+        entry: dict[str, Any] = {
+            "stream": stream,
+            "sync_mode": choice.sync_mode,
+            "destination_sync_mode": choice.destination_sync_mode,
+            "cursor_field": cursor,
+            "primary_key": primary_key,
+            # Each run is a generation; overwrite means "keep only this generation" (protocol refreshes).
+            "generation_id": run_id,
+            "minimum_generation_id": run_id if choice.destination_sync_mode == "overwrite" else 0,
+            "sync_id": run_id,
+        }
+        configured.append(entry)
+        selected[key] = choice.sync_mode
+    return {"streams": configured}, selected
