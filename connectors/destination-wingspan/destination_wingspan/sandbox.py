@@ -523,8 +523,8 @@ class WingspanSandbox(Sandbox):
         status = body.get("status")
         if body.get("labels"):
             batch["labels"].update(body["labels"])
-        if status is None or status == batch["status"]:
-            return
+        if status is None or status == batch["status"] or (status == "Pending" and batch["status"] != "Open"):
+            return  # already submitted: a repeated submit is a no-op
         if status != "Pending" or batch["status"] != "Open":
             raise HttpError(
                 400,
@@ -665,6 +665,19 @@ class WingspanSandbox(Sandbox):
         with self.lock:
             batch = self._owned(self.payable_batches, "batchId", request, "Bulk payable batch")
             self._submit("payable", batch, body, "bulkPayableBatchId")
+            return json_response(self._batch_view(batch, self.payable_items, "bulkPayableBatchId"))
+
+    @route("DELETE", "/payments/bulk/payable/batch/{batchId}")
+    def delete_payable_batch(self, request: Request) -> Response:
+        with self.lock:
+            batch = self._owned(self.payable_batches, "batchId", request, "Bulk payable batch")
+            if batch["status"] != "Open":
+                raise HttpError(400, {"error": f"Batch {request.params['batchId']} is {batch['status']}"})
+            for item_id in batch["_items"]:
+                item = self.payable_items.pop(item_id)
+                if item.get("bulkPayableItemReference"):
+                    self.references.pop((batch["clientId"], item["bulkPayableItemReference"]), None)
+            del self.payable_batches[request.params["batchId"]]
             return json_response(self._batch_view(batch, self.payable_items, "bulkPayableBatchId"))
 
     @route("GET", "/payments/bulk/payable/batch/{batchId}/item")

@@ -1,0 +1,111 @@
+"""``DestinationWingspan``: check the token and the account, open a :class:`WingspanWriter`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from staffwire.destination import Destination
+from staffwire.errors import ConfigError
+from staffwire.http.errors import (
+    AuthenticationError,
+    BadResponseError,
+    ConnectError,
+    NotFoundError,
+    PermissionDeniedError,
+    TimeoutError_,
+)
+
+from destination_wingspan.api import WingspanApi
+from destination_wingspan.config import WingspanConfig
+from destination_wingspan.mapping import validate_condition, validate_spec
+from destination_wingspan.writer import WingspanWriter
+
+if TYPE_CHECKING:
+    from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
+
+__all__ = ["DestinationWingspan"]
+
+
+class DestinationWingspan(Destination[WingspanConfig]):
+    name: ClassVar[str] = "destination-wingspan"
+    config_model: ClassVar[type[Any]] = WingspanConfig
+    documentation_url: ClassVar[str | None] = (
+        "https://github.com/staffwire/staffwire/tree/main/connectors/destination-wingspan"
+    )
+    supported_destination_sync_modes: ClassVar[list[str]] = ["append", "append_dedup"]
+
+    def check(self, config: WingspanConfig) -> None:
+        validate_config(config)
+        api = WingspanApi(config, self.secrets)
+        try:
+            session = self._session(api, config)
+            self._acting_user(api, config, str(session.get("userId") or "?"))
+        finally:
+            api.close()
+
+    def open(self, config: WingspanConfig, catalog: ConfiguredAirbyteCatalog) -> WingspanWriter:
+        validate_config(config)
+        return WingspanWriter(config, WingspanApi(config, self.secrets))
+
+    # ------------------------------------------------------------------------------------------ check
+    @staticmethod
+    def _session(api: WingspanApi, config: WingspanConfig) -> dict[str, Any]:
+        token = config.api_token.get_secret_value()
+        try:
+            session = api.session(token)
+        except (PermissionDeniedError, AuthenticationError) as exc:
+            raise ConfigError(
+                "Wingspan rejected the API token (GET /users/session/token/{token} answered "
+                f"HTTP {exc.status}: the session is expired or the token is wrong). Create a new API token in "
+                "Wingspan and put it in api_token.",
+                request="GET /users/session/token/{token}",
+            ) from None
+        except (ConnectError, TimeoutError_, NotFoundError, BadResponseError) as exc:
+            raise ConfigError(
+                f"Could not reach the Wingspan API at {config.api_url} ({exc.message}). Check api_url: it should "
+                "be https://api.wingspan.app (production) or https://stagingapi.wingspan.app (staging).",
+                request="GET /users/session/token/{token}",
+            ) from None
+        if not isinstance(session, dict) or not session.get("userId"):
+            raise ConfigError(
+                f"{config.api_url} answered the token check without a Wingspan session (no userId). Check api_url: "
+                "it should be https://api.wingspan.app or https://stagingapi.wingspan.app."
+            )
+        return session
+
+    @staticmethod
+    def _acting_user(api: WingspanApi, config: WingspanConfig, user_id: str) -> None:
+        try:
+            api.get("/payments/custom-fields")
+        except (PermissionDeniedError, AuthenticationError) as exc:
+            if config.acting_user_id:
+                raise ConfigError(
+                    f"Wingspan refused to act as user {config.acting_user_id} (acting_user_id, sent as "
+                    f"X-WINGSPAN-USER) for the token's user {user_id}: {exc.message} Use the id of an account "
+                    "this token may act for, or leave acting_user_id empty.",
+                    request="GET /payments/custom-fields",
+                ) from None
+            raise ConfigError(
+                f"Wingspan accepted the token but refused GET /payments/custom-fields: {exc.message} Check that "
+                "the token has Payments API access.",
+                request="GET /payments/custom-fields",
+            ) from None
+
+
+def validate_config(config: WingspanConfig) -> None:
+    """Reject field specs and conditions the writer could not evaluate (before any request is sent)."""
+    validate_condition(config.contractor_trigger, "contractor_trigger")
+    for key, spec in config.contractor_labels.items():
+        validate_spec(spec, f"contractor_labels.{key}")
+    for key, spec in config.placement_labels.items():
+        validate_spec(spec, f"placement_labels.{key}")
+    for i, mapping in enumerate(config.stream_mappings):
+        validate_condition(mapping.when, f"stream_mappings[{i}].when")
+        for key, spec in mapping.fields.items():
+            validate_spec(spec, f"stream_mappings[{i}].fields.{key}")
+        if mapping.target == "payables":
+            missing = [f for f in ("reference", "worker_id", "amount", "due_date") if f not in mapping.fields]
+            if missing:
+                raise ConfigError(f"stream_mappings[{i}] ({mapping.stream} -> payables) must map {missing}.")
+        elif "email" not in mapping.fields:
+            raise ConfigError(f"stream_mappings[{i}] ({mapping.stream} -> contractors) must map email.")

@@ -1,0 +1,207 @@
+"""Payables through Wingspan's bulk payable batches, exactly once.
+
+Each payable becomes one bulk payable item whose ``bulkPayableItemReference`` is the standard ``reference`` (unique
+per payable). Wingspan answers a repeated reference with ``208 Already Reported`` and the existing item, so adding
+an item is safe to retry (the HttpClient retries it after a dropped connection). Payables this run or an earlier
+one already created are skipped without a request: the run lists the account's payables once and indexes them by
+the ``staffwireReference`` label this destination sets. An item that an interrupted run added to a batch it never
+submitted is found through the 208 answer; that batch is then submitted too ("adopted") and waited for.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from staffwire.errors import RecordRejected, Rejection
+from staffwire.http.errors import ClientError
+
+from destination_wingspan.api import WingspanApi, reason
+from destination_wingspan.contractors import BATCH_LABELS, ContractorDirectory, wait_for
+
+__all__ = ["REFERENCE_LABEL", "PayableRequest", "PayableWriter"]
+
+_log = logging.getLogger("destination_wingspan.payables")
+REFERENCE_LABEL = "staffwireReference"
+
+
+@dataclass
+class PayableRequest:
+    stream: str
+    record_id: str
+    reference: str
+    worker_id: str
+    amount: float
+    due_date: str
+    description: str
+    currency: str = "USD"
+    detail: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def rejected(self, message: str, rule: str = "wingspan") -> RecordRejected:
+        return RecordRejected(
+            reasons=[Rejection(rule=rule, message=message)], stream=self.stream, record_id=self.record_id
+        )
+
+
+class PayableWriter:
+    def __init__(
+        self,
+        api: WingspanApi,
+        directory: ContractorDirectory,
+        *,
+        status: str,
+        batch_size: int,
+        concurrency: int,
+        poll_interval: float,
+        max_wait: float,
+    ) -> None:
+        self.api = api
+        self.directory = directory
+        self.status = status
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.max_wait = max_wait
+        self.created = 0
+        self.skipped = 0
+        self._known: set[str] | None = None
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="wingspan-payables")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def _known_references(self) -> set[str]:
+        if self._known is None:
+            rows = self.api.get("/payments/payable", stream="payables")
+            self._known = {
+                str((r.get("labels") or {}).get(REFERENCE_LABEL))
+                for r in rows
+                if (r.get("labels") or {}).get(REFERENCE_LABEL)
+            }
+        return self._known
+
+    def commit(self, requests: Iterable[PayableRequest]) -> list[RecordRejected]:
+        known = self._known_references()
+        rejections: list[RecordRejected] = []
+        todo: list[tuple[PayableRequest, str]] = []
+        seen: set[str] = set()
+        for request in requests:
+            if request.reference in known or request.reference in seen:
+                self.skipped += 1
+                continue
+            contractor = self.directory.find(request.worker_id)
+            if contractor is None:
+                rejections.append(
+                    request.rejected(
+                        f"no Wingspan contractor has external id {request.worker_id}: the worker was never written as a "
+                        "contractor (is the candidate's status a contractor trigger, and is the candidates stream in "
+                        "the sync?)",
+                        rule="unknown_worker",
+                    )
+                )
+                continue
+            seen.add(request.reference)
+            todo.append((request, contractor.collaborator_id))
+        for start in range(0, len(todo), self.batch_size):
+            rejections += self._bulk(todo[start : start + self.batch_size])
+        return rejections
+
+    def _bulk(self, chunk: list[tuple[PayableRequest, str]]) -> list[RecordRejected]:
+        _, batch = self.api.post(
+            "/payments/bulk/payable/batch",
+            {"processingStrategy": "Single", "labels": dict(BATCH_LABELS)},
+            stream="payables",
+            idempotent=True,
+        )
+        batch_id = batch["bulkPayableBatchId"]
+        outcomes = list(self._pool.map(lambda pair: self._add_item(batch_id, *pair), chunk))
+        rejections: list[RecordRejected] = []
+        batches: set[str] = set()
+        waiting: dict[str, PayableRequest] = {}
+        for (request, _), (problem, item) in zip(chunk, outcomes, strict=True):
+            if problem is not None:
+                rejections.append(problem)
+                continue
+            assert item is not None
+            if item.get("status") == "Complete":  # an earlier run's item, already a payable
+                self._done(request)
+                continue
+            if item.get("status") == "Failed":
+                rejections.append(self._failed(request, item))
+                continue
+            batches.add(item["bulkPayableBatchId"])
+            waiting[request.reference] = request
+        if batch_id not in batches:
+            self.api.delete(f"/payments/bulk/payable/batch/{batch_id}", stream="payables")
+        for other in sorted(batches):
+            path = f"/payments/bulk/payable/batch/{other}"
+            if other != batch_id:
+                current = self.api.get(path, stream="payables")
+                if current.get("status") != "Open":
+                    continue
+                _log.info("submitting bulk payable batch %s left unsubmitted by an earlier run", other)
+            self.api.patch(path, {"status": "Pending"}, stream="payables")
+        for other in sorted(batches):
+            path = f"/payments/bulk/payable/batch/{other}"
+            wait_for(
+                lambda p=path: self.api.get(p, stream="payables"),
+                f"bulk payable batch {other}",  # type: ignore[misc]
+                interval=self.poll_interval,
+                max_wait=self.max_wait,
+            )
+            for item in self.api.get(f"{path}/item", stream="payables"):
+                request = waiting.pop(item.get("bulkPayableItemReference") or "", None)
+                if request is None:
+                    continue
+                if item.get("status") == "Complete":
+                    self._done(request)
+                else:
+                    rejections.append(self._failed(request, item))
+        for request in waiting.values():
+            rejections.append(
+                request.rejected(
+                    f"Wingspan lost bulk payable item {request.reference}; run the sync again to retry it"
+                )
+            )
+        return rejections
+
+    def _done(self, request: PayableRequest) -> None:
+        with self._lock:
+            self._known_references().add(request.reference)
+            self.created += 1
+
+    def _failed(self, request: PayableRequest, item: dict[str, Any]) -> RecordRejected:
+        message = (item.get("metadata") or {}).get("errorMessage") or f"item ended {item.get('status')}"
+        return request.rejected(
+            f"Wingspan refused payable {request.reference} (bulk payable batch "
+            f"{item.get('bulkPayableBatchId')}): {message}"
+        )
+
+    def _add_item(
+        self, batch_id: str, request: PayableRequest, collaborator_id: str
+    ) -> tuple[RecordRejected | None, dict[str, Any] | None]:
+        labels = {**request.labels, REFERENCE_LABEL: request.reference, "currency": request.currency}
+        body = {
+            "bulkPayableBatchId": batch_id,
+            "amount": request.amount,
+            "dueDate": request.due_date,
+            "lineItemDescription": request.description,
+            "lineItemDetail": request.detail,
+            "payableStatus": self.status,
+            "collaboratorId": collaborator_id,
+            "collaboratorExternalId": request.worker_id,
+            "bulkPayableItemReference": request.reference,
+            "labels": labels,
+        }
+        try:
+            _, item = self.api.post(
+                f"/payments/bulk/payable/batch/{batch_id}/item", body, stream=request.stream, idempotent=True
+            )  # a repeat answers 208 with the existing item
+        except ClientError as exc:
+            return request.rejected(f"Wingspan refused payable {request.reference}: {reason(exc)}"), None
+        return None, item

@@ -1,0 +1,357 @@
+"""The Writer: turns input records into contractor and payable requests, buffers them, commits them on flush.
+
+Streams accepted:
+
+* ``candidates`` (standard): a candidate matching ``contractor_trigger`` (default ``status in [placed]``) becomes
+  a contractor (email, names, external id = the standard ``id``, ``contractor_labels``);
+* ``placements`` (standard): ``placement_labels`` are added to the placed candidate's contractor;
+* ``payables`` (standard): a payable for the contractor whose external id is ``worker_id``;
+* any stream named in ``stream_mappings`` (mapped to ``payables`` or ``contractors`` fields first).
+
+Records of other streams are accepted and ignored (counted, not rejected). A commit writes contractors first (so
+payables in the same commit find them), then pending label updates, then payables.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from staffwire.errors import RecordRejected, Rejection
+
+from destination_wingspan.api import WingspanApi
+from destination_wingspan.config import StreamMapping, WingspanConfig
+from destination_wingspan.contractors import ContractorDirectory, ContractorRequest, ContractorWriter
+from destination_wingspan.mapping import evaluate, matches
+from destination_wingspan.payables import PayableRequest, PayableWriter
+
+__all__ = ["WingspanWriter"]
+
+_log = logging.getLogger("destination_wingspan.writer")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CURRENCIES = ("USD", "CAD")
+_MAX_LABEL = 255
+
+
+def _reject(
+    stream: str, record_id: str | None, rule: str, field: str | None, value: Any, message: str
+) -> RecordRejected:
+    return RecordRejected(
+        reasons=[Rejection(rule=rule, field=field, value=value, message=message)],
+        stream=stream,
+        record_id=record_id,
+    )
+
+
+def _label_text(value: Any) -> str | None:
+    if value is None or value == "" or isinstance(value, dict | list):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)[:_MAX_LABEL]
+
+
+def _labels(specs: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, spec in specs.items():
+        text = _label_text(evaluate(spec, record))
+        if text is not None:
+            out[key] = text
+    return out
+
+
+class WingspanWriter:
+    def __init__(self, config: WingspanConfig, api: WingspanApi) -> None:
+        self.config = config
+        self.api = api
+        self.directory = ContractorDirectory(
+            api,
+            config.contractor_mode,
+            poll_interval=config.poll_interval_s,
+            max_wait=config.max_batch_wait_s,
+        )
+        self.contractors = ContractorWriter(
+            api,
+            self.directory,
+            mode=config.contractor_mode,
+            batch_size=config.contractor_batch_size,
+            concurrency=config.max_concurrency,
+            poll_interval=config.poll_interval_s,
+            max_wait=config.max_batch_wait_s,
+            max_attempts=config.max_attempts,
+        )
+        self.payables = PayableWriter(
+            api,
+            self.directory,
+            status=config.payable_status,
+            batch_size=config.payable_batch_size,
+            concurrency=config.max_concurrency,
+            poll_interval=config.poll_interval_s,
+            max_wait=config.max_batch_wait_s,
+        )
+        self.mappings: dict[str, list[StreamMapping]] = {}
+        for mapping in config.stream_mappings:
+            self.mappings.setdefault(mapping.stream, []).append(mapping)
+        self._contractors: dict[str, ContractorRequest] = {}
+        self._payables: list[PayableRequest] = []
+        self._enrichments: dict[str, dict[str, str]] = {}  # candidate id -> labels waiting for its contractor
+        self._rejections: list[RecordRejected] = []
+        self._since = time.monotonic()
+        self._ignored: set[str] = set()
+
+    # ------------------------------------------------------------------------------------------ Writer
+    def write(self, stream: str, record: Mapping[str, Any]) -> None:
+        handled = False
+        if stream == "candidates":
+            handled = True
+            self._candidate(stream, record, record)
+        elif stream == "placements":
+            handled = True
+            self._placement(record)
+        elif stream == "payables":
+            handled = True
+            self._payable(stream, record, record)
+        for mapping in self.mappings.get(stream, ()):
+            handled = True
+            if not matches(mapping.when, record):
+                continue
+            mapped = {key: evaluate(spec, record) for key, spec in mapping.fields.items()}
+            if mapping.target == "payables":
+                self._payable(stream, mapped, record)
+            else:
+                mapped.setdefault("id", record.get("id"))
+                self._candidate(stream, mapped, record, triggered=True)
+        if not handled and stream not in self._ignored:
+            self._ignored.add(stream)
+            _log.info(
+                "destination-wingspan ignores stream '%s' (no standard meaning and no stream_mappings entry)",
+                stream,
+            )
+        if self._due():
+            self._rejections += self._commit()
+
+    def flush(self) -> list[RecordRejected]:
+        rejections = self._rejections + self._commit()
+        self._rejections = []
+        return rejections
+
+    def close(self) -> None:
+        self.contractors.close()
+        self.payables.close()
+        self.api.close()
+        _log.info(
+            "Wingspan: %d contractors created, %d updated; %d payables created, %d already there",
+            self.contractors.created,
+            self.contractors.updated,
+            self.payables.created,
+            self.payables.skipped,
+        )
+
+    # ------------------------------------------------------------------------------------------ records
+    def _candidate(
+        self, stream: str, record: Mapping[str, Any], original: Mapping[str, Any], *, triggered: bool = False
+    ) -> None:
+        record_id = _label_text(original.get("id"))
+        external_id = _label_text(record.get("id"))
+        if not external_id:
+            raise _reject(
+                stream,
+                record_id,
+                "required",
+                "id",
+                None,
+                "the record has no id (the contractor's external id in Wingspan)",
+            )
+        if not triggered and not matches(self.config.contractor_trigger, record):
+            return
+        if record.get("remote_deleted_at"):
+            return
+        email = record.get("email")
+        if not isinstance(email, str) or not email.strip():
+            raise _reject(
+                stream,
+                record_id,
+                "required",
+                "email",
+                email,
+                f"candidate {external_id} has no email; Wingspan invites contractors by email, so add one "
+                "in the source system",
+            )
+        email = email.strip()
+        if not _EMAIL.match(email):
+            raise _reject(
+                stream,
+                record_id,
+                "format",
+                "email",
+                email,
+                f"candidate {external_id} has an invalid email {email!r}",
+            )
+        labels = _labels(self.config.contractor_labels, record)
+        request = ContractorRequest(
+            stream=stream,
+            record_id=record_id or external_id,
+            external_id=external_id,
+            email=email,
+            first_name=_label_text(record.get("first_name")),
+            last_name=_label_text(record.get("last_name")),
+            labels=labels,
+        )
+        previous = self._contractors.get(external_id)
+        if previous is not None:
+            request.labels = {**previous.labels, **request.labels}
+        self._contractors[external_id] = request
+
+    def _placement(self, record: Mapping[str, Any]) -> None:
+        candidate_id = _label_text(record.get("candidate_id"))
+        if not candidate_id:
+            return
+        labels = _labels(self.config.placement_labels, record)
+        if labels:
+            self._enrichments.setdefault(candidate_id, {}).update(labels)
+
+    def _payable(self, stream: str, record: Mapping[str, Any], original: Mapping[str, Any]) -> None:
+        record_id = _label_text(original.get("id")) or _label_text(record.get("reference"))
+        reference = _label_text(record.get("reference"))
+        if not reference:
+            raise _reject(
+                stream,
+                record_id,
+                "required",
+                "reference",
+                None,
+                "the payable has no reference (its unique key, needed to write it exactly once)",
+            )
+        worker_id = _label_text(record.get("worker_id"))
+        if not worker_id:
+            raise _reject(
+                stream,
+                record_id,
+                "required",
+                "worker_id",
+                None,
+                f"payable {reference} has no worker_id (the candidate to pay)",
+            )
+        raw_amount = record.get("amount")
+        try:
+            amount = (
+                Decimal(str(raw_amount))
+                if raw_amount is not None and not isinstance(raw_amount, bool)
+                else None
+            )
+        except InvalidOperation:
+            amount = None
+        if (
+            amount is None
+            or not amount.is_finite()
+            or amount <= 0
+            or amount != amount.quantize(Decimal("0.01"))
+        ):
+            raise _reject(
+                stream,
+                record_id,
+                "format",
+                "amount",
+                raw_amount,
+                f"payable {reference} has a malformed amount {raw_amount!r}: it must be a positive number "
+                "with at most 2 decimals",
+            )
+        due = record.get("due_date")
+        try:
+            due_date = date.fromisoformat(str(due)).isoformat() if due else None
+        except ValueError:
+            due_date = None
+        if due_date is None or len(str(due)) != 10:
+            raise _reject(
+                stream,
+                record_id,
+                "format",
+                "due_date",
+                due,
+                f"payable {reference} needs a due_date as YYYY-MM-DD, got {due!r}",
+            )
+        currency = str(record.get("currency") or "USD").upper()
+        if currency not in _CURRENCIES:
+            raise _reject(
+                stream,
+                record_id,
+                "allowed_values",
+                "currency",
+                record.get("currency"),
+                f"payable {reference} is in {currency}; Wingspan pays in {' or '.join(_CURRENCIES)}",
+            )
+        lines = [ln for ln in (record.get("line_items") or []) if isinstance(ln, Mapping)]
+        description = (
+            _label_text(record.get("description"))
+            or (_label_text(lines[0].get("description")) if lines else None)
+            or f"Payable {reference}"
+        )
+        self._payables.append(
+            PayableRequest(
+                stream=stream,
+                record_id=record_id or reference,
+                reference=reference,
+                worker_id=worker_id,
+                amount=float(amount),
+                due_date=due_date,
+                description=description,
+                currency=currency,
+                detail=_line_detail(lines),
+                labels={"staffwireId": record_id} if record_id else {},
+            )
+        )
+
+    # ------------------------------------------------------------------------------------------ commit
+    def _buffered(self) -> int:
+        return len(self._contractors) + len(self._payables)
+
+    def _due(self) -> bool:
+        if len(self._contractors) >= self.config.contractor_batch_size:
+            return True
+        if len(self._payables) >= self.config.payable_batch_size:
+            return True
+        return self._buffered() > 0 and time.monotonic() - self._since >= self.config.flush_interval_s
+
+    def _commit(self) -> list[RecordRejected]:
+        self._since = time.monotonic()
+        rejections: list[RecordRejected] = []
+        contractors = list(self._contractors.values())
+        self._contractors = {}
+        for request in contractors:
+            extra = self._enrichments.pop(request.external_id, None)
+            if extra:
+                request.labels = {**request.labels, **extra}
+        if contractors:
+            rejections += self.contractors.commit(contractors)
+        if self._enrichments:
+            for candidate_id in list(self._enrichments):
+                contractor = self.directory.find(candidate_id)
+                if contractor is not None:
+                    self.contractors.update_labels(
+                        contractor, self._enrichments.pop(candidate_id), "placements"
+                    )
+        payables, self._payables = self._payables, []
+        if payables:
+            rejections += self.payables.commit(payables)
+        return rejections
+
+
+def _line_detail(lines: list[Mapping[str, Any]]) -> str | None:
+    """Wingspan's bulk items carry one line; the standard line items are kept in the line's detail text."""
+    parts = []
+    for line in lines:
+        text = _label_text(line.get("description")) or "item"
+        qty, unit, price, amount = (line.get(k) for k in ("quantity", "unit", "unit_price", "amount"))
+        if qty is not None and price is not None:
+            text += f": {_label_text(qty)}{' ' + str(unit) if unit else ''} x {_label_text(price)}"
+        if amount is not None:
+            text += f" = {_label_text(amount)}"
+        parts.append(text)
+    return "; ".join(parts) or None
