@@ -12,13 +12,31 @@ def test_a_run_relays_every_record_and_commits_the_echoed_states(plain: Any) -> 
 
     assert result.status == "succeeded", result.errors
     assert result.streams == {
-        "users": {"records_read": 5, "records_written": 5, "records_rejected": 0, "states_committed": 3,
-                  "status": "COMPLETE"},
-        "orders": {"records_read": 3, "records_written": 3, "records_rejected": 0, "states_committed": 2,
-                   "status": "COMPLETE"},
+        "users": {
+            "records_read": 5,
+            "records_written": 5,
+            "records_rejected": 0,
+            "states_committed": 3,
+            "status": "COMPLETE",
+        },
+        "orders": {
+            "records_read": 3,
+            "records_written": 3,
+            "records_rejected": 0,
+            "states_committed": 2,
+            "status": "COMPLETE",
+        },
     }
-    assert plain.written() == [("users", 1), ("users", 2), ("users", 3), ("users", 4), ("users", 5),
-                               ("orders", 1), ("orders", 2), ("orders", 3)]
+    assert plain.written() == [
+        ("users", 1),
+        ("users", 2),
+        ("users", 3),
+        ("users", 4),
+        ("users", 5),
+        ("orders", 1),
+        ("orders", 2),
+        ("orders", 3),
+    ]
     assert plain.cursors() == {"users": 5, "orders": 3}
     assert result.errors == [] and result.rejected_records == []
 
@@ -51,11 +69,16 @@ def test_rejected_records_are_counted_and_kept_with_their_reasons(plain: Any, st
     assert result.streams["users"]["records_rejected"] == 2
     assert result.streams["orders"]["records_rejected"] == 1  # order 2
     assert [(r["stream"], r["record_id"]) for r in result.rejected_records] == [
-        ("users", "2"), ("users", "4"), ("orders", "2")]
+        ("users", "2"),
+        ("users", "4"),
+        ("orders", "2"),
+    ]
     detail = store.run(result.run_id)
     assert detail is not None
     assert detail["rejected_records"][0] == {
-        "stream": "users", "record_id": "2", "message": "record users 2 rejected: name is not allowed",
+        "stream": "users",
+        "record_id": "2",
+        "message": "record users 2 rejected: name is not allowed",
         "reasons": [{"rule": "allowed", "field": "name", "message": "name is not allowed"}],
     }
 
@@ -66,14 +89,18 @@ def test_run_history_records_every_run_with_counts(plain: Any, store: StateStore
 
     runs = store.runs()
     assert [(r["id"], r["status"], r["records_read"], r["records_written"]) for r in runs] == [
-        (second.run_id, "succeeded", 1, 1), (first.run_id, "succeeded", 8, 8)]
+        (second.run_id, "succeeded", 1, 1),
+        (first.run_id, "succeeded", 8, 8),
+    ]
     detail = store.run(first.run_id)
     assert detail is not None
     assert detail["connection"] == "plain"
     assert detail["source"].endswith("plain_source.py)")
     assert detail["duration_s"] > 0
     assert [(s["stream"], s["sync_mode"], s["status"], s["records_read"]) for s in detail["streams"]] == [
-        ("orders", "incremental", "COMPLETE", 3), ("users", "incremental", "COMPLETE", 5)]
+        ("orders", "incremental", "COMPLETE", 3),
+        ("users", "incremental", "COMPLETE", 5),
+    ]
 
 
 def test_secrets_are_masked_in_logs_and_history(plain: Any, store: StateStore) -> None:
@@ -89,8 +116,9 @@ def test_secrets_are_masked_in_logs_and_history(plain: Any, store: StateStore) -
 
     from staffwire.runner import run_sync
 
-    result = run_sync(plain.connection(log_secret=True, fail_after=1), store=store, env=plain.env,
-                      progress=Capture())
+    result = run_sync(
+        plain.connection(log_secret=True, fail_after=1), store=store, env=plain.env, progress=Capture()
+    )
     assert "source WARN calling the API with key ****" in logs
     assert result.status == "failed"
     dump = repr(store.run(result.run_id)) + repr(logs)
@@ -108,6 +136,9 @@ def test_a_rotated_config_is_saved_and_used_by_the_next_run(plain: Any, store: S
     # The next run starts with the rotated key (and rotates it again).
     plain.run(rotate=True)
     based_on_file = config_fingerprint(connection.source.effective_config(plain.env, "source"))
-    assert store.rotated_config("plain", "source", based_on_file)["api_key"] == "rotated-rotated-sk-live-abcdef123456"
+    assert (
+        store.rotated_config("plain", "source", based_on_file)["api_key"]
+        == "rotated-rotated-sk-live-abcdef123456"
+    )
     # History and detail never show the keys.
     assert "sk-live" not in repr([store.run(r["id"]) for r in store.runs()])

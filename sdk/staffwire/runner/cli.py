@@ -18,23 +18,34 @@ __all__ = ["register"]
 
 def register(subparsers: Any) -> None:
     sync = subparsers.add_parser(
-        "sync", help="run a connection (source -> destination) with resumable state and a run history",
+        "sync",
+        help="run a connection (source -> destination) with resumable state and a run history",
         description="Run the connection described in a YAML file. State and run history are kept in an embedded "
-                    "SQLite file (--db, $STAFFWIRE_DB, default .staffwire/staffwire.db).",
+        "SQLite file (--db, $STAFFWIRE_DB, default .staffwire/staffwire.db).",
     )
     sync.add_argument("connection", help="path to the connection YAML file")
     _db_option(sync)
     sync.add_argument("--json", action="store_true", help="print the run's outcome as JSON on stdout")
     sync.add_argument("--quiet", "-q", action="store_true", help="no progress display, only the outcome")
-    sync.add_argument("--subprocess", action="store_true",
-                      help="run installed plugin connectors as subprocesses instead of in-process")
-    sync.add_argument("--connector-cache", type=Path, default=None,
-                      help="where PyPI connectors are installed ($STAFFWIRE_CONNECTOR_CACHE, "
-                           "default ~/.cache/staffwire/connectors)")
+    sync.add_argument(
+        "--subprocess",
+        action="store_true",
+        help="run installed plugin connectors as subprocesses instead of in-process",
+    )
+    sync.add_argument(
+        "--connector-cache",
+        type=Path,
+        default=None,
+        help="where PyPI connectors are installed ($STAFFWIRE_CONNECTOR_CACHE, "
+        "default ~/.cache/staffwire/connectors)",
+    )
     sync.set_defaults(func=_sync)
 
-    runs = subparsers.add_parser("runs", help="list past runs (staffwire runs show ID for one run's details)",
-                                 description="The run history: status, duration, counts, errors.")
+    runs = subparsers.add_parser(
+        "runs",
+        help="list past runs (staffwire runs show ID for one run's details)",
+        description="The run history: status, duration, counts, errors.",
+    )
     _db_option(runs)
     runs.add_argument("--json", action="store_true", help="print JSON")
     runs.add_argument("--connection", help="only runs of this connection")
@@ -48,19 +59,28 @@ def register(subparsers: Any) -> None:
     show.set_defaults(func=_show)
 
     demo = subparsers.add_parser(
-        "demo", help="Bullhorn -> Wingspan end to end against local sandboxes (no credentials, no network)",
+        "demo",
+        help="Bullhorn -> Wingspan end to end against local sandboxes (no credentials, no network)",
         description="Start the Bullhorn and Wingspan sandboxes on loopback, sync placed candidates and "
-                    "placements into Wingspan, change a few Bullhorn records and sync again incrementally.",
+        "placements into Wingspan, change a few Bullhorn records and sync again incrementally.",
     )
-    demo.add_argument("--db", type=Path, default=None, help="keep the demo's state and history in this file "
-                                                           "(default: a temporary directory)")
+    demo.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="keep the demo's state and history in this file (default: a temporary directory)",
+    )
     demo.add_argument("--json", action="store_true", help="print the demo's outcome as JSON")
     demo.set_defaults(func=_demo)
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=argparse.SUPPRESS,
-                        help="the runner database ($STAFFWIRE_DB, default .staffwire/staffwire.db)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="the runner database ($STAFFWIRE_DB, default .staffwire/staffwire.db)",
+    )
 
 
 def _db(args: argparse.Namespace) -> Path:
@@ -80,8 +100,13 @@ def _sync(args: argparse.Namespace) -> int:
     store = StateStore(_db(args))
     try:
         progress_out = sys.stderr if args.json else sys.stdout
-        result = run_sync(connection, store=store, progress=make_progress(progress_out, quiet=args.quiet),
-                          cache_dir=args.connector_cache, prefer_subprocess=args.subprocess)
+        result = run_sync(
+            connection,
+            store=store,
+            progress=make_progress(progress_out, quiet=args.quiet),
+            cache_dir=args.connector_cache,
+            prefer_subprocess=args.subprocess,
+        )
     finally:
         store.close()
     if args.json:
@@ -99,8 +124,10 @@ def _runs(args: argparse.Namespace) -> int:
 
     path = _db(args)
     if not path.exists():
-        raise ConfigError(f"no run history at {path}: no connection has run with this database yet "
-                          "(use --db or $STAFFWIRE_DB to point at another).")
+        raise ConfigError(
+            f"no run history at {path}: no connection has run with this database yet "
+            "(use --db or $STAFFWIRE_DB to point at another)."
+        )
     store = StateStore(path)
     try:
         runs = store.runs(args.connection, args.limit)
@@ -110,13 +137,24 @@ def _runs(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(runs, indent=2) + "\n")
         return 0
     rows = [
-        (r["id"], r["connection"], r["status"], r["started_at"],
-         f"{r['duration_s']:.2f}s" if r["duration_s"] is not None else None,
-         r["records_read"], r["records_written"], r["records_rejected"], _short(r["error"]))
+        (
+            r["id"],
+            r["connection"],
+            r["status"],
+            r["started_at"],
+            f"{r['duration_s']:.2f}s" if r["duration_s"] is not None else None,
+            r["records_read"],
+            r["records_written"],
+            r["records_rejected"],
+            _short(r["error"]),
+        )
         for r in runs
     ]
-    print_table("Runs", ["ID", "Connection", "Status", "Started", "Duration", "Read", "Written", "Rejected",
-                         "Error"], rows)
+    print_table(
+        "Runs",
+        ["ID", "Connection", "Status", "Started", "Duration", "Read", "Written", "Rejected", "Error"],
+        rows,
+    )
     return 0
 
 
@@ -157,9 +195,23 @@ def print_run(detail: dict[str, Any], out: TextIO) -> None:
     if detail.get("error"):
         out.write(f"  error ({detail['failure_type']}): {detail['error']}\n")
     out.write("\n")
-    print_table("Streams", ["Stream", "Mode", "Status", "Read", "Written", "Rejected", "States"],
-                [(s["stream"], s["sync_mode"], s["status"], s["records_read"], s["records_written"],
-                  s["records_rejected"], s["states_committed"]) for s in detail["streams"]], file=out)
+    print_table(
+        "Streams",
+        ["Stream", "Mode", "Status", "Read", "Written", "Rejected", "States"],
+        [
+            (
+                s["stream"],
+                s["sync_mode"],
+                s["status"],
+                s["records_read"],
+                s["records_written"],
+                s["records_rejected"],
+                s["states_committed"],
+            )
+            for s in detail["streams"]
+        ],
+        file=out,
+    )
     if detail["rejected_records"]:
         out.write("\nrejected records:\n")
         for r in detail["rejected_records"]:

@@ -62,7 +62,9 @@ class Relay:
         on_status: Callable[[str, str], None],
         on_tick: Callable[[], None],
         on_control: Callable[[str, dict[str, Any]], None],
+        names: Mapping[str, str] | None = None,
     ) -> None:
+        self.names = dict(names or {})
         self.store = store
         self.stats = stats
         self.masker = masker
@@ -82,7 +84,7 @@ class Relay:
             self.outcome.garbage[origin] += 1
             count = self.outcome.garbage[origin]
         preview = self.masker.mask(line[:120].decode("utf-8", "replace")).strip()
-        if len(self.outcome.garbage_examples) < _GARBAGE_EXAMPLES:
+        if count == 1:
             self.outcome.garbage_examples.append(f"{origin}: {why}: {preview!r}")
         if count <= _GARBAGE_EXAMPLES:
             self.on_log(
@@ -104,11 +106,14 @@ class Relay:
             if trace.get("type") == "ERROR" and isinstance(trace.get("error"), dict):
                 error = trace["error"]
                 descriptor = error.get("stream_descriptor") or {}
+                text = str(error.get("message") or "failed without a message")
                 self.stats.errors.append(
                     RunError(
                         origin,
                         str(error.get("failure_type") or "system_error"),
-                        self.masker.mask(str(error.get("message") or "failed without a message")),
+                        self.masker.mask(
+                            f"{origin} {self.names.get(origin, '')} failed: {text}".replace("  ", " ")
+                        ),
                         descriptor.get("name") if isinstance(descriptor, dict) else None,
                     )
                 )

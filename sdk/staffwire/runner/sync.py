@@ -219,6 +219,7 @@ def _run(
             progress.stream_status(stats, stream, status)
 
         relay = Relay(
+            names={"source": source.name, "destination": destination.name},
             store=store,
             stats=stats,
             masker=masker,
@@ -294,13 +295,13 @@ def _judge(
         count = outcome.garbage[origin]
         if count:
             name = source.name if origin == "source" else destination.name
-            examples = "; ".join(e for e in outcome.garbage_examples if e.startswith(origin))
+            example = next(e for e in outcome.garbage_examples if e.startswith(origin)).split(": ", 1)[1]
             stats.errors.append(
                 RunError(
                     origin,
                     "system_error",
-                    f"{origin} {name} printed {count} line(s) that are not Airbyte messages ({examples}); a connector "
-                    "must print only JSON protocol messages on stdout. The run is failed; states committed before "
+                    f"{origin} {name} printed {count} line(s) that are not Airbyte messages (first: {example}); a "
+                    "connector must print only JSON protocol messages on stdout. The run is failed; states committed before "
                     "stay committed.",
                 )
             )

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 
 def emit(message):
@@ -17,8 +18,13 @@ def emit(message):
     sys.stdout.flush()
 
 
-SPEC = {"connectionSpecification": {"type": "object", "required": ["path"], "properties": {
-    "path": {"type": "string"}, "api_token": {"type": "string", "airbyte_secret": True}}}}
+SPEC = {
+    "connectionSpecification": {
+        "type": "object",
+        "required": ["path"],
+        "properties": {"path": {"type": "string"}, "api_token": {"type": "string", "airbyte_secret": True}},
+    }
+}
 
 
 def main():
@@ -26,7 +32,7 @@ def main():
     if command == "spec":
         emit({"type": "SPEC", "spec": SPEC})
         return 0
-    config = json.load(open(sys.argv[sys.argv.index("--config") + 1]))
+    config = json.loads(Path(sys.argv[sys.argv.index("--config") + 1]).read_text())
     reject = set(config.get("reject_ids", []))
     buffered, rejected, states = [], 0, 0
     with open(config["path"], "a") as out:
@@ -37,24 +43,47 @@ def main():
                 if record["data"]["id"] in reject:
                     rejected += 1
                     text = f"record {record['stream']} {record['data']['id']} rejected: name is not allowed"
-                    emit({"type": "LOG", "log": {"level": "WARN", "message": text, "rejection": {
-                        "stream": record["stream"], "record_id": str(record["data"]["id"]),
-                        "reasons": [{"rule": "allowed", "field": "name", "message": "name is not allowed"}]}}})
+                    emit(
+                        {
+                            "type": "LOG",
+                            "log": {
+                                "level": "WARN",
+                                "message": text,
+                                "rejection": {
+                                    "stream": record["stream"],
+                                    "record_id": str(record["data"]["id"]),
+                                    "reasons": [
+                                        {"rule": "allowed", "field": "name", "message": "name is not allowed"}
+                                    ],
+                                },
+                            },
+                        }
+                    )
                     continue
                 buffered.append(record)
             elif message["type"] == "STATE":
                 states += 1
                 if config.get("fail_on_state") == states:
-                    emit({"type": "TRACE", "trace": {"type": "ERROR", "emitted_at": time.time() * 1000, "error": {
-                        "message": "disk full", "failure_type": "system_error"}}})
+                    emit(
+                        {
+                            "type": "TRACE",
+                            "trace": {
+                                "type": "ERROR",
+                                "emitted_at": time.time() * 1000,
+                                "error": {"message": "disk full", "failure_type": "system_error"},
+                            },
+                        }
+                    )
                     return 2
                 for record in buffered:
                     out.write(json.dumps({"stream": record["stream"], **record["data"]}) + "\n")
                 out.flush()
                 os.fsync(out.fileno())
                 state = message["state"]
-                state["destinationStats"] = {"recordCount": float(len(buffered) + rejected),
-                                             "rejectedRecordCount": float(rejected)}
+                state["destinationStats"] = {
+                    "recordCount": float(len(buffered) + rejected),
+                    "rejectedRecordCount": float(rejected),
+                }
                 if config.get("garbage"):
                     sys.stdout.write("<html>oops</html>\n")
                 emit({"type": "STATE", "state": state})

@@ -10,6 +10,7 @@ log_secret (log a line holding the api_key), delay (seconds per record), extra_s
 import json
 import sys
 import time
+from pathlib import Path
 
 
 def emit(message):
@@ -18,13 +19,29 @@ def emit(message):
 
 
 def status(stream, value):
-    emit({"type": "TRACE", "trace": {"type": "STREAM_STATUS", "emitted_at": time.time() * 1000,
-          "stream_status": {"stream_descriptor": {"name": stream}, "status": value}}})
+    emit(
+        {
+            "type": "TRACE",
+            "trace": {
+                "type": "STREAM_STATUS",
+                "emitted_at": time.time() * 1000,
+                "stream_status": {"stream_descriptor": {"name": stream}, "status": value},
+            },
+        }
+    )
 
 
-SPEC = {"connectionSpecification": {"type": "object", "required": ["api_key"], "properties": {
-    "api_key": {"type": "string", "airbyte_secret": True},
-    "streams": {"type": "object"}, "page": {"type": "integer"}}}}
+SPEC = {
+    "connectionSpecification": {
+        "type": "object",
+        "required": ["api_key"],
+        "properties": {
+            "api_key": {"type": "string", "airbyte_secret": True},
+            "streams": {"type": "object"},
+            "page": {"type": "integer"},
+        },
+    }
+}
 
 
 def arg(name):
@@ -36,26 +53,57 @@ def main():
     if command == "spec":
         emit({"type": "SPEC", "spec": SPEC})
         return 0
-    config = json.load(open(arg("--config")))
+    config = json.loads(Path(arg("--config")).read_text())
     if command == "discover":
-        streams = [{"name": name, "json_schema": {"type": "object"}, "supported_sync_modes":
-                    ["full_refresh", "incremental"], "source_defined_cursor": True, "default_cursor_field": ["id"],
-                    "source_defined_primary_key": [["id"]]} for name in config["streams"]]
+        streams = [
+            {
+                "name": name,
+                "json_schema": {"type": "object"},
+                "supported_sync_modes": ["full_refresh", "incremental"],
+                "source_defined_cursor": True,
+                "default_cursor_field": ["id"],
+                "source_defined_primary_key": [["id"]],
+            }
+            for name in config["streams"]
+        ]
         emit({"type": "CATALOG", "catalog": {"streams": streams}})
         return 0
-    catalog = json.load(open(arg("--catalog")))
-    states = json.load(open(arg("--state"))) if arg("--state") else []
-    cursors = {s["stream"]["stream_descriptor"]["name"]: s["stream"]["stream_state"]["cursor"] for s in states}
+    catalog = json.loads(Path(arg("--catalog")).read_text())
+    states = json.loads(Path(arg("--state")).read_text()) if arg("--state") else []
+    cursors = {
+        s["stream"]["stream_descriptor"]["name"]: s["stream"]["stream_state"]["cursor"] for s in states
+    }
     page = config.get("page", 2)
     sent = 0
     if config.get("rotate"):
-        emit({"type": "CONTROL", "control": {"type": "CONNECTOR_CONFIG", "emitted_at": time.time() * 1000,
-              "connectorConfig": {"config": {**config, "api_key": "rotated-" + config["api_key"]}}}})
+        emit(
+            {
+                "type": "CONTROL",
+                "control": {
+                    "type": "CONNECTOR_CONFIG",
+                    "emitted_at": time.time() * 1000,
+                    "connectorConfig": {"config": {**config, "api_key": "rotated-" + config["api_key"]}},
+                },
+            }
+        )
     if config.get("log_secret"):
-        emit({"type": "LOG", "log": {"level": "WARN", "message": "calling the API with key " + config["api_key"]}})
+        emit(
+            {
+                "type": "LOG",
+                "log": {"level": "WARN", "message": "calling the API with key " + config["api_key"]},
+            }
+        )
     if config.get("extra_stream"):
-        emit({"type": "RECORD", "record": {"stream": config["extra_stream"], "data": {"id": 1},
-                                           "emitted_at": int(time.time() * 1000)}})
+        emit(
+            {
+                "type": "RECORD",
+                "record": {
+                    "stream": config["extra_stream"],
+                    "data": {"id": 1},
+                    "emitted_at": int(time.time() * 1000),
+                },
+            }
+        )
     for configured in catalog["streams"]:
         name = configured["stream"]["name"]
         start = cursors.get(name, 0) if configured["sync_mode"] == "incremental" else 0
@@ -63,29 +111,64 @@ def main():
         since_state = 0
         for n in range(start + 1, config["streams"][name] + 1):
             if config.get("fail_after") is not None and sent >= config["fail_after"]:
-                emit({"type": "TRACE", "trace": {"type": "ERROR", "emitted_at": time.time() * 1000, "error": {
-                    "message": "The API answered 401: check api_key", "failure_type": "config_error"}}})
+                emit(
+                    {
+                        "type": "TRACE",
+                        "trace": {
+                            "type": "ERROR",
+                            "emitted_at": time.time() * 1000,
+                            "error": {
+                                "message": "The API answered 401: check api_key",
+                                "failure_type": "config_error",
+                            },
+                        },
+                    }
+                )
                 return 1
             if config.get("crash_after") is not None and sent >= config["crash_after"]:
                 sys.stderr.write("Traceback (most recent call last):\nKeyError: 'boom'\n")
                 return 3
             if config.get("garbage_after") is not None and sent == config["garbage_after"]:
                 sys.stdout.write("hello from a stray print()\n")
-            emit({"type": "RECORD", "record": {"stream": name, "data": {"id": n, "name": f"{name}-{n}"},
-                                               "emitted_at": int(time.time() * 1000)}})
+            emit(
+                {
+                    "type": "RECORD",
+                    "record": {
+                        "stream": name,
+                        "data": {"id": n, "name": f"{name}-{n}"},
+                        "emitted_at": int(time.time() * 1000),
+                    },
+                }
+            )
             sent += 1
             since_state += 1
             if config.get("delay"):
                 time.sleep(config["delay"])
             if since_state == page:
-                emit({"type": "STATE", "state": {"type": "STREAM", "stream": {
-                    "stream_descriptor": {"name": name}, "stream_state": {"cursor": n}},
-                    "sourceStats": {"recordCount": float(since_state)}}})
+                emit(
+                    {
+                        "type": "STATE",
+                        "state": {
+                            "type": "STREAM",
+                            "stream": {"stream_descriptor": {"name": name}, "stream_state": {"cursor": n}},
+                            "sourceStats": {"recordCount": float(since_state)},
+                        },
+                    }
+                )
                 since_state = 0
-        emit({"type": "STATE", "state": {"type": "STREAM", "stream": {
-            "stream_descriptor": {"name": name},
-            "stream_state": {"cursor": max(start, config["streams"][name])}},
-            "sourceStats": {"recordCount": float(since_state)}}})
+        emit(
+            {
+                "type": "STATE",
+                "state": {
+                    "type": "STREAM",
+                    "stream": {
+                        "stream_descriptor": {"name": name},
+                        "stream_state": {"cursor": max(start, config["streams"][name])},
+                    },
+                    "sourceStats": {"recordCount": float(since_state)},
+                },
+            }
+        )
         status(name, "COMPLETE")
     return 0
 
