@@ -92,6 +92,30 @@ class ModuleSeed:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_AREA_CODES = (
+    "212",
+    "312",
+    "415",
+    "512",
+    "617",
+    "303",
+    "206",
+    "404",
+    "602",
+    "305",
+    "614",
+    "919",
+    "314",
+    "408",
+    "503",
+    "615",
+    "713",
+    "646",
+    "720",
+    "904",
+)
+
+
 class Seeder:
     """Deterministic ids, owners, times and cross-module references for one product."""
 
@@ -115,6 +139,11 @@ class Seeder:
             return None
         rid = ids[n % len(ids)]
         return {"name": self.names[rid], "id": rid}
+
+    def phone(self) -> str:
+        """A US number with a real area code (libphonenumber validates area codes)."""
+        area = self.data.choice(_AREA_CODES)
+        return f"({area}) 555-{self.data.random.randint(100, 9999):04d}"
 
     def owner(self) -> dict[str, str]:
         return dict(self.data.choice(self.owners))
@@ -191,8 +220,8 @@ def _candidate(s: Seeder, n: int) -> dict[str, Any]:
             "Last_Name": last,
             "Full_Name": f"{first} {last}",
             "Email": d.email(first, last, n),
-            "Phone": d.phone(),
-            "Mobile": d.phone() if n % 3 else None,
+            "Phone": s.phone() if n != 5 else "call front desk",  # free text people type into phone fields
+            "Mobile": s.phone() if n % 3 else None,
             "Street": f"{d.random.randint(10, 9999)} Main St",
             "City": city,
             "State": state,
@@ -221,7 +250,7 @@ def _client(s: Seeder, n: int) -> dict[str, Any]:
         s,
         {
             "Client_Name": name,
-            "Contact_Number": d.phone(),
+            "Contact_Number": s.phone(),
             "Website": f"https://www.{name.lower().replace(' ', '')}.example.com",
             "Billing_Street": f"{d.random.randint(10, 999)} Market St",
             "Billing_City": city,
@@ -244,8 +273,8 @@ def _contact(s: Seeder, n: int) -> dict[str, Any]:
             "First_Name": first,
             "Last_Name": last,
             "Email": d.email(first, last, n, "client.example.com"),
-            "Work_Phone": d.phone(),
-            "Mobile": d.phone(),
+            "Work_Phone": s.phone(),
+            "Mobile": s.phone(),
             "Job_Title": d.choice(("Hiring Manager", "HR Director", "VP Operations", "Talent Partner")),
             "Client_Name": s.lookup("Clients", n),
             "Department": d.choice(("Operations", "Engineering", "Finance", "Human Resources")),
@@ -538,7 +567,7 @@ def _account(s: Seeder, n: int) -> dict[str, Any]:
     name = d.company(n + 1)
     rec: dict[str, Any] = {
         "Account_Name": name,
-        "Phone": d.phone(),
+        "Phone": s.phone(),
         "Website": f"https://www.{name.lower().replace(' ', '')}.example.com",
         "Billing_Street": f"{d.random.randint(10, 999)} Harbor Rd",
         "Billing_City": city,
@@ -566,8 +595,8 @@ def _crm_contact(s: Seeder, n: int) -> dict[str, Any]:
             "Last_Name": last,
             "Full_Name": f"{first} {last}",
             "Email": d.email(first, last, n, "crm.example.com"),
-            "Phone": d.phone(),
-            "Mobile": d.phone(),
+            "Phone": s.phone(),
+            "Mobile": s.phone(),
             "Title": d.choice(("Hiring Manager", "HR Director", "Procurement Lead")),
             "Account_Name": s.lookup("Accounts", n),
             "Owner": s.owner(),

@@ -1,0 +1,70 @@
+"""SourceZoho: Zoho Recruit or Zoho CRM as an Airbyte-protocol source."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from staffwire.errors import ConfigError
+from staffwire.source import Source, stream_entry
+from staffwire.streams import Stream
+
+from source_zoho.api import ZohoApi
+from source_zoho.config import ZohoConfig
+from source_zoho.standard import specs_for
+from source_zoho.streams import ModuleStream, StandardStream, parse_time
+
+__all__ = ["SourceZoho"]
+
+
+class SourceZoho(Source[ZohoConfig]):
+    """Raw streams named like the Zoho modules, plus the standard staffing streams the product has data for.
+
+    One :class:`ZohoApi` per config and run: its token and its metadata (which costs API credits) are shared by
+    check, discover and every stream.
+    """
+
+    name: ClassVar[str] = "source-zoho"
+    config_model = ZohoConfig
+    documentation_url: ClassVar[str | None] = (
+        "https://github.com/staffwire/staffwire/tree/main/connectors/source-zoho"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._apis: dict[str, ZohoApi] = {}
+
+    def api(self, config: ZohoConfig) -> ZohoApi:
+        key = config.model_dump_json()
+        api = self._apis.get(key)
+        if api is None:
+            api = self._apis[key] = ZohoApi(config, masker=self.secrets)
+        return api
+
+    def check(self, config: ZohoConfig) -> None:
+        """A token plus one cheap call (the module list, which discover needs anyway)."""
+        api = self.api(config)
+        if not api.modules():
+            raise ConfigError(
+                f"{api.system} ({api.api_host}) lists no module the API can read for this user. Check the user's "
+                "profile permissions and the refresh token's scopes."
+            )
+
+    def streams(self, config: ZohoConfig) -> list[Stream]:
+        api = self.api(config)
+        start = parse_time(config.start_date)
+        modules = [str(m["api_name"]) for m in api.modules()]
+        streams: list[Stream] = [ModuleStream(api, module, start) for module in modules]
+        available = set(modules)
+        for spec in specs_for(config.product):
+            if spec.module in available:
+                streams.append(StandardStream(api, spec, start, config.status_maps))
+        return streams
+
+    def discover(self, config: ZohoConfig) -> dict[str, Any]:
+        """Modules whose field metadata Zoho will not give (204, 401, 403) are left out with a warning."""
+        entries = []
+        for stream in self._streams(config):
+            if isinstance(stream, ModuleStream | StandardStream) and not stream.has_metadata():
+                continue
+            entries.append(stream_entry(stream))
+        return {"streams": entries}
