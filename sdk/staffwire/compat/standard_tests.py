@@ -1,0 +1,103 @@
+"""airbyte-cdk's standard test suites, set up for Staffwire connectors.
+
+The suites find ``acceptance-test-config.yml`` by walking up from the test module, and parametrize their tests
+with its scenarios through ``pytest_generate_tests`` (import it into the test module, as the pytest plugin
+``airbyte_cdk.test.standard_tests.pytest_hooks`` is not loaded by default). The Docker image tests are skipped
+unless ``STAFFWIRE_DOCKER_TESTS=1`` (they build images, which needs the network).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar
+
+import pytest
+from airbyte_cdk.test.models import ConnectorTestScenario
+from airbyte_cdk.test.standard_tests import DestinationTestSuiteBase, SourceTestSuiteBase
+from airbyte_cdk.test.standard_tests.pytest_hooks import pytest_generate_tests
+
+from staffwire.compat.cdk import CdkDestination, CdkSource, as_cdk_destination, as_cdk_source
+
+__all__ = ["DestinationTestSuite", "SourceTestSuite", "pytest_generate_tests"]
+
+_DOCKER_TESTS = (
+    "test_docker_image_build_and_spec",
+    "test_docker_image_spec_backward_compatibility",
+    "test_docker_image_build_and_check",
+    "test_docker_image_build_and_config_matches_spec",
+    "test_docker_image_build_and_discover",
+    "test_docker_image_build_and_read",
+)
+
+
+def _skip_docker(cls: type[Any]) -> None:
+    if os.environ.get("STAFFWIRE_DOCKER_TESTS") == "1":
+        return
+    for name in _DOCKER_TESTS:
+        if hasattr(cls, name):
+            setattr(
+                cls,
+                name,
+                pytest.mark.skip(reason="Docker image tests: set STAFFWIRE_DOCKER_TESTS=1")(_skipped),
+            )
+
+
+def _skipped(*args: Any, **kwargs: Any) -> None:  # pragma: no cover - always skipped
+    pytest.skip("Docker image tests: set STAFFWIRE_DOCKER_TESTS=1")
+
+
+class _Fixtures:
+    """The fixtures of airbyte-cdk's pytest plugin (options are not registered without it)."""
+
+    @pytest.fixture
+    def connector_image_override(self) -> str | None:
+        return os.environ.get("STAFFWIRE_CONNECTOR_IMAGE")
+
+    @pytest.fixture
+    def connector_base_image_override(self) -> str | None:
+        return None
+
+    @pytest.fixture
+    def read_from_streams(self) -> Any:
+        return None
+
+    @pytest.fixture
+    def read_scenarios(self) -> Any:
+        return "config.json"
+
+
+class SourceTestSuite(_Fixtures, SourceTestSuiteBase):
+    """airbyte-cdk's ``SourceTestSuiteBase`` for a Staffwire source: set ``connector`` to the source class."""
+
+    connector: ClassVar[Any]  # type: ignore[misc]
+
+    @classmethod
+    def prepare_config(cls, config: dict[str, Any]) -> dict[str, Any]:
+        """Adjust a scenario's config before each command (e.g. point ``api_url`` at a live sandbox)."""
+        return config
+
+    @classmethod
+    def create_connector(cls, scenario: ConnectorTestScenario | None) -> CdkSource:
+        return as_cdk_source(cls.connector, cls.prepare_config)()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _skip_docker(cls)
+
+
+class DestinationTestSuite(_Fixtures, DestinationTestSuiteBase):
+    """airbyte-cdk's ``DestinationTestSuiteBase`` for a Staffwire destination: set ``connector``."""
+
+    connector: ClassVar[Any]  # type: ignore[misc]
+
+    @classmethod
+    def prepare_config(cls, config: dict[str, Any]) -> dict[str, Any]:
+        return config
+
+    @classmethod
+    def create_connector(cls, scenario: ConnectorTestScenario | None) -> CdkDestination:
+        return as_cdk_destination(cls.connector, cls.prepare_config)()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _skip_docker(cls)
