@@ -1,0 +1,702 @@
+"""Compile a mapping document into one fast function per stream, and apply it to records.
+
+Usage::
+
+    from staffwire.mapping import compile_mappings, load_document
+
+    mappings = compile_mappings(load_document("mapping.yaml"),                 # or a dict
+                                value_map_overrides=config.status_map)          # per-connection words
+    candidates = mappings["candidates"]
+    for item in candidates.map_records(raw_records):     # dict (mapped) or RecordRejected (reasons, counted)
+        ...
+    candidates(raw)            # one record: dict, None (the `when` trigger did not fire), or raises RecordRejected
+    candidates.stats           # mapped / skipped / rejected counts and rejections per rule
+
+Everything about the spec is checked here, once: a wrong entry is a ConfigError naming its exact path
+(``mappings.candidates.fields.email.transforms[1]: unknown transform 'lowercase' (did you mean 'lower'?)``).
+The per-record function only walks prepared closures.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from staffwire.errors import ConfigError, RecordRejected, Rejection
+from staffwire.mapping.conditions import Predicate, compile_condition
+from staffwire.mapping.paths import Getter, PathSyntaxError, compile_path, parse_path
+from staffwire.mapping.problems import Reject, at, config_error, did_you_mean, from_validation_error
+from staffwire.mapping.rules import Check, compile_rule, compile_rule_sets, compile_selection
+from staffwire.mapping.spec import FieldSpec, MappingDocument, MappingSpec
+from staffwire.mapping.targets import StandardTarget, TargetField, standard_target
+from staffwire.mapping.transforms import BuildContext, Transform, compile_transform
+from staffwire.mapping.valuemaps import ValueMap
+from staffwire.standard import STANDARD_STREAM_NAMES
+
+__all__ = [
+    "CompiledMapping",
+    "MappingStats",
+    "check_document",
+    "compile_mapping",
+    "compile_mappings",
+    "load_document",
+]
+
+ValueFn = Callable[[Any], Any]
+Setter = Callable[[dict[str, Any], Any], None]
+
+
+@dataclass
+class MappingStats:
+    """Counts of one mapping's work; ``rejections`` counts reasons by rule (``format.email``: 3)."""
+
+    mapped: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    rejections: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mapped": self.mapped,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+            "rejections": dict(self.rejections),
+        }
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One target field: how to compute it, where to put it, and what to do when it fails."""
+
+    target: str
+    value: ValueFn  # record (or output, for computed fields) -> value; raises Reject
+    key: str | None  # top-level key, or None when ``setter`` writes a nested path
+    setter: Setter | None
+    source: Getter | None  # for rejection reasons: the input value
+    required: bool
+
+
+class CompiledMapping:
+    """A compiled mapping. Call it on one record; see the module docstring."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        standard: str | None,
+        when: Predicate | None,
+        record_steps: tuple[_Step, ...],
+        output_steps: tuple[_Step, ...],
+        template: dict[str, Any],
+        fresh: tuple[str, ...],
+        custom_fields: Callable[[dict[str, Any]], dict[str, Any]] | None,
+        keep_remote_data: bool,
+        choose_rules: Callable[[Any], tuple[Check, ...]],
+        envelope: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.standard = standard
+        self.stats = MappingStats()
+        self._when = when
+        self._record_steps = record_steps
+        self._output_steps = output_steps
+        self._template = template
+        self._fresh = fresh
+        self._custom_fields = custom_fields
+        self._keep_remote_data = keep_remote_data
+        self._choose_rules = choose_rules
+        self._envelope = envelope
+
+    def __repr__(self) -> str:
+        return f"<CompiledMapping {self.name} -> {self.standard or 'payload'}>"
+
+    @property
+    def target_fields(self) -> list[str]:
+        return [step.target for step in (*self._record_steps, *self._output_steps)]
+
+    def __call__(self, record: Any) -> dict[str, Any] | None:
+        """The mapped record; None when the mapping's ``when`` does not hold; RecordRejected with every reason."""
+        stats = self.stats
+        if type(record) is not dict:
+            self._reject(
+                [Rejection("record", None, None, f"expected a JSON object, got {type(record).__name__}")],
+                record,
+                None,
+            )
+        if self._when is not None and not self._when(record):
+            stats.skipped += 1
+            return None
+        out = dict(self._template)
+        for key in self._fresh:
+            out[key] = [] if type(out[key]) is list else {}
+        reasons: list[Rejection] | None = None
+        for step in self._record_steps:
+            try:
+                value = step.value(record)
+            except Reject as problem:
+                reasons = self._note(reasons, step, record, problem)
+                continue
+            except Exception as exc:  # a transform bug must not stop the sync: reject, with the cause
+                reasons = self._note(
+                    reasons, step, record, Reject(f"{type(exc).__name__}: {exc}", "mapping.error")
+                )
+                continue
+            if value is None:
+                if step.required:
+                    reasons = self._note(
+                        reasons, step, record, Reject(f"{step.target} is required", "required")
+                    )
+                continue
+            if step.key is not None:
+                out[step.key] = value
+            else:
+                step.setter(out, value)  # type: ignore[misc]
+        if self._custom_fields is not None:
+            out["custom_fields"] = self._custom_fields(record)
+        if self._keep_remote_data:
+            out["remote_data"] = record
+        for step in self._output_steps:
+            try:
+                value = step.value(out)
+            except Reject as problem:
+                reasons = self._note(reasons, step, out, problem)
+                continue
+            except Exception as exc:
+                reasons = self._note(
+                    reasons, step, out, Reject(f"{type(exc).__name__}: {exc}", "mapping.error")
+                )
+                continue
+            if value is None:
+                if step.required:
+                    reasons = self._note(reasons, step, out, Reject(f"{step.target} is required", "required"))
+                continue
+            if step.key is not None:
+                out[step.key] = value
+            else:
+                step.setter(out, value)  # type: ignore[misc]
+        for key in self._envelope:
+            if not out.get(key):
+                reasons = reasons or []
+                reasons.append(
+                    Rejection("required", key, None, f"{key} is required (every standard record has one)")
+                )
+        checks = self._choose_rules(out)
+        if checks:
+            for check in checks:
+                reason = check(out)
+                if reason is not None:
+                    reasons = reasons or []
+                    reasons.append(reason)
+        if reasons:
+            self._reject(reasons, record, out)
+        stats.mapped += 1
+        return out
+
+    map = __call__
+
+    def map_records(self, records: Iterable[Any]) -> Iterator[dict[str, Any] | RecordRejected]:
+        """Mapped records and rejections in input order; records the trigger skips are left out."""
+        for record in records:
+            try:
+                mapped = self(record)
+            except RecordRejected as rejected:
+                yield rejected
+                continue
+            if mapped is not None:
+                yield mapped
+
+    def _note(
+        self, reasons: list[Rejection] | None, step: _Step, record: Any, problem: Reject
+    ) -> list[Rejection]:
+        reasons = reasons or []
+        value = step.source(record) if step.source is not None else None
+        rule = problem.rule or "transform"
+        reasons.append(Rejection(rule, step.target, _shown(value), f"{step.target}: {problem.message}"))
+        return reasons
+
+    def _reject(self, reasons: list[Rejection], record: Any, out: dict[str, Any] | None) -> None:
+        self.stats.rejected += 1
+        for reason in reasons:
+            self.stats.rejections[reason.rule] += 1
+        record_id = None
+        if out is not None and isinstance(out.get("id"), str):
+            record_id = out["id"]
+        elif isinstance(record, dict) and isinstance(record.get("id"), (str, int)):
+            record_id = str(record["id"])
+        raise RecordRejected(reasons=reasons, stream=self.name, record_id=record_id)
+
+
+def _shown(value: Any) -> Any:
+    """The offending value as it goes into a rejection: scalars as they are, big structures cut short."""
+    if isinstance(value, (dict, list)):
+        text = repr(value)
+        return text if len(text) <= 200 else text[:197] + "..."
+    return value
+
+
+# -- compiling ------------------------------------------------------------------------------------------------
+
+
+def load_document(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+    """A mapping document from a dict, a YAML/JSON file path, or YAML/JSON text."""
+    if isinstance(source, Mapping):
+        return dict(source)
+    text = (
+        Path(source).read_text(encoding="utf-8")
+        if isinstance(source, Path)
+        or (isinstance(source, str) and "\n" not in source and Path(source).is_file())
+        else str(source)
+    )
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"the mapping document is not valid YAML/JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError("the mapping document must be an object with a 'mappings' key")
+    return data
+
+
+def compile_mappings(
+    document: Mapping[str, Any] | MappingDocument,
+    *,
+    value_map_overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    default_country: str | None = None,
+) -> dict[str, CompiledMapping]:
+    """Every mapping of the document, compiled. ``value_map_overrides`` (value map name -> remote value ->
+    standard value) come from the connection's config and win over the document's values."""
+    doc = _validate(document)
+    overrides = dict(value_map_overrides or {})
+    for name in overrides:
+        if name not in doc.value_maps:
+            raise config_error(
+                f"value_map_overrides.{name}", "unknown value map" + did_you_mean(name, doc.value_maps)
+            )
+    ctx = BuildContext(default_country=default_country or doc.defaults.country, lookups=doc.lookups)
+    rule_sets = compile_rule_sets(doc.rule_sets, "rule_sets")
+    return {
+        name: _compile_one(name, spec, doc, ctx, rule_sets, overrides, at("mappings", name))
+        for name, spec in doc.mappings.items()
+    }
+
+
+def compile_mapping(
+    document: Mapping[str, Any] | MappingDocument, name: str, **options: Any
+) -> CompiledMapping:
+    """One mapping of the document (the whole document is still checked)."""
+    compiled = compile_mappings(document, **options)
+    if name not in compiled:
+        raise config_error("mappings", f"no mapping named {name!r}" + did_you_mean(name, compiled))
+    return compiled[name]
+
+
+def check_document(document: Mapping[str, Any] | MappingDocument, **options: Any) -> None:
+    """Raise ConfigError (with the exact path) if the document would not compile; for ``check``."""
+    compile_mappings(document, **options)
+
+
+def _validate(document: Mapping[str, Any] | MappingDocument) -> MappingDocument:
+    if isinstance(document, MappingDocument):
+        return document
+    if not isinstance(document, Mapping):
+        raise ConfigError("the mapping document must be an object with a 'mappings' key")
+    try:
+        return MappingDocument.model_validate(dict(document))
+    except ValidationError as exc:
+        raise from_validation_error(exc, "") from None
+
+
+def _compile_one(
+    name: str,
+    spec: MappingSpec,
+    doc: MappingDocument,
+    ctx: BuildContext,
+    rule_sets: dict[str, tuple[Check, ...]],
+    overrides: Mapping[str, Mapping[str, Any]],
+    path: str,
+) -> CompiledMapping:
+    target: StandardTarget | None = None
+    if spec.standard is not None:
+        if spec.standard not in STANDARD_STREAM_NAMES:
+            raise config_error(
+                at(path, "standard"),
+                f"unknown standard stream {spec.standard!r}"
+                + did_you_mean(spec.standard, STANDARD_STREAM_NAMES),
+            )
+        target = standard_target(spec.standard)
+    system = spec.system or doc.system
+    fields_path = at(path, "fields")
+    specs = dict(spec.fields)
+    # Auto-fill original_status next to a value-mapped status/stage, unless mapped explicitly.
+    for target_name, fspec in list(specs.items()):
+        original = fspec.original
+        if fspec.value_map is None or original is None:
+            continue
+        if original == "auto":
+            if target is None or "original_status" not in target.fields or "original_status" in specs:
+                continue
+            original = "original_status"
+        if original in specs:
+            raise config_error(
+                at(at(fields_path, target_name), "original"), f"{original!r} is also mapped as a field"
+            )
+        specs[original] = fspec.model_copy(
+            update={
+                "value_map": None,
+                "original": None,
+                "transforms": [*fspec.transforms],
+                "default": None,
+                "required": False,
+            }
+        )
+    record_steps: list[_Step] = []
+    output_steps: list[_Step] = []
+    for target_name, fspec in specs.items():
+        step_path = at(fields_path, target_name)
+        step = _compile_field(target_name, fspec, doc, ctx, overrides, target, step_path)
+        (output_steps if fspec.from_ == "output" else record_steps).append(step)
+    envelope: tuple[str, ...] = ()
+    if target is not None:
+        if system is None and ("id" not in specs or "source_system" not in specs):
+            raise config_error(
+                path,
+                "set 'system' (e.g. bullhorn) in the document or the mapping, or map id and source_system",
+            )
+        if "remote_id" not in specs:
+            raise config_error(
+                fields_path, "a standard mapping must map remote_id (the record's id in the remote system)"
+            )
+        if "source_system" not in specs:
+            record_steps.append(_const_step("source_system", system))
+        if "id" not in specs:
+            output_steps.insert(0, _id_step(system or ""))
+        envelope = ("id", "remote_id", "source_system")
+    when = compile_condition(spec.when, at(path, "when")) if spec.when is not None else None
+    always = tuple(compile_rule(rule, at(at(path, "rules"), i)) for i, rule in enumerate(spec.rules))
+    choose = compile_selection(spec.rule_set, rule_sets, at(path, "rule_set"), always=always)
+    custom = _compile_custom_fields(spec, target, at(path, "custom_fields"))
+    return CompiledMapping(
+        name,
+        standard=spec.standard,
+        when=when,
+        record_steps=tuple(record_steps),
+        output_steps=tuple(output_steps),
+        template=dict(target.template) if target is not None else {},
+        fresh=target.fresh if target is not None else (),
+        custom_fields=custom,
+        keep_remote_data=spec.remote_data,
+        choose_rules=choose,
+        envelope=envelope,
+    )
+
+
+def _const_step(target: str, value: Any) -> _Step:
+    return _Step(target, lambda record: value, target, None, None, False)
+
+
+def _id_step(system: str) -> _Step:
+    prefix = f"{system}:"
+
+    def standard_id(out: Any) -> Any:
+        remote_id = out.get("remote_id")
+        return prefix + remote_id if remote_id else None
+
+    return _Step("id", standard_id, "id", None, None, False)
+
+
+def _compile_field(
+    target_name: str,
+    fspec: FieldSpec,
+    doc: MappingDocument,
+    ctx: BuildContext,
+    overrides: Mapping[str, Mapping[str, Any]],
+    target: StandardTarget | None,
+    path: str,
+) -> _Step:
+    tfield: TargetField | None = None
+    if target is not None:
+        if not target.allows(target_name):
+            raise config_error(
+                path,
+                f"unknown field {target_name!r} for standard stream {target.stream}"
+                + did_you_mean(target_name, target.fields),
+            )
+        tfield = target.fields.get(target_name)
+    try:
+        parse_path(target_name)
+    except PathSyntaxError:
+        raise config_error(
+            path, f"bad target field {target_name!r}: use dotted keys like 'address.city'"
+        ) from None
+    if "[" in target_name:
+        raise config_error(
+            path, f"bad target field {target_name!r}: targets are dotted keys, without [n] or [*]"
+        )
+
+    source = _compile_source(fspec, path)
+    chain: list[Transform] = []
+    for i, entry in enumerate(fspec.transforms):
+        chain.append(compile_transform(entry, ctx, at(at(path, "transforms"), i))[1])
+    if fspec.value_map is not None:
+        chain.append(_compile_value_map(fspec.value_map, doc, overrides, tfield, at(path, "value_map")))
+    finalise = tfield.finalise if tfield is not None else None
+    if finalise is not None:
+        chain.append(finalise)
+    default = fspec.default
+    if default is not None and finalise is not None:
+        try:
+            default = finalise(default)
+        except Reject as problem:
+            raise config_error(
+                at(path, "default"), f"wrong type for {target_name}: {problem.message}"
+            ) from None
+    if "const" in fspec.model_fields_set and fspec.const is not None and finalise is not None:
+        try:
+            finalise(fspec.const)
+        except Reject as problem:
+            raise config_error(
+                at(path, "const"), f"wrong type for {target_name}: {problem.message}"
+            ) from None
+    when = compile_condition(fspec.when, at(path, "when")) if fspec.when is not None else None
+    value = _compose(source, tuple(chain), default, when)
+    key, setter = (
+        (target_name, None) if "." not in target_name else (None, _nested_setter(target_name, target))
+    )
+    origin = source if fspec.path is not None else None
+    return _Step(target_name, value, key, setter, origin, fspec.required)
+
+
+def _compose(source: ValueFn, chain: tuple[Transform, ...], default: Any, when: Predicate | None) -> ValueFn:
+    """source -> transforms -> value map -> finaliser, null short-circuits, then the default."""
+    if not chain and when is None:
+        if default is None:
+            return source
+        return lambda record: _or_default(source(record), default)
+    if len(chain) == 1 and when is None and default is None:
+        only = chain[0]
+
+        def one(record: Any) -> Any:
+            value = source(record)
+            return None if value is None else only(value)
+
+        return one
+
+    def run(record: Any) -> Any:
+        if when is not None and not when(record):
+            return None
+        value = source(record)
+        if value is not None:
+            for transform in chain:
+                value = transform(value)
+                if value is None:
+                    break
+        if value is None or value == "" or value == []:
+            return default if default is not None else value
+        return value
+
+    return run
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    return default if value is None or value == "" or value == [] else value
+
+
+def _compile_source(fspec: FieldSpec, path: str) -> ValueFn:
+    if fspec.cases is not None:
+        return _compile_cases(fspec, path)
+    if "const" in fspec.model_fields_set:
+        constant = fspec.const
+        return lambda record: constant
+    if fspec.template is not None:
+        return _compile_template(fspec.template, at(path, "template"))
+    raw = fspec.path
+    if isinstance(raw, list):
+        if not raw:
+            raise config_error(at(path, "path"), "a list of paths needs at least one path")
+        getters = tuple(_getter(p, at(at(path, "path"), i)) for i, p in enumerate(raw))
+
+        def first_present(record: Any) -> Any:
+            for get in getters:
+                value = get(record)
+                if value is not None and value != "" and value != []:
+                    return value
+            return None
+
+        return first_present
+    return _getter(raw, at(path, "path"))
+
+
+def _getter(raw: Any, path: str) -> Getter:
+    if not isinstance(raw, str):
+        raise config_error(path, "a field path is text like 'owner.id' or 'categories.data[*].name'")
+    try:
+        return compile_path(raw)
+    except PathSyntaxError as exc:
+        raise config_error(path, str(exc)) from None
+
+
+def _compile_cases(fspec: FieldSpec, path: str) -> ValueFn:
+    branches: list[tuple[Predicate, ValueFn]] = []
+    for i, case in enumerate(fspec.cases or []):
+        where = at(at(path, "cases"), i)
+        test = compile_condition(case.when, at(where, "when"))
+        if case.path is not None:
+            value: ValueFn = _getter(case.path, at(where, "path"))
+        elif case.template is not None:
+            value = _compile_template(case.template, at(where, "template"))
+        else:
+            value = _constant(case.const)
+        branches.append((test, value))
+
+    def first_match(record: Any) -> Any:
+        for test, value in branches:
+            if test(record):
+                return value(record)
+        return None
+
+    return first_match
+
+
+def _constant(value: Any) -> ValueFn:
+    return lambda record: value
+
+
+def _compile_template(text: Any, path: str) -> ValueFn:
+    """``"{firstName} {lastName}"``: placeholders are paths; null parts read as empty; all empty -> null."""
+    if not isinstance(text, str):
+        raise config_error(path, "a template is text like '{firstName} {lastName}'")
+    parts: list[str | Getter] = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise config_error(path, f"bad template {text!r}: {exc}") from None
+    for literal, name, spec, conversion in parsed:
+        if literal:
+            parts.append(literal)
+        if name is not None:
+            if spec or conversion:
+                raise config_error(
+                    path,
+                    f"template placeholders are plain paths; remove the format spec in {{{name}:{spec}}}",
+                )
+            if not name:
+                raise config_error(path, "an empty {} in a template; name a path, e.g. {firstName}")
+            parts.append(_getter(name.replace("[]", "[*]"), path))
+    if not any(callable(part) for part in parts):
+        raise config_error(path, "a template needs at least one {path}; use const for fixed text")
+    spaces = re.compile(r"\s{2,}")
+
+    def fill(record: Any) -> Any:
+        pieces = []
+        found = False
+        for part in parts:
+            if isinstance(part, str):
+                pieces.append(part)
+                continue
+            value = part(record)
+            if value is None or value == "" or isinstance(value, (dict, list)):
+                continue
+            found = True
+            pieces.append(str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+        if not found:
+            return None
+        return spaces.sub(" ", "".join(pieces)).strip() or None
+
+    return fill
+
+
+def _compile_value_map(
+    spec: Any,
+    doc: MappingDocument,
+    overrides: Mapping[str, Mapping[str, Any]],
+    tfield: TargetField | None,
+    path: str,
+) -> ValueMap:
+    allowed = None
+    if tfield is not None and "enum" in tfield.schema:
+        allowed = [v for v in tfield.schema["enum"] if v is not None]
+    if isinstance(spec, str):
+        if spec not in doc.value_maps:
+            raise config_error(path, f"unknown value map {spec!r}" + did_you_mean(spec, doc.value_maps))
+        body, name, where = doc.value_maps[spec], spec, at("value_maps", spec)
+    elif isinstance(spec, dict):
+        body, name, where = spec, path, path
+    else:
+        raise config_error(
+            path, "value_map is the name of a value map or an inline {values: {...}, default: other}"
+        )
+    try:
+        return ValueMap.build(
+            body,
+            overrides.get(name) if isinstance(spec, str) else None,
+            name=name,
+            allowed=allowed,
+            path=where,
+        )
+    except ValidationError as exc:
+        raise from_validation_error(exc, where) from None
+
+
+def _nested_setter(target_name: str, target: StandardTarget | None) -> Setter:
+    parents = target_name.split(".")[:-1]
+    last = target_name.rsplit(".", 1)[-1]
+    templates = [
+        target.nested_templates.get(".".join(parents[: i + 1])) if target else None
+        for i in range(len(parents))
+    ]
+    plan = tuple(zip(parents, templates, strict=True))
+
+    def set_nested(out: dict[str, Any], value: Any) -> None:
+        node = out
+        for key, template in plan:
+            child = node.get(key)
+            if type(child) is not dict:
+                child = dict(template) if template is not None else {}
+                node[key] = child
+            node = child
+        node[last] = value
+
+    return set_nested
+
+
+def _compile_custom_fields(
+    spec: MappingSpec, target: StandardTarget | None, path: str
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    custom = spec.custom_fields
+    if custom is None:
+        return None
+    if target is not None and "custom_fields" not in target.fields:
+        raise config_error(path, f"standard stream {target.stream} has no custom_fields")
+    try:
+        pattern = re.compile(custom.match) if custom.match else None
+    except re.error as exc:
+        raise config_error(at(path, "match"), f"bad regular expression {custom.match!r}: {exc}") from None
+    names = tuple(custom.include)
+    skip_empty = custom.skip_empty
+    decided: dict[str, bool] = {}  # key -> matches the pattern; keys repeat across records, so decide once
+
+    def collect(record: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in names:
+            value = record.get(name)
+            if not skip_empty or (value is not None and value != "" and value != []):
+                out[name] = value
+        if pattern is not None:
+            for key, value in record.items():
+                hit = decided.get(key)
+                if hit is None:
+                    hit = pattern.search(key) is not None
+                    if len(decided) < 10_000:  # bounded: a source with ever-new keys must not grow it forever
+                        decided[key] = hit
+                if hit and (not skip_empty or (value is not None and value != "" and value != [])):
+                    out[key] = value
+        return out
+
+    return collect

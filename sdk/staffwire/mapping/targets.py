@@ -1,0 +1,209 @@
+"""What a standard stream accepts, read from its published JSON Schema: the target fields a mapping may write,
+an empty record template, and a *finaliser* per field that makes the mapped value fit the schema's type (or
+rejects the record with a hint about which transform is missing).
+
+Finalisers are the last step of every field of a standard mapping, so a standard record that leaves the engine
+always validates against ``standard_stream_schema(stream)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from staffwire.mapping.problems import Reject
+from staffwire.standard import standard_stream_schema
+
+__all__ = ["StandardTarget", "TargetField", "standard_target"]
+
+Finaliser = Callable[[Any], Any]
+
+_FORMAT_HINTS = {
+    "date": "a date YYYY-MM-DD (add the 'date' transform)",
+    "date-time": "an ISO 8601 UTC time (add the 'datetime' transform)",
+}
+
+
+@dataclass(frozen=True)
+class TargetField:
+    path: str
+    schema: dict[str, Any]
+    finalise: Finaliser | None  # None: no check needed (any JSON)
+    is_object: bool  # a nested object with known properties (address, owner, location)
+
+
+@dataclass(frozen=True)
+class StandardTarget:
+    stream: str
+    fields: dict[str, TargetField]  # "first_name", "address", "address.city", ...
+    template: dict[str, Any]  # every top-level field with its empty value
+    fresh: tuple[str, ...]  # top-level fields whose empty value is a new list or dict per record
+    nested_templates: dict[str, dict[str, Any]]  # "address" -> {"line1": None, ...}
+    open_objects: frozenset[str]  # dict fields whose keys are free (custom_fields, remote_data)
+
+    def allows(self, target: str) -> bool:
+        if target in self.fields:
+            return True
+        head = target.split(".", 1)[0]
+        return head in self.open_objects and "." in target
+
+
+def standard_target(stream: str) -> StandardTarget:
+    schema = standard_stream_schema(stream)
+    fields: dict[str, TargetField] = {}
+    template: dict[str, Any] = {}
+    fresh: list[str] = []
+    nested: dict[str, dict[str, Any]] = {}
+    open_objects: set[str] = set()
+    for name, sub in schema["properties"].items():
+        _collect(name, sub, fields, nested)
+        types = _types(sub)
+        if "null" in types:
+            template[name] = None
+        elif "array" in types:
+            template[name] = []
+            fresh.append(name)
+        elif "object" in types:
+            template[name] = {}
+            fresh.append(name)
+        else:
+            template[name] = None
+        if "object" in types and "properties" not in sub:
+            open_objects.add(name)
+    return StandardTarget(stream, fields, template, tuple(fresh), nested, frozenset(open_objects))
+
+
+def _collect(
+    path: str, schema: dict[str, Any], fields: dict[str, TargetField], nested: dict[str, dict[str, Any]]
+) -> None:
+    props = schema.get("properties")
+    fields[path] = TargetField(path, schema, _finaliser(path, schema), props is not None)
+    if props:
+        nested[path] = {name: None for name in props}
+        for name, sub in props.items():
+            _collect(f"{path}.{name}", sub, fields, nested)
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type", [])
+    return [kind] if isinstance(kind, str) else list(kind)
+
+
+def _finaliser(path: str, schema: dict[str, Any]) -> Finaliser | None:
+    types = [t for t in _types(schema) if t != "null"]
+    kind = types[0] if len(types) == 1 else None
+    if kind == "string":
+        return _string(path, schema)
+    if kind == "integer":
+        return _integer(path)
+    if kind == "number":
+        return _number(path)
+    if kind == "boolean":
+        return _boolean(path)
+    if kind == "array":
+        item = _finaliser(f"{path}[]", schema.get("items", {}))
+        return _array(path, item)
+    if kind == "object":
+        return _object(path)
+    return None
+
+
+def _string(path: str, schema: dict[str, Any]) -> Finaliser:
+    allowed = schema.get("enum")
+    if allowed is not None:
+        values = frozenset(v for v in allowed if v is not None)
+        shown = ", ".join(sorted(values))
+
+        def enum(value: Any) -> Any:
+            if value in values:
+                return value
+            if value == "":
+                return None
+            raise Reject(f"{value!r} is not one of {shown} (map it with a value_map)", "type")
+
+        return enum
+    pattern_text = schema.get("pattern")
+    if pattern_text is not None:
+        pattern = re.compile(pattern_text)
+        hint = _FORMAT_HINTS.get(schema.get("format", ""), f"text matching {pattern_text}")
+
+        def patterned(value: Any) -> Any:
+            if type(value) is str and pattern.match(value):
+                return value
+            if value == "":
+                return None
+            raise Reject(f"{value!r} is not {hint}", "type")
+
+        return patterned
+
+    def text(value: Any) -> Any:
+        if type(value) is str:
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            raise Reject(f"expected text, got {type(value).__name__} {value!r}", "type")
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    return text
+
+
+def _integer(path: str) -> Finaliser:
+    def integer(value: Any) -> Any:
+        if type(value) is int:
+            return value
+        if type(value) is float and value.is_integer():
+            return int(value)
+        if value == "":
+            return None
+        raise Reject(f"{value!r} is not a whole number (add the 'integer' transform)", "type")
+
+    return integer
+
+
+def _number(path: str) -> Finaliser:
+    def number(value: Any) -> Any:
+        if (type(value) is int or type(value) is float) and value == value and abs(value) != float("inf"):
+            return value
+        if value == "":
+            return None
+        raise Reject(f"{value!r} is not a number (add the 'number' or 'money' transform)", "type")
+
+    return number
+
+
+def _boolean(path: str) -> Finaliser:
+    def boolean(value: Any) -> Any:
+        if type(value) is bool:
+            return value
+        raise Reject(f"{value!r} is not true/false (add the 'boolean' transform)", "type")
+
+    return boolean
+
+
+def _array(path: str, item: Finaliser | None) -> Finaliser:
+    def array(value: Any) -> Any:
+        items = value if type(value) is list else [value]
+        if item is None:
+            return items
+        out = []
+        for element in items:
+            if element is not None:
+                element = item(element)
+                if element is not None:
+                    out.append(element)
+        return out
+
+    return array
+
+
+def _object(path: str) -> Finaliser:
+    def obj(value: Any) -> Any:
+        if type(value) is dict:
+            return value
+        raise Reject(f"expected an object, got {type(value).__name__} {value!r}", "type")
+
+    return obj
