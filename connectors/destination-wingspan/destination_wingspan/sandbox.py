@@ -131,6 +131,8 @@ class WingspanSandbox(Sandbox):
         self.invoices: dict[str, dict[str, Any]] = {}
         self.custom_fields: dict[str, dict[str, Any]] = {}
         self.references: dict[tuple[str, str], str] = {}  # (clientId, bulkPayableItemReference) -> item id
+        #: email -> the errorMessage Wingspan's processing answers for it (see :meth:`refuse_email`)
+        self.refused_emails: dict[str, str] = {}
         self.writes_accepted = 0
         self.writes_limited = 0
         self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue()
@@ -166,6 +168,12 @@ class WingspanSandbox(Sandbox):
         token = f"ws-{self.ids.new('token')}"
         self.tokens[token] = user_id
         return token
+
+    def refuse_email(self, email: str, message: str | None = None) -> None:
+        """Bulk/payee processing refuses this email (as Wingspan does for, e.g., a payer's own users)."""
+        self.refused_emails[email.lower()] = (
+            message or f"Cannot invite {email}: the address belongs to a user of this payer account"
+        )
 
     def revoke_all_tokens(self) -> None:
         """Every session expires (a bad token mid-run)."""
@@ -438,6 +446,8 @@ class WingspanSandbox(Sandbox):
         email = body["email"]
         if not _EMAIL.match(email):
             raise HttpError(400, {"error": "email must be a valid email address"})
+        if email.lower() in self.refused_emails:
+            raise HttpError(422, {"code": "ValidationError", "message": self.refused_emails[email.lower()]})
         owned = body.get("payerOwnedData") or {}
         name = " ".join(p for p in (body.get("firstName"), body.get("lastName")) if p) or None
         client = self._client(request)
@@ -820,6 +830,9 @@ class WingspanSandbox(Sandbox):
                 {"resolvedCollaboratorId": None},
                 f"A valid email is required to invite a collaborator (got {email!r})",
             )
+            return
+        if email.lower() in self.refused_emails:
+            self._finish(item, {"resolvedCollaboratorId": None}, self.refused_emails[email.lower()])
             return
         existing = self._find_by_email(client, email) if self.dedupe_by_email else None
         if existing is not None:

@@ -1,0 +1,160 @@
+"""Test kit for destination-wingspan: input-message builders, in-process/console-script runs, sandbox counters.
+
+Used by the connector's tests and by ``bench/wingspan_write.py``; never on a production path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from staffwire.testing.conformance import ConnectorResult, assert_conformant, run_connector
+
+from destination_wingspan.sandbox import WingspanSandbox
+
+STREAMS = ("candidates", "placements", "payables")
+
+
+def fast_config(sb: WingspanSandbox, **overrides: Any) -> dict[str, Any]:
+    """The sandbox's demo config with tiny waits, so faults cost milliseconds."""
+    return sb.demo_config(
+        poll_interval_s=0.01, backoff_base_s=0.001, request_timeout_s=2, max_attempts=4, **overrides
+    )
+
+
+def catalog(*streams: str) -> dict[str, Any]:
+    return {
+        "streams": [
+            {
+                "stream": {
+                    "name": name,
+                    "json_schema": {"type": "object"},
+                    "supported_sync_modes": ["full_refresh", "incremental"],
+                },
+                "sync_mode": "incremental",
+                "destination_sync_mode": "append_dedup",
+                "primary_key": [["id"]],
+            }
+            for name in (streams or STREAMS)
+        ]
+    }
+
+
+def record(stream: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "RECORD", "record": {"stream": stream, "data": data, "emitted_at": 1763880000000}}
+
+
+def state(stream: str, value: Any) -> dict[str, Any]:
+    return {
+        "type": "STATE",
+        "state": {
+            "type": "STREAM",
+            "stream": {"stream_descriptor": {"name": stream}, "stream_state": {"cursor": value}},
+        },
+    }
+
+
+def candidate(n: int, *, status: str = "placed", email: str | None = "", **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"bullhorn:{n}",
+        "remote_id": str(n),
+        "source_system": "bullhorn",
+        "first_name": "Ada",
+        "last_name": f"Worker{n}",
+        "email": f"ada.worker{n}@example.com" if email == "" else email,
+        "status": status,
+        "original_status": status.title(),
+        "custom_fields": {},
+        **extra,
+    }
+
+
+def placement(n: int, candidate_n: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"bullhorn:{n}",
+        "remote_id": str(n),
+        "source_system": "bullhorn",
+        "candidate_id": f"bullhorn:{candidate_n}",
+        "job_id": "bullhorn:70",
+        "client_id": "bullhorn:80",
+        "status": "active",
+        "start_date": "2026-07-06",
+        "end_date": "2026-12-18",
+        "pay_rate": 42.5,
+        "bill_rate": 61.0,
+        "currency": "USD",
+        "pay_unit": "hour",
+        **extra,
+    }
+
+
+def payable(ref: str, worker_n: int, amount: Any = 1250.0, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"timesheets:{ref}",
+        "remote_id": ref,
+        "source_system": "timesheets",
+        "worker_id": f"bullhorn:{worker_n}",
+        "amount": amount,
+        "currency": "USD",
+        "due_date": "2026-07-17",
+        "description": f"Week 28 ({ref})",
+        "reference": ref,
+        "line_items": [
+            {
+                "description": "Regular hours",
+                "quantity": 40,
+                "unit": "hour",
+                "unit_price": 31.25,
+                "amount": 1250.0,
+            }
+        ],
+        **extra,
+    }
+
+
+def standard_input(n_candidates: int = 4, n_payables: int = 3) -> list[dict[str, Any]]:
+    """Candidates 1..n (all placed), one placement for candidate 1, payables for workers 1..n_payables."""
+    messages = [record("candidates", candidate(i)) for i in range(1, n_candidates + 1)]
+    messages.append(state("candidates", "c1"))
+    messages.append(record("placements", placement(500, 1)))
+    messages.append(state("placements", "p1"))
+    messages += [record("payables", payable(f"ts-{i}", i)) for i in range(1, n_payables + 1)]
+    messages.append(state("payables", "t1"))
+    return messages
+
+
+def write(
+    config: dict[str, Any],
+    messages: list[dict[str, Any]],
+    streams: tuple[str, ...] = STREAMS,
+    *,
+    subprocess: bool = False,
+) -> ConnectorResult:
+    """Run ``write`` (in-process, or as the console script) and assert the output is protocol-conformant."""
+    from destination_wingspan.destination import DestinationWingspan
+
+    connector: Any = "destination-wingspan" if subprocess else DestinationWingspan
+    result = run_connector(connector, "write", config=config, catalog=catalog(*streams), stdin=messages)
+    assert_conformant(result)
+    return result
+
+
+def stats(result: ConnectorResult) -> list[tuple[str, float, float]]:
+    """(stream, recordCount, rejectedRecordCount) of every echoed state, in order."""
+    return [
+        (
+            s["stream"]["stream_descriptor"]["name"],
+            s["destinationStats"]["recordCount"],
+            s["destinationStats"]["rejectedRecordCount"],
+        )
+        for s in result.states
+    ]
+
+
+def creates(sb: WingspanSandbox) -> dict[str, int]:
+    """How many create requests the sandbox answered, per kind (dropped ones included)."""
+    return {
+        "collaborator_items": len(sb.requests_to(r"/bulk/collaborator/batch/[^/]+/item$", "POST")),
+        "payable_items": len(sb.requests_to(r"/bulk/payable/batch/[^/]+/item$", "POST")),
+        "payees": len(sb.requests_to(r"^/payments/payee$", "POST")),
+        "patches": len(sb.requests_to(r"^/payments/(collaborator|payee)/[^/]+$", "PATCH")),
+    }
