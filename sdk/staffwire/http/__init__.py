@@ -27,6 +27,7 @@ from staffwire.http.errors import (
 from staffwire.http.hooks import RateLimitCallback, current_rate_limit_listener, rate_limit_listener
 from staffwire.http.ratelimit import RateLimiter
 from staffwire.http.retry import RetryPolicy, parse_retry_after
+from staffwire.http.stream import HttpStream
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -38,6 +39,7 @@ __all__ = [
     "HttpConfigError",
     "HttpError",
     "HttpInternalError",
+    "HttpStream",
     "HttpTransientError",
     "NotFoundError",
     "PermissionDeniedError",

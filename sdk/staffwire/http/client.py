@@ -435,18 +435,30 @@ class HttpClient:
                 stream=stream,
             )
             page = extract(body)
-            try:
-                paginator.update_state(response, page, body)
-            except PaginatorLoopError as exc:
-                raise exc.as_error(
-                    system=self.system,
-                    request=describe_request(spec.method, self.url(spec.path)),
-                    stream=stream,
-                ) from None
+            self.check_page(paginator, response, page, body, spec, stream)
             yield sent, response, page
             if not paginator.has_next_page:
                 return
             paginator.update_request(spec)
+
+    def check_page(
+        self,
+        paginator: Paginator,
+        response: requests.Response,
+        records: list[Any],
+        body: Any,
+        request: PageRequest,
+        stream: str | None,
+    ) -> None:
+        """Feed a page to its paginator; a paging loop becomes an InternalError naming system, stream, request."""
+        try:
+            paginator.update_state(response, records, body)
+        except PaginatorLoopError as exc:
+            raise exc.as_error(
+                system=self.system,
+                request=describe_request(request.method, self.url(request.path)),
+                stream=stream,
+            ) from None
 
 
 def _never_sent(exc: requests.RequestException) -> bool:

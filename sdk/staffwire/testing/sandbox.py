@@ -18,7 +18,9 @@ A sandbox is a real HTTP server on loopback, running in a background thread::
 
 Fault switches (:class:`Faults`) apply to any route by method and path regex: error statuses (429 with or without
 ``Retry-After``, 5xx), a connection dropped before the handler runs or after it has applied its change, slow
-answers, truncated or HTML bodies. Every request is logged (:attr:`Sandbox.log`) for exact assertions.
+answers, truncated or HTML bodies, short pages (:meth:`Faults.short_pages` with :meth:`Sandbox.page_limit`).
+Tokens can be made to expire after N requests (:class:`TokenBook`). Every request is logged (:attr:`Sandbox.log`)
+for exact assertions; :func:`sandbox_fixture` makes a pytest fixture of any sandbox.
 Bodies are encoded with orjson, and handlers may return pre-encoded bytes, so a sandbox serves far more records
 per second than any connector reads.
 """
@@ -53,8 +55,11 @@ __all__ = [
     "Sandbox",
     "SeededData",
     "TokenBook",
+    "http_date",
     "json_response",
     "route",
+    "running",
+    "sandbox_fixture",
 ]
 
 Handler = Callable[[Any, "Request"], "Response"]
@@ -85,7 +90,9 @@ class Request:
         try:
             return int(value)
         except ValueError:
-            raise HttpError(400, {"error": f"query parameter {name!r} must be an integer, got {value!r}"}) from None
+            raise HttpError(
+                400, {"error": f"query parameter {name!r} must be an integer, got {value!r}"}
+            ) from None
 
     def header(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name, default)
@@ -135,6 +142,7 @@ class LoggedRequest:
     body: bytes
     status: int | None  # None when the connection was dropped
     at: float
+    peer: tuple[str, int] | None = None  # the client's address: one port per kept-alive connection
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -204,6 +212,7 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        self._page_caps: list[tuple[Fault, int]] = []
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
@@ -213,28 +222,96 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
+            self._page_caps.clear()
 
-    def rate_limit(self, path: str = "", *, times: int | None = 1, after: int = 0, retry_after: str | None = None,
-                   body: Any = None, method: str | None = None) -> Fault:
+    def short_pages(
+        self,
+        path: str = "",
+        *,
+        max_records: int = 1,
+        times: int | None = None,
+        after: int = 0,
+        method: str | None = None,
+    ) -> Fault:
+        """Answer at most ``max_records`` per page (as an API capping wide pages does). Handlers opt in by asking
+        :meth:`Sandbox.page_limit` for the page size; independent of the other switches."""
+        fault = Fault("short_page", path, method, times=times, after=after)
+        with self._lock:
+            self._page_caps.append((fault, max_records))
+        return fault
+
+    def page_cap(self, method: str, path: str) -> int | None:
+        """The record cap a short-pages switch puts on this request, if any (counts it as fired)."""
+        if not self._page_caps:
+            return None
+        with self._lock:
+            for fault, cap in self._page_caps:
+                if not fault.matches(method, path):
+                    continue
+                fault.seen += 1
+                if fault.seen <= fault.after or (fault.times is not None and fault.fired >= fault.times):
+                    continue
+                fault.fired += 1
+                return cap
+        return None
+
+    def rate_limit(
+        self,
+        path: str = "",
+        *,
+        times: int | None = 1,
+        after: int = 0,
+        retry_after: str | None = None,
+        body: Any = None,
+        method: str | None = None,
+    ) -> Fault:
         return self.add(Fault("status", path, method, 429, body, retry_after, times=times, after=after))
 
-    def server_error(self, path: str = "", *, status: int = 500, times: int | None = 1, after: int = 0,
-                     body: Any = None, method: str | None = None) -> Fault:
+    def server_error(
+        self,
+        path: str = "",
+        *,
+        status: int = 500,
+        times: int | None = 1,
+        after: int = 0,
+        body: Any = None,
+        method: str | None = None,
+    ) -> Fault:
         return self.add(Fault("status", path, method, status, body, times=times, after=after))
 
-    def drop(self, path: str = "", *, applied: bool = False, times: int | None = 1, after: int = 0,
-             method: str | None = None) -> Fault:
+    def drop(
+        self,
+        path: str = "",
+        *,
+        applied: bool = False,
+        times: int | None = 1,
+        after: int = 0,
+        method: str | None = None,
+    ) -> Fault:
         """Drop the connection; with ``applied=True`` only after the handler has made its change."""
-        return self.add(Fault("drop_after" if applied else "drop_before", path, method, times=times, after=after))
+        return self.add(
+            Fault("drop_after" if applied else "drop_before", path, method, times=times, after=after)
+        )
 
-    def slow(self, path: str = "", *, delay: float = 1.0, times: int | None = 1, after: int = 0,
-             method: str | None = None) -> Fault:
+    def slow(
+        self,
+        path: str = "",
+        *,
+        delay: float = 1.0,
+        times: int | None = 1,
+        after: int = 0,
+        method: str | None = None,
+    ) -> Fault:
         return self.add(Fault("slow", path, method, delay=delay, times=times, after=after))
 
-    def truncate(self, path: str = "", *, times: int | None = 1, after: int = 0, method: str | None = None) -> Fault:
+    def truncate(
+        self, path: str = "", *, times: int | None = 1, after: int = 0, method: str | None = None
+    ) -> Fault:
         return self.add(Fault("truncate", path, method, times=times, after=after))
 
-    def html(self, path: str = "", *, times: int | None = 1, after: int = 0, method: str | None = None) -> Fault:
+    def html(
+        self, path: str = "", *, times: int | None = 1, after: int = 0, method: str | None = None
+    ) -> Fault:
         return self.add(Fault("html", path, method, times=times, after=after))
 
     def pick(self, method: str, path: str) -> Fault | None:
@@ -257,16 +334,41 @@ class Faults:
 
 # ----------------------------------------------------------------------------------------------------- tokens
 class TokenBook:
-    """Issues opaque tokens that expire after a time or a number of uses, for emulated auth servers."""
+    """Issues opaque tokens that expire after a time or a number of uses, for emulated auth servers.
 
-    def __init__(self, prefix: str = "tok") -> None:
+    ``max_uses`` / ``ttl`` given here are the defaults of :meth:`issue`; :meth:`expire_after` changes them (and
+    shortens live tokens) mid-test: "every token dies after 3 requests from now on".
+    """
+
+    def __init__(self, prefix: str = "tok", *, max_uses: int | None = None, ttl: float | None = None) -> None:
         self.prefix = prefix
+        self.default_max_uses = max_uses
+        self.default_ttl = ttl
+        self.issued = 0
         self._lock = threading.Lock()
         self._tokens: dict[str, dict[str, Any]] = {}
         self._counter = itertools.count(1)
 
+    def expire_after(self, uses: int | None = None, *, seconds: float | None = None) -> None:
+        """Tokens issued from now on expire after ``uses`` requests / ``seconds``; live ones at most that."""
+        with self._lock:
+            self.default_max_uses = uses
+            self.default_ttl = seconds
+            for entry in self._tokens.values():
+                if uses is not None:
+                    left = entry["uses_left"]
+                    entry["uses_left"] = uses if left is None else min(left, uses)
+                if seconds is not None:
+                    deadline = time.monotonic() + seconds
+                    entry["expires"] = (
+                        deadline if entry["expires"] is None else min(entry["expires"], deadline)
+                    )
+
     def issue(self, *, ttl: float | None = None, max_uses: int | None = None, **data: Any) -> str:
+        ttl = self.default_ttl if ttl is None else ttl
+        max_uses = self.default_max_uses if max_uses is None else max_uses
         token = f"{self.prefix}-{next(self._counter)}-{_secrets.token_hex(12)}"
+        self.issued += 1
         with self._lock:
             self._tokens[token] = {
                 "expires": time.monotonic() + ttl if ttl is not None else None,
@@ -306,27 +408,188 @@ class TokenBook:
 
 
 # ------------------------------------------------------------------------------------------------------- data
-_FIRST = ("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan "
-          "Joseph Jessica Thomas Sarah Charles Karen Priya Wei Aisha Mateo Sofia Liam Olivia Noah Emma Ava Lucas "
-          "Mia Ethan Amara Diego Yuki Fatima Omar Chloe Hannah Ravi Ines Kofi Zara Leon Nora Hugo Maya").split()
-_LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson "
-         "Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis "
-         "Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Patel Kim Chen Okafor Silva "
-         "Novak Schmidt Rossi Dubois Haddad").split()
-_CITIES = (("Boston", "MA", "02108"), ("Chicago", "IL", "60601"), ("Austin", "TX", "73301"), ("Denver", "CO", "80202"),
-           ("Seattle", "WA", "98101"), ("Atlanta", "GA", "30303"), ("Phoenix", "AZ", "85001"), ("Miami", "FL", "33101"),
-           ("Columbus", "OH", "43004"), ("Raleigh", "NC", "27601"), ("St. Louis", "MO", "63101"),
-           ("San Jose", "CA", "95101"), ("Portland", "OR", "97201"), ("Nashville", "TN", "37201"))
-_COMPANIES = ("Acme Manufacturing", "Globex Logistics", "Initech Software", "Umbrella Health", "Stark Industries",
-              "Wayne Enterprises", "Hooli Cloud", "Vandelay Imports", "Soylent Foods", "Cyberdyne Systems",
-              "Wonka Industries", "Tyrell Biotech", "Massive Dynamic", "Aperture Labs", "Pied Piper",
-              "Northwind Traders", "Contoso Retail", "Fabrikam Energy", "Blue Sky Airlines", "Oceanic Freight")
-_TITLES = ("Forklift Operator", "Registered Nurse", "Java Developer", "Project Manager", "Accountant",
-           "Warehouse Associate", "Data Analyst", "Electrician", "Welder", "Customer Service Representative",
-           "Network Engineer", "Medical Assistant", "CNC Machinist", "Payroll Specialist", "QA Tester",
-           "Truck Driver (CDL-A)", "Business Analyst", "Dental Hygienist", "Site Supervisor", "DevOps Engineer")
-_SKILLS = ("Java", "Python", "SQL", "Forklift", "OSHA 10", "CPR", "Excel", "Salesforce", "AWS", "Welding",
-           "Kubernetes", "Bookkeeping", "Spanish", "CDL-A", "Phlebotomy", "AutoCAD", "Scrum", "Customer Service")
+_FIRST = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Priya",
+    "Wei",
+    "Aisha",
+    "Mateo",
+    "Sofia",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Emma",
+    "Ava",
+    "Lucas",
+    "Mia",
+    "Ethan",
+    "Amara",
+    "Diego",
+    "Yuki",
+    "Fatima",
+    "Omar",
+    "Chloe",
+    "Hannah",
+    "Ravi",
+    "Ines",
+    "Kofi",
+    "Zara",
+    "Leon",
+    "Nora",
+    "Hugo",
+    "Maya",
+]
+_LAST = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Patel",
+    "Kim",
+    "Chen",
+    "Okafor",
+    "Silva",
+    "Novak",
+    "Schmidt",
+    "Rossi",
+    "Dubois",
+    "Haddad",
+]
+_CITIES = (
+    ("Boston", "MA", "02108"),
+    ("Chicago", "IL", "60601"),
+    ("Austin", "TX", "73301"),
+    ("Denver", "CO", "80202"),
+    ("Seattle", "WA", "98101"),
+    ("Atlanta", "GA", "30303"),
+    ("Phoenix", "AZ", "85001"),
+    ("Miami", "FL", "33101"),
+    ("Columbus", "OH", "43004"),
+    ("Raleigh", "NC", "27601"),
+    ("St. Louis", "MO", "63101"),
+    ("San Jose", "CA", "95101"),
+    ("Portland", "OR", "97201"),
+    ("Nashville", "TN", "37201"),
+)
+_COMPANIES = (
+    "Acme Manufacturing",
+    "Globex Logistics",
+    "Initech Software",
+    "Umbrella Health",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Hooli Cloud",
+    "Vandelay Imports",
+    "Soylent Foods",
+    "Cyberdyne Systems",
+    "Wonka Industries",
+    "Tyrell Biotech",
+    "Massive Dynamic",
+    "Aperture Labs",
+    "Pied Piper",
+    "Northwind Traders",
+    "Contoso Retail",
+    "Fabrikam Energy",
+    "Blue Sky Airlines",
+    "Oceanic Freight",
+)
+_TITLES = (
+    "Forklift Operator",
+    "Registered Nurse",
+    "Java Developer",
+    "Project Manager",
+    "Accountant",
+    "Warehouse Associate",
+    "Data Analyst",
+    "Electrician",
+    "Welder",
+    "Customer Service Representative",
+    "Network Engineer",
+    "Medical Assistant",
+    "CNC Machinist",
+    "Payroll Specialist",
+    "QA Tester",
+    "Truck Driver (CDL-A)",
+    "Business Analyst",
+    "Dental Hygienist",
+    "Site Supervisor",
+    "DevOps Engineer",
+)
+_SKILLS = (
+    "Java",
+    "Python",
+    "SQL",
+    "Forklift",
+    "OSHA 10",
+    "CPR",
+    "Excel",
+    "Salesforce",
+    "AWS",
+    "Welding",
+    "Kubernetes",
+    "Bookkeeping",
+    "Spanish",
+    "CDL-A",
+    "Phlebotomy",
+    "AutoCAD",
+    "Scrum",
+    "Customer Service",
+)
 
 
 class SeededData:
@@ -351,7 +614,7 @@ class SeededData:
         return f"({self.random.randint(201, 989)}) 555-{self.random.randint(0, 9999):04d}"
 
     def city(self) -> tuple[str, str, str]:
-        return self.random.choice(_CITIES)  # type: ignore[no-any-return]
+        return self.random.choice(_CITIES)
 
     def company(self, n: int | None = None) -> str:
         base = str(self.random.choice(_COMPANIES))
@@ -387,6 +650,7 @@ class _QuietServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # with Nagle, a small answer waits ~40 ms for the client's delayed ACK
     server: _QuietServer
     sandbox: Sandbox  # set per server subclass
 
@@ -408,37 +672,52 @@ class _Handler(BaseHTTPRequestHandler):
         fault = sandbox.faults.pick(request.method, request.path)
         response: Response | None
         if fault is not None and fault.kind == "drop_before":
-            sandbox._log(request, None)
+            sandbox._log(request, None, self.client_address)
             self._drop()
             return
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.delay)
         if fault is not None and fault.kind == "status":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
-            response = HttpError(fault.status, fault.body if fault.body is not None
-                                 else sandbox.fault_body(fault.status), headers).response()
+            response = HttpError(
+                fault.status,
+                fault.body if fault.body is not None else sandbox.fault_body(fault.status),
+                headers,
+            ).response()
         else:
             response = sandbox.dispatch(request)
             if fault is not None and fault.kind == "drop_after":
-                sandbox._log(request, None)
+                sandbox._log(request, None, self.client_address)
                 self._drop()
                 return
             if fault is not None and fault.kind == "truncate":
-                response = Response(response.status, response.body[: max(1, len(response.body) // 2)],
-                                    response.headers, response.content_type)
+                response = Response(
+                    response.status,
+                    response.body[: max(1, len(response.body) // 2)],
+                    response.headers,
+                    response.content_type,
+                )
             if fault is not None and fault.kind == "html":
-                response = Response(200, b"<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>",
-                                    {}, "text/html; charset=utf-8")
-        sandbox._log(request, response.status)
+                response = Response(
+                    200,
+                    b"<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>",
+                    {},
+                    "text/html; charset=utf-8",
+                )
+        sandbox._log(request, response.status, self.client_address)
         self.send_response(response.status)
         if response.body or response.status not in (204, 304):
             self.send_header("Content-Type", response.content_type)
         for key, value in response.headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
         if response.body and self.command != "HEAD":
-            self.wfile.write(response.body)
+            # one write for head and body: fewer syscalls, no small trailing segment
+            self._headers_buffer.append(b"\r\n")  # type: ignore[attr-defined]
+            self._headers_buffer.append(response.body)  # type: ignore[attr-defined]
+            self.flush_headers()
+        else:
+            self.end_headers()
 
     def _drop(self) -> None:
         self.close_connection = True
@@ -473,8 +752,12 @@ class Sandbox:
         handler = type("Handler", (_Handler,), {"sandbox": self})
         self._server = _QuietServer((self.host, self.port), handler)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"{self.name}-sandbox",
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            name=f"{self.name}-sandbox",
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -537,11 +820,27 @@ class Sandbox:
         except HttpError as exc:
             return exc.response()
 
-    def _log(self, request: Request, status: int | None) -> None:
+    def _log(self, request: Request, status: int | None, peer: Any = None) -> None:
         if self.log_requests:
-            entry = LoggedRequest(request.method, request.path, request.query, dict(request.headers),
-                                  request.body, status, time.time())
+            entry = LoggedRequest(
+                request.method,
+                request.path,
+                request.query,
+                dict(request.headers),
+                request.body,
+                status,
+                time.time(),
+                tuple(peer) if peer else None,
+            )
             self.log.append(entry)  # list.append is atomic under the GIL
+
+    def page_limit(self, request: Request, asked: int) -> int:
+        """The page size to answer with: ``asked``, or less while a :meth:`Faults.short_pages` switch is on."""
+        cap = self.faults.page_cap(request.method, request.path)
+        return asked if cap is None else max(0, min(asked, cap))
+
+    def clear_log(self) -> None:
+        self.log.clear()
 
     def requests_to(self, path_regex: str, method: str | None = None) -> list[LoggedRequest]:
         """Logged requests whose path matches ``path_regex`` (and method, if given)."""
@@ -552,6 +851,22 @@ class Sandbox:
 def http_date(seconds_from_now: float) -> str:
     """An HTTP-date ``Retry-After`` value."""
     return email.utils.formatdate(time.time() + seconds_from_now, usegmt=True)
+
+
+def sandbox_fixture(factory: Callable[[], S], *, scope: str = "function", name: str | None = None) -> Any:
+    """A pytest fixture that starts a sandbox for each test (or ``scope``) and always stops it::
+
+    # conftest.py
+    bullhorn = sandbox_fixture(BullhornSandbox)
+    wide = sandbox_fixture(lambda: BullhornSandbox(page_size=200), name="wide_bullhorn")
+    """
+    import pytest  # the test kit only: connectors never import pytest at run time
+
+    def fixture() -> Iterator[S]:
+        with running(factory()) as sandbox:
+            yield sandbox
+
+    return pytest.fixture(scope=scope, name=name)(fixture)  # type: ignore[call-overload]
 
 
 @contextlib.contextmanager

@@ -1,0 +1,273 @@
+"""``HttpStream``: the template of a stream read over HTTP. The loop is fixed; a connector fills in the blanks.
+
+Override what differs (most streams need two or three)::
+
+    class Candidates(HttpStream):
+        name = "Candidate"
+        cursor_field = ["dateLastModified"]
+        records_path = "data"
+
+        def path(self, state): return "/search/Candidate"
+        def params(self, state, query_from): return {"query": f"dateLastModified:[{ms(query_from)} TO *]"}
+        def paginator(self): return OffsetPaginator(500, offset_param="start", limit_param="count",
+                                                    total_path="total")
+
+What the loop does:
+
+* full refresh: yields each page (a list of records, the runtime's fast path);
+* incremental (``cursor_field`` set): starts from the saved cursor minus :attr:`lookback`, drops records already
+  emitted in the overlap (:class:`~staffwire.incremental.CursorTracker`), and yields a
+  :class:`~staffwire.streams.Checkpoint` after every page when the API returns records in cursor order
+  (:attr:`sorted_by_cursor`), else once at the end -- a checkpoint never claims a record not yet yielded;
+* parallel pages (:attr:`parallel_pages` > 1 with an :class:`~staffwire.paginate.OffsetPaginator` that knows the
+  total): after the first page, fetches the remaining offsets in a bounded thread pool and yields them in order;
+* partitions (:meth:`partitions` returns e.g. date windows or sub-resources): reads each partition with its own
+  paginator, :attr:`parallel_partitions` at a time, yields them in partition order, checkpointing after each
+  complete partition via :meth:`partition_state`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import requests
+
+from staffwire.http.client import HttpClient
+from staffwire.incremental import CursorTracker
+from staffwire.paginate import (
+    OffsetPaginator,
+    PageRequest,
+    Paginator,
+    SinglePagePaginator,
+    records_extractor,
+)
+from staffwire.streams import Checkpoint, Stream, SyncMode
+
+__all__ = ["HttpStream"]
+
+Item = dict[str, Any] | list[dict[str, Any]] | Checkpoint
+
+
+class HttpStream(Stream):
+    """See the module docstring. Subclasses set ``name`` and override :meth:`path` (at least)."""
+
+    method: ClassVar[str] = "GET"
+    #: dotted path to the records in a page's body (None: the body is the list)
+    records_path: ClassVar[str | None] = None
+    #: re-read this far before the saved cursor (late-committed records); repeats are de-duplicated
+    lookback: ClassVar[timedelta] = timedelta(0)
+    #: the API returns records in ascending cursor order, so every page boundary is a safe checkpoint
+    sorted_by_cursor: ClassVar[bool] = True
+    #: pages fetched at once when the total is known (1 = sequential)
+    parallel_pages: ClassVar[int] = 1
+    #: partitions read at once (1 = sequential)
+    parallel_partitions: ClassVar[int] = 1
+
+    def __init__(self, client: HttpClient, *, start_date: Any = None) -> None:
+        self.client = client
+        self.start_date = start_date
+        self._extract = records_extractor(self.records_path)
+
+    # --------------------------------------------------------------------------------- connector overrides
+    def path(self, state: Mapping[str, Any] | None) -> str:
+        raise NotImplementedError(f"stream {self.get_name()!r} does not implement path()")
+
+    def params(self, state: Mapping[str, Any] | None, query_from: datetime | None) -> dict[str, Any]:
+        """Query parameters of the first page; ``query_from`` is where an incremental read starts."""
+        return {}
+
+    def request_body(self, state: Mapping[str, Any] | None, query_from: datetime | None) -> Any:
+        """JSON body of the first page (POST searches), or None."""
+        return None
+
+    def paginator(self) -> Paginator:
+        """A new paginator for one read (paginators are stateful)."""
+        return SinglePagePaginator()
+
+    def parse_page(self, body: Any, response: requests.Response) -> list[dict[str, Any]]:
+        """The records of one page (default: :attr:`records_path`). Transform records here if needed."""
+        return self._extract(body)
+
+    def partitions(self, state: Mapping[str, Any] | None) -> list[Mapping[str, Any]] | None:
+        """Independent slices to read one by one (date windows, parent ids), or None for a single read."""
+        return None
+
+    def partition_request(self, partition: Mapping[str, Any], request: PageRequest) -> None:
+        """Narrow the first request of a partition to it (default: merge the partition into the params)."""
+        request.params.update(partition)
+
+    def partition_state(
+        self, partition: Mapping[str, Any], state: Mapping[str, Any]
+    ) -> Mapping[str, Any] | None:
+        """The state once ``partition`` and every partition before it are read (default: the tracker's)."""
+        return state
+
+    # --------------------------------------------------------------------------------------- the loop
+    def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterable[Item]:
+        cursor = self.get_cursor_field()
+        incremental = sync_mode == "incremental" and bool(cursor)
+        tracker: CursorTracker | None = None
+        if incremental and cursor:
+            keys = [p[0] for p in (self.get_primary_key() or [["id"]])]
+            tracker = CursorTracker(
+                cursor[0], key_fields=keys, state=state, lookback=self.lookback, start=self.start_date
+            )
+        query_from = tracker.query_from if tracker is not None else None
+        base = PageRequest(
+            self.method,
+            self.path(state),
+            self.params(state, query_from),
+            self.request_body(state, query_from),
+        )
+        partitions = self.partitions(state)
+        if partitions is None:
+            pages = self._pages(base)
+            yield from self._emit(pages, tracker, checkpoint_pages=self.sorted_by_cursor)
+            if tracker is not None and not self.sorted_by_cursor:
+                yield Checkpoint(tracker.state())
+            return
+        for partition, pages in self._partition_pages(base, partitions):
+            yield from self._emit(pages, tracker, checkpoint_pages=False)
+            current = tracker.state() if tracker is not None else {}
+            partition_state = self.partition_state(partition, current)
+            if partition_state is not None and (tracker is not None or partition_state):
+                yield Checkpoint(partition_state)
+
+    def _emit(
+        self, pages: Iterator[list[dict[str, Any]]], tracker: CursorTracker | None, *, checkpoint_pages: bool
+    ) -> Iterator[Item]:
+        for page in pages:
+            records = tracker.filter(page) if tracker is not None else page
+            if records:
+                yield records
+            if tracker is not None and checkpoint_pages:
+                yield Checkpoint(tracker.state())
+
+    # ------------------------------------------------------------------------------------------ fetching
+    def fetch(self, request: PageRequest) -> tuple[requests.Response, list[dict[str, Any]], Any]:
+        """One page: (response, records, body)."""
+        response, body = self.client.fetch_json(
+            request.method,
+            request.path,
+            params=request.params,
+            json=request.json,
+            headers=request.headers or None,
+            stream=self.get_name(),
+        )
+        return response, self.parse_page(body, response), body
+
+    def _pages(self, base: PageRequest) -> Iterator[list[dict[str, Any]]]:
+        """Sequential paging; switches to parallel fetches once the first page tells the total."""
+        paginator = self.paginator()
+        request = base.copy()
+        paginator.init_request(request)
+        stream = self.get_name()
+        while True:
+            response, records, body = self.fetch(request)
+            self.client.check_page(paginator, response, records, body, request, stream)
+            yield records
+            if not paginator.has_next_page:
+                return
+            if (
+                self.parallel_pages > 1
+                and isinstance(paginator, OffsetPaginator)
+                and paginator.total is not None
+            ):
+                yield from self._parallel_offsets(request, paginator)
+                return
+            paginator.update_request(request)
+
+    def _parallel_offsets(
+        self, request: PageRequest, paginator: OffsetPaginator
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The remaining pages of a known total, fetched ``parallel_pages`` at a time and yielded in order.
+
+        Offsets advance by the page size asked for; a page that comes back short (the API capped it) is
+        completed by sequential requests from where it stopped before moving on, so no record is skipped.
+        """
+        total = paginator.total or 0
+        limit = paginator.limit
+        offsets = list(range(paginator.offset, total, limit))
+        with ThreadPoolExecutor(
+            max_workers=self.parallel_pages, thread_name_prefix=f"{self.get_name()}-pages"
+        ) as pool:
+            pending: deque[tuple[int, Future[tuple[requests.Response, list[dict[str, Any]], Any]]]] = deque()
+
+            def submit(offset: int) -> None:
+                page_request = request.copy()
+                page_request.params[paginator.offset_param] = offset
+                context = contextvars.copy_context()
+                pending.append((offset, pool.submit(context.run, self.fetch, page_request)))
+
+            upcoming = iter(offsets)
+            for offset in upcoming:
+                submit(offset)
+                if len(pending) >= self.parallel_pages * 2:
+                    break
+            try:
+                while pending:
+                    offset, future = pending.popleft()
+                    _response, records, _body = future.result()
+                    yield records
+                    got = len(records)
+                    while 0 < got < limit and offset + got < min(offset + limit, total):
+                        gap = request.copy()
+                        gap.params[paginator.offset_param] = offset + got
+                        if paginator.limit_param:
+                            gap.params[paginator.limit_param] = limit - got
+                        _response, more, _body = self.fetch(gap)
+                        if not more:
+                            break
+                        yield more
+                        got += len(more)
+                    nxt = next(upcoming, None)
+                    if nxt is not None:
+                        submit(nxt)
+            finally:
+                for _offset, future in pending:
+                    future.cancel()
+
+    def _partition_pages(
+        self, base: PageRequest, partitions: list[Mapping[str, Any]]
+    ) -> Iterator[tuple[Mapping[str, Any], Iterator[list[dict[str, Any]]]]]:
+        def request_for(partition: Mapping[str, Any]) -> PageRequest:
+            request = base.copy()
+            self.partition_request(partition, request)
+            return request
+
+        if self.parallel_partitions <= 1:
+            for partition in partitions:
+                yield partition, self._pages(request_for(partition))
+            return
+        # Each partition is read whole in a worker; results are yielded in partition order, at most
+        # ``parallel_partitions`` partitions in memory at once.
+        collect: Callable[[PageRequest], list[list[dict[str, Any]]]] = lambda req: list(self._pages(req))  # noqa: E731
+        with ThreadPoolExecutor(
+            max_workers=self.parallel_partitions, thread_name_prefix=f"{self.get_name()}-partitions"
+        ) as pool:
+            queue: deque[tuple[Mapping[str, Any], Future[list[list[dict[str, Any]]]]]] = deque()
+            remaining = iter(partitions)
+            for partition in remaining:
+                queue.append(
+                    (partition, pool.submit(contextvars.copy_context().run, collect, request_for(partition)))
+                )
+                if len(queue) >= self.parallel_partitions:
+                    break
+            try:
+                while queue:
+                    partition, future = queue.popleft()
+                    pages = future.result()
+                    nxt = next(remaining, None)
+                    if nxt is not None:
+                        queue.append(
+                            (nxt, pool.submit(contextvars.copy_context().run, collect, request_for(nxt)))
+                        )
+                    yield partition, iter(pages)
+            finally:
+                for _partition, future in queue:
+                    future.cancel()

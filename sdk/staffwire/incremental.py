@@ -1,0 +1,189 @@
+"""Incremental reads: cursor values, windows, lookback and de-duplication across the overlap.
+
+APIs disagree on how they spell a moment: Bullhorn sends epoch milliseconds, Zoho ISO 8601 with the tenant's
+offset (``2024-03-01T10:15:00+05:30``), others ``Z``. :func:`parse_cursor` turns any of them into an aware UTC
+``datetime``; the ``to_*`` helpers write one back in the API's own form.
+
+Re-reading a little before the saved cursor (``lookback``) catches records committed late with an older
+timestamp, at the price of reading some records again. :class:`CursorTracker` removes those repeats: it
+remembers the primary keys (with their cursor) read within the lookback of the highest cursor, keeps them in the
+state, and drops a re-read record whose key and cursor it has already emitted. With no lookback it still
+remembers the keys *at* the highest cursor, so a query ``cursor >= saved`` does not emit the boundary again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+__all__ = [
+    "CursorTracker",
+    "parse_cursor",
+    "to_epoch_ms",
+    "to_epoch_seconds",
+    "to_iso",
+    "to_offset_iso",
+    "windows",
+]
+
+_MS_THRESHOLD = 100_000_000_000  # 1e11: as seconds that is year 5138, as milliseconds 1973
+_DIGITS = re.compile(r"-?\d+(\.\d+)?")
+
+
+def parse_cursor(value: Any) -> datetime:
+    """An aware UTC datetime from epoch ms or seconds (int, float or digit string), an ISO 8601 string with any
+    offset (``Z``, ``+05:30``, ``+0000``), a date, or a datetime (naive means UTC). Raises ValueError otherwise."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, bool) or value is None:
+        raise ValueError(f"not a cursor value: {value!r}")
+    elif isinstance(value, int | float):
+        moment = _from_epoch(float(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        moment = _from_epoch(float(text)) if _DIGITS.fullmatch(text) else _from_iso(text)
+    else:
+        raise ValueError(f"not a cursor value: {value!r}")
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _from_epoch(number: float) -> datetime:
+    seconds = number / 1000.0 if abs(number) >= _MS_THRESHOLD else number
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _from_iso(text: str) -> datetime:
+    original = text
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    # Python 3.10's fromisoformat wants +HH:MM and at most 6 fraction digits; normalise both
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    text = re.sub(r"\.(\d{1,5})(?=[+-]|$)", lambda m: "." + m.group(1).ljust(6, "0"), text)
+    try:
+        return datetime.fromisoformat(
+            text.replace(" ", "T", 1) if "T" not in text and len(text) > 10 else text
+        )
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 date-time or epoch value: {original!r}") from None
+
+
+def to_iso(moment: datetime | Any, *, timespec: str = "auto") -> str:
+    """``2024-03-01T04:45:00Z`` (UTC, ``Z`` suffix). Accepts anything :func:`parse_cursor` does."""
+    moment = parse_cursor(moment)
+    return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
+def to_offset_iso(moment: datetime | Any, offset: timedelta) -> str:
+    """The moment in a fixed offset (``+05:30``), for APIs that want the tenant's zone."""
+    return parse_cursor(moment).astimezone(timezone(offset)).isoformat(timespec="seconds")
+
+
+def to_epoch_ms(moment: datetime | Any) -> int:
+    moment = parse_cursor(moment)
+    return round(moment.timestamp() * 1000)
+
+
+def to_epoch_seconds(moment: datetime | Any) -> int:
+    return int(parse_cursor(moment).timestamp())
+
+
+def windows(start: Any, end: Any, step: timedelta) -> Iterator[tuple[datetime, datetime]]:
+    """Split ``[start, end)`` into consecutive windows of ``step`` (the last one shorter)."""
+    if step <= timedelta(0):
+        raise ValueError("a window step must be positive")
+    low, high = parse_cursor(start), parse_cursor(end)
+    while low < high:
+        upper = min(low + step, high)
+        yield low, upper
+        low = upper
+
+
+class CursorTracker:
+    """Follows the highest cursor of a stream and de-duplicates re-read records across the lookback overlap.
+
+    ``state`` is the stream's saved state (from :meth:`state`), shaped
+    ``{"<cursor_field>": "<iso>", "seen": {"<key>": "<iso>", ...}}``. Use :attr:`query_from` as the lower bound
+    of the next query (saved cursor minus ``lookback``), pass every record through :meth:`accept`, and yield
+    :meth:`state` at checkpoints. Keys are kept for records within ``lookback`` of the highest cursor (at least
+    those *at* it), up to ``max_keys``; the oldest are forgotten first.
+    """
+
+    def __init__(
+        self,
+        cursor_field: str,
+        *,
+        key_fields: Sequence[str] = ("id",),
+        state: Mapping[str, Any] | None = None,
+        lookback: timedelta = timedelta(0),
+        start: Any = None,
+        max_keys: int = 10_000,
+    ) -> None:
+        self.cursor_field = cursor_field
+        self.key_fields = tuple(key_fields)
+        self.lookback = lookback
+        self.max_keys = max_keys
+        saved = (state or {}).get(cursor_field)
+        self.max_cursor: datetime | None = parse_cursor(saved) if saved not in (None, "") else None
+        self.start = parse_cursor(start) if start not in (None, "") else None
+        self.seen: dict[str, datetime] = {}
+        for key, moment in ((state or {}).get("seen") or {}).items():
+            self.seen[str(key)] = parse_cursor(moment)
+        self.skipped = 0
+
+    @property
+    def query_from(self) -> datetime | None:
+        """Where the next read should start: the saved cursor minus the lookback (never before ``start``)."""
+        if self.max_cursor is None:
+            return self.start
+        low = self.max_cursor - self.lookback
+        return max(low, self.start) if self.start is not None else low
+
+    def key_of(self, record: Mapping[str, Any]) -> str:
+        if len(self.key_fields) == 1:
+            return str(record.get(self.key_fields[0]))
+        return "|".join(str(record.get(f)) for f in self.key_fields)
+
+    def accept(self, record: Mapping[str, Any]) -> bool:
+        """True when the record is new (or changed) and should be emitted; remembers it."""
+        raw = record.get(self.cursor_field)
+        if raw in (None, ""):
+            return True  # no cursor: cannot be placed, never dropped
+        moment = parse_cursor(raw)
+        key = self.key_of(record)
+        if self.seen.get(key) == moment:
+            self.skipped += 1
+            return False
+        self.seen[key] = moment
+        if self.max_cursor is None or moment > self.max_cursor:
+            self.max_cursor = moment
+        return True
+
+    def filter(self, records: Iterable[Mapping[str, Any]]) -> list[Any]:
+        return [r for r in records if self.accept(r)]
+
+    def _prune(self) -> None:
+        if self.max_cursor is None:
+            return
+        horizon = self.max_cursor - self.lookback
+        kept = {k: m for k, m in self.seen.items() if m >= horizon}
+        if len(kept) > self.max_keys:
+            newest = sorted(kept.items(), key=lambda item: item[1], reverse=True)[: self.max_keys]
+            kept = dict(newest)
+        self.seen = kept
+
+    def state(self) -> dict[str, Any]:
+        """The state to checkpoint: the highest cursor and the keys needed to de-duplicate the next overlap."""
+        self._prune()
+        if self.max_cursor is None:
+            return {}
+        return {
+            self.cursor_field: to_iso(self.max_cursor),
+            "seen": {k: to_iso(m) for k, m in sorted(self.seen.items())},
+        }
