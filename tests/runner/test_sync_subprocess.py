@@ -76,6 +76,7 @@ def test_rejected_records_are_counted_and_kept_with_their_reasons(plain: Any, st
     detail = store.run(result.run_id)
     assert detail is not None
     assert detail["rejected_records"][0] == {
+        "origin": "destination",
         "stream": "users",
         "record_id": "2",
         "message": "record users 2 rejected: name is not allowed",

@@ -81,7 +81,8 @@ class _ThreadRun:
     def _main(self, connector_class: type, argv: list[str]) -> None:
         stdin: IO[bytes] = self._child_in if self._child_in is not None else io.BytesIO(b"")
         try:
-            code = connector_class().launch(argv, stdin=stdin, stdout=self._child_out)
+            launch = getattr(connector_class, "launch")  # noqa: B009 - any class with the SDK entry point
+            code = launch(argv, stdin=stdin, stdout=self._child_out)
             self._code = int(code or 0)
         except SystemExit as exc:  # a connector may still call sys.exit()
             self._code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -100,8 +100,7 @@ class LogProgress:
             return
         self._last = now
         parts = [
-            f"{stream_label(k)} {c.read} read ({_rate(c.read, stats.elapsed)}), {c.committed - c.rejected} "
-            f"written"
+            f"{stream_label(k)} {c.read} read ({_rate(c.read, stats.elapsed)}), {c.written} written"
             for k, c in stats.streams.items()
             if c.read or c.committed
         ]
@@ -147,8 +146,8 @@ class RichProgress:
                     stats.status.get(key, "pending").lower(),
                     f"{c.read:,}",
                     _rate(c.read, elapsed),
-                    f"{c.committed - c.rejected:,}",
-                    f"{c.rejected:,}",
+                    f"{c.written:,}",
+                    f"{c.all_rejected:,}",
                 )
             table.caption = f"{elapsed:.1f}s"
         return table

@@ -30,7 +30,11 @@ from staffwire.secrets import SecretMasker
 
 __all__ = ["Relay", "RelayOutcome"]
 
-_REJECTED_TEXT = re.compile(r"^record (?:(?P<stream>\S+) )?(?:(?P<record>\S+) )?rejected: (?P<why>.*)$", re.S)
+_REJECTED_TEXT = re.compile(
+    r"^(?:\S+ )?stream '(?P<stream>[^']*)': record (?P<record>.+?) rejected: (?P<why>.*)$"  # the SDK's form
+    r"|^record (?P<stream2>\S+) (?P<record2>\S+) rejected: (?P<why2>.*)$",  # RecordRejected's str()
+    re.S,
+)
 _GARBAGE_EXAMPLES = 3
 
 
@@ -98,7 +102,7 @@ class Relay:
         if kind == "LOG":
             log = message["log"]
             text = self.masker.mask(str(log.get("message", "")))
-            if origin == "destination" and self._rejection(log, text):
+            if self._rejection(origin, log, text):
                 return
             self.on_log(origin, str(log.get("level", "INFO")), text)
         elif kind == "TRACE":
@@ -127,16 +131,18 @@ class Relay:
         elif kind == "CONTROL":
             self.on_control(origin, message["control"]["connectorConfig"]["config"])
 
-    def _rejection(self, log: Mapping[str, Any], text: str) -> bool:
-        """A destination's report of one rejected record: a LOG with a ``rejection`` object
-        (``{stream, record_id, reasons}``) or a WARN line ``record <stream> <id> rejected: <why>``."""
+    def _rejection(self, origin: str, log: Mapping[str, Any], text: str) -> bool:
+        """A connector's report of one rejected record: a LOG with a ``rejection`` object
+        (``{stream, record_id, reasons}``), or a WARN line as the SDK writes it
+        (``[<connector> ]stream '<stream>': record <id> rejected: <why>``)."""
         structured = log.get("rejection")
-        match = _REJECTED_TEXT.match(text)
+        match = None if isinstance(structured, dict) else _REJECTED_TEXT.match(text)
         if not isinstance(structured, dict) and match is None:
             return False
         entry: dict[str, Any]
         if isinstance(structured, dict):
             entry = {
+                "origin": origin,
                 "stream": structured.get("stream"),
                 "record_id": structured.get("record_id"),
                 "message": text,
@@ -144,17 +150,26 @@ class Relay:
             }
         else:
             assert match is not None
+            record_id = match["record"] or match["record2"]
             entry = {
-                "stream": match["stream"],
-                "record_id": match["record"],
+                "origin": origin,
+                "stream": match["stream"] or match["stream2"],
+                "record_id": None if record_id == "(no id)" else record_id,
                 "message": text,
-                "reasons": [{"rule": "rejected", "message": match["why"]}],
+                "reasons": [
+                    {"rule": None, "field": None, "value": None, "message": why}
+                    for why in (match["why"] or match["why2"]).split("; ")
+                ],
             }
         self.stats.rejected.append(entry)
+        if origin == "source":
+            for key in self.selected:
+                if key[1] == entry["stream"]:
+                    self.stats.counts(key).source_rejected += 1
         self.store.add_rejection(
-            self.stats.run_id, entry["stream"], entry["record_id"], text, entry["reasons"]
+            self.stats.run_id, origin, entry["stream"], entry["record_id"], text, entry["reasons"]
         )
-        self.on_log("destination", "WARN", text)
+        self.on_log(origin, "WARN", text)
         return True
 
     # ---------------------------------------------------------------------------------------- source pump

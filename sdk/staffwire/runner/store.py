@@ -48,10 +48,12 @@ CREATE INDEX IF NOT EXISTS runs_by_connection ON runs (connection, id);
 CREATE TABLE IF NOT EXISTS run_streams (
     run_id INTEGER NOT NULL, namespace TEXT NOT NULL, stream TEXT NOT NULL, sync_mode TEXT,
     status TEXT, records_read INTEGER NOT NULL DEFAULT 0, records_committed INTEGER NOT NULL DEFAULT 0,
-    records_rejected INTEGER NOT NULL DEFAULT 0, states_committed INTEGER NOT NULL DEFAULT 0,
+    records_rejected INTEGER NOT NULL DEFAULT 0, records_source_rejected INTEGER NOT NULL DEFAULT 0,
+    states_committed INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, namespace, stream));
 CREATE TABLE IF NOT EXISTS rejected_records (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, stream TEXT, record_id TEXT,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, origin TEXT NOT NULL, stream TEXT,
+    record_id TEXT,
     message TEXT NOT NULL, reasons TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS run_errors (
     id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, origin TEXT NOT NULL,
@@ -84,10 +86,22 @@ class ConnectionLocked(ConfigError):
 
 @dataclass
 class StreamCounts:
+    """Per-stream counts of one run. ``committed`` records are covered by an echoed state; ``rejected`` of them
+    the destination refused; ``source_rejected`` records the source could not map (never sent)."""
+
     read: int = 0
     committed: int = 0
     rejected: int = 0
+    source_rejected: int = 0
     states: int = 0
+
+    @property
+    def written(self) -> int:
+        return self.committed - self.rejected
+
+    @property
+    def all_rejected(self) -> int:
+        return self.rejected + self.source_rejected
 
 
 class StateStore:
@@ -247,6 +261,7 @@ class StateStore:
     def add_rejection(
         self,
         run_id: int,
+        origin: str,
         stream: str | None,
         record_id: str | None,
         message: str,
@@ -254,8 +269,30 @@ class StateStore:
     ) -> None:
         with self._tx() as db:
             db.execute(
-                "INSERT INTO rejected_records (run_id, stream, record_id, message, reasons) VALUES (?,?,?,?,?)",
-                (run_id, stream, record_id, message, orjson.dumps(reasons).decode()),
+                "INSERT INTO rejected_records (run_id, origin, stream, record_id, message, reasons) "
+                "VALUES (?,?,?,?,?,?)",
+                (run_id, origin, stream, record_id, message, orjson.dumps(reasons).decode()),
+            )
+
+    def replace_rejections(self, run_id: int, origin: str, entries: list[dict[str, Any]]) -> None:
+        """Swap the rejections reported by ``origin`` for a more detailed list (the destination's
+        rejected-records file)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM rejected_records WHERE run_id = ? AND origin = ?", (run_id, origin))
+            db.executemany(
+                "INSERT INTO rejected_records (run_id, origin, stream, record_id, message, reasons) "
+                "VALUES (?,?,?,?,?,?)",
+                [
+                    (
+                        run_id,
+                        origin,
+                        e["stream"],
+                        e["record_id"],
+                        e["message"],
+                        orjson.dumps(e["reasons"]).decode(),
+                    )
+                    for e in entries
+                ],
             )
 
     def add_error(
@@ -295,11 +332,13 @@ class StateStore:
     ) -> None:
         db.executemany(
             "INSERT INTO run_streams (run_id, namespace, stream, records_read, records_committed, records_rejected, "
-            "states_committed) VALUES (?,?,?,?,?,?,?) ON CONFLICT (run_id, namespace, stream) DO UPDATE SET "
+            "records_source_rejected, "
+            "states_committed) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (run_id, namespace, stream) DO UPDATE SET "
             "records_read = excluded.records_read, records_committed = excluded.records_committed, "
-            "records_rejected = excluded.records_rejected, states_committed = excluded.states_committed",
+            "records_rejected = excluded.records_rejected, states_committed = excluded.states_committed, "
+            "records_source_rejected = excluded.records_source_rejected",
             [
-                (run_id, ns, name, c.read, c.committed, c.rejected, c.states)
+                (run_id, ns, name, c.read, c.committed, c.rejected, c.source_rejected, c.states)
                 for (ns, name), c in stream_counts.items()
             ],
         )
@@ -309,7 +348,7 @@ class StateStore:
         sql = (
             "SELECT r.*, COALESCE(SUM(s.records_read), 0) AS records_read, "
             "COALESCE(SUM(s.records_committed - s.records_rejected), 0) AS records_written, "
-            "COALESCE(SUM(s.records_rejected), 0) AS records_rejected "
+            "COALESCE(SUM(s.records_rejected + s.records_source_rejected), 0) AS records_rejected "
             "FROM runs r LEFT JOIN run_streams s ON s.run_id = r.id"
         )
         args: tuple[Any, ...] = ()
@@ -332,7 +371,7 @@ class StateStore:
                 "status": r["status"],
                 "records_read": r["records_read"],
                 "records_written": r["records_committed"] - r["records_rejected"],
-                "records_rejected": r["records_rejected"],
+                "records_rejected": r["records_rejected"] + r["records_source_rejected"],
                 "states_committed": r["states_committed"],
             }
             for r in self._query(
@@ -341,6 +380,7 @@ class StateStore:
         ]
         detail["rejected_records"] = [
             {
+                "origin": r["origin"],
                 "stream": r["stream"],
                 "record_id": r["record_id"],
                 "message": r["message"],

@@ -107,6 +107,8 @@ def _finish(store: StateStore, stats: RunStats, progress: Progress, started: flo
     # A destination that reports rejections but no destinationStats: count the reports.
     reported: dict[StreamKey, int] = {}
     for entry in stats.rejected:
+        if entry.get("origin") != "destination":
+            continue
         for key in stats.streams:
             if key[1] == entry.get("stream"):
                 reported[key] = reported.get(key, 0) + 1
@@ -136,8 +138,8 @@ def _finish(store: StateStore, stats: RunStats, progress: Progress, started: flo
         streams={
             stream_label(k): {
                 "records_read": c.read,
-                "records_written": c.committed - c.rejected,
-                "records_rejected": c.rejected,
+                "records_written": c.written,
+                "records_rejected": c.all_rejected,
                 "states_committed": c.states,
                 "status": stream_status[k],
             }
@@ -189,6 +191,7 @@ def _run(
                 masker.add(value)
 
         source_config = _write_json(workdir / "source-config.json", source.config)
+        rejected_file = _ask_for_rejected_records(destination, workdir)
         destination_config = _write_json(workdir / "destination-config.json", destination.config)
         catalog = _discover(source, source_config, workdir, masker)
         configured, selected = _configure(connection, catalog, source.name, stats.run_id)
@@ -262,6 +265,8 @@ def _run(
             pump.join()
         source_code = _wait(read)
         destination_code = _wait(write)
+        if rejected_file is not None:
+            _detailed_rejections(rejected_file, store, stats, masker)
 
     _judge(stats, relay, source, destination, read, write, source_code, destination_code, masker)
 
@@ -336,6 +341,54 @@ def _judge(
 
 
 # ----------------------------------------------------------------------------------------------- helpers
+_REJECTED_PATH = "rejected_records_path"
+
+
+def _ask_for_rejected_records(destination: _Side, workdir: Path) -> Path | None:
+    """Staffwire destinations can list rejected records with their structured reasons in a JSONL file
+    (``rejected_records_path``); when the user did not set one, the runner asks for one in its work directory."""
+    if _REJECTED_PATH not in (destination.spec.get("properties") or {}) or destination.config.get(
+        _REJECTED_PATH
+    ):
+        return None
+    path = workdir / "rejected.jsonl"
+    destination.config = {**destination.config, _REJECTED_PATH: str(path)}
+    return path
+
+
+def _detailed_rejections(path: Path, store: StateStore, stats: RunStats, masker: SecretMasker) -> None:
+    """Replace the destination's one-line rejection reports with the file's structured reasons (rule, field,
+    value, message); the rejected records' data is not kept."""
+    if not path.exists():
+        return
+    entries: list[dict[str, Any]] = []
+    for line in path.read_bytes().splitlines():
+        try:
+            item = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(item, dict):
+            continue
+        raw_reasons = item.get("reasons")
+        reasons: list[Any] = raw_reasons if isinstance(raw_reasons, list) else []
+        why = "; ".join(str(r.get("message") or r.get("rule")) for r in reasons if isinstance(r, dict))
+        record_id = item.get("record_id")
+        entries.append(
+            {
+                "origin": "destination",
+                "stream": item.get("stream"),
+                "record_id": None if record_id is None else str(record_id),
+                "message": masker.mask(
+                    f"stream '{item.get('stream')}': record {record_id or '(no id)'} rejected: "
+                    f"{why or 'no reason given'}"
+                ),
+                "reasons": masker.mask_obj(reasons),
+            }
+        )
+    stats.rejected[:] = [e for e in stats.rejected if e.get("origin") != "destination"] + entries
+    store.replace_rejections(stats.run_id, "destination", entries)
+
+
 @contextlib.contextmanager
 def _workdir() -> Iterator[Path]:
     """A private temporary directory (mode 0700) for config, catalog and state files; removed afterwards."""
