@@ -272,15 +272,14 @@ class Connector(Generic[ConfigT]):
         output = Output(stdout if stdout is not None else sys.stdout.buffer, self.secrets)
         self._output = output
         debug = "--debug" in argv
-        command = next((a for a in argv if not a.startswith("-")), "")
         try:
             with logs.capture(output, logging.DEBUG if debug else logging.INFO):
                 try:
                     args = self._parser().parse_args(list(argv))
                 except SystemExit as exc:  # --help / --version
                     return int(exc.code or 0) if not isinstance(exc.code, str) else 1
-                except ConfigError as exc:
-                    output.message(exception_trace(exc, connector=self.name, command=command or "launch"))
+                except ConfigError as exc:  # a usage error: the message says it all, no stack needed
+                    output.message(error_trace(exc.message, failure_type=exc.failure_type.value))
                     return 1
                 context = RunContext(output, args, stdin)
                 if args.command == "check":

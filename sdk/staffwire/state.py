@@ -38,7 +38,7 @@ def parse_state(data: Any, where: str = "the state file") -> dict[StreamKey, dic
     if not isinstance(data, list):
         raise ConfigError(
             f"{where} must hold a JSON list of per-stream state messages (or []); "
-            f"found a JSON {type(data).__name__}."
+            f"found a JSON {_json_type(data)}."
         )
     states: dict[StreamKey, dict[str, Any]] = {}
     for index, message in enumerate(data):
@@ -64,6 +64,10 @@ def parse_state(data: Any, where: str = "the state file") -> dict[StreamKey, dic
                 f"{where}: entry {index} has state type {kind!r}; only STREAM and GLOBAL are read. {_FIX}"
             )
     return states
+
+
+def _json_type(value: Any) -> str:
+    return {str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
 
 
 _FIX = "Pass a JSON list of per-stream state messages, or [] to start from scratch."

@@ -103,7 +103,7 @@ class ConnectorResult:
 
     def records(self, stream: str | None = None) -> list[dict[str, Any]]:
         """The ``data`` of every RECORD (of ``stream``), in order."""
-        return [m["record"]["data"] for m in self.record_messages(stream)]
+        return [r["data"] for r in self.record_messages(stream)]
 
     def record_messages(self, stream: str | None = None) -> list[dict[str, Any]]:
         return [
