@@ -266,7 +266,7 @@ def _run(
         source_code = _wait(read)
         destination_code = _wait(write)
         if rejected_file is not None:
-            _detailed_rejections(rejected_file, store, stats, masker)
+            _detailed_rejections(rejected_file, destination.name, store, stats, masker)
 
     _judge(stats, relay, source, destination, read, write, source_code, destination_code, masker)
 
@@ -356,7 +356,9 @@ def _ask_for_rejected_records(destination: _Side, workdir: Path) -> Path | None:
     return path
 
 
-def _detailed_rejections(path: Path, store: StateStore, stats: RunStats, masker: SecretMasker) -> None:
+def _detailed_rejections(
+    path: Path, name: str, store: StateStore, stats: RunStats, masker: SecretMasker
+) -> None:
     """Replace the destination's one-line rejection reports with the file's structured reasons (rule, field,
     value, message); the rejected records' data is not kept."""
     if not path.exists():
@@ -379,7 +381,7 @@ def _detailed_rejections(path: Path, store: StateStore, stats: RunStats, masker:
                 "stream": item.get("stream"),
                 "record_id": None if record_id is None else str(record_id),
                 "message": masker.mask(
-                    f"stream '{item.get('stream')}': record {record_id or '(no id)'} rejected: "
+                    f"{name} stream '{item.get('stream')}': record {record_id or '(no id)'} rejected: "
                     f"{why or 'no reason given'}"
                 ),
                 "reasons": masker.mask_obj(reasons),

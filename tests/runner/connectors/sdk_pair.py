@@ -69,6 +69,7 @@ class SourceCounter(Source[CounterConfig]):
 class FileConfig(BaseModel):
     path: str
     reject_odd: bool = False
+    rejected_records_path: str | None = None
 
 
 class _FileWriter:
