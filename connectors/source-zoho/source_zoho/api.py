@@ -85,7 +85,7 @@ class ZohoApi:
     ) -> Answer:
         """GET ``path``; 204/304 come back with ``body=None``; statuses in ``tolerate`` come back as they are;
         any other error becomes a typed StaffwireError with Zoho's reason."""
-        response = self.client.request(
+        response, body = self.client.fetch_json(
             "GET", path, params=params, headers=headers, stream=stream, ok_statuses=(400, 401, 403, 404)
         )
         status = response.status_code
@@ -95,7 +95,7 @@ class ZohoApi:
             if status in tolerate:
                 return Answer(status, error_code(response))
             raise self._error(response, path, stream)
-        return Answer(status, self.client.decode(response, stream=stream))
+        return Answer(status, body)
 
     def _error(self, response: requests.Response, path: str, stream: str | None) -> Exception:
         code = error_code(response) or f"HTTP {response.status_code}"

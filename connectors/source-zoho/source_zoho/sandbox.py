@@ -88,7 +88,7 @@ def zoho_error(status: int, code: str, message: str, **details: Any) -> HttpErro
 
 
 def parse_offset(text: str) -> timezone:
-    if text in ("Z", "+00:00"):
+    if text == "Z":
         return timezone.utc
     match = re.fullmatch(r"([+-])(\d\d):(\d\d)", text)
     if not match:
@@ -160,10 +160,12 @@ class ZohoSandbox(Sandbox):
         self.refresh_tokens: dict[str, frozenset[str]] = {REFRESH_TOKEN: ALL_SCOPES}
         self.refreshes: list[float] = []
         self.offsets = {"recruit": parse_offset(recruit_offset), "crm": parse_offset(crm_offset)}
+        self.zulu = {p for p, text in (("recruit", recruit_offset), ("crm", crm_offset)) if text == "Z"}
         self.modules: dict[str, dict[str, ModuleStore]] = {"recruit": {}, "crm": {}}
         self._page_tokens: dict[str, tuple[tuple[Any, ...], int]] = {}
         self._data_lock = threading.RLock()
         self.clock = datetime(2024, 6, 1, tzinfo=timezone.utc)
+        self._owners: dict[str, dict[str, str]] = {}
         self._seed("recruit", recruit_modules(recruit_sizes or {}), Seeder(seed, RECRUIT_ORG))
         self._seed("crm", crm_modules(crm_sizes or {}), Seeder(seed + 1, CRM_ORG))
 
@@ -181,7 +183,7 @@ class ZohoSandbox(Sandbox):
                 seeder.ids.setdefault(seed.api_name, []).append(rid)
                 self.clock = max(self.clock, rec.get("Modified_Time") or self.clock)
             self.modules[product][seed.api_name] = store
-        self._owner = seeder.owners[0]
+        self._owners[product] = seeder.owners[0]
 
     # --------------------------------------------------------------------------------- test-facing API
     def add_refresh_token(self, token: str, scopes: Iterable[str]) -> str:
@@ -225,7 +227,7 @@ class ZohoSandbox(Sandbox):
                 org * 1_000_000 + store.index * 100_000 + 90_000 + len(store.records) + len(store.deleted)
             )
             now = self.tick()
-            owner = dict(self._owner)
+            owner = dict(self._owners[product])
             store.records[rid] = {
                 "id": rid,
                 "Created_Time": now,
@@ -244,7 +246,7 @@ class ZohoSandbox(Sandbox):
             store.version += 1
             store.deleted.append(
                 {
-                    "deleted_by": dict(self._owner),
+                    "deleted_by": dict(self._owners[product]),
                     "id": rid,
                     "display_name": name_of(module, rec),
                     "type": "permanent" if permanent else "recycle",
@@ -252,6 +254,13 @@ class ZohoSandbox(Sandbox):
                     "deleted_time": self.tick(),
                 }
             )
+
+    def deleted_records(self, product: str, module: str) -> list[dict[str, Any]]:
+        """The module's deleted-records entries as the API renders them."""
+        return [
+            {**d, "deleted_time": self._fmt(d["deleted_time"], product)}
+            for d in self.store(product, module).deleted
+        ]
 
     def throttle_token_endpoint(self, times: int = 1) -> None:
         """The next ``times`` refreshes answer 400 Access Denied "too many requests continuously"."""
@@ -594,8 +603,7 @@ class ZohoSandbox(Sandbox):
             chunk = rows[(page - 1) * per_page : page * per_page]
             if not chunk:
                 return Response(204)
-            tz = self.offsets[product]
-            out = [{**d, "deleted_time": self._fmt(d["deleted_time"], tz)} for d in chunk]
+            out = [{**d, "deleted_time": self._fmt(d["deleted_time"], product)} for d in chunk]
         return json_response(
             {
                 "data": out,
@@ -609,20 +617,19 @@ class ZohoSandbox(Sandbox):
         )
 
     # --------------------------------------------------------------------------------------- rendering
-    @staticmethod
-    def _fmt(moment: datetime, tz: timezone) -> str:
-        text = moment.astimezone(tz).replace(microsecond=0).isoformat()
-        return text[:-6] + "Z" if tz is timezone.utc and text.endswith("+00:00") else text
+    def _fmt(self, moment: datetime, product: str) -> str:
+        """ISO 8601 in the org's offset; ``Z`` when the sandbox was told to answer like that."""
+        text = moment.astimezone(self.offsets[product]).replace(microsecond=0).isoformat()
+        return text[:-6] + "Z" if product in self.zulu else text
 
     def _render(
         self, store: ModuleStore, rec: dict[str, Any], wanted: list[str] | None = None
     ) -> dict[str, Any]:
-        tz = self.offsets[store.product]
         keys = ["id", *wanted] if wanted else list(rec)
         out: dict[str, Any] = {}
         for key in keys:
             value = rec.get(key)
-            out[key] = self._fmt(value, tz) if isinstance(value, datetime) else value
+            out[key] = self._fmt(value, store.product) if isinstance(value, datetime) else value
         return out
 
 

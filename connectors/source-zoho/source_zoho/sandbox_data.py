@@ -167,6 +167,7 @@ CANDIDATE_STATUSES = (
     "Unqualified",
     "Junk candidate",
     "Waiting-for-Evaluation",
+    "Bench",  # a tenant's own word, in no default map
 )
 JOB_STATUSES = (
     "In-progress",

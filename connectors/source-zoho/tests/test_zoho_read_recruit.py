@@ -1,0 +1,249 @@
+"""Reading Zoho Recruit over real HTTP against the sandbox: exact id sets for full and incremental reads,
+deletions, 204/304, faults, offsets, and the standard streams with their status maps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from source_zoho.sandbox import ZohoSandbox
+
+RAW = ["Candidates", "JobOpenings", "Clients", "Contacts", "Applications", "Interviews", "Departments"]
+
+
+def test_full_refresh_reads_every_record_of_every_module(sandbox: ZohoSandbox, zoho: Any) -> None:
+    result = zoho.read(zoho.make_config(sandbox, page_size=5), RAW, mode="full_refresh")
+    for module in RAW:
+        assert sorted(zoho.ids(result, module)) == sorted(sandbox.ids("recruit", module)), module
+    assert len(zoho.ids(result, "Candidates")) == 12
+    candidate = next(r for r in zoho.records(result, "Candidates") if r["id"] == "486812000000301003")
+    assert candidate == sandbox.record("recruit", "Candidates", "486812000000301003")
+
+
+def test_pages_ask_200_sorted_by_modified_time_and_stop_on_more_records_false(
+    sandbox: ZohoSandbox, zoho: Any
+) -> None:
+    zoho.read(zoho.make_config(sandbox), ["Candidates"], mode="full_refresh")
+    calls = sandbox.requests_to(r"^/recruit/v2/Candidates$")
+    assert [(c.arg("page"), c.arg("per_page"), c.arg("sort_by"), c.arg("sort_order")) for c in calls] == [
+        ("1", "200", "Modified_Time", "asc")
+    ]
+    assert all(c.headers["authorization"].startswith("Zoho-oauthtoken 1000.us-") for c in calls)
+
+
+def test_incremental_reads_only_changes_and_deletions_then_nothing(sandbox: ZohoSandbox, zoho: Any) -> None:
+    config = zoho.make_config(sandbox, page_size=5)
+    first = zoho.read(config, ["Candidates"])
+    assert sorted(zoho.ids(first, "Candidates")) == sorted(sandbox.ids("recruit", "Candidates"))
+    state = zoho.last_state(first)
+    cursor = state[0]["stream"]["stream_state"]["Modified_Time"]
+    assert cursor == max(zoho.records(first, "Candidates"), key=lambda r: r["Modified_Time"])["Modified_Time"]
+
+    updated = sandbox.update_record("recruit", "Candidates", "486812000000301004", Candidate_Status="Hired")
+    sandbox.update_record("recruit", "Candidates", "486812000000301009", City="Denver")
+    sandbox.delete_record("recruit", "Candidates", "486812000000301002")
+    second = zoho.read(config, ["Candidates"], state=state)
+    rows = zoho.records(second, "Candidates")
+    assert [r["id"] for r in rows] == ["486812000000301004", "486812000000301009", "486812000000301002"]
+    assert rows[0]["Candidate_Status"] == "Hired" and rows[0]["Modified_Time"] == updated["Modified_Time"]
+    [deleted] = sandbox.deleted_records("recruit", "Candidates")
+    assert deleted["deleted_time"].endswith("+05:30")
+    assert rows[2] == {
+        "id": "486812000000301002",
+        "Modified_Time": deleted["deleted_time"],
+        "_deleted": True,
+        "_deleted_at": deleted["deleted_time"],
+        "_deletion_type": "recycle",
+        "_deleted_by": {"name": "Priya Raman", "id": "486812000000078001"},
+    }
+    ims = [c.headers.get("if-modified-since") for c in sandbox.requests_to(r"^/recruit/v2/Candidates$")]
+    assert ims[-1] is not None
+    assert datetime.fromisoformat(ims[-1]) == datetime.fromisoformat(cursor)  # the first run's cursor
+
+    third = zoho.read(config, ["Candidates"], state=zoho.last_state(second))
+    assert zoho.ids(third, "Candidates") == []
+    assert [c.status for c in sandbox.requests_to(r"^/recruit/v2/Candidates(/deleted)?$")][-2:] == [304, 304]
+    assert (
+        zoho.last_state(third)[0]["stream"]["stream_state"]
+        == zoho.last_state(second)[0]["stream"]["stream_state"]
+    )
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(lambda sb: sb.exhaust_credits(r"^/recruit/v2/Candidates$", times=2), id="credit-429"),
+        pytest.param(
+            lambda sb: sb.faults.rate_limit(r"^/recruit/v2/Candidates$", times=2, retry_after="0"),
+            id="429-retry-after",
+        ),
+        pytest.param(
+            lambda sb: sb.faults.server_error(r"^/recruit/v2/Candidates$", times=2, after=1),
+            id="500-on-page-2",
+        ),
+        pytest.param(lambda sb: sb.faults.drop(r"^/recruit/v2/Candidates$", times=1, after=2), id="dropped"),
+        pytest.param(
+            lambda sb: sb.faults.truncate(r"^/recruit/v2/Candidates$", times=1, after=1), id="truncated-body"
+        ),
+        pytest.param(lambda sb: sb.expire_tokens(), id="expired-token"),
+    ],
+)
+def test_faults_do_not_change_the_ids_read(sandbox: ZohoSandbox, zoho: Any, fault: Any) -> None:
+    config = zoho.make_config(sandbox, page_size=5)
+    zoho.run("check", config)
+    fault(sandbox)
+    result = zoho.read(config, ["Candidates"])
+    assert sorted(zoho.ids(result, "Candidates")) == sorted(sandbox.ids("recruit", "Candidates"))
+    assert len(zoho.ids(result, "Candidates")) == 12
+
+
+def test_rate_limit_that_outlasts_the_retries_fails_the_stream_as_transient(
+    sandbox: ZohoSandbox, zoho: Any
+) -> None:
+    config = zoho.make_config(sandbox)
+    sandbox.exhaust_credits(r"^/recruit/v2/Candidates$", times=None)
+    result = zoho.read(config, ["Candidates", "Clients"], ok=False)
+    assert result.exit_code == 1
+    assert sorted(zoho.ids(result, "Clients")) == sorted(sandbox.ids("recruit", "Clients"))
+    [error] = result.trace_errors
+    assert error["failure_type"] == "transient_error"
+    assert "Zoho Recruit" in error["message"] and "429" in error["message"]
+
+
+@pytest.mark.parametrize("offset", ["Z", "+00:00", "-08:00", "+05:30"])
+def test_cursor_handles_every_offset_style(zoho: Any, offset: str) -> None:
+    with ZohoSandbox(recruit_sizes={"Candidates": 6}, recruit_offset=offset) as sb:
+        config = zoho.make_config(sb)
+        first = zoho.read(config, ["Candidates"])
+        moved = sb.update_record("recruit", "Candidates", "486812000000301001", City="Austin")
+        second = zoho.read(config, ["Candidates"], state=zoho.last_state(first))
+        assert zoho.ids(second, "Candidates") == ["486812000000301001"]
+        suffix = "Z" if offset == "Z" else offset
+        assert moved["Modified_Time"].endswith(suffix)
+        assert zoho.last_state(second)[0]["stream"]["stream_state"]["Modified_Time"] == moved["Modified_Time"]
+
+
+def test_start_date_limits_the_first_read(sandbox: ZohoSandbox, zoho: Any) -> None:
+    config = zoho.make_config(sandbox, start_date="2024-04-01T00:00:00Z")
+    result = zoho.read(config, ["Candidates"])
+    expected = {
+        rid
+        for rid in sandbox.ids("recruit", "Candidates")
+        if sandbox.store("recruit", "Candidates").records[rid]["Modified_Time"].isoformat()
+        > "2024-04-01T00:00:00+00:00"
+    }
+    assert set(zoho.ids(result, "Candidates")) == expected
+    assert 0 < len(expected) < 12
+    [call] = sandbox.requests_to(r"^/recruit/v2/Candidates$")
+    assert call.headers["if-modified-since"] == "2024-04-01T00:00:00+00:00"
+
+
+def test_empty_module_answers_204_and_reads_as_no_data(zoho: Any) -> None:
+    with ZohoSandbox(recruit_sizes={"Departments": 0}) as sb:
+        result = zoho.read(zoho.make_config(sb), ["Departments"], mode="full_refresh")
+        assert zoho.ids(result, "Departments") == []
+        assert [c.status for c in sb.requests_to(r"^/recruit/v2/Departments$")] == [204]
+
+
+# ---------------------------------------------------------------------------------------- standard streams
+def test_standard_candidates_map_statuses_with_defaults(sandbox: ZohoSandbox, zoho: Any) -> None:
+    result = zoho.read(zoho.make_config(sandbox), ["candidates"], mode="full_refresh")
+    rows = {r["remote_id"]: r for r in zoho.records(result, "candidates")}
+    assert set(rows) == sandbox.ids("recruit", "Candidates")
+    statuses = {r["original_status"]: r["status"] for r in rows.values()}
+    assert statuses == {
+        "New": "new",
+        "Qualified": "active",
+        "Contacted": "active",
+        "Hired": "placed",
+        "Rejected": "inactive",
+        "Joined": "placed",
+        "Offer-Made": "active",
+        "On-Hold": "inactive",
+        "Unqualified": "inactive",
+        "Junk candidate": "do_not_use",
+        "Waiting-for-Evaluation": "new",
+        "Bench": "other",
+    }
+    one = rows["486812000000301003"]
+    raw = sandbox.record("recruit", "Candidates", "486812000000301003")
+    assert one["id"] == "zoho_recruit:486812000000301003"
+    assert one["source_system"] == "zoho_recruit"
+    assert one["first_name"] == raw["First_Name"] and one["email"] == raw["Email"]
+    assert one["owner"] == {
+        "id": f"zoho_recruit:{raw['Candidate_Owner']['id']}",
+        "name": raw["Candidate_Owner"]["name"],
+    }
+    assert one["address"]["country"] == "US"
+    assert one["skills"] == [s.strip() for s in raw["Skill_Set"].split(",")]
+    assert set(one["custom_fields"]) == {"Preferred_Shift", "Security_Clearance", "Visa_Status"}
+    assert rows["486812000000301005"]["phone"] is None  # "call front desk" is not a phone number
+
+
+def test_status_maps_in_the_config_override_the_defaults(sandbox: ZohoSandbox, zoho: Any) -> None:
+    config = zoho.make_config(sandbox, status_maps={"candidates": {"Bench": "active", "Hired": "active"}})
+    result = zoho.read(config, ["candidates"], mode="full_refresh")
+    statuses = {r["original_status"]: r["status"] for r in zoho.records(result, "candidates")}
+    assert statuses["Bench"] == "active" and statuses["Hired"] == "active" and statuses["Joined"] == "placed"
+
+
+def test_standard_streams_reference_each_other_by_standard_id(sandbox: ZohoSandbox, zoho: Any) -> None:
+    result = zoho.read(
+        zoho.make_config(sandbox),
+        ["candidates", "jobs", "clients", "contacts", "submissions", "interviews"],
+        mode="full_refresh",
+    )
+    counts = {
+        s: len(zoho.records(result, s))
+        for s in ("candidates", "jobs", "clients", "contacts", "submissions", "interviews")
+    }
+    assert counts == {
+        "candidates": 12,
+        "jobs": 5,
+        "clients": 4,
+        "contacts": 5,
+        "submissions": 8,
+        "interviews": 4,
+    }
+    candidates = {r["id"] for r in zoho.records(result, "candidates")}
+    jobs = {r["id"] for r in zoho.records(result, "jobs")}
+    clients = {r["id"] for r in zoho.records(result, "clients")}
+    for sub in zoho.records(result, "submissions"):
+        assert sub["candidate_id"] in candidates and sub["job_id"] in jobs
+    for job in zoho.records(result, "jobs"):
+        assert job["client_id"] in clients
+    stages = {r["original_status"]: r["stage"] for r in zoho.records(result, "submissions")}
+    assert stages["Submitted-to-client"] == "client_submitted" and stages["Hired"] == "placed"
+
+
+def test_standard_stream_emits_deletions_with_remote_deleted_at(sandbox: ZohoSandbox, zoho: Any) -> None:
+    config = zoho.make_config(sandbox)
+    first = zoho.read(config, ["candidates"])
+    sandbox.delete_record("recruit", "Candidates", "486812000000301007", permanent=True)
+    when = sandbox.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
+    second = zoho.read(config, ["candidates"], state=zoho.last_state(first))
+    assert zoho.records(second, "candidates") == [
+        {
+            "id": "zoho_recruit:486812000000301007",
+            "remote_id": "486812000000301007",
+            "source_system": "zoho_recruit",
+            "remote_created_at": None,
+            "remote_updated_at": when,
+            "remote_deleted_at": when,
+            "custom_fields": {},
+        }
+    ]
+
+
+def test_a_record_that_cannot_be_mapped_is_rejected_with_its_reason_and_the_rest_go_on(
+    sandbox: ZohoSandbox, zoho: Any
+) -> None:
+    sandbox.update_record("recruit", "Candidates", "486812000000301008", Email="not an email")
+    result = zoho.read(zoho.make_config(sandbox), ["candidates"], mode="full_refresh")
+    assert sorted(zoho.ids(result, "candidates")) == sorted(
+        f"zoho_recruit:{i}" for i in sandbox.ids("recruit", "Candidates") - {"486812000000301008"}
+    )
+    warnings = [m for m in result.log_messages("WARN") if "rejected" in m]
+    assert len(warnings) == 1
+    assert "zoho_recruit:486812000000301008" in warnings[0] and "email" in warnings[0]
