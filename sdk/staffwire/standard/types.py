@@ -28,7 +28,7 @@ DateTime = Annotated[
 ]
 """An instant in ISO 8601, always UTC (``2024-05-01T13:45:00Z``)."""
 
-Money = float
+Money = Annotated[float, Field(description="A decimal amount, in `currency`.")]
 """A decimal amount as a JSON number (the engine parses it with ``Decimal``; no float arithmetic)."""
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code, e.g. USD.")]
