@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, SecretStr
+from staffwire.errors import RecordRejected
 from staffwire.source import Source
 from staffwire.streams import Stream, SyncMode
 
@@ -63,7 +64,7 @@ class ScriptedStream(Stream):
     def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterator[Any]:
         self.seen_mode, self.seen_state = sync_mode, state
         for item in self.script:
-            if isinstance(item, BaseException):
+            if isinstance(item, BaseException) and not isinstance(item, RecordRejected):
                 raise item
             yield item
 
