@@ -16,9 +16,14 @@ STREAMS = ("candidates", "placements", "payables")
 
 def fast_config(sb: WingspanSandbox, **overrides: Any) -> dict[str, Any]:
     """The sandbox's demo config with tiny waits, so faults cost milliseconds."""
-    return sb.demo_config(
-        poll_interval_s=0.01, backoff_base_s=0.001, request_timeout_s=2, max_attempts=4, **overrides
-    )
+    config: dict[str, Any] = {
+        "poll_interval_s": 0.01,
+        "backoff_base_s": 0.001,
+        "request_timeout_s": 2,
+        "max_attempts": 4,
+    }
+    config.update(overrides)
+    return sb.demo_config(**config)
 
 
 def catalog(*streams: str) -> dict[str, Any]:
