@@ -135,6 +135,14 @@ class _Clock:
         return added_ms, modified_ms
 
 
+AREA_CODES = (212, 312, 415, 617, 303, 206, 404, 602, 305, 614, 919, 314, 408, 503, 615, 512)
+
+
+def _phone(data: SeededData) -> str:
+    """A phone number that validates (real area codes), in Bullhorn's usual free-text form."""
+    return f"({data.choice(AREA_CODES)}) 555-{data.random.randint(100, 9999):04d}"
+
+
 def _weighted(data: SeededData, options: tuple[tuple[str, int], ...]) -> str:
     return data.random.choices([o for o, _ in options], weights=[w for _, w in options])[0]
 
@@ -201,7 +209,7 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
         corps[i] = {
             "id": i,
             "name": name,
-            "phone": data.phone(),
+            "phone": _phone(data),
             "address": _address(data),
             "companyURL": f"https://www.{name.split()[0].lower()}{i}.example.com",
             "status": data.choice(("Active Account", "Active Account", "Prospect", "Passive Account")),
@@ -225,7 +233,7 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
             "lastName": last,
             "name": f"{first} {last}",
             "email": data.email(first, last, i, "client.example.com"),
-            "phone": data.phone(),
+            "phone": _phone(data),
             "clientCorporation": corp,
             "occupation": data.choice(
                 ("Hiring Manager", "HR Director", "Operations Manager", "VP Engineering")
@@ -287,8 +295,8 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
             "lastName": last,
             "name": f"{first} {last}",
             "email": data.email(first, last, i),
-            "phone": data.phone(),
-            "mobile": data.phone(),
+            "phone": _phone(data),
+            "mobile": _phone(data),
             "address": _address(data),
             "status": _weighted(data, CANDIDATE_STATUSES),
             "owner": data.choice(user_ids),

@@ -1,0 +1,151 @@
+"""The source-bullhorn config: what a connection must (and may) say. Field order is the spec's ``order``."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from staffwire.incremental import parse_cursor
+
+__all__ = ["DEFAULT_CDC_ENTITIES", "BullhornConfig", "ChangeDataCapture", "check_url"]
+
+DEFAULT_LOGIN_INFO_URL = "https://rest.bullhornstaffing.com/rest-services/loginInfo"
+DEFAULT_CDC_ENTITIES = [
+    "Candidate",
+    "ClientContact",
+    "ClientCorporation",
+    "JobOrder",
+    "JobSubmission",
+    "Placement",
+]
+
+
+def check_url(url: str, what: str) -> str:
+    """https:// everywhere; plain http:// only for loopback hosts (sandboxes, tests)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{what} must be an absolute https:// URL, got {url!r}")
+    if parts.scheme == "http":
+        host = parts.hostname
+        loopback = host == "localhost"
+        with contextlib.suppress(ValueError):
+            loopback = loopback or ipaddress.ip_address(host).is_loopback
+        if not loopback:
+            raise ValueError(
+                f"{what} must use https:// ({url!r} uses plain http://, which is accepted only for loopback hosts)"
+            )
+    return url
+
+
+class ChangeDataCapture(BaseModel):
+    """Incremental reads from Bullhorn event subscriptions instead of dateLastModified queries."""
+
+    enabled: bool = Field(
+        default=False, title="Enabled", description="Read changes from event subscriptions."
+    )
+    subscription_prefix: str = Field(
+        default="staffwire",
+        title="Subscription prefix",
+        description="Each entity gets the subscription '{prefix}-{Entity}'; it is created or reused.",
+        pattern=r"^[A-Za-z0-9_-]{1,40}$",
+    )
+    entities: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CDC_ENTITIES),
+        title="Entities",
+        description="Entities read through events; the others keep dateLastModified queries.",
+    )
+    max_events: int = Field(default=500, ge=1, le=500, title="Events per batch")
+
+
+class BullhornConfig(BaseModel):
+    client_id: str = Field(
+        title="Client ID", description="OAuth client id of the Bullhorn API user.", min_length=1
+    )
+    client_secret: SecretStr = Field(title="Client secret", description="OAuth client secret.")
+    username: str = Field(title="Username", description="The Bullhorn API user's username.", min_length=1)
+    password: SecretStr = Field(title="Password", description="The Bullhorn API user's password.")
+    login_info_url: str = Field(
+        default=DEFAULT_LOGIN_INFO_URL,
+        title="Login info URL",
+        description="Bullhorn's data-center discovery endpoint; the connector follows it to your data center.",
+    )
+    start_date: str | None = Field(
+        default=None,
+        title="Start date",
+        description="ISO 8601; records last modified before it are not read. Empty: everything.",
+        examples=["2024-01-01T00:00:00Z"],
+    )
+    page_size: int = Field(
+        default=500,
+        ge=1,
+        le=500,
+        title="Page size",
+        description="Rows asked per request (Bullhorn caps at 500).",
+    )
+    entities: list[str] | None = Field(
+        default=None,
+        title="Raw entities",
+        description="Only these entities as raw streams (default: every entity the tenant exposes in meta).",
+    )
+    status_maps: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        title="Status maps",
+        description="Per standard stream, Bullhorn status -> standard status, over the defaults; e.g. "
+        '{"candidates": {"Custom Hire": "placed"}}.',
+    )
+    lookback_seconds: int = Field(
+        default=300,
+        ge=0,
+        title="Lookback (seconds)",
+        description="Incremental reads start this much earlier.",
+    )
+    requests_per_minute: int = Field(
+        default=1200,
+        ge=1,
+        title="Requests per minute",
+        description="Client-side rate limit (Bullhorn publishes about 1,500 requests per minute).",
+    )
+    max_concurrency: int = Field(
+        default=3, ge=1, le=16, title="Parallel requests", description="Page fetches in flight at once."
+    )
+    session_ttl_minutes: int = Field(
+        default=60, ge=1, le=2880, title="Session lifetime (minutes)", description="ttl of the REST login."
+    )
+    retry_base_seconds: float = Field(
+        default=1.0,
+        ge=0.0,
+        title="Retry base wait (seconds)",
+        description="First back-off wait after a 429 or 5xx.",
+    )
+    change_data_capture: ChangeDataCapture = Field(
+        default_factory=ChangeDataCapture, title="Change data capture"
+    )
+
+    @field_validator("login_info_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_url(value, "login_info_url")
+
+    @field_validator("start_date")
+    @classmethod
+    def _start(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        try:
+            parse_cursor(value)
+        except ValueError:
+            raise ValueError(
+                f"start_date must be an ISO 8601 date or time, e.g. 2024-01-01T00:00:00Z; got {value!r}"
+            ) from None
+        return value
+
+    def start_ms(self) -> int | None:
+        if not self.start_date:
+            return None
+        return int(parse_cursor(self.start_date).timestamp() * 1000)
+
+    def secret_values(self) -> list[Any]:
+        return [self.client_secret.get_secret_value(), self.password.get_secret_value()]

@@ -1,0 +1,115 @@
+"""``SourceBullhorn``: check, discover (from Bullhorn's meta) and read (raw entity streams + standard streams)."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ClassVar
+
+from staffwire.errors import ConfigError
+from staffwire.source import Source
+from staffwire.streams import Stream
+
+from source_bullhorn.api import BullhornApi
+from source_bullhorn.config import BullhornConfig
+from source_bullhorn.meta import EntityInfo, entity_info, is_custom
+from source_bullhorn.reference_data import SEARCHABLE
+from source_bullhorn.standard import STANDARD, compile_standard
+from source_bullhorn.streams import RawStream, StandardStream
+
+__all__ = ["CORE_ENTITIES", "SEARCHABLE", "SourceBullhorn"]
+
+#: the entities a tenant must expose for the standard streams (and that every Bullhorn tenant has)
+CORE_ENTITIES = (
+    "Candidate",
+    "JobOrder",
+    "JobSubmission",
+    "Placement",
+    "ClientCorporation",
+    "ClientContact",
+    "Appointment",
+    "Note",
+    "Sendout",
+    "CorporateUser",
+    "Tearsheet",
+)
+
+
+class SourceBullhorn(Source[BullhornConfig]):
+    name = "source-bullhorn"
+    config_model = BullhornConfig
+    documentation_url: ClassVar[str | None] = (
+        "https://github.com/staffwire/staffwire/tree/main/connectors/source-bullhorn"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._api: BullhornApi | None = None
+        self._infos: dict[str, EntityInfo] | None = None
+
+    def _spec_extras(self) -> dict[str, Any]:
+        return {"supports_incremental": True}
+
+    def api(self, config: BullhornConfig) -> BullhornApi:
+        if self._api is None or self._api.config is not config:
+            self._api = BullhornApi(config, self.secrets)
+            self._infos = None
+        return self._api
+
+    # ------------------------------------------------------------------------------------------- check
+    def check(self, config: BullhornConfig) -> None:
+        """The full login, then one cheap call (``ping``)."""
+        api = self.api(config)
+        body = api.ping()
+        if not isinstance(body, dict) or "sessionExpires" not in body:
+            raise ConfigError(
+                "Bullhorn: the REST session works but GET /ping did not answer like Bullhorn "
+                "(no sessionExpires). Check login_info_url."
+            )
+
+    # ---------------------------------------------------------------------------------------- discover
+    def entity_infos(self, config: BullhornConfig) -> dict[str, EntityInfo]:
+        if self._infos is not None:
+            return self._infos
+        api = self.api(config)
+        available = api.meta_entities()
+        wanted = list(available)
+        if config.entities is not None:
+            unknown = sorted(set(config.entities) - set(available))
+            if unknown:
+                raise ConfigError(
+                    f"Bullhorn: the config lists entities this tenant does not expose in /meta: {', '.join(unknown)}. "
+                    f"Known entities: {', '.join(sorted(available))}."
+                )
+            wanted = [e for e in available if e in config.entities]
+        needed = set(wanted) | ({d.entity for d in STANDARD} & set(available))
+        with ThreadPoolExecutor(max_workers=config.max_concurrency) as pool:
+            metas = list(pool.map(api.meta, sorted(needed)))
+        infos = {info.name: info for info in map(entity_info, metas) if info.name}
+        self._raw_names = [e for e in wanted if e in infos]
+        self._infos = infos
+        return infos
+
+    def streams(self, config: BullhornConfig) -> list[Stream]:
+        infos = self.entity_infos(config)
+        api = self.api(config)
+        streams: list[Stream] = [RawStream(api, config, infos[name]) for name in self._raw_names]
+        mappings = compile_standard(config.status_maps)
+        for definition in STANDARD:
+            info = infos.get(definition.entity)
+            if info is None:
+                continue
+            customs = [f for f in info.custom_fields if is_custom(f)]
+            known = [f for f in definition.fields if re.split(r"[(\[]", f, maxsplit=1)[0] in info.field_types]
+            fields = ",".join(dict.fromkeys([*known, *customs]))
+            streams.append(
+                StandardStream(
+                    api,
+                    config,
+                    info,
+                    name=definition.stream,
+                    fields=fields,
+                    mapping=mappings[definition.stream],
+                )
+            )
+        return streams
