@@ -281,4 +281,3 @@ def test_spec_lists_the_destination_sync_modes() -> None:
     spec = run_connector(DestinationExample, "spec").spec
     assert spec is not None
     assert spec["supported_destination_sync_modes"] == ["append", "overwrite", "append_dedup"]
-
