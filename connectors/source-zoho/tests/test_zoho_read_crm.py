@@ -1,0 +1,87 @@
+"""Reading Zoho CRM over real HTTP against the sandbox: more than 2,000 records through page_token (the peer
+connector's stop at 2,000 must not happen), ``fields`` in groups of at most 50 merged by id, incremental reads,
+and the CRM standard streams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from source_zoho.sandbox import ZohoSandbox
+
+
+def test_a_module_with_more_than_2000_records_is_read_completely(zoho: Any) -> None:
+    with ZohoSandbox(crm_sizes={"Leads": 2150, "Accounts": 1, "Contacts": 1, "Deals": 1}) as sb:
+        result = zoho.read(zoho.make_config(sb, product="crm"), ["Leads"], mode="full_refresh")
+        got = zoho.ids(result, "Leads")
+        assert len(got) == 2150 and len(set(got)) == 2150
+        assert set(got) == sb.ids("crm", "Leads")
+        calls = sb.requests_to(r"^/crm/v5/Leads$")
+        assert [c.status for c in calls] == [200] * 11
+        assert [c.arg("page") for c in calls] == ["1"] + [None] * 10
+        assert all(c.arg("page_token") for c in calls[1:])
+        assert all(c.arg("fields") and len(c.arg("fields").split(",")) <= 50 for c in calls)
+
+
+def test_fields_go_in_groups_of_at_most_50_merged_by_id(zoho: Any) -> None:
+    with ZohoSandbox(crm_sizes={"Accounts": 7}) as sb:
+        config = zoho.make_config(sb, product="crm", page_size=5)
+        result = zoho.read(config, ["Accounts"], mode="full_refresh")
+        rows = {r["id"]: r for r in zoho.records(result, "Accounts")}
+        assert set(rows) == sb.ids("crm", "Accounts")
+        for rid, row in rows.items():
+            assert row == sb.record("crm", "Accounts", rid)
+        assert len(next(iter(rows.values()))) == 66  # id + 65 fields: more than one call's worth
+        pages = [c for c in sb.requests_to(r"^/crm/v5/Accounts$") if c.arg("ids") is None]
+        extras = [c for c in sb.requests_to(r"^/crm/v5/Accounts$") if c.arg("ids") is not None]
+        assert len(pages) == 2 and len(extras) == 2
+        assert [len(c.arg("fields").split(",")) for c in pages + extras] == [50, 50, 15, 15]
+        assert [len(c.arg("ids").split(",")) for c in extras] == [5, 2]
+
+
+def test_crm_incremental_reads_changes_and_deletions(zoho: Any, sandbox: ZohoSandbox) -> None:
+    config = zoho.make_config(sandbox, product="crm")
+    first = zoho.read(config, ["Contacts", "Deals"])
+    assert sorted(zoho.ids(first, "Contacts")) == sorted(sandbox.ids("crm", "Contacts"))
+    assert sorted(zoho.ids(first, "Deals")) == sorted(sandbox.ids("crm", "Deals"))
+    contact = sorted(sandbox.ids("crm", "Contacts"))[2]
+    deal = sorted(sandbox.ids("crm", "Deals"))[0]
+    sandbox.update_record("crm", "Contacts", contact, Title="VP Talent")
+    sandbox.delete_record("crm", "Deals", deal)
+    second = zoho.read(config, ["Contacts", "Deals"], state=zoho.last_state(first))
+    assert zoho.ids(second, "Contacts") == [contact]
+    assert zoho.records(second, "Contacts")[0]["Title"] == "VP Talent"
+    assert zoho.records(second, "Contacts")[0]["Modified_Time"].endswith("-08:00")
+    assert zoho.ids(second, "Deals") == [deal]
+    assert zoho.records(second, "Deals")[0]["_deleted"] is True
+
+
+def test_crm_standard_clients_and_contacts(zoho: Any, sandbox: ZohoSandbox) -> None:
+    result = zoho.read(zoho.make_config(sandbox, product="crm"), ["clients", "contacts"], mode="full_refresh")
+    clients = {r["remote_id"]: r for r in zoho.records(result, "clients")}
+    assert set(clients) == sandbox.ids("crm", "Accounts")
+    account = sandbox.record("crm", "Accounts", sorted(clients)[0])
+    mapped = clients[account["id"]]
+    assert mapped["id"] == f"zoho_crm:{account['id']}" and mapped["source_system"] == "zoho_crm"
+    assert mapped["name"] == account["Account_Name"]
+    assert mapped["original_status"] == account["Account_Type"]
+    expected = {"Customer": "active", "Prospect": "prospect", "Partner": "active", "Analyst": "other"}
+    assert {r["original_status"]: r["status"] for r in clients.values()} == {
+        k: v for k, v in expected.items() if k in {r["original_status"] for r in clients.values()}
+    }
+    assert len(mapped["custom_fields"]) == 48  # Score_01..Score_48
+    contacts = zoho.records(result, "contacts")
+    assert {c["remote_id"] for c in contacts} == sandbox.ids("crm", "Contacts")
+    assert all(c["client_id"] in {r["id"] for r in clients.values()} for c in contacts)
+    assert {c["status"] for c in contacts} == {"active", "inactive"}
+
+
+def test_crm_discover_offers_raw_modules_and_its_standard_streams(zoho: Any, sandbox: ZohoSandbox) -> None:
+    catalog = zoho.run("discover", zoho.make_config(sandbox, product="crm")).catalog
+    assert [s["name"] for s in catalog["streams"]] == [
+        "Accounts",
+        "Contacts",
+        "Leads",
+        "Deals",
+        "clients",
+        "contacts",
+    ]
