@@ -1,0 +1,40 @@
+"""`staffwire sandbox run <system>` serves a plugin's emulator in the foreground until interrupted."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+STAFFWIRE = str(Path(sys.executable).parent / "staffwire")
+
+
+def test_sandbox_run_serves_the_emulator_until_ctrl_c(pets_plugin: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(pets_plugin)}
+    proc = subprocess.Popen(
+        [STAFFWIRE, "sandbox", "run", "pets"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.fullmatch(
+            r"pets sandbox listening on (http://127\.0\.0\.1:\d+) \(Ctrl-C to stop\)\n", line
+        )
+        assert match, line
+        with urllib.request.urlopen(match.group(1) + "/pets", timeout=10) as response:
+            assert json.loads(response.read()) == [{"id": 1, "name": "Rex"}]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
