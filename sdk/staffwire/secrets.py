@@ -42,7 +42,13 @@ class SecretMasker:
             value = str(value)
         if len(value) < _MIN_LENGTH:
             return
-        forms = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
+        forms = {
+            value,
+            quote(value, safe=""),
+            quote_plus(value),
+            json.dumps(value)[1:-1],
+            json.dumps(value, ensure_ascii=False)[1:-1],  # orjson's form: non-ASCII left as is
+        }
         with self._lock:
             if forms <= self._values:
                 return

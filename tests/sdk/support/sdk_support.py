@@ -34,7 +34,7 @@ class ScriptConfig(BaseModel):
 
 
 class ScriptedStream(Stream):
-    """Yields ``script`` items as they are; an Exception instance in the script is raised at that point."""
+    """Yields ``script`` items as they are; an Exception instance is raised and a callable is called at that point."""
 
     def __init__(
         self,
@@ -66,6 +66,9 @@ class ScriptedStream(Stream):
         for item in self.script:
             if isinstance(item, BaseException) and not isinstance(item, RecordRejected):
                 raise item
+            if callable(item):  # a step with a side effect (log, register a token); yields nothing
+                item()
+                continue
             yield item
 
 
