@@ -1,174 +1,24 @@
-"""A small API emulator for the HTTP toolkit's tests: paging styles, OAuth2, a session login, echoed errors."""
+"""Fixtures of the HTTP toolkit tests: a loopback sandbox, a fast client, a masker, recorded sleeps."""
 
 from __future__ import annotations
 
-import threading
+import sys
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from http_toolkit_sandbox import CLIENT_SECRET, PASSWORD, REFRESH_TOKEN, Sleeps, ToolkitSandbox
 from staffwire.http import HttpClient, RetryPolicy
 from staffwire.secrets import SecretMasker
-from staffwire.testing.sandbox import (
-    HttpError,
-    Request,
-    Response,
-    Sandbox,
-    TokenBook,
-    json_response,
-    route,
-)
-
-CLIENT_ID = "client-abc"
-CLIENT_SECRET = "s3cret-client-value"
-REFRESH_TOKEN = "refresh-original-0001"
-USER = "api.user"
-PASSWORD = "pa55word-very-secret"
-TOTAL = 95
-
-
-class ToolkitSandbox(Sandbox):
-    name = "toolkit"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items = [{"id": i, "name": f"item {i}", "updated": 1_700_000_000_000 + i * 1000} for i in range(TOTAL)]
-        self.access = TokenBook("acc")
-        self.sessions = TokenBook("ses")
-        self.refresh_tokens = {REFRESH_TOKEN}
-        self.rotate = False
-        self.token_uses: int | None = None  # access tokens expire after N requests
-        self.token_ttl = 3600
-        self.error_in_200 = False
-        self.ignore_offset = False
-        self.repeat_token = False
-        self.created: list[dict[str, Any]] = []
-        self.in_flight = 0
-        self.max_in_flight = 0
-        self._flight_lock = threading.Lock()
-
-    # ----- plain data
-    @route("GET", "/items")
-    def list_items(self, request: Request) -> Response:
-        offset = 0 if self.ignore_offset else request.int_arg("offset", 0)
-        limit = min(request.int_arg("limit", 10), 25)  # the API caps pages at 25, whatever is asked
-        return json_response({"total": TOTAL, "data": self.items[offset : offset + limit]})
-
-    @route("GET", "/pages")
-    def pages(self, request: Request) -> Response:
-        page, size = request.int_arg("page", 1), request.int_arg("per_page", 10)
-        rows = self.items[(page - 1) * size : page * size]
-        if not rows:
-            return Response(204)
-        more = page * size < TOTAL
-        return json_response({"data": rows, "info": {"page": page, "more_records": more}})
-
-    @route("GET", "/cursor")
-    def cursor(self, request: Request) -> Response:
-        start = 0 if self.repeat_token else int(request.arg("page_token") or 0)
-        rows = self.items[start : start + 20]
-        nxt = str(start + 20) if start + 20 < TOTAL else None
-        if self.repeat_token:
-            nxt = "20"
-        return json_response({"items": rows, "next": nxt})
-
-    @route("GET", "/keyset")
-    def keyset(self, request: Request) -> Response:
-        since = request.int_arg("since_id", -1)
-        rows = [r for r in self.items if r["id"] > since][:30]
-        return json_response(rows)
-
-    @route("POST", "/things")
-    def create(self, request: Request) -> Response:
-        body = request.json()
-        with self.lock:
-            self.created.append(body)
-        return json_response({"id": len(self.created)}, 201)
-
-    @route("GET", "/slow-count")
-    def slow_count(self, request: Request) -> Response:
-        import time
-
-        with self._flight_lock:
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        time.sleep(0.02)
-        with self._flight_lock:
-            self.in_flight -= 1
-        return json_response({"ok": True})
-
-    @route("GET", "/echo-error")
-    def echo_error(self, request: Request) -> Response:
-        # an API that quotes the credentials it was given back in its error text
-        raise HttpError(400, {"errorMessage": f"invalid key {request.arg('api_key')} for {request.header('x-api-key')}"})
-
-    @route("GET", "/status/{code}")
-    def status(self, request: Request) -> Response:
-        code = int(request.params["code"])
-        raise HttpError(code, {"message": f"status {code} as asked", "code": "AS_ASKED"})
-
-    # ----- OAuth2
-    @route("POST", "/oauth/token")
-    def token(self, request: Request) -> Response:
-        from urllib.parse import parse_qs
-
-        form = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
-        form.update({k: v[0] for k, v in request.query.items()})
-        if self.error_in_200:
-            return json_response({"error": "invalid_code"})
-        if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
-            raise HttpError(401, {"error": "invalid_client"})
-        with self.lock:
-            if form.get("refresh_token") not in self.refresh_tokens:
-                raise HttpError(400, {"error": "invalid_grant", "error_description": "refresh token is invalid"})
-            access = self.access.issue(max_uses=self.token_uses)
-            body: dict[str, Any] = {"access_token": access, "expires_in": self.token_ttl, "token_type": "Bearer"}
-            if self.rotate:
-                self.refresh_tokens.discard(form["refresh_token"])
-                new = f"refresh-rotated-{len(self.access):04d}"
-                self.refresh_tokens.add(new)
-                body["refresh_token"] = new
-        return json_response(body)
-
-    @route("GET", "/api/items")
-    def api_items(self, request: Request) -> Response:
-        header = request.header("authorization") or ""
-        if self.access.use(header.removeprefix("Bearer ")) is None:
-            raise HttpError(401, {"error": "invalid_token"})
-        return self.list_items(request)
-
-    # ----- session login (two hops: discovery, then login returning token + base URL)
-    @route("GET", "/login-info")
-    def login_info(self, request: Request) -> Response:
-        return json_response({"loginUrl": f"{self.url}/session/login"})
-
-    @route("POST", "/session/login")
-    def session_login(self, request: Request) -> Response:
-        body = request.json()
-        if body.get("username") != USER or body.get("password") != PASSWORD:
-            raise HttpError(401, {"errorMessage": "Invalid username or password"})
-        token = self.sessions.issue(max_uses=self.token_uses)
-        return json_response({"sessionToken": token, "restUrl": f"{self.url}/rest/corp7/"})
-
-    @route("GET", "/rest/corp7/items")
-    def session_items(self, request: Request) -> Response:
-        if self.sessions.use(request.header("x-session")) is None:
-            raise HttpError(401, {"errorMessage": "Bad session token or timed-out."})
-        return self.list_items(request)
 
 
 @pytest.fixture
 def sandbox() -> Iterator[ToolkitSandbox]:
     with ToolkitSandbox() as sb:
         yield sb
-
-
-class Sleeps(list[float]):
-    """A RetryPolicy.sleep that records the waits instead of waiting."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(round(seconds, 3))
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 
 import pytest
-
 from staffwire.errors import ConfigError, InternalError, TransientError
 from staffwire.http import (
     AuthenticationError,
@@ -26,8 +25,13 @@ from staffwire.testing.sandbox import http_date
 
 def test_get_json_returns_the_parsed_body(client: HttpClient) -> None:
     body = client.get_json("/items", params={"offset": 3, "limit": 2})
-    assert body == {"total": 95, "data": [{"id": 3, "name": "item 3", "updated": 1_700_000_003_000},
-                                         {"id": 4, "name": "item 4", "updated": 1_700_000_004_000}]}
+    assert body == {
+        "total": 95,
+        "data": [
+            {"id": 3, "name": "item 3", "updated": 1_700_000_003_000},
+            {"id": 4, "name": "item 4", "updated": 1_700_000_004_000},
+        ],
+    }
 
 
 def test_429_with_retry_after_seconds_waits_that_long_then_succeeds(client, sandbox, sleeps) -> None:
@@ -114,7 +118,7 @@ def test_5xx_after_every_retry_is_a_server_error_quoting_the_api(client, sandbox
     with pytest.raises(ServerError) as caught:
         client.get_json("/items", stream="Items")
     assert str(caught.value) == (
-        'Stream Items: Toolkit failed with a server error for GET /items (HTTP 502) after 4 attempts: '
+        "Stream Items: Toolkit failed with a server error for GET /items (HTTP 502) after 4 attempts: "
         '"upstream down". The API is failing: this is usually temporary, try again later.'
     )
     assert caught.value.stream == "Items"
@@ -152,8 +156,11 @@ def test_a_refused_connection_is_retried_for_any_method_then_reported(sleeps) ->
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = HttpClient(f"http://127.0.0.1:{port}", system="Toolkit",
-                        retry=RetryPolicy(max_attempts=3, base_delay=0.01, jitter=0, sleep=sleeps))
+    client = HttpClient(
+        f"http://127.0.0.1:{port}",
+        system="Toolkit",
+        retry=RetryPolicy(max_attempts=3, base_delay=0.01, jitter=0, sleep=sleeps),
+    )
     with pytest.raises(ConnectError) as caught:
         client.post_json("/things?token=abc", {"n": 1})
     assert sleeps == [0.01, 0.02]
@@ -163,8 +170,12 @@ def test_a_refused_connection_is_retried_for_any_method_then_reported(sleeps) ->
 
 def test_a_slow_answer_becomes_a_timeout_after_retries(sandbox, sleeps) -> None:
     sandbox.faults.slow("/items", delay=0.3, times=None)
-    client = HttpClient(sandbox.url, system="Toolkit", timeout=(1.0, 0.1),
-                        retry=RetryPolicy(max_attempts=2, base_delay=0.01, sleep=sleeps))
+    client = HttpClient(
+        sandbox.url,
+        system="Toolkit",
+        timeout=(1.0, 0.1),
+        retry=RetryPolicy(max_attempts=2, base_delay=0.01, sleep=sleeps),
+    )
     with pytest.raises(TimeoutError_) as caught:
         client.get_json("/items")
     assert str(caught.value) == (
@@ -195,30 +206,54 @@ def test_truncated_json_every_time_is_reported_as_truncated(client, sandbox) -> 
     sandbox.faults.truncate("/items", times=None)
     with pytest.raises(BadResponseError) as caught:
         client.get_json("/items")
-    assert str(caught.value).startswith("Toolkit answered truncated or invalid JSON for GET /items (HTTP 200, ")
+    assert str(caught.value).startswith(
+        "Toolkit answered truncated or invalid JSON for GET /items (HTTP 200, "
+    )
 
 
 @pytest.mark.parametrize(
     ("code", "kind", "error_class", "message"),
     [
-        (401, ConfigError, AuthenticationError,
-         'Toolkit rejected the credentials for GET /status/401 (HTTP 401): "AS_ASKED: status 401 as asked". '
-         "Check the credentials in the connector config (they may be wrong, expired or revoked)."),
-        (403, ConfigError, PermissionDeniedError,
-         'Toolkit refused access to GET /status/403 (HTTP 403): "AS_ASKED: status 403 as asked". '
-         "Check that the API user has permission for this data, and the credentials' scopes."),
-        (404, ConfigError, NotFoundError,
-         'Toolkit has nothing at GET /status/404 (HTTP 404): "AS_ASKED: status 404 as asked". '
-         "Check the API URL, data center or tenant in the connector config, and that the resource exists."),
-        (400, InternalError, ClientError,
-         'Toolkit rejected GET /status/400 (HTTP 400): "AS_ASKED: status 400 as asked". '
-         "This is likely a bug in the connector: please report it with this message."),
-        (422, InternalError, ClientError,
-         'Toolkit rejected GET /status/422 (HTTP 422): "AS_ASKED: status 422 as asked". '
-         "This is likely a bug in the connector: please report it with this message."),
+        (
+            401,
+            ConfigError,
+            AuthenticationError,
+            'Toolkit rejected the credentials for GET /status/401 (HTTP 401): "AS_ASKED: status 401 as asked". '
+            "Check the credentials in the connector config (they may be wrong, expired or revoked).",
+        ),
+        (
+            403,
+            ConfigError,
+            PermissionDeniedError,
+            'Toolkit refused access to GET /status/403 (HTTP 403): "AS_ASKED: status 403 as asked". '
+            "Check that the API user has permission for this data, and the credentials' scopes.",
+        ),
+        (
+            404,
+            ConfigError,
+            NotFoundError,
+            'Toolkit has nothing at GET /status/404 (HTTP 404): "AS_ASKED: status 404 as asked". '
+            "Check the API URL, data center or tenant in the connector config, and that the resource exists.",
+        ),
+        (
+            400,
+            InternalError,
+            ClientError,
+            'Toolkit rejected GET /status/400 (HTTP 400): "AS_ASKED: status 400 as asked". '
+            "This is likely a bug in the connector: please report it with this message.",
+        ),
+        (
+            422,
+            InternalError,
+            ClientError,
+            'Toolkit rejected GET /status/422 (HTTP 422): "AS_ASKED: status 422 as asked". '
+            "This is likely a bug in the connector: please report it with this message.",
+        ),
     ],
 )
-def test_4xx_statuses_map_to_the_right_kind_and_message(client, sandbox, code, kind, error_class, message) -> None:
+def test_4xx_statuses_map_to_the_right_kind_and_message(
+    client, sandbox, code, kind, error_class, message
+) -> None:
     with pytest.raises(error_class) as caught:
         client.get_json(f"/status/{code}")
     assert isinstance(caught.value, kind)

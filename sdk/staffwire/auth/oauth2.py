@@ -109,18 +109,20 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         response = yield self.token_request()
         what = "refreshing the access token"
         if response.status_code >= 400:
-            error = error_for_response(response, system=self.system, masker=self.masker, what=what)
-            if response.status_code in (400, 401, 403):
-                raise AuthenticationError(
-                    f"{error.message} The refresh token, client ID or client secret is invalid or was revoked: "
-                    "re-authorise the connection to get a new refresh token.",
-                    system=self.system,
-                    method=error.method,
-                    path=error.path,
-                    status=error.status,
-                    response=response,
-                ) from None
-            raise error
+            refused = dict.fromkeys((400, 401, 403), AuthenticationError)
+            raise error_for_response(
+                response,
+                system=self.system,
+                masker=self.masker,
+                what=what,
+                kinds=refused,
+                advice=(
+                    "The refresh token, client ID or client secret is invalid or was revoked: "
+                    "re-authorise the connection to get a new refresh token."
+                )
+                if response.status_code in refused
+                else None,
+            )
         try:
             body = orjson.loads(response.content or b"{}")
         except orjson.JSONDecodeError:

@@ -85,17 +85,19 @@ class SessionLoginAuth(RefreshingAuth[LoginSession]):
     def json_of(self, response: requests.Response, what: str) -> Any:
         """The JSON body of a login hop, or a clear error naming the hop (``what``)."""
         if response.status_code >= 400:
-            error = error_for_response(response, system=self.system, masker=self.masker, what=what)
-            if response.status_code in (400, 401, 403):
-                raise AuthenticationError(
-                    f"{error.message} The login failed: check the username, password and client credentials.",
-                    system=self.system,
-                    method=error.method,
-                    path=error.path,
-                    status=error.status,
-                    response=response,
-                ) from None
-            raise error
+            refused = dict.fromkeys((400, 401, 403), AuthenticationError)
+            raise error_for_response(
+                response,
+                system=self.system,
+                masker=self.masker,
+                what=what,
+                kinds=refused,
+                advice=(
+                    "The login failed: check the username, password and client credentials in the connector config."
+                )
+                if response.status_code in refused
+                else None,
+            )
         try:
             return orjson.loads(response.content or b"null")
         except orjson.JSONDecodeError:

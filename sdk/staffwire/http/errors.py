@@ -16,6 +16,7 @@ and the API's own error text, with every registered secret masked.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -143,6 +144,9 @@ def describe_request(method: str, url: str) -> str:
 
 def _text_from_json(obj: Any) -> str | None:
     if isinstance(obj, dict):
+        error, description = obj.get("error"), obj.get("error_description")
+        if isinstance(error, str) and isinstance(description, str) and error and description:
+            return f"{error}: {description}"  # OAuth 2.0 (RFC 6749 section 5.2)
         for key in _ERROR_FIELDS:
             value = obj.get(key)
             if value in (None, "", [], {}):
@@ -211,8 +215,9 @@ def error_for_response(
     masker: SecretMasker | None = None,
     stream: str | None = None,
     attempts: int = 1,
-    kinds: dict[int, type[HttpError]] | None = None,
+    kinds: Mapping[int, type[HttpError]] | None = None,
     what: str | None = None,
+    advice: str | None = None,
 ) -> HttpError:
     """The typed error for a failed answer (status >= 400); ``kinds`` overrides the class per status."""
     status = response.status_code
@@ -227,7 +232,7 @@ def error_for_response(
     klass: type[HttpError]
     if kinds and status in kinds:
         klass = kinds[status]
-        advice = _ADVICE.get(status, "")
+        advice = _ADVICE.get(status, "") if advice is None else advice
         head = f"{system} answered HTTP {status} for {request}{on}{tries}{detail}."
     elif status == 401:
         klass, head = (
@@ -253,12 +258,12 @@ def error_for_response(
     else:
         klass = ClientError
         head = f"{system} rejected {request}{on} (HTTP {status}){detail}."
-    if not (kinds and status in kinds):
+    if advice is None and not (kinds and status in kinds):
         advice = _ADVICE.get(
             500 if status >= 500 else status,
             "This is likely a bug in the connector: please report it with this message.",
         )
-    message = f"{head} {advice}".strip()
+    message = f"{head} {advice or ''}".strip()
     if masker is not None:
         message = masker.mask(message)
     if stream:

@@ -1,0 +1,177 @@
+"""HttpStream: the fixed read loop -- pages, checkpoints, incremental de-duplication, parallel pages, partitions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import pytest
+from http_toolkit_sandbox import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOTAL, Sleeps, ToolkitSandbox
+from staffwire.auth import OAuth2RefreshTokenAuth
+from staffwire.errors import TransientError
+from staffwire.http import HttpClient, HttpStream, RetryPolicy, rate_limit_listener
+from staffwire.incremental import to_epoch_ms
+from staffwire.paginate import OffsetPaginator, Paginator
+from staffwire.streams import Checkpoint
+
+BASE_MS = 1_700_000_000_000
+
+
+class Changes(HttpStream):
+    name = "changes"
+    cursor_field = ["updated"]
+    records_path = "data"
+
+    def path(self, state: Mapping[str, Any] | None) -> str:
+        return "/changes"
+
+    def params(self, state: Mapping[str, Any] | None, query_from: datetime | None) -> dict[str, Any]:
+        return {"since": to_epoch_ms(query_from)} if query_from else {}
+
+    def paginator(self) -> Paginator:
+        return OffsetPaginator(25, total_path="total")
+
+
+class ParallelChanges(Changes):
+    parallel_pages = 3
+
+
+class WindowedChanges(Changes):
+    parallel_partitions = 2
+
+    def partitions(self, state: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+        edges = [BASE_MS + n * 20_000 for n in range(6)]  # 20 items per window, the last one open-ended
+        return [{"since": a, "before": b} for a, b in zip(edges, [*edges[1:], BASE_MS + 10**9], strict=True)]
+
+
+def run(stream: HttpStream, mode: str = "incremental", state: Mapping[str, Any] | None = None) -> list[Any]:
+    return list(stream.read(mode, state))  # type: ignore[arg-type]
+
+
+def records(items: list[Any]) -> list[int]:
+    return [r["id"] for item in items if isinstance(item, list) for r in item]
+
+
+def checkpoints(items: list[Any]) -> list[Mapping[str, Any]]:
+    return [item.state for item in items if isinstance(item, Checkpoint)]
+
+
+def iso(i: int) -> str:
+    return datetime.fromtimestamp(
+        (BASE_MS + i * 1000) / 1000, tz=__import__("datetime").timezone.utc
+    ).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_full_refresh_yields_pages_and_no_checkpoints(client: HttpClient) -> None:
+    items = run(Changes(client), "full_refresh")
+    assert [len(i) for i in items] == [25, 25, 25, 20]
+    assert records(items) == list(range(TOTAL))
+
+
+def test_incremental_checkpoints_after_every_page_with_the_max_cursor(client: HttpClient) -> None:
+    items = run(Changes(client))
+    assert records(items) == list(range(TOTAL))
+    kinds = ["page" if isinstance(i, list) else "checkpoint" for i in items]
+    assert kinds == ["page", "checkpoint"] * 4
+    assert [c["updated"] for c in checkpoints(items)] == [iso(24), iso(49), iso(74), iso(94)]
+    assert checkpoints(items)[-1]["seen"] == {"94": iso(94)}
+
+
+def test_a_second_incremental_run_emits_nothing_already_emitted(
+    client: HttpClient, sandbox: ToolkitSandbox
+) -> None:
+    state = checkpoints(run(Changes(client)))[-1]
+    sandbox.clear_log()
+    again = run(Changes(client), state=state)
+    assert records(again) == []  # item 94 is re-read at the boundary and dropped
+    assert sandbox.log[0].arg("since") == str(BASE_MS + 94_000)
+    assert checkpoints(again) == [state]
+
+
+def test_a_change_after_the_cursor_is_emitted_once(client: HttpClient, sandbox: ToolkitSandbox) -> None:
+    state = checkpoints(run(Changes(client)))[-1]
+    sandbox.items[3]["updated"] = BASE_MS + 200_000
+    assert records(run(Changes(client), state=state)) == [3]
+
+
+def test_unsorted_apis_checkpoint_only_at_the_end(client: HttpClient) -> None:
+    class Unsorted(Changes):
+        sorted_by_cursor = False
+
+    items = run(Unsorted(client))
+    assert isinstance(items[-1], Checkpoint) and len(checkpoints(items)) == 1
+    assert records(items) == list(range(TOTAL))
+
+
+def test_parallel_pages_come_back_in_order(client: HttpClient, sandbox: ToolkitSandbox) -> None:
+    items = run(ParallelChanges(client))
+    assert records(items) == list(range(TOTAL))
+    assert sorted(int(r.arg("offset") or 0) for r in sandbox.log) == [0, 25, 50, 75]
+    assert [c["updated"] for c in checkpoints(items)] == [iso(24), iso(49), iso(74), iso(94)]
+
+
+def test_parallel_pages_complete_short_pages_without_skipping(
+    client: HttpClient, sandbox: ToolkitSandbox
+) -> None:
+    sandbox.faults.short_pages("/changes", max_records=10, times=3, after=1)
+    items = run(ParallelChanges(client))
+    assert records(items) == list(range(TOTAL))
+    # every checkpoint claims only records already yielded
+    seen: list[int] = []
+    for item in items:
+        if isinstance(item, list):
+            seen.extend(r["id"] for r in item)
+        else:
+            assert item.state["updated"] == iso(max(seen))
+
+
+def test_parallel_pages_survive_token_expiry_with_an_exact_record_set(
+    sandbox: ToolkitSandbox, sleeps: Sleeps
+) -> None:
+    class Api(ParallelChanges):
+        def path(self, state: Mapping[str, Any] | None) -> str:
+            return "/api/items"
+
+    sandbox.access.expire_after(2)
+    auth = OAuth2RefreshTokenAuth(
+        sandbox.url + "/oauth/token",
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        refresh_token=REFRESH_TOKEN,
+    )
+    client = HttpClient(sandbox.url, auth=auth, retry=RetryPolicy(base_delay=0.001, sleep=sleeps))
+    assert records(run(Api(client), "full_refresh")) == list(range(TOTAL))
+
+
+def test_partitions_are_read_in_order_with_a_checkpoint_after_each(client: HttpClient) -> None:
+    items = run(WindowedChanges(client))
+    assert records(items) == list(range(TOTAL))
+    assert [c["updated"] for c in checkpoints(items)] == [
+        iso(19),
+        iso(39),
+        iso(59),
+        iso(79),
+        iso(94),
+        iso(94),
+    ]
+
+
+def test_a_failing_page_stops_the_read_after_the_pages_before_it(
+    client: HttpClient, sandbox: ToolkitSandbox
+) -> None:
+    sandbox.faults.server_error("/changes", times=None, after=2)
+    got: list[Any] = []
+    with pytest.raises(TransientError):
+        for item in Changes(client).read("incremental", None):
+            got.append(item)
+    assert records(got) == list(range(50))
+    assert checkpoints(got)[-1]["updated"] == iso(49)
+
+
+def test_parallel_workers_announce_rate_limits_to_the_readers_listener(client, sandbox, sleeps) -> None:
+    sandbox.faults.rate_limit("/changes", times=2, after=1, retry_after="4")
+    heard: list[float] = []
+    with rate_limit_listener(heard.append):
+        assert records(run(ParallelChanges(client))) == list(range(TOTAL))
+    assert heard == [4.0, 4.0]
