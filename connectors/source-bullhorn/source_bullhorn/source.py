@@ -58,7 +58,8 @@ class SourceBullhorn(Source[BullhornConfig]):
 
     # ------------------------------------------------------------------------------------------- check
     def check(self, config: BullhornConfig) -> None:
-        """The full login, then one cheap call (``ping``)."""
+        """The status maps compile; the full login, then one cheap call (``ping``)."""
+        compile_standard(config.status_maps)
         api = self.api(config)
         body = api.ping()
         if not isinstance(body, dict) or "sessionExpires" not in body:
