@@ -38,7 +38,7 @@ from staffwire.mapping.rules import Check, compile_rule, compile_rule_sets, comp
 from staffwire.mapping.spec import FieldSpec, MappingDocument, MappingSpec
 from staffwire.mapping.targets import StandardTarget, TargetField, standard_target
 from staffwire.mapping.transforms import BuildContext, Transform, compile_transform
-from staffwire.mapping.valuemaps import ValueMap
+from staffwire.mapping.valuemaps import ValueMap, ValueMapSpec
 from staffwire.standard import STANDARD_STREAM_NAMES
 
 __all__ = [
@@ -310,7 +310,7 @@ def _validate(document: Mapping[str, Any] | MappingDocument) -> MappingDocument:
     try:
         return MappingDocument.model_validate(dict(document))
     except ValidationError as exc:
-        raise from_validation_error(exc, "") from None
+        raise from_validation_error(exc, "", MappingDocument) from None
 
 
 def _compile_one(
@@ -641,7 +641,7 @@ def _compile_value_map(
             path=where,
         )
     except ValidationError as exc:
-        raise from_validation_error(exc, where) from None
+        raise from_validation_error(exc, where, ValueMapSpec) from None
 
 
 def _nested_setter(target_name: str, target: StandardTarget | None) -> Setter:

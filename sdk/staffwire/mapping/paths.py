@@ -10,7 +10,8 @@ Syntax (dots between keys, brackets for lists)::
     "custom fields".x          not supported: keys are identifiers ([A-Za-z0-9_$-]), like every API we map
 
 A getter never raises: a missing key, a null, or a value of the wrong shape (a string where an object was
-expected) reads as ``None`` (or ``[]`` under ``[*]``), so a mapping can decide whether that is a rejection.
+expected) reads as ``None``; a value that is not a list where ``[*]`` expects one reads as ``[]``. The mapping
+then decides whether that is a rejection.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ rejections (at run time, as :class:`staffwire.errors.Rejection` reasons).
 from __future__ import annotations
 
 import difflib
+import types
+import typing
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,28 +46,30 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
     return f"; use one of: {', '.join(options)}"
 
 
-def from_validation_error(exc: ValidationError, base: str) -> ConfigError:
-    """The first pydantic error as a ConfigError whose message starts with the exact spec path."""
+def from_validation_error(
+    exc: ValidationError, base: str, model: type[BaseModel] | None = None
+) -> ConfigError:
+    """The first pydantic error as a ConfigError whose message starts with the exact spec path. With ``model``
+    (the validated class), an unknown key gets a did-you-mean from the keys valid at that place."""
     messages = []
     for error in exc.errors():
         path = base
         for key in error["loc"]:
-            if isinstance(key, str) and key.startswith(
-                ("function-", "list[", "dict[", "str", "json-or-python")
-            ):
-                continue  # pydantic's union branch labels, not part of the user's document
             path = at(path, key)
-        messages.append(f"{path}: {_describe(error)}")
+        messages.append(f"{path}: {_describe(error, model)}")
     first = messages[0]
     more = f" (and {len(messages) - 1} more problems)" if len(messages) > 1 else ""
     return ConfigError(first + more, internal_message="\n".join(messages))
 
 
-def _describe(error: Any) -> str:
+def _describe(error: Any, model: type[BaseModel] | None) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        key = str(error["loc"][-1]) if error["loc"] else ""
-        close = difflib.get_close_matches(key, sorted(_spec_keys()), n=1, cutoff=0.6)
+        loc = tuple(error["loc"])
+        key = str(loc[-1]) if loc else ""
+        owner = _model_at(model, loc[:-1]) if model is not None else None
+        valid = sorted(info.alias or name for name, info in owner.model_fields.items()) if owner else []
+        close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
         return f"unknown key {key!r}" + (
             f" (did you mean {close[0]!r}?)" if close else "; check the spelling"
         )
@@ -74,16 +78,28 @@ def _describe(error: Any) -> str:
     return str(error["msg"]).replace("Input should be", "should be").removeprefix("Value error, ")
 
 
-def _spec_keys() -> set[str]:
-    """Every key the mapping document's models know (their aliases), for did-you-mean hints."""
-    from staffwire.mapping import rules as rule_models
-    from staffwire.mapping import spec, transforms  # late: they import this module
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that validates the object at ``loc`` (walking fields, lists and dicts)."""
+    current: Any = model
+    for key in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {info.alias or name: info for name, info in current.model_fields.items()}
+            info = fields.get(key)
+            if info is None:
+                return None
+            current = info.annotation
+        elif typing.get_origin(current) in (list, dict):
+            current = typing.get_args(current)[-1]
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
-    keys: set[str] = set()
-    models = [getattr(spec, n) for n in spec.__all__]
-    models += [m for m in vars(transforms).values() if isinstance(m, type) and issubclass(m, BaseModel)]
-    models += list(rule_models.RULES.values())
-    for model in models:
-        for name, info in model.model_fields.items():
-            keys.add(info.alias or name)
-    return keys
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` -> ``X``."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+        return args[0]
+    return annotation

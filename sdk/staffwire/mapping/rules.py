@@ -118,7 +118,7 @@ def compile_rule(spec: Any, path: str) -> Check:
     try:
         rule = model.model_validate(spec)
     except ValidationError as exc:
-        raise from_validation_error(exc, path) from None
+        raise from_validation_error(exc, path, model) from None
     get = _getter(rule.field, at(path, "field"))
     test, default_name, default_message = _build(rule, path)
     name = rule.name or default_name
@@ -309,7 +309,7 @@ def compile_rule_sets(spec: Any, path: str = "rule_sets") -> dict[str, tuple[Che
         try:
             parsed[name] = _RuleSetSpec.model_validate(body)
         except ValidationError as exc:
-            raise from_validation_error(exc, at(path, name)) from None
+            raise from_validation_error(exc, at(path, name), _RuleSetSpec) from None
     done: dict[str, tuple[Check, ...]] = {}
 
     def resolve(name: str, trail: tuple[str, ...]) -> tuple[Check, ...]:
@@ -323,7 +323,7 @@ def compile_rule_sets(spec: Any, path: str = "rule_sets") -> dict[str, tuple[Che
                 raise config_error(where, f"unknown rule set {parent!r}" + did_you_mean(parent, parsed))
             if parent in trail:
                 raise config_error(
-                    where, f"rule set {name!r} extends itself through {' -> '.join((*trail, parent))}"
+                    where, f"rule sets extend each other in a cycle: {' -> '.join((*trail, parent))}"
                 )
             checks.extend(resolve(parent, (*trail, parent)))
         checks.extend(

@@ -623,7 +623,7 @@ def compile_transform(entry: Any, ctx: BuildContext, path: str) -> tuple[str, Tr
         try:
             args = definition.args.model_validate(raw_args or {})
         except ValidationError as exc:
-            raise from_validation_error(exc, at(path, name)) from None
+            raise from_validation_error(exc, at(path, name), definition.args) from None
     elif raw_args not in (None, {}):
         raise config_error(path, f"transform {name!r} takes no arguments")
     fn = definition.build(args, ctx, at(path, name))
