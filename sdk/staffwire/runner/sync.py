@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -181,19 +182,24 @@ def _run(
 
     with _workdir() as workdir:
         for side in sides:
-            side.spec = _spec(side, workdir, masker)
-            check_no_literal_secrets(side.ref, side.spec, side.role)
             file_config = side.ref.effective_config(env, side.role)
             side.fingerprint = config_fingerprint(file_config)
             rotated = store.rotated_config(connection.name, side.role, side.fingerprint)
             side.config = rotated if rotated is not None else file_config
-            for value in secrets_in_config(side.spec, side.config):
-                masker.add(value)
-
         source_config = _write_json(workdir / "source-config.json", source.config)
+        # spec of both sides and the source's discover at once: each is a process start (seconds for a
+        # PyPI connector). Error messages are masked when the run records them, after the specs are known.
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="staffwire-prepare") as pool:
+            specs = {side.role: pool.submit(_spec, side) for side in sides}
+            discovered = pool.submit(_discover, source, source_config)
+            for side in sides:
+                side.spec = specs[side.role].result()
+                check_no_literal_secrets(side.ref, side.spec, side.role)
+                for value in secrets_in_config(side.spec, side.config):
+                    masker.add(value)
+            catalog = discovered.result()
         rejected_file = _ask_for_rejected_records(destination, workdir)
         destination_config = _write_json(workdir / "destination-config.json", destination.config)
-        catalog = _discover(source, source_config, workdir, masker)
         configured, selected = _configure(connection, catalog, source.name, stats.run_id)
         catalog_file = _write_json(workdir / "catalog.json", configured)
         committed = store.states(connection.name)
@@ -413,7 +419,7 @@ def _wait(process: Running) -> int:
         return -9
 
 
-def _one_shot(side: _Side, argv: list[str], expected: str, masker: SecretMasker) -> dict[str, Any]:
+def _one_shot(side: _Side, argv: list[str], expected: str) -> dict[str, Any]:
     """Run spec/discover; the first message of type ``expected``; errors name the connector and command."""
     process = side.executor.start(argv)
     found: dict[str, Any] | None = None
@@ -440,9 +446,9 @@ def _one_shot(side: _Side, argv: list[str], expected: str, masker: SecretMasker)
         error_class = {"config_error": ConfigError, "transient_error": TransientError}.get(
             failure_type, InternalError
         )
-        raise error_class(f"{side.role} {side.name} failed in {command}: {masker.mask(text)}")
+        raise error_class(f"{side.role} {side.name} failed in {command}: {text}")
     if found is None:
-        tail = masker.mask(process.stderr_tail().strip())[-600:]
+        tail = process.stderr_tail().strip()[-600:]
         raise InternalError(
             f"{side.role} {side.name} printed no {expected} message for `{command}` (exit code {code}"
             + (f", {garbage} line(s) that are not Airbyte messages" if garbage else "")
@@ -452,14 +458,14 @@ def _one_shot(side: _Side, argv: list[str], expected: str, masker: SecretMasker)
     return found
 
 
-def _spec(side: _Side, workdir: Path, masker: SecretMasker) -> dict[str, Any]:
-    message = _one_shot(side, ["spec"], "SPEC", masker)
+def _spec(side: _Side) -> dict[str, Any]:
+    message = _one_shot(side, ["spec"], "SPEC")
     schema: dict[str, Any] = message["spec"]["connectionSpecification"]
     return schema
 
 
-def _discover(side: _Side, config: Path, workdir: Path, masker: SecretMasker) -> dict[str, Any]:
-    message = _one_shot(side, ["discover", "--config", str(config)], "CATALOG", masker)
+def _discover(side: _Side, config: Path) -> dict[str, Any]:
+    message = _one_shot(side, ["discover", "--config", str(config)], "CATALOG")
     catalog: dict[str, Any] = message["catalog"]
     return catalog
 
