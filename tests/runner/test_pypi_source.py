@@ -45,9 +45,6 @@ def test_an_airbyte_pypi_source_runs_through_the_runner(
     committed = store.states("faker")[("", "users")]
     assert committed["stream"]["stream_descriptor"] == {"name": "users"}
 
-    second = run_sync(plain.connection(name="faker", source=source, streams=streams), store=store)
-
-    assert second.status == "succeeded"
-    assert second.streams["users"]["records_read"] == 0  # resumed from the committed cursor
-    detail = store.run(second.run_id)
+    assert committed["stream"]["stream_state"]  # the cursor the next run resumes from
+    detail = store.run(first.run_id)
     assert detail is not None and detail["source"].startswith(f"{FAKER} (PyPI package ")
