@@ -114,3 +114,9 @@ def helpers() -> Any:
         final_state = staticmethod(final_state)
 
     return H
+
+
+@pytest.fixture
+def make_bullhorn() -> type[Bullhorn]:
+    """The runner class, for tests that start a sandbox of their own size."""
+    return Bullhorn
