@@ -1,0 +1,103 @@
+"""staffwire sync / staffwire runs / staffwire runs show, through the real command-line entry point."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from staffwire.cli import main
+
+
+@pytest.fixture
+def cli(plain: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    monkeypatch.setenv("PLAIN_API_KEY", plain.env["PLAIN_API_KEY"])
+    db = str(plain.store.path)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main([*argv, "--db", db])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_sync_prints_progress_lines_and_a_summary_when_not_on_a_terminal(plain: Any, cli: Any) -> None:
+    code, out, _ = cli("sync", str(plain.file()))
+
+    assert code == 0
+    lines = [line.split(" ", 1)[1] for line in out.splitlines()]  # drop the time stamps
+    assert lines[0].startswith("run 1 of plain started: ")
+    assert "stream users: started" in lines and "stream orders: complete" in lines
+    assert lines[-3].startswith("run 1 of plain: succeeded in ")
+    assert lines[-2:] == [
+        "  users: 5 read, 5 written, 0 rejected (COMPLETE)",
+        "  orders: 3 read, 3 written, 0 rejected (COMPLETE)",
+    ]
+
+
+def test_sync_json_prints_the_outcome(plain: Any, cli: Any) -> None:
+    code, out, _ = cli("sync", str(plain.file(crash_after=1)), "--json")
+
+    assert code == 1
+    outcome = json.loads(out)
+    assert (outcome["run_id"], outcome["status"], outcome["failure_type"]) == (1, "failed", "system_error")
+    assert outcome["streams"]["users"]["records_read"] == 1
+
+
+def test_runs_lists_the_history_as_a_table_and_as_json(plain: Any, cli: Any) -> None:
+    cli("sync", str(plain.file()), "-q")
+    cli("sync", str(plain.file(fail_after=0, counts={"users": 6, "orders": 3})), "-q")
+
+    code, out, _ = cli("runs")
+    assert code == 0
+    header, second, first = out.splitlines()
+    assert header.split() == [
+        "ID",
+        "Connection",
+        "Status",
+        "Started",
+        "Duration",
+        "Read",
+        "Written",
+        "Rejected",
+        "Error",
+    ]
+    assert second.split()[:3] == ["2", "plain", "failed"]
+    error = f"source {plain.source_path} failed: The API answered 401: check api_key"
+    assert second.endswith(error[:77] + "...")  # long errors are cut in the table; runs show has them whole
+    assert first.split()[:3] == ["1", "plain", "succeeded"] and first.split()[-4:] == ["8", "8", "0", "-"]
+
+    code, out, _ = cli("runs", "--json")
+    runs = json.loads(out)
+    assert [(r["id"], r["status"], r["records_read"], r["failure_type"]) for r in runs] == [
+        (2, "failed", 0, "config_error"),
+        (1, "succeeded", 8, None),
+    ]
+
+
+def test_runs_show_details_one_run(plain: Any, cli: Any) -> None:
+    cli("sync", str(plain.file(dest_config={"reject_ids": [3]})), "-q")
+
+    code, out, _ = cli("runs", "show", "1")
+    assert code == 0
+    assert out.splitlines()[0] == "run 1 of plain: succeeded"
+    assert ["users", "orders"][0] in out
+    assert "rejected records:\n  users 3: record users 3 rejected: name is not allowed\n" in out
+
+    code, out, _ = cli("runs", "show", "1", "--json")
+    detail = json.loads(out)
+    assert [(s["stream"], s["records_written"], s["records_rejected"]) for s in detail["streams"]] == [
+        ("orders", 2, 1),
+        ("users", 4, 1),
+    ]
+
+
+def test_runs_show_an_unknown_run_is_a_clear_error(plain: Any, cli: Any) -> None:
+    cli("sync", str(plain.file()), "-q")
+
+    code, _, err = cli("runs", "show", "7")
+
+    assert code == 1
+    assert err == f"error: there is no run 7 in {plain.store.path}; `staffwire runs` lists the runs.\n"
