@@ -73,6 +73,8 @@ GOOD: list[tuple[Any, Any, Any]] = [
     ({"phone": "GB"}, "020 7831 1299", "+442078311299"),
     ({"phone": {"country": "uk"}}, "020 7831 1299", "+442078311299"),
     ("phone", "", None),
+    ("phone", "44 020-78311299", "+442078311299"),  # real Bullhorn data: country code without its '+'
+    ("phone", "41 223-407561", "+41223407561"),
     ("country", " us ", "US"),
     ("country", "UK", "GB"),
     ("currency", "usd", "USD"),
@@ -130,6 +132,12 @@ BAD: list[tuple[Any, Any, str, str]] = [
     ("phone", "call me", "transform.phone", "'call me' is not a valid phone number (default country US)"),
     (
         "phone",
+        "40 403-6466866",
+        "transform.phone",
+        "'40 403-6466866' is not a valid phone number (default country US)",
+    ),
+    (
+        {"phone": {"international_fallback": False}},
         "44 020-78311299",
         "transform.phone",
         "'44 020-78311299' is not a valid phone number (default country US)",

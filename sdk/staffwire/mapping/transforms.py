@@ -381,6 +381,11 @@ def _build_email(args: Any, ctx: BuildContext, path: str) -> Transform:
 
 class _PhoneArgs(_Args):
     country: str | None = Field(default=None, description="Region for numbers written without +country code.")
+    international_fallback: bool = Field(
+        default=True,
+        description="A number invalid in the default country is tried once more as an international number "
+        "written without its '+' ('44 020-78311299' -> +442078311299), a common data-entry habit.",
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -403,11 +408,15 @@ def _build_phone(args: _PhoneArgs, ctx: BuildContext, path: str) -> Transform:
             at(path, "country"), f"{args.country!r} is not a country code phonenumbers knows (e.g. US, GB)"
         )
 
+    fallback = args.international_fallback
+
     def phone(value: Any) -> Any:
         text = _text(value).strip()
         if not text:
             return None
         e164 = _e164(text, country)
+        if e164 is None and fallback and country is not None and text[:1].isdigit():
+            e164 = _e164("+" + text, None)
         if e164 is None:
             where = (
                 f" (default country {country})"
