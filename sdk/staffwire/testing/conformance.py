@@ -45,6 +45,7 @@ __all__ = [
     "assert_conformant",
     "assert_no_secrets",
     "message_validator",
+    "parse_output",
     "run_connector",
     "validate_line",
 ]
@@ -230,19 +231,32 @@ def run_connector(
                 check=False,
             )
             code, raw_out, err = proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
-    lines = [line + b"\n" for line in raw_out.splitlines() if line.strip()]
+    return parse_output(args, code, raw_out, stderr=err, stdin_messages=stdin_messages, validate=validate)
+
+
+def parse_output(
+    argv: Sequence[str],
+    exit_code: int,
+    stdout: bytes,
+    *,
+    stderr: str = "",
+    stdin_messages: Sequence[Mapping[str, Any]] = (),
+    validate: bool = True,
+) -> ConnectorResult:
+    """A :class:`ConnectorResult` from output captured elsewhere (every line validated unless ``validate=False``)."""
+    lines = [line + b"\n" for line in stdout.splitlines() if line.strip()]
     messages: list[dict[str, Any]] = []
     for line in lines:
         if validate:
             messages.append(validate_line(line))
-        else:
-            try:
-                parsed = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue
-            if isinstance(parsed, dict):
-                messages.append(parsed)
-    return ConnectorResult(args, code, messages, lines, err, stdin_messages)
+            continue
+        try:
+            parsed = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(parsed, dict):
+            messages.append(parsed)
+    return ConnectorResult(list(argv), exit_code, messages, lines, stderr, [dict(m) for m in stdin_messages])
 
 
 def assert_no_secrets(result: ConnectorResult, secrets: Iterable[str]) -> None:
