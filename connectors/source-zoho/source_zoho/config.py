@@ -85,6 +85,13 @@ class ZohoConfig(BaseModel):
         description="Per standard stream, Zoho status value -> standard status, merged over the defaults, e.g. "
         '{"candidates": {"Joined": "placed"}}.',
     )
+    raw_stream_prefix: str = Field(
+        "",
+        title="Raw stream prefix",
+        description="Put before every raw stream name (e.g. zoho_ gives zoho_Candidates). Use it when the "
+        "destination folds table names to lower case, where Candidates would meet the standard candidates.",
+        pattern=r"^[A-Za-z0-9_]*$",
+    )
     page_size: int = Field(
         200, ge=1, le=200, title="Page size", description="Records per request (at most 200)."
     )

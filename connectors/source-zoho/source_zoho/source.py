@@ -53,7 +53,9 @@ class SourceZoho(Source[ZohoConfig]):
         api = self.api(config)
         start = parse_time(config.start_date)
         modules = [str(m["api_name"]) for m in api.modules()]
-        streams: list[Stream] = [ModuleStream(api, module, start) for module in modules]
+        streams: list[Stream] = [
+            ModuleStream(api, module, start, config.raw_stream_prefix) for module in modules
+        ]
         available = set(modules)
         for spec in specs_for(config.product):
             if spec.module in available:

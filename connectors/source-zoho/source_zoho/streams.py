@@ -89,13 +89,14 @@ class ModuleStream(Stream):
     primary_key = [["id"]]
     cursor_field = ["Modified_Time"]
 
-    def __init__(self, api: ZohoApi, module: str, start: datetime | None = None) -> None:
+    def __init__(self, api: ZohoApi, module: str, start: datetime | None = None, prefix: str = "") -> None:
         self.module = module
+        self.prefix = prefix
         self.api = api
         self.reader = _ModuleReader(api, module, start)
 
     def get_name(self) -> str:
-        return self.module
+        return self.prefix + self.module
 
     def has_metadata(self) -> bool:
         return self.api.fields(self.module) is not None
@@ -110,7 +111,7 @@ class ModuleStream(Stream):
         deleted_since = parse_time(state.get("deleted_time"))
         cursor = {"Modified_Time": state.get("Modified_Time"), "deleted_time": state.get("deleted_time")}
         newest_raw: tuple[datetime, str] | None = None
-        for page, _newest in self.reader.live(live_since, self.module):
+        for page, _newest in self.reader.live(live_since, self.get_name()):
             yield page
             for rec in page:
                 moment = parse_time(rec.get("Modified_Time"))
@@ -122,7 +123,7 @@ class ModuleStream(Stream):
         if not incremental:
             return
         newest_deleted: tuple[datetime, str] | None = None
-        for page, _newest in self.reader.deleted(deleted_since, self.module):
+        for page, _newest in self.reader.deleted(deleted_since, self.get_name()):
             yield [deletion_marker(d) for d in page]
             for d in page:
                 moment = parse_time(d.get("deleted_time"))
