@@ -58,9 +58,9 @@ def test_paging_follows_the_count_bullhorn_returns_when_it_caps_wide_pages_at_20
 
 
 def test_parallel_id_ranges_yield_every_row_once_in_id_order(make_bullhorn: Any) -> None:
-    with BullhornSandbox(seed=5, candidates=1500) as sandbox:
+    with BullhornSandbox(seed=5, candidates=600) as sandbox:
         bullhorn = make_bullhorn(sandbox)
-        result = bullhorn.read(bullhorn.config(max_concurrency=3, page_size=100), ["Candidate"])
+        result = bullhorn.read(bullhorn.config(max_concurrency=3, page_size=50), ["Candidate"])
         got = [r["id"] for r in result.records("Candidate")]
         assert got == sandbox.ids("Candidate")
 
