@@ -78,8 +78,11 @@ def format_summary(result: RunResult) -> list[str]:
 class LogProgress:
     """Plain log lines: stream status changes, a counts line every ``interval`` seconds, warnings and errors."""
 
-    def __init__(self, out: TextIO | None = None, *, interval: float = 5.0, level: str = "WARN") -> None:
+    def __init__(
+        self, out: TextIO | None = None, *, interval: float = 5.0, level: str = "WARN", summary: bool = True
+    ) -> None:
         self.out = out or sys.stderr
+        self.summary = summary
         self.interval = interval
         self.min_level = _LEVELS.get(level, 30)
         self._last = 0.0
@@ -115,6 +118,8 @@ class LogProgress:
             self._line(f"{origin} {level.lower()}: {message}")
 
     def finished(self, stats: RunStats, result: RunResult) -> None:
+        if not self.summary:
+            return
         for line in format_summary(result):
             self._line(line)
 
@@ -122,10 +127,11 @@ class LogProgress:
 class RichProgress:
     """A live table on a terminal, refreshed a few times a second, then the summary."""
 
-    def __init__(self, out: TextIO | None = None, *, level: str = "WARN") -> None:
+    def __init__(self, out: TextIO | None = None, *, level: str = "WARN", summary: bool = True) -> None:
         from rich.console import Console
 
         self.console = Console(file=out or sys.stderr)
+        self.summary = summary
         self.min_level = _LEVELS.get(level, 30)
         self._live: Any = None
         self._stats: RunStats | None = None
@@ -178,6 +184,8 @@ class RichProgress:
         if self._live is not None:
             self._live.stop()
             self._live = None
+        if not self.summary:
+            return
         style = "green" if result.succeeded else "red"
         lines = format_summary(result)
         self.console.print(lines[0], style=style, highlight=False, markup=False)
@@ -185,11 +193,19 @@ class RichProgress:
             self.console.print(line, highlight=False, markup=False)
 
 
-def make_progress(out: TextIO | None = None, *, quiet: bool = False, level: str = "WARN") -> Progress:
-    """A live table on a terminal, plain log lines otherwise; nothing when ``quiet``."""
+def make_progress(
+    out: TextIO | None = None,
+    *,
+    quiet: bool = False,
+    level: str = "WARN",
+    summary: bool = True,
+    plain: bool = True,
+) -> Progress:
+    """A live table on a terminal, plain log lines otherwise (nothing with ``plain=False``); nothing when
+    ``quiet``. ``summary=False`` leaves the end-of-run summary to the caller."""
     if quiet:
         return NullProgress()
     stream = out or sys.stderr
     if stream.isatty():
-        return RichProgress(stream, level=level)
-    return LogProgress(stream, level=level)
+        return RichProgress(stream, level=level, summary=summary)
+    return LogProgress(stream, level=level, summary=summary) if plain else NullProgress()

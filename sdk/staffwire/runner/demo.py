@@ -1,0 +1,272 @@
+"""``staffwire demo``: Bullhorn -> Wingspan end to end, on one machine, with nothing to set up.
+
+1. start the Bullhorn and Wingspan sandboxes on loopback (seeded, realistic data);
+2. write a connection file (secrets as ``${VAR}`` references, their values only in this process's environment)
+   and sync it: placed candidates become Wingspan contractors, hourly placements become first-week payables;
+3. change a few things in Bullhorn (a new placement, a status change to Placed, a soft delete) and sync again:
+   only the changes move, from the state the first run committed.
+
+Everything the runner does for a real connection happens here too: state in SQLite, run history, progress.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from staffwire.errors import ConfigError
+from staffwire.runner.connection import load_connection
+from staffwire.runner.progress import NullProgress, Progress, make_progress
+from staffwire.runner.stats import RunResult
+from staffwire.runner.store import StateStore
+from staffwire.runner.sync import run_sync
+
+__all__ = ["DEMO_PAYABLES_MAPPING", "DemoOutcome", "main", "run_demo"]
+
+CONNECTION = "bullhorn-to-wingspan-demo"
+STREAMS = ("candidates", "placements")
+
+#: The Wingspan destination's stream mapping the demo uses: every hourly placement becomes a payable for its
+#: first week (40 hours at the pay rate), due a week after the start date. Idempotent through ``reference``.
+DEMO_PAYABLES_MAPPING: dict[str, Any] = {
+    "stream": "placements",
+    "target": "payables",
+    "when": {"field": "pay_unit", "in": ["hour"]},
+    "fields": {
+        "worker_id": "{candidate_id}",
+        "amount": {"path": "pay_rate", "multiply": 40},
+        "currency": "{currency}",
+        "due_date": {"path": "start_date", "add_days": 7},
+        "description": "First week of placement {id}",
+        "reference": "placement:{id}:week1",
+    },
+}
+
+
+@dataclass
+class DemoStep:
+    """One sync of the demo and what it did in Wingspan."""
+
+    title: str
+    result: RunResult
+    contractors_created: int
+    payables_created: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "run": self.result.as_dict(),
+            "contractors_created": self.contractors_created,
+            "payables_created": self.payables_created,
+        }
+
+
+@dataclass
+class DemoOutcome:
+    steps: list[DemoStep] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    db: str = ""
+    duration_s: float = 0.0
+
+    @property
+    def succeeded(self) -> bool:
+        return bool(self.steps) and all(step.result.succeeded for step in self.steps)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "succeeded": self.succeeded,
+            "steps": [s.as_dict() for s in self.steps],
+            "changes": self.changes,
+            "db": self.db,
+            "duration_s": self.duration_s,
+        }
+
+
+def _sandbox_class(system: str, fallback_module: str, fallback_class: str) -> type:
+    """The emulator from the plugin registry (``staffwire_sandboxes``), else from the connector package."""
+    try:
+        from staffwire.plugins import find_sandbox
+
+        return find_sandbox(system)
+    except ConfigError:
+        pass
+    try:
+        module = __import__(fallback_module, fromlist=[fallback_class])
+    except ImportError:
+        raise ConfigError(
+            f"the demo needs the {system} sandbox, which ships with its connector package; install it "
+            f"(pip install {fallback_module.split('.')[0].replace('_', '-')}) and run again."
+        ) from None
+    cls: type = getattr(module, fallback_class)
+    return cls
+
+
+@contextmanager
+def _sandboxes(candidates: int) -> Iterator[tuple[Any, Any]]:
+    bullhorn_class = _sandbox_class("bullhorn", "source_bullhorn.sandbox", "BullhornSandbox")
+    wingspan_class = _sandbox_class("wingspan", "destination_wingspan.sandbox", "WingspanSandbox")
+    with ExitStack() as stack:
+        bullhorn = stack.enter_context(bullhorn_class(seed=7, candidates=candidates))
+        wingspan = stack.enter_context(wingspan_class())
+        yield bullhorn, wingspan
+
+
+def _connection_file(folder: Path, bullhorn: Any, wingspan: Any) -> tuple[Path, dict[str, str]]:
+    """The demo's connection file (secrets as ``${VAR}``) and the environment that fills them in."""
+    source = bullhorn.demo_config()
+    destination = wingspan.demo_config(stream_mappings=[DEMO_PAYABLES_MAPPING])
+    env = {
+        "BULLHORN_CLIENT_SECRET": source.pop("client_secret"),
+        "BULLHORN_PASSWORD": source.pop("password"),
+        "WINGSPAN_API_TOKEN": destination.pop("api_token"),
+    }
+    source.update(client_secret="${BULLHORN_CLIENT_SECRET}", password="${BULLHORN_PASSWORD}")
+    destination["api_token"] = "${WINGSPAN_API_TOKEN}"
+    document = {
+        "name": CONNECTION,
+        "source": {"connector": "source-bullhorn", "config": source},
+        "destination": {"connector": "destination-wingspan", "config": destination},
+        "streams": [
+            {"name": name, "sync_mode": "incremental", "destination_sync_mode": "append_dedup"}
+            for name in STREAMS
+        ],
+    }
+    path = folder / "bullhorn-to-wingspan.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path, env
+
+
+def _make_changes(bullhorn: Any) -> list[str]:
+    """A new placement, a status change to Placed, a soft delete: what a recruiter does in a day."""
+    with bullhorn.lock:
+        rows = dict(bullhorn.rows["Candidate"])
+
+    def name(row: dict[str, Any]) -> str:
+        return f"{row.get('firstName', '')} {row.get('lastName', '')}".strip()
+
+    live = [r for _, r in sorted(rows.items()) if not r.get("isDeleted")]
+    not_placed = [r for r in live if r.get("status") != "Placed" and r.get("email")]
+    placed = [r for r in live if r.get("status") == "Placed"]
+    if len(not_placed) < 2 or not placed:
+        raise ConfigError("the Bullhorn sandbox's seed has too few candidates for the demo's changes")
+    first, second, gone = not_placed[0], not_placed[1], placed[-1]
+    placement_id = bullhorn.place_candidate(first["id"])
+    bullhorn.update("Candidate", second["id"], status="Placed")
+    bullhorn.soft_delete("Candidate", gone["id"])
+    return [
+        f"candidate {first['id']} ({name(first)}) was placed: new placement {placement_id}, status Placed",
+        f"candidate {second['id']} ({name(second)}) changed status to Placed",
+        f"candidate {gone['id']} ({name(gone)}) was deleted (soft delete)",
+    ]
+
+
+def run_demo(
+    *,
+    db: Path | None = None,
+    out: TextIO | None = None,
+    progress: Progress | None = None,
+    candidates: int = 200,
+) -> DemoOutcome:
+    """Run the demo; what it printed went to ``out`` (nothing when None)."""
+    started = time.monotonic()
+    outcome = DemoOutcome()
+    write = (lambda text: (out.write(text + "\n"), out.flush())) if out is not None else (lambda text: None)
+    with (
+        tempfile.TemporaryDirectory(prefix="staffwire-demo-") as tmp,
+        _sandboxes(candidates) as (bullhorn, wingspan),
+    ):
+        folder = Path(tmp)
+        db_path = Path(db) if db is not None else folder / "staffwire.db"
+        outcome.db = str(db_path)
+        connection_file, env = _connection_file(folder, bullhorn, wingspan)
+        write("Staffwire demo: Bullhorn -> Wingspan, both emulated on loopback (no credentials, no network).")
+        write(
+            f"  Bullhorn sandbox: {bullhorn.url}  ({len(bullhorn.rows['Candidate'])} candidates, "
+            f"{len(bullhorn.rows['Placement'])} placements)"
+        )
+        write(f"  Wingspan sandbox: {wingspan.url}")
+        write(f"  connection: {connection_file.name} (secrets as ${{VAR}} references)")
+        store = StateStore(db_path)
+        try:
+            for title in ("First sync: everything", "Second sync: only the changes (incremental)"):
+                if outcome.steps:
+                    outcome.changes = _make_changes(bullhorn)
+                    write("\nChanges made in Bullhorn:")
+                    for change in outcome.changes:
+                        write(f"  - {change}")
+                write(f"\n{title}")
+                contractors, payables = len(wingspan.contractors()), len(wingspan.payables())
+                result = run_sync(
+                    load_connection(connection_file),
+                    store=store,
+                    env={**os.environ, **env},
+                    progress=progress or NullProgress(),
+                )
+                step = DemoStep(
+                    title,
+                    result,
+                    len(wingspan.contractors()) - contractors,
+                    len(wingspan.payables()) - payables,
+                )
+                outcome.steps.append(step)
+                for line in _describe(step):
+                    write(line)
+                if not result.succeeded:
+                    break
+        finally:
+            store.close()
+    outcome.duration_s = round(time.monotonic() - started, 2)
+    write(
+        f"\nDone in {outcome.duration_s:.1f}s. Run history: staffwire runs --db {outcome.db}"
+        + (" (a temporary file, removed now; pass --db to keep it)" if db is None else "")
+    )
+    return outcome
+
+
+def _describe(step: DemoStep) -> list[str]:
+    result = step.result
+    read = ", ".join(f"{s['records_read']} {name}" for name, s in result.streams.items()) or "nothing"
+    lines = [
+        f"  read from Bullhorn: {read}",
+        f"  created in Wingspan: {step.contractors_created} contractors, {step.payables_created} payables",
+    ]
+    if result.rejected_records:
+        lines.append(f"  rejected: {len(result.rejected_records)} records")
+        for rejected in result.rejected_records[:10]:
+            lines.append(
+                f"    {rejected.get('stream')} {rejected.get('record_id') or ''}: {rejected['message']}"
+            )
+        if len(result.rejected_records) > 10:
+            lines.append(
+                f"    ... {len(result.rejected_records) - 10} more (staffwire runs show {result.run_id})"
+            )
+    else:
+        lines.append("  rejected: none")
+    for error in result.errors:
+        lines.append(f"  error ({error.failure_type}): {error.message}")
+    lines.append(f"  run {result.run_id}: {result.status} in {result.duration_s:.2f}s")
+    return lines
+
+
+def main(*, db: Path | None = None, as_json: bool = False) -> int:
+    """``staffwire demo``; exit code 0 when both syncs succeeded."""
+    if as_json:
+        outcome = run_demo(db=db)
+        sys.stdout.write(json.dumps(outcome.as_dict(), indent=2) + "\n")
+    else:
+        outcome = run_demo(
+            db=db,
+            out=sys.stdout,
+            progress=make_progress(sys.stdout, level="ERROR", summary=False, plain=False),
+        )
+    return 0 if outcome.succeeded else 1
