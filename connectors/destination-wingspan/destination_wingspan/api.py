@@ -68,7 +68,7 @@ class WingspanApi:
 
     # session -------------------------------------------------------------------------------------------
     def session(self, token: str) -> dict[str, Any]:
-        return self.reads.get_json(f"/users/session/token/{token}")  # type: ignore[no-any-return]
+        return self.reads.get_json(f"/users/session/token/{token}")
 
     # generic -------------------------------------------------------------------------------------------
     def get(self, path: str, *, stream: str | None = None) -> Any:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from staffwire.errors import RecordRejected, Rejection, TransientError
@@ -147,7 +148,7 @@ class ContractorDirectory:
             _log.info("waiting for bulk collaborator batch %s submitted by an earlier run", batch_id)
             path = f"/payments/bulk/collaborator/batch/{batch_id}"
             wait_for(
-                lambda p=path: self.api.get(p, stream="candidates"),  # type: ignore[misc]
+                partial(self.api.get, path, stream="candidates"),
                 f"bulk collaborator batch {batch_id}",
                 interval=self.poll_interval,
                 max_wait=self.max_wait,

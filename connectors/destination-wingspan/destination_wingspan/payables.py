@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from staffwire.errors import RecordRejected, Rejection
@@ -149,19 +150,20 @@ class PayableWriter:
         for other in sorted(batches):
             path = f"/payments/bulk/payable/batch/{other}"
             wait_for(
-                lambda p=path: self.api.get(p, stream="payables"),
-                f"bulk payable batch {other}",  # type: ignore[misc]
+                partial(self.api.get, path, stream="payables"),
+                f"bulk payable batch {other}",
                 interval=self.poll_interval,
                 max_wait=self.max_wait,
             )
             for item in self.api.get(f"{path}/item", stream="payables"):
-                request = waiting.pop(item.get("bulkPayableItemReference") or "", None)
-                if request is None:
+                pending = waiting.get(item.get("bulkPayableItemReference") or "")
+                if pending is None:
                     continue
+                del waiting[pending.reference]
                 if item.get("status") == "Complete":
-                    self._done(request)
+                    self._done(pending)
                 else:
-                    rejections.append(self._failed(request, item))
+                    rejections.append(self._failed(pending, item))
         for request in waiting.values():
             rejections.append(
                 request.rejected(

@@ -295,7 +295,7 @@ class WingspanSandbox(Sandbox):
     ) -> dict[str, Any]:
         now = _now()
         collaborator_id = self.ids.new("collaborator")
-        contractor = {
+        contractor: dict[str, Any] = {
             "collaboratorId": collaborator_id,
             "payeeId": self.ids.new("payee"),
             "clientId": client,
@@ -1009,7 +1009,7 @@ class WingspanSandbox(Sandbox):
     def create_member_client(self, request: Request) -> Response:
         body = self._body(request, "POST /payments/memberClient")
         with self.lock:
-            member_client = {
+            member_client: dict[str, Any] = {
                 "memberClientId": self.ids.new("member-client"),
                 "clientId": self._client(request),
                 "company": body.get("company"),
