@@ -1,0 +1,120 @@
+"""Connectors run in-process (threads and pipes, as the runner drives them) without touching each other."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import sys
+import tempfile
+import threading
+from typing import Any
+
+import pytest
+from sdk_support import SCRIPT_CONFIG, ScriptedStream, configured_catalog, scripted_source
+from source_example import SourceExample
+from staffwire.streams import Checkpoint
+from staffwire.testing.conformance import assert_conformant, parse_output, run_connector
+
+log = logging.getLogger("source_scripted.streams")
+
+
+def test_two_connectors_in_threads_keep_their_logs_and_records_apart(tmp_path: Any) -> None:
+    barrier = threading.Barrier(2, timeout=10)
+    outputs: dict[str, bytes] = {}
+
+    def script(name: str) -> list[Any]:
+        return [
+            lambda: barrier.wait(),
+            lambda: log.info("hello from %s", name),
+            {"id": name},
+            lambda: barrier.wait(),
+        ]
+
+    def run(name: str, token: str) -> None:
+        source = scripted_source(ScriptedStream("a", script(name)))
+        (tmp_path / f"{name}.json").write_text(json.dumps({"token": token}))
+        (tmp_path / "catalog.json").write_text(json.dumps(configured_catalog("a")))
+        out = io.BytesIO()
+        code = source.launch(
+            ["read", "--config", str(tmp_path / f"{name}.json"), "--catalog", str(tmp_path / "catalog.json")],
+            stdout=out,
+        )
+        outputs[name] = out.getvalue() if code == 0 else b"failed"
+
+    threads = [threading.Thread(target=run, args=(n, f"{n}-secret-token")) for n in ("one", "two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    one = parse_output(["read"], 0, outputs["one"])
+    two = parse_output(["read"], 0, outputs["two"])
+    assert_conformant(one)
+    assert_conformant(two)
+    assert [m for m in one.log_messages() if m.startswith("hello")] == ["hello from one"]
+    assert [m for m in two.log_messages() if m.startswith("hello")] == ["hello from two"]
+    assert one.records("a") == [{"id": "one"}] and two.records("a") == [{"id": "two"}]
+
+
+def test_a_run_leaves_no_logging_handler_behind_and_restores_the_root_level() -> None:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    run_connector(
+        scripted_source(ScriptedStream("a", [{"id": 1}])),
+        "read",
+        config=SCRIPT_CONFIG,
+        catalog=configured_catalog("a"),
+    )
+    assert (root.handlers, root.level) == (handlers, level)
+
+
+def test_launch_streams_through_a_pipe_while_the_reader_consumes_it() -> None:
+    page = [{"id": i, "payload": "x" * 100} for i in range(500)]
+    script = [page, Checkpoint({"c": 1}), page, Checkpoint({"c": 2})]
+    source = scripted_source(ScriptedStream("a", script, cursor=["c"]))
+    read_fd, write_fd = os.pipe()
+    codes: list[int] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        config, catalog = os.path.join(tmp, "config.json"), os.path.join(tmp, "catalog.json")
+        with open(config, "w") as fh:
+            json.dump(SCRIPT_CONFIG, fh)
+        with open(catalog, "w") as fh:
+            json.dump(configured_catalog("a", mode="incremental"), fh)
+
+        def produce() -> None:
+            with os.fdopen(write_fd, "wb") as out:
+                codes.append(source.launch(["read", "--config", config, "--catalog", catalog], stdout=out))
+
+        thread = threading.Thread(target=produce)
+        thread.start()
+        with os.fdopen(read_fd, "rb") as pipe:
+            data = pipe.read()
+        thread.join(20)
+    assert codes == [0]
+    result = parse_output(["read"], 0, data)
+    assert_conformant(result)
+    assert len(result.records("a")) == 1000
+    assert [s["sourceStats"]["recordCount"] for s in result.states] == [500.0, 500.0]
+
+
+def test_launch_without_argv_reads_sys_argv_and_exits_with_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "argv", ["source-example", "bogus"])
+    stdout = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(stdout))
+    with pytest.raises(SystemExit) as caught:
+        SourceExample.launch()
+    assert caught.value.code == 1
+
+
+def test_a_source_runs_as_a_subprocess_through_the_conformance_helper(config: dict[str, Any]) -> None:
+    here = os.path.join(os.path.dirname(__file__), "source-example")
+    command = [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {here!r}); from source_example import SourceExample; SourceExample.launch()",
+    ]
+    result = run_connector(command, "read", config=config, catalog=configured_catalog("items", "people"))
+    assert_conformant(result)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [r["id"] for r in result.records("items")] == [1, 2, 3, 4, 5]
