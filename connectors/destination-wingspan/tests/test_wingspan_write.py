@@ -285,7 +285,8 @@ def test_payee_mode_creates_payees_exactly_once(sandbox: WingspanSandbox) -> Non
     assert sandbox.collaborator_batches == {}
     assert creates(sandbox)["payees"] == 3
     assert len(sandbox.payables()) == 2
-    assert sandbox.contractors()[0]["labels"]["placement_id"] == "bullhorn:500"
+    by_external = {c["externalId"]: c for c in sandbox.contractors()}  # payees are created concurrently
+    assert by_external["bullhorn:1"]["labels"]["placement_id"] == "bullhorn:500"
 
 
 def test_an_existing_payee_with_the_same_email_is_adopted_not_duplicated(sandbox: WingspanSandbox) -> None:
