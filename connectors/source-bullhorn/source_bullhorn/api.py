@@ -169,6 +169,17 @@ class BullhornApi:
             )
         return True
 
+    def last_request_id(self, subscription: str, *, stream: str | None = None) -> int | None:
+        """The id of the last batch Bullhorn handed out for the subscription; None when it does not exist."""
+        response = self.client.request(
+            "GET", f"event/subscription/{subscription}/lastRequestId", stream=stream, ok_statuses=(404,)
+        )
+        if response.status_code == 404:
+            return None
+        body = self.client.decode(response, stream=stream)
+        result = body.get("result") if isinstance(body, dict) else None
+        return int(result) if isinstance(result, int) else 0
+
     def events(
         self, subscription: str, *, max_events: int, request_id: int | None = None, stream: str | None = None
     ) -> tuple[int | None, list[dict[str, Any]], bool]:

@@ -158,9 +158,9 @@ class BullhornStream(Stream):
         assert cursor is not None
         high = saved.get(cursor)
         replay: int | None = None
-        last = self.api.get(f"event/subscription/{self.subscription}/lastRequestId", stream=self._name)
-        if isinstance(last, dict) and isinstance(last.get("result"), int) and last["result"] > acked:
-            replay = last["result"]  # fetched before a crash and never acknowledged: ask for it again
+        last = self.api.last_request_id(self.subscription, stream=self._name)
+        if last is not None and last > acked:
+            replay = last  # fetched before a crash and never acknowledged: ask for it again
         while True:
             request_id, events, exists = self.api.events(
                 self.subscription, max_events=cdc.max_events, request_id=replay, stream=self._name
