@@ -170,6 +170,12 @@ def _make_changes(bullhorn: Any) -> list[str]:
     ]
 
 
+def _next_whole_second() -> None:
+    """Bullhorn's date queries have whole-second precision, so the source reads up to the last whole second;
+    changes made during this second become visible from the next one."""
+    time.sleep(1.02 - time.time() % 1)
+
+
 def run_demo(
     *,
     db: Path | None = None,
@@ -201,6 +207,7 @@ def run_demo(
             for title in ("First sync: everything", "Second sync: only the changes (incremental)"):
                 if outcome.steps:
                     outcome.changes = _make_changes(bullhorn)
+                    _next_whole_second()
                     write("\nChanges made in Bullhorn:")
                     for change in outcome.changes:
                         write(f"  - {change}")
@@ -233,25 +240,33 @@ def run_demo(
     return outcome
 
 
-def _describe(step: DemoStep) -> list[str]:
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _reason(rejected: dict[str, Any]) -> str:
+    reasons = [
+        r.get("message") for r in rejected.get("reasons") or [] if isinstance(r, dict) and r.get("message")
+    ]
+    return "; ".join(reasons) or str(rejected.get("message"))
+
+
+def _describe(step: DemoStep, shown: int = 5) -> list[str]:
     result = step.result
-    read = ", ".join(f"{s['records_read']} {name}" for name, s in result.streams.items()) or "nothing"
+    read = ", ".join(f"{name} {s['records_read']}" for name, s in result.streams.items()) or "nothing"
     lines = [
         f"  read from Bullhorn: {read}",
-        f"  created in Wingspan: {step.contractors_created} contractors, {step.payables_created} payables",
+        f"  created in Wingspan: {_plural(step.contractors_created, 'contractor')}, "
+        f"{_plural(step.payables_created, 'payable')}",
     ]
-    if result.rejected_records:
-        lines.append(f"  rejected: {len(result.rejected_records)} records")
-        for rejected in result.rejected_records[:10]:
-            lines.append(
-                f"    {rejected.get('stream')} {rejected.get('record_id') or ''}: {rejected['message']}"
-            )
-        if len(result.rejected_records) > 10:
-            lines.append(
-                f"    ... {len(result.rejected_records) - 10} more (staffwire runs show {result.run_id})"
-            )
-    else:
-        lines.append("  rejected: none")
+    rejected = result.rejected_records
+    lines.append(f"  rejected: {_plural(len(rejected), 'record') if rejected else 'none'}")
+    for entry in rejected[:shown]:
+        lines.append(f"    {entry.get('stream')} {entry.get('record_id') or '(no id)'}: {_reason(entry)}")
+    if len(rejected) > shown:
+        lines.append(
+            f"    ... and {len(rejected) - shown} more: staffwire runs show {result.run_id} lists them all"
+        )
     for error in result.errors:
         lines.append(f"  error ({error.failure_type}): {error.message}")
     lines.append(f"  run {result.run_id}: {result.status} in {result.duration_s:.2f}s")
