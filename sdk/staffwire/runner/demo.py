@@ -246,7 +246,7 @@ def _plural(count: int, noun: str) -> str:
 
 def _reason(rejected: dict[str, Any]) -> str:
     reasons = [
-        r.get("message") for r in rejected.get("reasons") or [] if isinstance(r, dict) and r.get("message")
+        str(r["message"]) for r in rejected.get("reasons") or [] if isinstance(r, dict) and r.get("message")
     ]
     return "; ".join(reasons) or str(rejected.get("message"))
 
