@@ -118,9 +118,9 @@ def _string(path: str, schema: dict[str, Any]) -> Finaliser:
         shown = ", ".join(sorted(values))
 
         def enum(value: Any) -> Any:
-            if value in values:
+            if type(value) is str and value in values:
                 return value
-            if value == "":
+            if value == "" or value == []:
                 return None
             raise Reject(f"{value!r} is not one of {shown} (map it with a value_map)", "type")
 
@@ -133,7 +133,7 @@ def _string(path: str, schema: dict[str, Any]) -> Finaliser:
         def patterned(value: Any) -> Any:
             if type(value) is str and pattern.match(value):
                 return value
-            if value == "":
+            if value == "" or value == []:
                 return None
             raise Reject(f"{value!r} is not {hint}", "type")
 
@@ -142,6 +142,8 @@ def _string(path: str, schema: dict[str, Any]) -> Finaliser:
     def text(value: Any) -> Any:
         if type(value) is str:
             return value
+        if value == []:
+            return None
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             raise Reject(f"expected text, got {type(value).__name__} {value!r}", "type")
         if isinstance(value, float) and value.is_integer():
@@ -157,7 +159,7 @@ def _integer(path: str) -> Finaliser:
             return value
         if type(value) is float and value.is_integer():
             return int(value)
-        if value == "":
+        if value == "" or value == []:
             return None
         raise Reject(f"{value!r} is not a whole number (add the 'integer' transform)", "type")
 
@@ -168,7 +170,7 @@ def _number(path: str) -> Finaliser:
     def number(value: Any) -> Any:
         if (type(value) is int or type(value) is float) and value == value and abs(value) != float("inf"):
             return value
-        if value == "":
+        if value == "" or value == []:
             return None
         raise Reject(f"{value!r} is not a number (add the 'number' or 'money' transform)", "type")
 
