@@ -3,8 +3,9 @@
 Connectors log with ``logging.getLogger(__name__)``. While a run is active (:func:`capture`), one shared handler
 on the root logger routes each record to the run it belongs to, found through a context variable: two connectors
 running in one process (the runner drives them in threads) never see each other's logs. A record logged from a
-thread that has no run in its context (a worker pool inside a connector) goes to the only active run, or to
-stderr when several are active and the owner cannot be told.
+thread that has no run in its context (a worker pool inside a connector) goes to the only active run, or, when
+several are active and the owner cannot be told, to stderr masked with every run's secrets. Wrap a worker's
+function with :func:`bound` to keep its records in the run that started it.
 
 The handler is installed when the first run starts and removed when the last one ends; the root logger's level is
 lowered for that time only (and restored), so nothing stays behind in the host process.
@@ -18,13 +19,16 @@ import logging
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from staffwire.protocol import Output
 
-__all__ = ["capture", "format_stack", "log_message"]
+__all__ = ["bound", "capture", "format_stack", "log_message"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _LEVELS = {
     logging.DEBUG: "DEBUG",
@@ -72,9 +76,10 @@ class _RoutingHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         run = _current.get()
         if run is None:
-            runs = self.runs
+            runs = list(self.runs)
             if len(runs) != 1:
-                return  # several runs and no owner: the record is not ours to print
+                self._unowned(record, runs)
+                return
             run = runs[0]
         if record.levelno < run.level:
             return
@@ -88,6 +93,31 @@ class _RoutingHandler(logging.Handler):
             run.output.message(log_message(_protocol_level(record.levelno), message, stack))
         except Exception:  # a broken log line must never take the sync down
             self.handleError(record)
+
+    def _unowned(self, record: logging.LogRecord, runs: list[_Run]) -> None:
+        """Several runs and no owner (a thread started without the run's context): stderr, masked by every run."""
+        if not runs or record.levelno < min(r.level for r in runs):
+            return
+        try:
+            text = f"{record.levelname} {record.name}: {record.getMessage()}"
+            if record.exc_info and record.exc_info[1] is not None:
+                text += "\n" + format_stack(record.exc_info[1])
+            for run in runs:
+                text = run.output.masker.mask(text)
+            stderr(text)
+        except Exception:
+            self.handleError(record)
+
+
+def bound(func: Callable[P, R]) -> Callable[P, R]:
+    """``func`` bound to the current run's context: pass it to a thread or an executor so its log records reach
+    this run's output (``executor.submit(bound(fetch_page), n)``)."""
+    context = contextvars.copy_context()
+
+    def run_in_context(*args: P.args, **kwargs: P.kwargs) -> R:
+        return context.copy().run(func, *args, **kwargs)
+
+    return run_in_context
 
 
 _lock = threading.Lock()

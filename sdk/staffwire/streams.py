@@ -5,7 +5,9 @@ A stream is named, has a JSON Schema, an optional primary key and cursor, and a 
 
 * a record (``dict``), or a page of records (``list[dict]``: the fast path, encoded in one go);
 * :class:`Checkpoint` objects carrying the stream state that is safe to resume from *after every record yielded
-  so far* (yield one at each page boundary, or every N records).
+  so far* (yield one at each page boundary, or every N records);
+* :class:`~staffwire.errors.RecordRejected` instances for records that cannot be mapped or validated (logged as
+  WARN with their reasons and counted; the stream goes on).
 
 The framework (``staffwire.source``) turns these into RECORD and STATE messages: it counts records between
 checkpoints (``sourceStats.recordCount``), never repeats an unchanged state with records in between, always emits
@@ -16,7 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from staffwire.errors import RecordRejected
 
 __all__ = ["NO_CURSOR_STATE", "Checkpoint", "Stream", "SyncMode"]
 
@@ -64,7 +69,7 @@ class Stream:
 
     def read(
         self, sync_mode: SyncMode, state: Mapping[str, Any] | None
-    ) -> Iterable[dict[str, Any] | list[dict[str, Any]] | Checkpoint]:
+    ) -> Iterable[Mapping[str, Any] | list[dict[str, Any]] | Checkpoint | RecordRejected]:
         """Yield records (or pages of records) and checkpoints. ``state`` is this stream's last committed state
         (``None`` on a first run or in full refresh)."""
         raise NotImplementedError(f"stream {self.get_name()!r} does not implement read()")

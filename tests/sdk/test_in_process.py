@@ -118,3 +118,28 @@ def test_a_source_runs_as_a_subprocess_through_the_conformance_helper(config: di
     assert_conformant(result)
     assert (result.exit_code, result.stderr) == (0, "")
     assert [r["id"] for r in result.records("items")] == [1, 2, 3, 4, 5]
+
+
+def test_a_worker_thread_logs_into_its_run_when_its_function_is_bound() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from staffwire.logs import bound
+
+    def fetch(n: int) -> dict[str, int]:
+        log.info("fetched page %d", n)
+        return {"id": n}
+
+    def pool_step() -> None:
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(bound(fetch), [1, 2]))
+
+    result = run_connector(
+        scripted_source(ScriptedStream("a", [pool_step])),
+        "read",
+        config=SCRIPT_CONFIG,
+        catalog=configured_catalog("a"),
+    )
+    assert sorted(m for m in result.log_messages("INFO") if m.startswith("fetched")) == [
+        "fetched page 1",
+        "fetched page 2",
+    ]
