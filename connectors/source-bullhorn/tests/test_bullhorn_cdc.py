@@ -9,12 +9,14 @@ from source_bullhorn.sandbox import BullhornSandbox
 
 
 def _config(bullhorn: Any) -> dict[str, Any]:
-    return bullhorn.config(change_data_capture={"enabled": True, "entities": ["Candidate"],
-                                                "subscription_prefix": "sw"})
+    return bullhorn.config(
+        change_data_capture={"enabled": True, "entities": ["Candidate"], "subscription_prefix": "sw"}
+    )
 
 
-def test_first_read_subscribes_then_later_reads_use_the_events(bullhorn: Any, helpers: Any,
-                                                               sandbox: BullhornSandbox) -> None:
+def test_first_read_subscribes_then_later_reads_use_the_events(
+    bullhorn: Any, helpers: Any, sandbox: BullhornSandbox
+) -> None:
     config = _config(bullhorn)
     first = bullhorn.read(config, ["Candidate", "candidates"], mode="incremental")
     assert helpers.ids(first, "Candidate") == sandbox.ids("Candidate")
@@ -24,8 +26,9 @@ def test_first_read_subscribes_then_later_reads_use_the_events(bullhorn: Any, he
     sandbox.soft_delete("Candidate", 8)
     sandbox.hard_delete("Candidate", 15)
     searches_before = len(sandbox.requests_to(r"/search/Candidate"))
-    second = bullhorn.read(config, ["Candidate", "candidates"], mode="incremental",
-                           state=helpers.final_state(first))
+    second = bullhorn.read(
+        config, ["Candidate", "candidates"], mode="incremental", state=helpers.final_state(first)
+    )
     assert len(sandbox.requests_to(r"/search/Candidate")) == searches_before  # no query: events only
     raw = {r["id"]: r for r in second.records("Candidate")}
     assert sorted(raw) == [4, 8, 15, added]
@@ -40,14 +43,17 @@ def test_first_read_subscribes_then_later_reads_use_the_events(bullhorn: Any, he
     assert third.records("Candidate") == []
 
 
-def test_a_batch_fetched_before_a_crash_is_replayed_by_request_id(bullhorn: Any, helpers: Any,
-                                                                  sandbox: BullhornSandbox) -> None:
+def test_a_batch_fetched_before_a_crash_is_replayed_by_request_id(
+    bullhorn: Any, helpers: Any, sandbox: BullhornSandbox
+) -> None:
     config = _config(bullhorn)
     first = bullhorn.read(config, ["Candidate"], mode="incremental")
     state = helpers.final_state(first)
     sandbox.update("Candidate", 6, status="Active")
     sandbox.update("Candidate", 7, status="Inactive")
-    sandbox.faults.server_error(r"/entity/Candidate/", times=None)  # the rows cannot be fetched: the run fails
+    sandbox.faults.server_error(
+        r"/entity/Candidate/", times=None
+    )  # the rows cannot be fetched: the run fails
     crashed = bullhorn.read(config, ["Candidate"], mode="incremental", state=state, expect_exit=1)
     assert crashed.records("Candidate") == []
     assert sandbox.subscriptions["sw-Candidate"].pending == []  # Bullhorn purged the batch when it was read
@@ -58,8 +64,9 @@ def test_a_batch_fetched_before_a_crash_is_replayed_by_request_id(bullhorn: Any,
     assert len(replays) == 1
 
 
-def test_a_lost_subscription_falls_back_to_the_cursor_and_subscribes_again(bullhorn: Any, helpers: Any,
-                                                                            sandbox: BullhornSandbox) -> None:
+def test_a_lost_subscription_falls_back_to_the_cursor_and_subscribes_again(
+    bullhorn: Any, helpers: Any, sandbox: BullhornSandbox
+) -> None:
     import time
 
     config = _config(bullhorn)

@@ -9,18 +9,31 @@ from typing import Any
 import pytest
 from source_bullhorn.sandbox import BullhornSandbox
 
+
 def next_second() -> None:
     """Incremental windows end at the whole second a read starts (Lucene dates have no milliseconds), so a change
     made in the same second as a read belongs to the read after the next second begins."""
     time.sleep(1.0 - time.time() % 1.0 + 0.01)
 
 
-ENTITIES = ["Candidate", "JobOrder", "JobSubmission", "Placement", "ClientCorporation", "ClientContact",
-            "Appointment", "Note", "Sendout", "CorporateUser", "Tearsheet"]
+ENTITIES = [
+    "Candidate",
+    "JobOrder",
+    "JobSubmission",
+    "Placement",
+    "ClientCorporation",
+    "ClientContact",
+    "Appointment",
+    "Note",
+    "Sendout",
+    "CorporateUser",
+    "Tearsheet",
+]
 
 
-def test_full_read_returns_every_row_of_every_entity_including_soft_deleted(bullhorn: Any, helpers: Any,
-                                                                            sandbox: BullhornSandbox) -> None:
+def test_full_read_returns_every_row_of_every_entity_including_soft_deleted(
+    bullhorn: Any, helpers: Any, sandbox: BullhornSandbox
+) -> None:
     result = bullhorn.read(bullhorn.config(), ENTITIES)
     for entity in ENTITIES:
         assert helpers.ids(result, entity) == sandbox.ids(entity), entity
@@ -29,7 +42,9 @@ def test_full_read_returns_every_row_of_every_entity_including_soft_deleted(bull
     assert sorted(r["id"] for r in result.records("Candidate") if r["isDeleted"]) == deleted
 
 
-def test_reads_ask_explicit_fields_and_page_by_key_never_by_offset(bullhorn: Any, sandbox: BullhornSandbox) -> None:
+def test_reads_ask_explicit_fields_and_page_by_key_never_by_offset(
+    bullhorn: Any, sandbox: BullhornSandbox
+) -> None:
     bullhorn.read(bullhorn.config(max_concurrency=1), ["Candidate", "Sendout"])
     lists = sandbox.requests_to(r"/(search|query)/")
     assert lists
@@ -65,7 +80,9 @@ def test_parallel_id_ranges_yield_every_row_once_in_id_order(make_bullhorn: Any)
         assert got == sandbox.ids("Candidate")
 
 
-def test_incremental_reads_exactly_the_changed_rows(bullhorn: Any, helpers: Any, sandbox: BullhornSandbox) -> None:
+def test_incremental_reads_exactly_the_changed_rows(
+    bullhorn: Any, helpers: Any, sandbox: BullhornSandbox
+) -> None:
     config = bullhorn.config()
     first = bullhorn.read(config, ["Candidate", "JobSubmission"], mode="incremental")
     assert helpers.ids(first, "Candidate") == sandbox.ids("Candidate")
@@ -85,7 +102,9 @@ def test_incremental_reads_exactly_the_changed_rows(bullhorn: Any, helpers: Any,
     assert helpers.ids(third, "Candidate") == []
 
 
-def test_rows_at_equal_timestamps_are_all_read_once(bullhorn: Any, helpers: Any, sandbox: BullhornSandbox) -> None:
+def test_rows_at_equal_timestamps_are_all_read_once(
+    bullhorn: Any, helpers: Any, sandbox: BullhornSandbox
+) -> None:
     config = bullhorn.config(page_size=2, max_concurrency=1)
     first = bullhorn.read(config, ["Candidate"], mode="incremental")
     now = sandbox.clock()
@@ -110,7 +129,9 @@ def test_lookback_rereads_recent_rows(bullhorn: Any, helpers: Any, sandbox: Bull
 
 def test_start_date_limits_what_is_read(bullhorn: Any, helpers: Any, sandbox: BullhornSandbox) -> None:
     start_ms = 1735689600000  # 2025-01-01T00:00:00Z
-    result = bullhorn.read(bullhorn.config(start_date="2025-01-01T00:00:00Z"), ["Candidate"], mode="incremental")
+    result = bullhorn.read(
+        bullhorn.config(start_date="2025-01-01T00:00:00Z"), ["Candidate"], mode="incremental"
+    )
     expected = sorted(i for i, r in sandbox.rows["Candidate"].items() if r["dateLastModified"] >= start_ms)
     assert helpers.ids(result, "Candidate") == expected
     assert 0 < len(expected) < len(sandbox.ids("Candidate"))
@@ -152,8 +173,9 @@ def _expire_after(sandbox: BullhornSandbox, calls: int, status: int) -> Any:
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 @pytest.mark.parametrize("mode", ["full_refresh", "incremental"])
-def test_reads_are_exact_under_every_fault(bullhorn: Any, helpers: Any, sandbox: BullhornSandbox, fault: str,
-                                           mode: str) -> None:
+def test_reads_are_exact_under_every_fault(
+    bullhorn: Any, helpers: Any, sandbox: BullhornSandbox, fault: str, mode: str
+) -> None:
     FAULTS[fault](sandbox)
     config = bullhorn.config(page_size=20, max_concurrency=2)
     result = bullhorn.read(config, ["Candidate", "JobSubmission"], mode=mode)
@@ -161,11 +183,15 @@ def test_reads_are_exact_under_every_fault(bullhorn: Any, helpers: Any, sandbox:
     assert helpers.ids(result, "JobSubmission") == sandbox.ids("JobSubmission")
     if fault.startswith("expired"):
         logins = sandbox.requests_to(r"/rest-services/login$")
-        refreshes = [r for r in sandbox.requests_to(r"/oauth/token") if r.arg("grant_type") == "refresh_token"]
+        refreshes = [
+            r for r in sandbox.requests_to(r"/oauth/token") if r.arg("grant_type") == "refresh_token"
+        ]
         assert len(logins) >= 2 and len(refreshes) >= 1
 
 
-def test_a_rate_limit_that_never_ends_fails_the_stream_as_transient(bullhorn: Any, sandbox: BullhornSandbox) -> None:
+def test_a_rate_limit_that_never_ends_fails_the_stream_as_transient(
+    bullhorn: Any, sandbox: BullhornSandbox
+) -> None:
     sandbox.faults.rate_limit(r"/search/Candidate", times=None, retry_after="0")
     result = bullhorn.read(bullhorn.config(), ["Candidate", "Sendout"], expect_exit=1)
     error = result.trace_errors[0]

@@ -16,8 +16,9 @@ from source_bullhorn.sandbox import BullhornSandbox
 SCRIPT = Path(sys.executable).with_name("source-bullhorn")
 
 
-def test_state_resume_after_the_process_is_killed_mid_read(make_bullhorn: Any, helpers: Any,
-                                                          tmp_path: Path) -> None:
+def test_state_resume_after_the_process_is_killed_mid_read(
+    make_bullhorn: Any, helpers: Any, tmp_path: Path
+) -> None:
     with BullhornSandbox(seed=9, candidates=400) as sandbox:
         bullhorn = make_bullhorn(sandbox)
         config = bullhorn.config(page_size=25, max_concurrency=1)
@@ -26,9 +27,17 @@ def test_state_resume_after_the_process_is_killed_mid_read(make_bullhorn: Any, h
         (tmp_path / "catalog.json").write_text(json.dumps(catalog))
         sandbox.faults.slow(r"/search/Candidate", delay=0.05, times=None, after=4)
         process = subprocess.Popen(
-            [str(SCRIPT), "read", "--config", str(tmp_path / "config.json"), "--catalog",
-             str(tmp_path / "catalog.json")],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            [
+                str(SCRIPT),
+                "read",
+                "--config",
+                str(tmp_path / "config.json"),
+                "--catalog",
+                str(tmp_path / "catalog.json"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         seen: list[int] = []
         states: list[dict[str, Any]] = []
@@ -47,8 +56,9 @@ def test_state_resume_after_the_process_is_killed_mid_read(make_bullhorn: Any, h
         sandbox.faults.clear()
         last = states[-1]
         window = last["stream"]["stream_state"]["window"]
-        resumed = bullhorn.read(config, ["Candidate"], mode="incremental",
-                                state=[{"type": "STREAM", "stream": last["stream"]}])
+        resumed = bullhorn.read(
+            config, ["Candidate"], mode="incremental", state=[{"type": "STREAM", "stream": last["stream"]}]
+        )
         again = helpers.ids(resumed, "Candidate")
         assert again == [i for i in sandbox.ids("Candidate") if i > window["after_id"]]
         assert sorted(set(seen) | set(again)) == sandbox.ids("Candidate")

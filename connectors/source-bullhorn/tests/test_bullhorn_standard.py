@@ -12,9 +12,15 @@ STANDARD = ["candidates", "jobs", "clients", "contacts", "submissions", "placeme
 
 def test_every_standard_stream_maps_every_row(bullhorn: Any, sandbox: BullhornSandbox) -> None:
     result = bullhorn.read(bullhorn.config(), STANDARD)
-    entity = {"candidates": "Candidate", "jobs": "JobOrder", "clients": "ClientCorporation",
-              "contacts": "ClientContact", "submissions": "JobSubmission", "placements": "Placement",
-              "interviews": "Appointment"}
+    entity = {
+        "candidates": "Candidate",
+        "jobs": "JobOrder",
+        "clients": "ClientCorporation",
+        "contacts": "ClientContact",
+        "submissions": "JobSubmission",
+        "placements": "Placement",
+        "interviews": "Appointment",
+    }
     for stream in STANDARD:
         records = result.records(stream)
         assert sorted(int(r["remote_id"]) for r in records) == sandbox.ids(entity[stream]), stream
@@ -25,12 +31,20 @@ def test_every_standard_stream_maps_every_row(bullhorn: Any, sandbox: BullhornSa
     assert not [m for m in result.log_messages() if "rejected" in m]
 
 
-def test_candidates_carry_mapped_statuses_references_and_custom_fields(bullhorn: Any,
-                                                                      sandbox: BullhornSandbox) -> None:
+def test_candidates_carry_mapped_statuses_references_and_custom_fields(
+    bullhorn: Any, sandbox: BullhornSandbox
+) -> None:
     result = bullhorn.read(bullhorn.config(), ["candidates"])
     by_id = {int(r["remote_id"]): r for r in result.records("candidates")}
-    expected = {"New Lead": "new", "New": "new", "Active": "active", "Placed": "placed", "Inactive": "inactive",
-                "DNU": "do_not_use", "Registered": "active"}
+    expected = {
+        "New Lead": "new",
+        "New": "new",
+        "Active": "active",
+        "Placed": "placed",
+        "Inactive": "inactive",
+        "DNU": "do_not_use",
+        "Registered": "active",
+    }
     for cid, row in sandbox.rows["Candidate"].items():
         record = by_id[cid]
         assert (record["status"], record["original_status"]) == (expected[row["status"]], row["status"])
@@ -75,9 +89,17 @@ def test_placed_candidates_have_placements_with_pay_rates(bullhorn: Any, sandbox
 
 def test_submissions_stages_and_interviews(bullhorn: Any, sandbox: BullhornSandbox) -> None:
     result = bullhorn.read(bullhorn.config(), ["submissions", "interviews"])
-    stages = {"New Lead": "new", "Submitted": "submitted", "Client Submission": "client_submitted",
-              "Interview Scheduled": "interview", "Offer Extended": "offer", "Placed": "placed",
-              "Client Rejected": "rejected", "Candidate Rejected": "withdrawn", "Sales Rep Rejected": "rejected"}
+    stages = {
+        "New Lead": "new",
+        "Submitted": "submitted",
+        "Client Submission": "client_submitted",
+        "Interview Scheduled": "interview",
+        "Offer Extended": "offer",
+        "Placed": "placed",
+        "Client Rejected": "rejected",
+        "Candidate Rejected": "withdrawn",
+        "Sales Rep Rejected": "rejected",
+    }
     for record in result.records("submissions"):
         row = sandbox.rows["JobSubmission"][int(record["remote_id"])]
         assert record["stage"] == stages[row["status"]]
@@ -88,8 +110,9 @@ def test_submissions_stages_and_interviews(bullhorn: Any, sandbox: BullhornSandb
     assert interview["start_at"].endswith("Z")
 
 
-def test_incremental_standard_read_emits_the_soft_delete(bullhorn: Any, helpers: Any,
-                                                        sandbox: BullhornSandbox) -> None:
+def test_incremental_standard_read_emits_the_soft_delete(
+    bullhorn: Any, helpers: Any, sandbox: BullhornSandbox
+) -> None:
     import time
 
     config = bullhorn.config()
