@@ -27,22 +27,34 @@ HERE = Path(__file__).resolve().parent
 
 def time_once(command: list[str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    proc = subprocess.run(command, capture_output=True, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0 or b'"type":"SPEC"' not in proc.stdout.replace(b" ", b""):
-        raise SystemExit(f"{' '.join(command)} failed (exit {proc.returncode}):\n{proc.stderr.decode()[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(command)} failed (exit {proc.returncode}):\n{proc.stderr.decode()[-2000:]}"
+        )
     return elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=20, help="runs per command (default 20)")
-    parser.add_argument("--also", nargs="*", default=[], metavar="SCRIPT", help="extra console scripts to time")
+    parser.add_argument(
+        "--also", nargs="*", default=[], metavar="SCRIPT", help="extra console scripts to time"
+    )
     args = parser.parse_args(argv)
 
     commands: dict[str, list[str]] = {
-        "staffwire (minimal source)": [sys.executable, str(HERE / "spec_startup" / "staffwire_source.py"), "spec"],
-        "airbyte-cdk (minimal source)": [sys.executable, str(HERE / "spec_startup" / "cdk_source.py"), "spec"],
+        "staffwire (minimal source)": [
+            sys.executable,
+            str(HERE / "spec_startup" / "staffwire_source.py"),
+            "spec",
+        ],
+        "airbyte-cdk (minimal source)": [
+            sys.executable,
+            str(HERE / "spec_startup" / "cdk_source.py"),
+            "spec",
+        ],
     }
     for script in args.also:
         path = shutil.which(script) or str(Path(sys.executable).parent / script)
@@ -58,11 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     width = max(map(len, times))
     print(f"{'command':<{width}}  {'mean':>8}  {'median':>8}  (n={args.n}, spec, wall time)")
     for name, values in times.items():
-        print(f"{name:<{width}}  {statistics.mean(values) * 1000:7.0f}ms  {statistics.median(values) * 1000:7.0f}ms")
+        print(
+            f"{name:<{width}}  {statistics.mean(values) * 1000:7.0f}ms  {statistics.median(values) * 1000:7.0f}ms"
+        )
     ours = statistics.mean(times["staffwire (minimal source)"])
     theirs = statistics.mean(times["airbyte-cdk (minimal source)"])
     ratio = ours / theirs
-    print(f"ratio staffwire / airbyte-cdk (mean): {ratio:.2f}  target < 0.33: {'met' if ratio < 1 / 3 else 'NOT met'}")
+    print(
+        f"ratio staffwire / airbyte-cdk (mean): {ratio:.2f}  target < 0.33: {'met' if ratio < 1 / 3 else 'NOT met'}"
+    )
     return 0
 
 

@@ -39,7 +39,11 @@ class Items(Stream):
 
 class SourceBenchCdk(AbstractSource):
     def spec(self, logger: Any) -> ConnectorSpecification:
-        return ConnectorSpecification.from_dict(SPEC) if hasattr(ConnectorSpecification, "from_dict") else _load()
+        return (
+            ConnectorSpecification.from_dict(SPEC)
+            if hasattr(ConnectorSpecification, "from_dict")
+            else _load()
+        )
 
     def check_connection(self, logger: Any, config: Mapping[str, Any]) -> tuple[bool, Any]:
         return True, None

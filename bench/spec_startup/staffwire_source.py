@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
-
 from staffwire.source import Source
 from staffwire.streams import Stream
 
