@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from staffwire.testing.conformance import ConnectorResult, assert_conformant, run_connector
+from staffwire.testing.conformance import ConnectorResult, assert_conformant, assert_no_secrets, run_connector
 
-from destination_wingspan.sandbox import WingspanSandbox
+from destination_wingspan.sandbox import DEMO_TOKEN, WingspanSandbox
 
 STREAMS = ("candidates", "placements", "payables")
 
@@ -140,6 +140,7 @@ def write(
     connector: Any = "destination-wingspan" if subprocess else DestinationWingspan
     result = run_connector(connector, "write", config=config, catalog=catalog(*streams), stdin=messages)
     assert_conformant(result)
+    assert_no_secrets(result, [str(config.get("api_token") or DEMO_TOKEN)])
     return result
 
 
