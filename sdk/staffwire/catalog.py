@@ -81,7 +81,12 @@ def read_pyproject(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+        try:
+            import tomli as tomllib
+        except ModuleNotFoundError:
+            raise ConfigError(
+                f"Reading {path} on Python 3.10 needs the tomli package: pip install tomli (or use Python 3.11+)."
+            ) from None
 
     with path.open("rb") as fh:
         return tomllib.load(fh)

@@ -42,7 +42,7 @@ def _new(args: argparse.Namespace) -> int:
     print(f"created {path}")
     print(f"next: adapt {package}/{kind}.py and {package}/sandbox.py to the real API; run its tests with")
     print(f"  pytest {path}/tests")
-    if (path / "pyproject.toml").read_text().find("workspace = true") >= 0:
+    if "workspace = true" in (path / "pyproject.toml").read_text():
         print(
             "it is a workspace member: `uv sync --all-packages` installs it (console script, plugin entry point)"
         )
