@@ -182,15 +182,16 @@ def run_demo(
     out: TextIO | None = None,
     progress: Progress | None = None,
     candidates: int = 200,
+    sandboxes: tuple[Any, Any] | None = None,
 ) -> DemoOutcome:
-    """Run the demo; what it printed went to ``out`` (nothing when None)."""
+    """Run the demo; what it printed went to ``out`` (nothing when None). ``sandboxes`` (a running Bullhorn and
+    a running Wingspan sandbox) lets a caller inspect them afterwards; by default the demo runs its own."""
     started = time.monotonic()
     outcome = DemoOutcome()
     write = (lambda text: (out.write(text + "\n"), out.flush())) if out is not None else (lambda text: None)
-    with (
-        tempfile.TemporaryDirectory(prefix="staffwire-demo-") as tmp,
-        _sandboxes(candidates) as (bullhorn, wingspan),
-    ):
+    with ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="staffwire-demo-"))
+        bullhorn, wingspan = sandboxes or stack.enter_context(_sandboxes(candidates))
         folder = Path(tmp)
         db_path = Path(db) if db is not None else folder / "staffwire.db"
         outcome.db = str(db_path)
