@@ -287,7 +287,12 @@ class Connector(Generic[ConfigT]):
                 try:
                     return self._dispatch(context)
                 except Exception as exc:
-                    output.message(exception_trace(exc, connector=self.name, command=args.command))
+                    try:
+                        output.message(exception_trace(exc, connector=self.name, command=args.command))
+                    except Exception as broken:  # stdout is gone (the reader hung up): nowhere else to say it
+                        logs.stderr(
+                            self.secrets.mask(f"{self.name}: {exc!r}; could not write to stdout: {broken!r}")
+                        )
                     return 1
         finally:
             try:

@@ -156,7 +156,7 @@ class Source(Connector[ConfigT]):
         rejected = 0
         try:
             for item in selected.stream.read(mode, selected.state):
-                if isinstance(item, Mapping):
+                if type(item) is dict or isinstance(item, Mapping):  # exact-type check first: the hot path
                     if not running:
                         output.message(stream_status(name, namespace, "RUNNING"))
                         running = True

@@ -143,3 +143,21 @@ def test_a_worker_thread_logs_into_its_run_when_its_function_is_bound() -> None:
         "fetched page 1",
         "fetched page 2",
     ]
+
+
+class HungUp(io.RawIOBase):
+    """A stdout whose reader went away."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_hangs_up_ends_the_run_with_exit_1_without_raising(tmp_path: Any) -> None:
+    source = scripted_source(ScriptedStream("a", [{"id": 1}]))
+    (tmp_path / "config.json").write_text(json.dumps(SCRIPT_CONFIG))
+    (tmp_path / "catalog.json").write_text(json.dumps(configured_catalog("a")))
+    argv = ["read", "--config", str(tmp_path / "config.json"), "--catalog", str(tmp_path / "catalog.json")]
+    assert source.launch(argv, stdout=HungUp()) == 1  # type: ignore[arg-type]
