@@ -151,3 +151,26 @@ def test_staffwire_new_reports_a_bad_name(tmp_path: Path, capsys: pytest.Capture
         "with words separated by '-' (e.g. source-acme-ats).\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_inside_a_repository_new_connectors_go_to_its_connectors_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.uv.workspace]\nmembers = ["connectors/*"]\n'
+    )
+    (tmp_path / "connectors" / "source-old").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "connectors" / "source-old")
+    assert main(["new", "source-acme"]) == 0
+    assert (tmp_path / "connectors" / "source-acme" / "source_acme" / "source.py").is_file()
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "it is a workspace member: `uv sync --all-packages` installs it (console script, plugin entry point)"
+    )
+
+
+def test_outside_a_repository_new_connectors_go_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "destination-acme"]) == 0
+    assert (tmp_path / "destination-acme" / "destination_acme" / "writer.py").is_file()
