@@ -6,6 +6,11 @@ every STATE calls :meth:`Writer.flush` to commit everything buffered; only when 
 state, in input order, with ``destinationStats.recordCount`` and ``rejectedRecordCount``. Rejected records (raised
 from ``write`` or returned from ``flush``) are reported one by one and counted; they never stop the sync. An
 exception other than :class:`~staffwire.errors.RecordRejected` fails the run after what was committed.
+
+Counts in an echoed per-stream state: ``recordCount`` = records of that stream received since its previous state
+(rejected ones included), ``rejectedRecordCount`` = those of them rejected; a GLOBAL state counts every stream.
+Records of streams the catalog does not select are skipped (and reported once at the end), as are lines that are
+not protocol messages; empty stdin is a config error (nothing was piped in).
 """
 
 from __future__ import annotations
