@@ -26,7 +26,7 @@ from staffwire.auth import (
     OAuth2RefreshTokenAuth,
     SessionLoginAuth,
 )
-from staffwire.errors import ConfigError
+from staffwire.errors import ConfigError, InternalError
 from staffwire.http import AuthenticationError, HttpClient, RetryPolicy
 from staffwire.paginate import OffsetPaginator
 from staffwire.secrets import SecretMasker
@@ -285,3 +285,21 @@ def test_a_failed_login_is_a_config_error_without_the_password(
         "failed: check the username, password and client credentials in the connector config."
     )
     assert "wrong-password-123" not in repr(caught.value.__dict__)
+
+
+def test_a_login_without_a_base_url_needs_one_on_the_client(sandbox: ToolkitSandbox, sleeps: Sleeps) -> None:
+    class NoBase(TwoHopLogin):
+        def login(self) -> Generator[requests.PreparedRequest, requests.Response, LoginSession]:
+            session = yield from super().login()
+            return LoginSession(token=session.token)
+
+    auth = NoBase(sandbox.url + "/login-info", USER, PASSWORD)
+    with pytest.raises(InternalError) as caught:
+        HttpClient(system="Toolkit", auth=auth, retry=fast(sleeps)).get_json("/items")
+    assert str(caught.value) == (
+        "Toolkit: the login returned no base URL and the HTTP client has none, so GET /items has nowhere to go. "
+        "Pass base_url to the HttpClient or return it from login()."
+    )
+    # with a base URL on the client, the same login works
+    client = HttpClient(sandbox.url + "/rest/corp7", auth=NoBase(sandbox.url + "/login-info", USER, PASSWORD))
+    assert client.get_json("/items", params={"limit": 1})["data"] == sandbox.items[:1]

@@ -30,7 +30,14 @@ import orjson
 import requests
 
 from staffwire.auth.refreshing import Obtain, RefreshingAuth
-from staffwire.http.errors import AuthenticationError, error_for_body, error_for_response, looks_like_html
+from staffwire.errors import InternalError
+from staffwire.http.errors import (
+    AuthenticationError,
+    describe_request,
+    error_for_body,
+    error_for_response,
+    looks_like_html,
+)
 
 __all__ = ["SESSION_BASE_URL", "LoginSession", "SessionLoginAuth"]
 
@@ -72,7 +79,13 @@ class SessionLoginAuth(RefreshingAuth[LoginSession]):
 
     def apply(self, request: requests.PreparedRequest, credential: LoginSession) -> requests.PreparedRequest:
         url = request.url or ""
-        if credential.base_url and url.startswith(SESSION_BASE_URL):
+        if url.startswith(SESSION_BASE_URL):
+            if not credential.base_url:
+                raise InternalError(
+                    f"{self.system}: the login returned no base URL and the HTTP client has none, so "
+                    f"{describe_request(request.method or 'GET', url)} has nowhere to go. Pass base_url to the "
+                    "HttpClient or return it from login()."
+                )
             request.url = credential.base_url.rstrip("/") + url[len(SESSION_BASE_URL) :]
         self.apply_token(request, credential)
         return request

@@ -107,6 +107,7 @@ class HttpClient:
         self.session.headers["Accept"] = "application/json"
         self.session.headers.update(headers or {})
         self._scheme_ok: dict[str, bool] = {}
+        self._env_cache: dict[str, dict[str, Any]] = {}
         bind = getattr(auth, "bind", None)
         if callable(bind):
             bind(system=system, masker=self.masker)
@@ -239,14 +240,31 @@ class HttpClient:
             return response
 
     def _send_once(self, prepared: requests.PreparedRequest, follow_redirects: bool) -> requests.Response:
+        settings = self._environment(prepared.url or "")
         limiter = self.rate_limiter
         if limiter is None:
-            return self.session.send(prepared, timeout=self.timeout, allow_redirects=follow_redirects)
+            return self.session.send(
+                prepared, timeout=self.timeout, allow_redirects=follow_redirects, **settings
+            )
         wait = limiter.next_wait()
         if wait >= self.rate_limit_notify_after:
             self._notify_rate_limited(wait)
         with limiter.slot():
-            return self.session.send(prepared, timeout=self.timeout, allow_redirects=follow_redirects)
+            return self.session.send(
+                prepared, timeout=self.timeout, allow_redirects=follow_redirects, **settings
+            )
+
+    def _environment(self, url: str) -> dict[str, Any]:
+        """Proxies, CA bundle and client cert from the environment (as ``requests.get`` honours them), resolved
+        once per scheme and host: requests would otherwise rescan ``os.environ`` on every send."""
+        split = urlsplit(url)
+        key = f"{split.scheme}://{split.netloc}"
+        settings = self._env_cache.get(key)
+        if settings is None:
+            merged = self.session.merge_environment_settings(url, {}, None, None, None)
+            settings = {"proxies": merged["proxies"], "verify": merged["verify"], "cert": merged["cert"]}
+            self._env_cache[key] = settings
+        return settings
 
     def _notify_rate_limited(self, wait: float) -> None:
         callback = self.on_rate_limited or current_rate_limit_listener()

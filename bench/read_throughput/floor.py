@@ -1,0 +1,36 @@
+"""The floor: the least a reader must do -- fetch each page with requests, parse it with orjson, and print one
+Airbyte RECORD line per record. No framework, no checks. ``python -m bench.read_throughput.floor URL TOTAL SIZE``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import orjson
+import requests
+
+
+def main() -> None:
+    url, total, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    out = sys.stdout.buffer
+    session = requests.Session()
+    start = 0
+    while start < total:
+        body = orjson.loads(session.get(url, params={"start": start, "count": size}).content)
+        head = b'{"type":"RECORD","record":{"stream":"candidates","emitted_at":%d,"data":' % int(
+            time.time() * 1000
+        )
+        chunk = bytearray()
+        for record in body["data"]:
+            chunk += head
+            chunk += orjson.dumps(record)
+            chunk += b"}}\n"
+        out.write(chunk)
+        if not body["count"]:
+            break
+        start += body["count"]
+    out.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""One command, one page server, three readers: the floor, an airbyte-cdk source, a Staffwire source.
+
+Each reader runs as its own process reading the same loopback pages; its stdout (Airbyte messages) is read by this
+process, which counts the RECORD lines. Per run: wall time, records/s, CPU time and peak RSS of the reader
+(``os.wait4``'s rusage of that child alone). Then the ratios and the targets:
+
+* Staffwire >= 3x airbyte-cdk records/s (over ``--records``, default 200k);
+* Staffwire's time within 1.5x of the floor's;
+* Staffwire's peak RSS reading ``--large`` (1M) records within 1.2x of reading ``--small`` (100k).
+
+Wall times on a shared machine are noisy: each reader runs ``--repeat`` times (interleaved) and the fastest run
+counts. Usage: ``.venv/bin/python -m bench.read_throughput [--records N] [--repeat 3] [--no-cdk] [--no-rss]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NEEDLE = b'"type":"RECORD"'
+
+
+@dataclass
+class Result:
+    name: str
+    records: int
+    wall: float
+    cpu: float
+    rss_mb: float
+    code: int
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.wall if self.wall else 0.0
+
+
+def measure(name: str, argv: list[str]) -> Result:
+    """Run one reader; count its RECORD lines; its own CPU time and peak RSS from wait4."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert child.stdout is not None
+    count, tail = 0, b""
+    while True:
+        chunk = child.stdout.read1(1 << 20)
+        if not chunk:
+            break
+        data = tail + chunk
+        count += data.count(NEEDLE)
+        tail = data[-(len(NEEDLE) - 1) :]
+        if NEEDLE in tail:  # never count a needle twice
+            tail = b""
+    _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    return Result(
+        name, count, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode
+    )
+
+
+def write_json(folder: Path, name: str, obj: object) -> str:
+    path = folder / name
+    path.write_text(json.dumps(obj))
+    return str(path)
+
+
+def catalog() -> dict[str, object]:
+    return {
+        "streams": [
+            {
+                "stream": {
+                    "name": "candidates",
+                    "json_schema": {"type": "object"},
+                    "supported_sync_modes": ["full_refresh"],
+                },
+                "sync_mode": "full_refresh",
+                "destination_sync_mode": "overwrite",
+            }
+        ]
+    }
+
+
+def readers(url: str, total: int, size: int, folder: Path) -> dict[str, list[str]]:
+    py = sys.executable
+    base = f"{url}/n/{total}"
+    cfg = write_json(folder, f"config-{total}.json", {"url": base, "page_size": size})
+    cat = write_json(folder, "catalog.json", catalog())
+    read = ["read", "--config", cfg, "--catalog", cat]
+    return {
+        "floor": [py, "-m", "bench.read_throughput.floor", f"{base}/candidates", str(total), str(size)],
+        "airbyte-cdk": [py, "-m", "bench.read_throughput.cdk_source", *read],
+        "staffwire": [py, "-m", "bench.read_throughput.staffwire_source", *read],
+    }
+
+
+def show(results: list[Result]) -> None:
+    print(f"{'reader':<22}{'records':>10}{'wall s':>9}{'records/s':>12}{'CPU s':>8}{'peak RSS MB':>13}")
+    for r in results:
+        flag = "" if r.code == 0 else f"  (exit {r.code})"
+        print(
+            f"{r.name:<22}{r.records:>10,}{r.wall:>9.2f}{r.rate:>12,.0f}{r.cpu:>8.2f}{r.rss_mb:>13.1f}{flag}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=200_000, help="records per reader (default 200000)")
+    parser.add_argument("--page-size", type=int, default=500)
+    parser.add_argument("--small", type=int, default=100_000, help="records of the small RSS run")
+    parser.add_argument("--large", type=int, default=1_000_000, help="records of the large RSS run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per reader, best kept (default 3)")
+    parser.add_argument("--no-cdk", action="store_true", help="skip the airbyte-cdk reader")
+    parser.add_argument("--no-rss", action="store_true", help="skip the 100k / 1M memory runs")
+    args = parser.parse_args(argv)
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.read_throughput.server", "--page-size", str(args.page_size)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        text=True,
+    )
+    assert server.stdout is not None and server.stdin is not None
+    url = server.stdout.readline().strip()
+    ok = True
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            print(f"page server {url}, {args.page_size} records per page, python {sys.version.split()[0]}\n")
+            cmds = readers(url, args.records, args.page_size, folder)
+            names = [n for n in cmds if not (args.no_cdk and n == "airbyte-cdk")]
+            runs: dict[str, list[Result]] = {name: [] for name in names}
+            for _round in range(args.repeat):  # interleaved, so a burst of load elsewhere hits every reader
+                for name in names:
+                    runs[name].append(measure(name, cmds[name]))
+            results = {name: min(rs, key=lambda r: r.wall) for name, rs in runs.items()}
+            if args.repeat > 1:
+                print(
+                    f"best of {args.repeat} interleaved runs per reader (wall time; CPU and RSS of that run)"
+                )
+            show(list(results.values()))
+            sw, floor = results["staffwire"], results["floor"]
+            print()
+            checks: list[tuple[str, bool]] = []
+            if "airbyte-cdk" in results:
+                cdk = results["airbyte-cdk"]
+                speedup = sw.rate / cdk.rate if cdk.rate else float("inf")
+                print(
+                    f"staffwire / airbyte-cdk records/s: {speedup:.2f}x  (CPU {cdk.cpu / sw.cpu:.2f}x less)"
+                )
+                checks.append(("staffwire >= 3x airbyte-cdk records/s", speedup >= 3.0))
+            slowdown = sw.wall / floor.wall
+            print(f"staffwire time / floor time:       {slowdown:.2f}x  (CPU {sw.cpu / floor.cpu:.2f}x)")
+            checks.append(("staffwire within 1.5x of the floor's time", slowdown <= 1.5))
+            counts = {r.records for r in results.values()}
+            checks.append((f"every reader emitted {args.records:,} records", counts == {args.records}))
+            if not args.no_rss:
+                print()
+                small = measure(
+                    f"staffwire {args.small // 1000}k",
+                    readers(url, args.small, args.page_size, folder)["staffwire"],
+                )
+                large = measure(
+                    f"staffwire {args.large // 1000}k",
+                    readers(url, args.large, args.page_size, folder)["staffwire"],
+                )
+                show([small, large])
+                growth = large.rss_mb / small.rss_mb
+                print(f"\npeak RSS {args.large:,} / {args.small:,} records: {growth:.2f}x")
+                checks.append(("peak RSS at large within 1.2x of small", growth <= 1.2))
+                checks.append(
+                    (
+                        "memory runs emitted every record",
+                        small.records == args.small and large.records == args.large,
+                    )
+                )
+            print()
+            for label, passed in checks:
+                print(f"  [{'PASS' if passed else 'MISS'}] {label}")
+                ok = ok and passed
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
