@@ -35,10 +35,12 @@ class StreamMapping(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stream: str = Field(title="Input stream", description="The input stream this mapping applies to.")
-    target: Literal["payables", "contractors"] = Field(
+    target: Literal["payables", "contractors", "invoices"] = Field(
         title="Wingspan target",
         description="payables: fields of a standard payable (worker_id, amount, currency, due_date, description, "
-        "reference, line_items); contractors: fields of a standard candidate (id, email, first_name, last_name).",
+        "reference, line_items); contractors: fields of a standard candidate (id, email, first_name, last_name); "
+        "invoices: client invoices (reference, client_email, client_name, due_date, currency, amount or "
+        "line_items, description).",
     )
     fields: dict[str, Any] = Field(title="Field mapping", description="Target field -> field spec.")
     when: dict[str, Any] | None = Field(
@@ -94,6 +96,9 @@ class WingspanConfig(BaseModel):
     )
     payable_status: Literal["Draft", "Open", "Approved"] = Field(
         default="Draft", title="Payable status", description="The status new payables get in Wingspan."
+    )
+    invoice_status: Literal["Draft", "Open"] = Field(
+        default="Draft", title="Invoice status", description="The status new client invoices get in Wingspan."
     )
     rejected_records_path: str | None = Field(
         default=None,

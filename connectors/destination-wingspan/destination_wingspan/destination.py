@@ -107,5 +107,11 @@ def validate_config(config: WingspanConfig) -> None:
             missing = [f for f in ("reference", "worker_id", "amount", "due_date") if f not in mapping.fields]
             if missing:
                 raise ConfigError(f"stream_mappings[{i}] ({mapping.stream} -> payables) must map {missing}.")
+        elif mapping.target == "invoices":
+            missing = [f for f in ("reference", "client_email", "due_date") if f not in mapping.fields]
+            if "amount" not in mapping.fields and "line_items" not in mapping.fields:
+                missing.append("amount or line_items")
+            if missing:
+                raise ConfigError(f"stream_mappings[{i}] ({mapping.stream} -> invoices) must map {missing}.")
         elif "email" not in mapping.fields:
             raise ConfigError(f"stream_mappings[{i}] ({mapping.stream} -> contractors) must map email.")

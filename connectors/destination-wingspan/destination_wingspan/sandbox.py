@@ -128,7 +128,7 @@ class WingspanSandbox(Sandbox):
         self.payable_batches: dict[str, dict[str, Any]] = {}
         self.payable_items: dict[str, dict[str, Any]] = {}
         self.member_clients: dict[str, dict[str, Any]] = {}
-        self.invoices: dict[str, dict[str, Any]] = {}
+        self.invoices_by_id: dict[str, dict[str, Any]] = {}
         self.custom_fields: dict[str, dict[str, Any]] = {}
         self.references: dict[tuple[str, str], str] = {}  # (clientId, bulkPayableItemReference) -> item id
         #: email -> the errorMessage Wingspan's processing answers for it (see :meth:`refuse_email`)
@@ -196,6 +196,15 @@ class WingspanSandbox(Sandbox):
                 }
                 for c in self.collaborators.values()
                 if client_id is None or c["clientId"] == client_id
+            ]
+
+    def invoices(self, client_id: str | None = None) -> list[dict[str, Any]]:
+        """Every client invoice, in creation order."""
+        with self.lock:
+            return [
+                dict(i)
+                for i in self.invoices_by_id.values()
+                if client_id is None or i["clientId"] == client_id
             ]
 
     def payables(self, client_id: str | None = None) -> list[dict[str, Any]]:
@@ -1026,13 +1035,18 @@ class WingspanSandbox(Sandbox):
     def list_invoices(self, request: Request) -> Response:
         client = self._client(request)
         with self.lock:
-            return json_response([i for i in self.invoices.values() if i["clientId"] == client])
+            return json_response([i for i in self.invoices_by_id.values() if i["clientId"] == client])
 
     @route("POST", "/payments/invoice")
     def create_invoice(self, request: Request) -> Response:
         body = self._body(request, "POST /payments/invoice")
+        if not _DATE.match(body["dueDate"]):
+            raise HttpError(400, {"error": f"dueDate must be a date (YYYY-MM-DD), got {body['dueDate']!r}"})
+        if not body["lineItems"]:
+            raise HttpError(400, {"error": "lineItems must contain at least one line item"})
         with self.lock:
-            if body["memberClientId"] not in self.member_clients:
+            member_client = self.member_clients.get(body["memberClientId"])
+            if member_client is None or member_client["clientId"] != self._client(request):
                 raise HttpError(400, {"error": f"Member client {body['memberClientId']} not found"})
             lines = [
                 {
@@ -1055,13 +1069,13 @@ class WingspanSandbox(Sandbox):
                 "labels": dict(body.get("labels") or {}),
                 "createdAt": _now(),
             }
-            self.invoices[invoice["invoiceId"]] = invoice
+            self.invoices_by_id[invoice["invoiceId"]] = invoice
             return json_response(invoice)
 
     @route("GET", "/payments/invoice/{id}")
     def get_invoice(self, request: Request) -> Response:
         with self.lock:
-            return json_response(self._owned(self.invoices, "id", request, "Invoice"))
+            return json_response(self._owned(self.invoices_by_id, "id", request, "Invoice"))
 
     @route("GET", "/payments/custom-fields")
     def list_custom_fields(self, request: Request) -> Response:

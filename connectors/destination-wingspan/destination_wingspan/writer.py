@@ -27,6 +27,7 @@ from staffwire.errors import RecordRejected, Rejection
 from destination_wingspan.api import WingspanApi
 from destination_wingspan.config import StreamMapping, WingspanConfig
 from destination_wingspan.contractors import ContractorDirectory, ContractorRequest, ContractorWriter
+from destination_wingspan.invoices import InvoiceLine, InvoiceRequest, InvoiceWriter
 from destination_wingspan.mapping import evaluate, matches
 from destination_wingspan.payables import PayableRequest, PayableWriter
 
@@ -96,11 +97,13 @@ class WingspanWriter:
             poll_interval=config.poll_interval_s,
             max_wait=config.max_batch_wait_s,
         )
+        self.invoices = InvoiceWriter(api, status=config.invoice_status, max_attempts=config.max_attempts)
         self.mappings: dict[str, list[StreamMapping]] = {}
         for mapping in config.stream_mappings:
             self.mappings.setdefault(mapping.stream, []).append(mapping)
         self._contractors: dict[str, ContractorRequest] = {}
         self._payables: list[PayableRequest] = []
+        self._invoices: list[InvoiceRequest] = []
         self._enrichments: dict[str, dict[str, str]] = {}  # candidate id -> labels waiting for its contractor
         self._rejections: list[RecordRejected] = []
         self._since = time.monotonic()
@@ -125,6 +128,8 @@ class WingspanWriter:
             mapped = {key: evaluate(spec, record) for key, spec in mapping.fields.items()}
             if mapping.target == "payables":
                 self._payable(stream, mapped, record)
+            elif mapping.target == "invoices":
+                self._invoice(stream, mapped, record)
             else:
                 mapped.setdefault("id", record.get("id"))
                 self._candidate(stream, mapped, record, triggered=True)
@@ -308,9 +313,106 @@ class WingspanWriter:
             )
         )
 
+    def _invoice(self, stream: str, record: Mapping[str, Any], original: Mapping[str, Any]) -> None:
+        record_id = _label_text(original.get("id")) or _label_text(record.get("reference"))
+        reference = _label_text(record.get("reference"))
+        if not reference:
+            raise _reject(
+                stream,
+                record_id,
+                "required",
+                "reference",
+                None,
+                "the invoice has no reference (its unique key, needed to write it exactly once)",
+            )
+        email = record.get("client_email")
+        if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+            raise _reject(
+                stream,
+                record_id,
+                "format",
+                "client_email",
+                email,
+                f"invoice {reference} needs the client's billing email, got {email!r}",
+            )
+        due_date = _date(record.get("due_date"))
+        if due_date is None:
+            raise _reject(
+                stream,
+                record_id,
+                "format",
+                "due_date",
+                record.get("due_date"),
+                f"invoice {reference} needs a due_date as YYYY-MM-DD, got {record.get('due_date')!r}",
+            )
+        currency = str(record.get("currency") or "USD").upper()
+        if currency not in _CURRENCIES:
+            raise _reject(
+                stream,
+                record_id,
+                "allowed_values",
+                "currency",
+                record.get("currency"),
+                f"invoice {reference} is in {currency}; Wingspan invoices in {' or '.join(_CURRENCIES)}",
+            )
+        description = _label_text(record.get("description")) or f"Invoice {reference}"
+        lines: list[InvoiceLine] = []
+        for i, line in enumerate(ln for ln in (record.get("line_items") or []) if isinstance(ln, Mapping)):
+            quantity = _money(line.get("quantity") if line.get("quantity") is not None else 1, places=4)
+            price = _money(
+                line.get("unit_price") if line.get("unit_price") is not None else line.get("amount")
+            )
+            amount = _money(line.get("amount")) if line.get("amount") is not None else None
+            if quantity is None or price is None or (amount is None and line.get("amount") is not None):
+                raise _reject(
+                    stream,
+                    record_id,
+                    "format",
+                    f"line_items.{i}",
+                    dict(line),
+                    f"invoice {reference} line {i + 1} needs a numeric quantity and unit_price or amount",
+                )
+            total = amount if amount is not None else round(quantity * price, 2)
+            lines.append(
+                InvoiceLine(
+                    description=_label_text(line.get("description")) or description,
+                    quantity=quantity,
+                    unit_price=price,
+                    amount=total,
+                    unit=_label_text(line.get("unit")),
+                )
+            )
+        if not lines:
+            amount = _money(record.get("amount"))
+            if amount is None or amount <= 0:
+                raise _reject(
+                    stream,
+                    record_id,
+                    "format",
+                    "amount",
+                    record.get("amount"),
+                    f"invoice {reference} has a malformed amount {record.get('amount')!r}: it must be a "
+                    "positive number with at most 2 decimals",
+                )
+            lines.append(InvoiceLine(description=description, quantity=1, unit_price=amount, amount=amount))
+        self._invoices.append(
+            InvoiceRequest(
+                stream=stream,
+                record_id=record_id or reference,
+                reference=reference,
+                client_email=email.strip(),
+                client_name=_label_text(record.get("client_name")),
+                due_date=due_date,
+                currency=currency,
+                lines=lines,
+                notes=_label_text(record.get("notes")),
+                labels={"staffwireId": record_id} if record_id else {},
+            )
+        )
+
     # ------------------------------------------------------------------------------------------ commit
     def _buffered(self) -> int:
-        return len(self._contractors) + len(self._payables)
+        return len(self._contractors) + len(self._payables) + len(self._invoices)
 
     def _due(self) -> bool:
         if len(self._contractors) >= self.config.contractor_batch_size:
@@ -340,7 +442,33 @@ class WingspanWriter:
         payables, self._payables = self._payables, []
         if payables:
             rejections += self.payables.commit(payables)
+        invoices, self._invoices = self._invoices, []
+        if invoices:
+            rejections += self.invoices.commit(invoices)
         return rejections
+
+
+def _money(value: Any, places: int = 2) -> float | None:
+    """A finite number with at most ``places`` decimals, else None."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number != number.quantize(Decimal(1).scaleb(-places)):
+        return None
+    return float(number)
+
+
+def _date(value: Any) -> str | None:
+    """``YYYY-MM-DD`` when ``value`` is exactly such a date, else None."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
 
 
 def _line_detail(lines: list[Mapping[str, Any]]) -> str | None:

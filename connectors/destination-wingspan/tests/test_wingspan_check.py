@@ -108,7 +108,11 @@ BAD_CONFIGS = [
         {"stream_mappings": [{"stream": "jobs", "target": "payables", "fields": {"amount": "{rate}"}}]},
         "stream_mappings[0] (jobs -> payables) must map ['reference', 'worker_id', 'due_date'].",
     ),
-    ({"stream_mappings": [{"stream": "jobs", "target": "invoices", "fields": {}}]}, "stream_mappings"),
+    ({"stream_mappings": [{"stream": "jobs", "target": "timesheets", "fields": {}}]}, "stream_mappings"),
+    (
+        {"stream_mappings": [{"stream": "jobs", "target": "invoices", "fields": {"reference": "{id}"}}]},
+        "stream_mappings[0] (jobs -> invoices) must map ['client_email', 'due_date', 'amount or line_items'].",
+    ),
 ]
 
 

@@ -386,3 +386,75 @@ def test_the_console_script_writes_over_real_stdin_and_stdout(sandbox: WingspanS
     assert result.exit_code == 0
     assert stats(result) == [("candidates", 2, 0), ("placements", 1, 0), ("payables", 1, 0)]
     assert len(sandbox.contractors()) == 2
+
+
+INVOICE_MAPPING = {
+    "stream": "billing",
+    "target": "invoices",
+    "fields": {
+        "reference": "invoice:{id}",
+        "client_email": "{client.email}",
+        "client_name": "{client.name}",
+        "due_date": "{due}",
+        "currency": "USD",
+        "description": "Placement fees {id}",
+        "line_items": "{lines}",
+    },
+}
+
+
+def bill(n: int, email: str | None = "ap@acme.example", **extra: object) -> dict:
+    return {
+        "id": f"b{n}",
+        "client": {"email": email, "name": "Acme Manufacturing"},
+        "due": "2026-08-01",
+        "lines": [
+            {"description": "Forklift operator, week 28", "quantity": 40, "unit": "hour", "unit_price": 61.0},
+            {"description": "Overtime", "quantity": 2.5, "unit_price": 91.5},
+        ],
+        **extra,
+    }
+
+
+def test_a_mapped_stream_becomes_client_invoices_exactly_once(sandbox: WingspanSandbox) -> None:
+    config = fast_config(sandbox, stream_mappings=[INVOICE_MAPPING])
+    messages = [
+        record("billing", bill(1)),
+        record("billing", bill(2)),
+        record("billing", bill(3, email=None)),
+        state("billing", 1),
+    ]
+
+    first = write(config, messages, streams=("billing",))
+    again = write(config, messages, streams=("billing",))
+
+    assert stats(first) == stats(again) == [("billing", 3, 1)]
+    assert first.log_messages("WARN") == [
+        "destination-wingspan stream 'billing': record b3 rejected: invoice "
+        "invoice:b3 needs the client's billing email, got None"
+    ]
+    assert len(sandbox.member_clients) == 1
+    invoices = sandbox.invoices()
+    assert [
+        (i["labels"]["staffwireReference"], i["amount"], i["dueDate"], i["status"]) for i in invoices
+    ] == [("invoice:b1", 2668.75, "2026-08-01", "Draft"), ("invoice:b2", 2668.75, "2026-08-01", "Draft")]
+    assert [
+        (ln["description"], ln["quantity"], ln["costPerUnit"], ln["totalCost"])
+        for ln in invoices[0]["lineItems"]
+    ] == [("Forklift operator, week 28", 40, 61.0, 2440.0), ("Overtime", 2.5, 91.5, 228.75)]
+    assert len(sandbox.requests_to(r"^/payments/invoice$", "POST")) == 2
+
+
+def test_a_lost_invoice_answer_is_verified_before_a_retry(sandbox: WingspanSandbox) -> None:
+    sandbox.faults.drop(r"^/payments/invoice$", applied=True, method="POST")
+    sandbox.faults.drop(r"^/payments/memberClient$", applied=True, method="POST")
+
+    result = write(
+        fast_config(sandbox, stream_mappings=[INVOICE_MAPPING]),
+        [record("billing", bill(1)), state("billing", 1)],
+        streams=("billing",),
+    )
+
+    assert stats(result) == [("billing", 1, 0)]
+    assert len(sandbox.member_clients) == 1
+    assert [i["labels"]["staffwireReference"] for i in sandbox.invoices()] == ["invoice:b1"]
