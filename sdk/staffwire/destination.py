@@ -65,9 +65,18 @@ class Destination(Connector[ConfigT]):
     def _spec_extras(self) -> dict[str, Any]:
         return {"destination_sync_modes": list(self.supported_destination_sync_modes)}
 
+    def preflight(self, config: ConfigT) -> None:
+        path = getattr(config, "rejected_records_path", None)
+        if path and not Path(str(path)).parent.is_dir():
+            raise ConfigError(
+                f"{self.name}: the folder of rejected_records_path {path} does not exist. "
+                "Create it, or change rejected_records_path in the config."
+            )
+
     def _dispatch(self, context: RunContext) -> int:
         if context.command == "write":
             config = self.load_config(context.args.config)
+            self.preflight(config)
             catalog = self.load_catalog(context.args.catalog)
             stdin = context.stdin if context.stdin is not None else _stdin()
             return _WriteLoop(self, config, catalog, context.output).run(stdin)

@@ -137,6 +137,10 @@ class Connector(Generic[ConfigT]):
     def check(self, config: ConfigT) -> None:
         """Verify the config works (credentials, reachability). Raise ConfigError / TransientError to fail."""
 
+    def preflight(self, config: ConfigT) -> None:
+        """Checks the framework makes before ``check`` and before running (e.g. that files it writes can be
+        written). Raise ConfigError."""
+
     # ------------------------------------------------------------------ spec
     def spec(self) -> dict[str, Any]:
         """The ConnectorSpecification as a wire dict."""
@@ -325,6 +329,7 @@ class Connector(Generic[ConfigT]):
         output = context.output
         try:
             config = self.load_config(context.args.config)
+            self.preflight(config)
             self.check(config)
         except (ConfigError, TransientError) as exc:
             output.message(_status("FAILED", exc.message))

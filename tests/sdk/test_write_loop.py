@@ -281,3 +281,27 @@ def test_spec_lists_the_destination_sync_modes() -> None:
     spec = run_connector(DestinationExample, "spec").spec
     assert spec is not None
     assert spec["supported_destination_sync_modes"] == ["append", "overwrite", "append_dedup"]
+
+
+@pytest.mark.parametrize("command", ["check", "write"])
+def test_a_rejected_records_path_in_a_missing_folder_is_a_config_problem(
+    tmp_path: Path, command: str
+) -> None:
+    config = {
+        "path": str(tmp_path / "out.jsonl"),
+        "api_token": TOKEN,
+        "rejected_records_path": str(tmp_path / "no" / "r.jsonl"),
+    }
+    message = (
+        f"destination-example: the folder of rejected_records_path {tmp_path / 'no' / 'r.jsonl'} does not exist. "
+        "Create it, or change rejected_records_path in the config."
+    )
+    if command == "check":
+        result = run_connector(DestinationExample, "check", config=config)
+        assert (result.exit_code, result.connection_status) == (0, {"status": "FAILED", "message": message})
+    else:
+        result = run_connector(
+            DestinationExample, "write", config=config, catalog=configured_catalog("a"), stdin=[state("a", 1)]
+        )
+        assert result.exit_code == 1
+        assert [(e["failure_type"], e["message"]) for e in result.trace_errors] == [("config_error", message)]
