@@ -221,7 +221,7 @@ def _candidate(s: Seeder, n: int) -> dict[str, Any]:
             "Last_Name": last,
             "Full_Name": f"{first} {last}",
             "Email": d.email(first, last, n),
-            "Phone": s.phone() if n != 5 else "call front desk",  # free text people type into phone fields
+            "Phone": s.phone() if n != 13 else "call front desk",  # free text people type into phone fields
             "Mobile": s.phone() if n % 3 else None,
             "Street": f"{d.random.randint(10, 9999)} Main St",
             "City": city,

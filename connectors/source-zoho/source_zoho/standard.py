@@ -1,36 +1,33 @@
-"""Zoho records -> the standard staffing streams, declared as data.
+"""Zoho records -> the standard staffing streams, as one ``staffwire.mapping`` document per product.
 
-Each :class:`StandardSpec` names the Zoho module it reads and maps every target field from a field path with a
-chain of ``staffwire.mapping`` transforms (``trim``, ``email``, ``phone``, ``datetime``, ``prefix`` ...);
-statuses go through ``staffwire.mapping`` value maps (defaults below, merged with the connection's
-``status_maps``; a value nobody listed becomes ``other`` and ``original_status`` keeps the Zoho word).
-Custom fields (``custom_field: true`` in the module's metadata) land in ``custom_fields`` by API name.
+Each mapping names the Zoho module it reads (``source``) and maps every target field from a field path with
+transforms (``trim``, ``email``, ``phone``, ``datetime``, ``prefix`` ...). Statuses go through value maps named
+``<stream>_status`` (defaults below, merged with the connection's ``status_maps``; a word nobody listed becomes
+``other`` and ``original_status`` keeps Zoho's word). Custom fields (``custom_field: true`` in the module's
+metadata) land in ``custom_fields`` by API name. Deletions from the deleted-records API become envelope-only
+records with ``remote_deleted_at`` set.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-from staffwire.errors import RecordRejected, Rejection
-from staffwire.mapping.paths import compile_path
-from staffwire.mapping.problems import Reject
+from staffwire.errors import InternalError, RecordRejected
+from staffwire.mapping import CompiledMapping, compile_mappings
 from staffwire.mapping.timeparse import to_utc_datetime
-from staffwire.mapping.transforms import BuildContext, compile_transform
-from staffwire.mapping.valuemaps import ValueMap
 from staffwire.standard import model_for
 
 __all__ = [
     "COUNTRY_NAMES",
+    "DEFAULT_STATUS_MAPS",
     "STATUS_VALUES",
+    "StandardMapper",
     "StandardSpec",
-    "compile_spec",
+    "mapping_document",
     "specs_for",
 ]
-
-Rule = Mapping[str, Any]  # {"from": path, "transforms": [...], "status": stream} or {"object": {...}}
 
 STATUS_VALUES: dict[str, tuple[str, ...]] = {
     "candidates": ("new", "active", "placed", "inactive", "do_not_use", "other"),
@@ -188,65 +185,69 @@ COUNTRY_NAMES = {
 }
 
 
-def _from(path: str, *transforms: Any) -> dict[str, Any]:
-    return {"from": path, "transforms": list(transforms)}
-
-
-def _phone(path: str) -> dict[str, Any]:
-    """Phones are normalised to E.164; one Zoho cannot parse is left out (null) rather than costing the record."""
-    return {"from": path, "transforms": [{"phone": "US"}], "soft": True}
-
-
-def _status(path: str, stream: str) -> dict[str, Any]:
-    return {"from": path, "status": stream}
-
-
-def _address(street: str, city: str, state: str, code: str, country: str) -> dict[str, Any]:
-    return {
-        "object": {
-            "line1": _from(street, "trim"),
-            "city": _from(city, "trim"),
-            "state": _from(state, "trim"),
-            "postal_code": _from(code, "trim"),
-            "country": {"from": country, "country": True},
-        }
+def _address(
+    prefix: str, street: str | None, city: str, state: str, code: str, country: str
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        f"{prefix}.city": {"path": city, "transforms": ["trim"]},
+        f"{prefix}.state": {"path": state, "transforms": ["trim"]},
+        f"{prefix}.postal_code": {"path": code, "transforms": ["trim"]},
+        f"{prefix}.country": {"path": country, "transforms": ["trim", {"lookup": "countries"}]},
     }
+    if street:
+        fields[f"{prefix}.line1"] = {"path": street, "transforms": ["trim"]}
+    return fields
 
 
 def _ref(path: str, system: str) -> dict[str, Any]:
-    return _from(path, "string", {"prefix": f"{system}:"})
+    return {"path": path, "transforms": ["string", {"prefix": f"{system}:"}]}
 
 
-def _owner(path: str, system: str) -> dict[str, Any]:
-    return {"object": {"id": _ref(f"{path}.id", system), "name": _from(f"{path}.name", "trim")}}
+def _envelope() -> dict[str, Any]:
+    return {
+        "remote_id": "id",
+        "remote_created_at": {"path": "Created_Time", "transforms": ["datetime"]},
+        "remote_updated_at": {"path": "Modified_Time", "transforms": ["datetime"]},
+    }
+
+
+def _text(path: str) -> dict[str, Any]:
+    return {"path": path, "transforms": ["trim"]}
+
+
+def _status(path: str, stream: str) -> dict[str, Any]:
+    return {"path": path, "value_map": f"{stream}_status"}
 
 
 @dataclass(frozen=True)
 class StandardSpec:
-    """One standard stream of one product: the module it reads and its field rules."""
+    """One standard stream of one product: the Zoho module it reads and its field mapping."""
 
     stream: str
     module: str
-    fields: dict[str, Rule]
-    extra: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any]
 
 
 def specs_for(product: str) -> list[StandardSpec]:
     """The standard streams a product has data for."""
-    s = "zoho_recruit" if product == "recruit" else "zoho_crm"
+    s = system_of(product)
     if product == "crm":
         return [
             StandardSpec(
                 "clients",
                 "Accounts",
                 {
-                    "name": _from("Account_Name", "trim"),
+                    "name": _text("Account_Name"),
                     "status": _status("Account_Type", "clients"),
-                    "original_status": _from("Account_Type"),
-                    "phone": _phone("Phone"),
-                    "website": _from("Website", "trim"),
-                    "address": _address(
-                        "Billing_Street", "Billing_City", "Billing_State", "Billing_Code", "Billing_Country"
+                    "phone": {"path": "Phone", "transforms": ["phone"]},
+                    "website": _text("Website"),
+                    **_address(
+                        "address",
+                        "Billing_Street",
+                        "Billing_City",
+                        "Billing_State",
+                        "Billing_Code",
+                        "Billing_Country",
                     ),
                 },
             ),
@@ -255,13 +256,12 @@ def specs_for(product: str) -> list[StandardSpec]:
                 "Contacts",
                 {
                     "client_id": _ref("Account_Name.id", s),
-                    "first_name": _from("First_Name", "trim"),
-                    "last_name": _from("Last_Name", "trim"),
-                    "email": _from("Email", "email"),
-                    "phone": _phone("Phone"),
-                    "title": _from("Title", "trim"),
+                    "first_name": _text("First_Name"),
+                    "last_name": _text("Last_Name"),
+                    "email": {"path": "Email", "transforms": ["email"]},
+                    "phone": {"path": "Phone", "transforms": ["phone"]},
+                    "title": _text("Title"),
                     "status": _status("Contact_Status", "contacts"),
-                    "original_status": _from("Contact_Status"),
                 },
             ),
         ]
@@ -270,58 +270,53 @@ def specs_for(product: str) -> list[StandardSpec]:
             "candidates",
             "Candidates",
             {
-                "first_name": _from("First_Name", "trim"),
-                "last_name": _from("Last_Name", "trim"),
-                "email": _from("Email", "email"),
-                "phone": _phone("Phone"),
-                "mobile": _phone("Mobile"),
-                "address": _address("Street", "City", "State", "Zip_Code", "Country"),
+                "first_name": _text("First_Name"),
+                "last_name": _text("Last_Name"),
+                "email": {"path": "Email", "transforms": ["email"]},
+                "phone": {"path": "Phone", "transforms": ["phone"]},
+                "mobile": {"path": "Mobile", "transforms": ["phone"]},
+                **_address("address", "Street", "City", "State", "Zip_Code", "Country"),
                 "status": _status("Candidate_Status", "candidates"),
-                "original_status": _from("Candidate_Status"),
-                "owner": _owner("Candidate_Owner", s),
-                "source": _from("Source", "trim"),
-                "skills": _from("Skill_Set", {"split": ","}),
+                "owner.id": _ref("Candidate_Owner.id", s),
+                "owner.name": _text("Candidate_Owner.name"),
+                "source": _text("Source"),
+                "skills": {"path": "Skill_Set", "transforms": [{"split": ","}, "unique"]},
             },
         ),
         StandardSpec(
             "jobs",
             "JobOpenings",
             {
-                "title": _from("Posting_Title", "trim"),
-                "description": _from("Job_Description", "trim"),
+                "title": _text("Posting_Title"),
+                "description": _text("Job_Description"),
                 "client_id": _ref("Client_Name.id", s),
                 "contact_id": _ref("Contact_Name.id", s),
                 "status": _status("Job_Opening_Status", "jobs"),
-                "original_status": _from("Job_Opening_Status"),
-                "employment_type": _from(
-                    "Job_Type", {"lookup": {"table": EMPLOYMENT_TYPES, "default": "other"}}
-                ),
-                "openings": _from("Number_of_Positions", "integer"),
-                "location": {
-                    "object": {
-                        "city": _from("City", "trim"),
-                        "state": _from("State", "trim"),
-                        "postal_code": _from("Zip_Code", "trim"),
-                        "country": {"from": "Country", "country": True},
-                    }
-                },
-                "currency": _from("Currency", "currency"),
-                "start_date": _from("Date_Opened", "date"),
-                "end_date": _from("Target_Date", "date"),
-                "owner": _owner("Account_Manager", s),
+                "employment_type": {"path": "Job_Type", "value_map": "employment_type", "original": None},
+                "openings": {"path": "Number_of_Positions", "transforms": ["integer"]},
+                **_address("location", None, "City", "State", "Zip_Code", "Country"),
+                "currency": {"path": "Currency", "transforms": ["currency"]},
+                "start_date": {"path": "Date_Opened", "transforms": ["date"]},
+                "end_date": {"path": "Target_Date", "transforms": ["date"]},
+                "owner.id": _ref("Account_Manager.id", s),
+                "owner.name": _text("Account_Manager.name"),
             },
         ),
         StandardSpec(
             "clients",
             "Clients",
             {
-                "name": _from("Client_Name", "trim"),
+                "name": _text("Client_Name"),
                 "status": _status("Client_Status", "clients"),
-                "original_status": _from("Client_Status"),
-                "phone": _phone("Contact_Number"),
-                "website": _from("Website", "trim"),
-                "address": _address(
-                    "Billing_Street", "Billing_City", "Billing_State", "Billing_Code", "Billing_Country"
+                "phone": {"path": "Contact_Number", "transforms": ["phone"]},
+                "website": _text("Website"),
+                **_address(
+                    "address",
+                    "Billing_Street",
+                    "Billing_City",
+                    "Billing_State",
+                    "Billing_Code",
+                    "Billing_Country",
                 ),
             },
         ),
@@ -330,11 +325,11 @@ def specs_for(product: str) -> list[StandardSpec]:
             "Contacts",
             {
                 "client_id": _ref("Client_Name.id", s),
-                "first_name": _from("First_Name", "trim"),
-                "last_name": _from("Last_Name", "trim"),
-                "email": _from("Email", "email"),
-                "phone": _phone("Work_Phone"),
-                "title": _from("Job_Title", "trim"),
+                "first_name": _text("First_Name"),
+                "last_name": _text("Last_Name"),
+                "email": {"path": "Email", "transforms": ["email"]},
+                "phone": {"path": "Work_Phone", "transforms": ["phone"]},
+                "title": _text("Job_Title"),
             },
         ),
         StandardSpec(
@@ -344,8 +339,7 @@ def specs_for(product: str) -> list[StandardSpec]:
                 "candidate_id": _ref("Candidate_Name.id", s),
                 "job_id": _ref("Job_Opening_Name.id", s),
                 "stage": _status("Application_Status", "submissions"),
-                "original_status": _from("Application_Status"),
-                "submitted_at": _from("Created_Time", "datetime"),
+                "submitted_at": {"path": "Created_Time", "transforms": ["datetime"]},
             },
         ),
         StandardSpec(
@@ -354,157 +348,90 @@ def specs_for(product: str) -> list[StandardSpec]:
             {
                 "candidate_id": _ref("Candidate_Name.id", s),
                 "job_id": _ref("Job_Opening_Name.id", s),
-                "start_at": _from("From", "datetime"),
-                "end_at": _from("To", "datetime"),
-                "type": _from("Type", "trim"),
+                "start_at": {"path": "From", "transforms": ["datetime"]},
+                "end_at": {"path": "To", "transforms": ["datetime"]},
+                "type": _text("Type"),
                 "status": _status("Interview_Status", "interviews"),
-                "original_status": _from("Interview_Status"),
             },
         ),
     ]
 
 
-@dataclass
-class CompiledSpec:
-    spec: StandardSpec
-    system: str
-    apply_fields: Callable[[Mapping[str, Any], list[Rejection]], dict[str, Any]]
-    custom_fields: tuple[str, ...]
-    model: Any
+def system_of(product: str) -> str:
+    return "zoho_recruit" if product == "recruit" else "zoho_crm"
 
-    def map(self, record: Mapping[str, Any]) -> dict[str, Any] | RecordRejected:
-        """The standard record of one live Zoho record, or the reasons it cannot be mapped."""
-        rid = str(record.get("id") or "")
-        problems: list[Rejection] = []
-        out: dict[str, Any] = {
-            "id": f"{self.system}:{rid}",
-            "remote_id": rid,
-            "source_system": self.system,
-            "remote_created_at": _utc(record.get("Created_Time"), "remote_created_at", problems),
-            "remote_updated_at": _utc(record.get("Modified_Time"), "remote_updated_at", problems),
-            "remote_deleted_at": None,
-            "custom_fields": {name: record.get(name) for name in self.custom_fields if name in record},
+
+def mapping_document(spec: StandardSpec, product: str, custom_fields: list[str]) -> dict[str, Any]:
+    """The ``staffwire.mapping`` document of one standard stream (custom fields from the module's metadata)."""
+    value_maps: dict[str, Any] = {
+        f"{stream}_status": {
+            "values": dict(DEFAULT_STATUS_MAPS.get(product, {}).get(stream, {})),
+            "default": "other",
         }
-        out.update(self.apply_fields(record, problems))
-        if not rid:
-            problems.append(Rejection("required", "id", None, "the Zoho record has no id"))
-        if not problems:
-            try:
-                self.model.model_validate(out)
-            except ValidationError as exc:
-                for err in exc.errors():
-                    where = ".".join(str(p) for p in err.get("loc", ()))
-                    problems.append(
-                        Rejection("schema", where, err.get("input"), f"{where}: {err.get('msg')}")
-                    )
-        if problems:
-            return RecordRejected(problems, stream=self.spec.stream, record_id=out["id"])
+        for stream in STATUS_VALUES
+    }
+    value_maps["employment_type"] = {"values": dict(EMPLOYMENT_TYPES), "default": "other"}
+    return {
+        "system": system_of(product),
+        "defaults": {"country": "US"},
+        "lookups": {"countries": dict(COUNTRY_NAMES)},
+        "value_maps": value_maps,
+        "mappings": {
+            spec.stream: {
+                "standard": spec.stream,
+                "source": spec.module,
+                "fields": {**_envelope(), **spec.fields},
+                "custom_fields": {"include": list(custom_fields)},
+            }
+        },
+    }
+
+
+class StandardMapper:
+    """A compiled standard mapping plus the deletion records the mapping engine has no input for."""
+
+    def __init__(
+        self,
+        spec: StandardSpec,
+        product: str,
+        *,
+        custom_fields: list[str],
+        status_overrides: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.system = system_of(product)
+        overrides = {f"{stream}_status": dict(words) for stream, words in (status_overrides or {}).items()}
+        document = mapping_document(spec, product, custom_fields)
+        self.mapping: CompiledMapping = compile_mappings(document, value_map_overrides=overrides)[spec.stream]
+
+    def map(self, record: dict[str, Any]) -> dict[str, Any] | RecordRejected:
+        """The standard record of one live Zoho record, or the rejection saying why it cannot be mapped."""
+        try:
+            out = self.mapping(record)
+        except RecordRejected as rejected:
+            return rejected
+        if out is None:  # pragma: no cover - these mappings have no trigger
+            raise InternalError(f"the {self.spec.stream} mapping skipped a record it has no trigger for")
         return out
 
     def deletion(self, deleted: Mapping[str, Any]) -> dict[str, Any]:
         """The standard record marking a deleted Zoho record (from the deleted-records API)."""
         rid = str(deleted.get("id") or "")
-        when = _utc(deleted.get("deleted_time"), "remote_deleted_at", [])
-        return {
-            "id": f"{self.system}:{rid}",
-            "remote_id": rid,
-            "source_system": self.system,
-            "remote_created_at": None,
-            "remote_updated_at": when,
-            "remote_deleted_at": when,
-            "custom_fields": {},
-        }
-
-
-def compile_spec(
-    spec: StandardSpec,
-    product: str,
-    *,
-    custom_fields: list[str],
-    status_overrides: Mapping[str, Mapping[str, str]] | None = None,
-) -> CompiledSpec:
-    """Build the mapper once per stream (transforms and value maps compiled, paths parsed)."""
-    system = "zoho_recruit" if product == "recruit" else "zoho_crm"
-    ctx = BuildContext(default_country="US")
-    maps = {
-        stream: ValueMap.build(
-            {"values": DEFAULT_STATUS_MAPS.get(product, {}).get(stream, {}), "default": "other"},
-            overrides=dict((status_overrides or {}).get(stream) or {}),
+        when = _utc(deleted.get("deleted_time"))
+        record = model_for(self.spec.stream).model_validate(
+            {
+                "id": f"{self.system}:{rid}",
+                "remote_id": rid,
+                "source_system": self.system,
+                "remote_updated_at": when,
+                "remote_deleted_at": when,
+            }
         )
-        for stream in STATUS_VALUES
-    }
-    apply = _compile_object(spec.fields, ctx, maps, spec.stream)
-    return CompiledSpec(spec, system, apply, tuple(custom_fields), model_for(spec.stream))
+        return record.model_dump(mode="json")
 
 
-def _compile_object(
-    rules: Mapping[str, Rule], ctx: BuildContext, maps: Mapping[str, ValueMap], where: str
-) -> Callable[[Mapping[str, Any], list[Rejection]], dict[str, Any]]:
-    compiled: list[tuple[str, Callable[[Mapping[str, Any], list[Rejection]], Any]]] = []
-    for target, rule in rules.items():
-        path = f"{where}.{target}"
-        if "object" in rule:
-            inner = _compile_object(rule["object"], ctx, maps, path)
-
-            def obj(record: Mapping[str, Any], problems: list[Rejection], inner: Any = inner) -> Any:
-                value = inner(record, problems)
-                return value if any(v not in (None, [], {}) for v in value.values()) else None
-
-            compiled.append((target, obj))
-        else:
-            compiled.append((target, _compile_leaf(rule, ctx, maps, path, target)))
-
-    def apply(record: Mapping[str, Any], problems: list[Rejection]) -> dict[str, Any]:
-        return {target: fn(record, problems) for target, fn in compiled}
-
-    return apply
-
-
-def _compile_leaf(
-    rule: Rule, ctx: BuildContext, maps: Mapping[str, ValueMap], path: str, target: str
-) -> Callable[[Mapping[str, Any], list[Rejection]], Any]:
-    getter = compile_path(str(rule["from"]))
-    chain = [compile_transform(t, ctx, path) for t in rule.get("transforms") or []]
-    status_map = maps[rule["status"]] if rule.get("status") else None
-    country = bool(rule.get("country"))
-    soft = bool(rule.get("soft"))
-    field_name = path.split(".", 1)[1]
-
-    def leaf(record: Mapping[str, Any], problems: list[Rejection]) -> Any:
-        value = getter(record)
-        if value is None or value == "":
-            return [] if target == "skills" else None
-        if status_map is not None:
-            return status_map(value)
-        if country:
-            return _country(value)
-        for name, fn in chain:
-            try:
-                value = fn(value)
-            except Reject as exc:
-                if soft:
-                    return None
-                problems.append(Rejection(f"transform.{name}", field_name, value, f"{field_name}: {exc}"))
-                return None
-            if value is None:
-                break
-        return value
-
-    return leaf
-
-
-def _country(value: Any) -> str | None:
-    text = str(value).strip()
-    if len(text) == 2 and text.isalpha():
-        return text.upper() if text.upper() != "UK" else "GB"
-    return COUNTRY_NAMES.get(text.casefold())
-
-
-def _utc(value: Any, name: str, problems: list[Rejection]) -> str | None:
-    if value in (None, ""):
-        return None
+def _utc(value: Any) -> str | None:
     try:
-        return to_utc_datetime(value)
-    except ValueError as exc:
-        problems.append(Rejection("transform.datetime", name, value, f"{name}: {exc}"))
+        return to_utc_datetime(value) if value not in (None, "") else None
+    except ValueError:
         return None

@@ -21,7 +21,7 @@ from staffwire.streams import Checkpoint, Stream, SyncMode
 
 from source_zoho.api import ZohoApi
 from source_zoho.schema import module_schema
-from source_zoho.standard import CompiledSpec, StandardSpec, compile_spec
+from source_zoho.standard import StandardMapper, StandardSpec
 
 __all__ = ["ModuleStream", "StandardStream", "parse_time"]
 
@@ -169,7 +169,7 @@ class StandardStream(Stream):
         self.spec = spec
         self.reader = _ModuleReader(api, spec.module, start)
         self.status_maps = status_maps
-        self._compiled: CompiledSpec | None = None
+        self._compiled: StandardMapper | None = None
 
     def get_name(self) -> str:
         return self.spec.stream
@@ -180,12 +180,12 @@ class StandardStream(Stream):
     def get_json_schema(self) -> dict[str, Any]:
         return standard_stream_schema(self.spec.stream)
 
-    def compiled(self) -> CompiledSpec:
+    def compiled(self) -> StandardMapper:
         if self._compiled is None:
             custom = [
                 str(f["api_name"]) for f in self.api.fields(self.spec.module) or [] if f.get("custom_field")
             ]
-            self._compiled = compile_spec(
+            self._compiled = StandardMapper(
                 self.spec, self.api.product, custom_fields=custom, status_overrides=self.status_maps
             )
         return self._compiled

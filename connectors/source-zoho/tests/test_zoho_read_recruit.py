@@ -177,8 +177,12 @@ def test_standard_candidates_map_statuses_with_defaults(sandbox: ZohoSandbox, zo
     }
     assert one["address"]["country"] == "US"
     assert one["skills"] == [s.strip() for s in raw["Skill_Set"].split(",")]
-    assert set(one["custom_fields"]) == {"Preferred_Shift", "Security_Clearance", "Visa_Status"}
-    assert rows["486812000000301005"]["phone"] is None  # "call front desk" is not a phone number
+    assert one["custom_fields"] == {"Preferred_Shift": raw["Preferred_Shift"], "Security_Clearance": False}
+    assert rows["486812000000301000"]["custom_fields"] == {
+        "Preferred_Shift": "Day",
+        "Security_Clearance": True,
+        "Visa_Status": "Citizen",
+    }
 
 
 def test_status_maps_in_the_config_override_the_defaults(sandbox: ZohoSandbox, zoho: Any) -> None:
@@ -223,17 +227,14 @@ def test_standard_stream_emits_deletions_with_remote_deleted_at(sandbox: ZohoSan
     sandbox.delete_record("recruit", "Candidates", "486812000000301007", permanent=True)
     when = sandbox.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
     second = zoho.read(config, ["candidates"], state=zoho.last_state(first))
-    assert zoho.records(second, "candidates") == [
-        {
-            "id": "zoho_recruit:486812000000301007",
-            "remote_id": "486812000000301007",
-            "source_system": "zoho_recruit",
-            "remote_created_at": None,
-            "remote_updated_at": when,
-            "remote_deleted_at": when,
-            "custom_fields": {},
-        }
-    ]
+    [record] = zoho.records(second, "candidates")
+    assert {k: v for k, v in record.items() if v not in (None, [], {})} == {
+        "id": "zoho_recruit:486812000000301007",
+        "remote_id": "486812000000301007",
+        "source_system": "zoho_recruit",
+        "remote_updated_at": when,
+        "remote_deleted_at": when,
+    }
 
 
 def test_a_record_that_cannot_be_mapped_is_rejected_with_its_reason_and_the_rest_go_on(
@@ -246,4 +247,22 @@ def test_a_record_that_cannot_be_mapped_is_rejected_with_its_reason_and_the_rest
     )
     warnings = [m for m in result.log_messages("WARN") if "rejected" in m]
     assert len(warnings) == 1
-    assert "zoho_recruit:486812000000301008" in warnings[0] and "email" in warnings[0]
+    assert warnings[0].startswith(
+        "stream 'candidates': record zoho_recruit:486812000000301008 rejected: email: "
+    )
+
+
+def test_a_phone_that_is_not_a_phone_number_rejects_the_standard_record_but_not_the_raw_one(
+    zoho: Any,
+) -> None:
+    with ZohoSandbox(recruit_sizes={"Candidates": 14}) as sb:
+        raw = sb.record("recruit", "Candidates", "486812000000301013")
+        assert raw["Phone"] == "call front desk"  # seeded: free text people type into phone fields
+        result = zoho.read(zoho.make_config(sb), ["Candidates", "candidates"], mode="full_refresh")
+        assert "486812000000301013" in zoho.ids(result, "Candidates")
+        assert "zoho_recruit:486812000000301013" not in zoho.ids(result, "candidates")
+        assert len(zoho.ids(result, "candidates")) == 13
+        [warning] = [m for m in result.log_messages("WARN") if "rejected" in m]
+        assert warning.startswith(
+            "stream 'candidates': record zoho_recruit:486812000000301013 rejected: phone: "
+        )
