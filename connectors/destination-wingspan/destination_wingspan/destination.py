@@ -17,7 +17,7 @@ from staffwire.http.errors import (
 
 from destination_wingspan.api import WingspanApi
 from destination_wingspan.config import WingspanConfig
-from destination_wingspan.mapping import validate_condition, validate_spec
+from destination_wingspan.mapping import compile_when, validate_spec
 from destination_wingspan.writer import WingspanWriter
 
 if TYPE_CHECKING:
@@ -94,13 +94,13 @@ class DestinationWingspan(Destination[WingspanConfig]):
 
 def validate_config(config: WingspanConfig) -> None:
     """Reject field specs and conditions the writer could not evaluate (before any request is sent)."""
-    validate_condition(config.contractor_trigger, "contractor_trigger")
+    compile_when(config.contractor_trigger, "contractor_trigger")
     for key, spec in config.contractor_labels.items():
         validate_spec(spec, f"contractor_labels.{key}")
     for key, spec in config.placement_labels.items():
         validate_spec(spec, f"placement_labels.{key}")
     for i, mapping in enumerate(config.stream_mappings):
-        validate_condition(mapping.when, f"stream_mappings[{i}].when")
+        compile_when(mapping.when, f"stream_mappings[{i}].when")
         for key, spec in mapping.fields.items():
             validate_spec(spec, f"stream_mappings[{i}].fields.{key}")
         if mapping.target == "payables":

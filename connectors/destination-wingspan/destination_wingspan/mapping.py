@@ -9,25 +9,26 @@ A field spec is one of:
   ``{"value": "USD"}`` (a constant), ``{"template": "..."}``, ``{"path": ..., "map": {"a": "b"}, "default": ..}``;
 * any other JSON value: a constant.
 
-A condition is ``{"field": "status", "in": [...]}``, ``{"field": ..., "equals": ...}``, ``{"field": ...,
-"exists": true}``, ``{"all": [...]}`` or ``{"any": [...]}``.
+Conditions (triggers, ``when``) are :mod:`staffwire.mapping` conditions: ``{"field": "status", "in": [...]}``,
+``not_in``, ``equals``, ``exists``, ``matches``, ``gt``/``gte``/``lt``/``lte``, ``all``/``any``/``not``.
 
-Why not ``staffwire.mapping``: the SDK's mapping engine had not landed when this connector was written; this module
-is the small subset the destination needs, with the same field-path conventions, and can delegate to the engine
-once it exists.
+Why field specs of its own: destinations compute payloads (``pay_rate x 40``, ``start_date + 7 days``), which the
+SDK's mapping engine (raw -> standard: paths, templates, transforms) does not express; the path and template
+conventions are the same.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from staffwire.errors import ConfigError
+from staffwire.mapping import compile_condition
 
-__all__ = ["evaluate", "lookup", "matches", "validate_condition", "validate_spec"]
+__all__ = ["compile_when", "evaluate", "lookup", "validate_spec"]
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _OPS = {"path", "template", "value", "multiply", "add_days", "map", "default", "format"}
@@ -95,24 +96,11 @@ def evaluate(spec: Any, record: Mapping[str, Any]) -> Any:
     return value
 
 
-def matches(condition: Mapping[str, Any] | None, record: Mapping[str, Any]) -> bool:
-    """Whether ``record`` satisfies ``condition`` (None: always)."""
+def compile_when(condition: Mapping[str, Any] | None, where: str) -> Callable[[Mapping[str, Any]], bool]:
+    """A predicate for a condition of :mod:`staffwire.mapping` (None: always true); ConfigError at ``where``."""
     if not condition:
-        return True
-    if "all" in condition:
-        return all(matches(c, record) for c in condition["all"])
-    if "any" in condition:
-        return any(matches(c, record) for c in condition["any"])
-    value = lookup(record, str(condition.get("field", "")))
-    if "in" in condition:
-        return value in condition["in"]
-    if "not_in" in condition:
-        return value not in condition["not_in"]
-    if "equals" in condition:
-        return bool(value == condition["equals"])
-    if "exists" in condition:
-        return (value is not None) == bool(condition["exists"])
-    return False
+        return lambda record: True
+    return compile_condition(dict(condition), where)
 
 
 def validate_spec(spec: Any, where: str) -> None:
@@ -123,21 +111,3 @@ def validate_spec(spec: Any, where: str) -> None:
             raise ConfigError(f"{where}: unknown field spec key(s) {sorted(unknown)}; use {sorted(_OPS)}.")
         if not ({"path", "template", "value"} & set(spec)):
             raise ConfigError(f'{where}: a field spec object needs "path", "template" or "value".')
-
-
-def validate_condition(condition: Any, where: str) -> None:
-    """Raise ConfigError for a malformed condition."""
-    if not condition:
-        return
-    if not isinstance(condition, Mapping):
-        raise ConfigError(f"{where}: a condition must be an object, got {condition!r}.")
-    for key in ("all", "any"):
-        if key in condition:
-            for i, sub in enumerate(condition[key]):
-                validate_condition(sub, f"{where}.{key}[{i}]")
-            return
-    if "field" not in condition or not ({"in", "not_in", "equals", "exists"} & set(condition)):
-        raise ConfigError(
-            f'{where}: a condition needs "field" and one of "in", "not_in", "equals", "exists" '
-            f'(e.g. {{"field": "status", "in": ["placed"]}}); got {dict(condition)!r}.'
-        )

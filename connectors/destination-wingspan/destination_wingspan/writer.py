@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,7 +28,7 @@ from destination_wingspan.api import WingspanApi
 from destination_wingspan.config import StreamMapping, WingspanConfig
 from destination_wingspan.contractors import ContractorDirectory, ContractorRequest, ContractorWriter
 from destination_wingspan.invoices import InvoiceLine, InvoiceRequest, InvoiceWriter
-from destination_wingspan.mapping import evaluate, matches
+from destination_wingspan.mapping import compile_when, evaluate
 from destination_wingspan.payables import PayableRequest, PayableWriter
 
 __all__ = ["WingspanWriter"]
@@ -98,9 +98,11 @@ class WingspanWriter:
             max_wait=config.max_batch_wait_s,
         )
         self.invoices = InvoiceWriter(api, status=config.invoice_status, max_attempts=config.max_attempts)
-        self.mappings: dict[str, list[StreamMapping]] = {}
-        for mapping in config.stream_mappings:
-            self.mappings.setdefault(mapping.stream, []).append(mapping)
+        self.trigger = compile_when(config.contractor_trigger, "contractor_trigger")
+        self.mappings: dict[str, list[tuple[StreamMapping, Callable[[Mapping[str, Any]], bool]]]] = {}
+        for i, mapping in enumerate(config.stream_mappings):
+            when = compile_when(mapping.when, f"stream_mappings[{i}].when")
+            self.mappings.setdefault(mapping.stream, []).append((mapping, when))
         self._contractors: dict[str, ContractorRequest] = {}
         self._payables: list[PayableRequest] = []
         self._invoices: list[InvoiceRequest] = []
@@ -121,9 +123,9 @@ class WingspanWriter:
         elif stream == "payables":
             handled = True
             self._payable(stream, record, record)
-        for mapping in self.mappings.get(stream, ()):
+        for mapping, when in self.mappings.get(stream, ()):
             handled = True
-            if not matches(mapping.when, record):
+            if not when(record):
                 continue
             mapped = {key: evaluate(spec, record) for key, spec in mapping.fields.items()}
             if mapping.target == "payables":
@@ -174,7 +176,7 @@ class WingspanWriter:
                 None,
                 "the record has no id (the contractor's external id in Wingspan)",
             )
-        if not triggered and not matches(self.config.contractor_trigger, record):
+        if not triggered and not self.trigger(record):
             return
         if record.get("remote_deleted_at"):
             return

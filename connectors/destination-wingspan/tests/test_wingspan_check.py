@@ -98,7 +98,25 @@ BAD_CONFIGS = [
     ({"writes_per_second": 0}, "writes_per_second"),
     (
         {"contractor_trigger": {"status": "placed"}},
-        'contractor_trigger: a condition needs "field" and one of',
+        "contractor_trigger.status: unknown condition key; use one of: ",
+    ),
+    (
+        {
+            "stream_mappings": [
+                {
+                    "stream": "placements",
+                    "target": "payables",
+                    "when": {"field": "pay_unit"},
+                    "fields": {
+                        "reference": "{id}",
+                        "worker_id": "{candidate_id}",
+                        "amount": 1,
+                        "due_date": "{x}",
+                    },
+                }
+            ]
+        },
+        "stream_mappings[0].when: a condition needs exactly one operator of",
     ),
     (
         {"contractor_labels": {"x": {"path": "a", "times": 2}}},

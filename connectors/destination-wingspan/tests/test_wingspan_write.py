@@ -116,6 +116,24 @@ def test_only_candidates_matching_the_trigger_become_contractors(sandbox: Wingsp
     assert sorted(c["externalId"] for c in sandbox.contractors()) == ["bullhorn:1", "bullhorn:2"]
 
 
+def test_the_trigger_can_use_any_staffwire_mapping_condition(sandbox: WingspanSandbox) -> None:
+    trigger = {
+        "all": [
+            {"field": "status", "in": ["placed"]},
+            {"field": "custom_fields.payrollReady", "equals": True},
+        ]
+    }
+    messages = [
+        record("candidates", candidate(1, custom_fields={"payrollReady": True})),
+        record("candidates", candidate(2, custom_fields={"payrollReady": False})),
+        state("candidates", 1),
+    ]
+
+    write(fast_config(sandbox, contractor_trigger=trigger), messages)
+
+    assert [c["externalId"] for c in sandbox.contractors()] == ["bullhorn:1"]
+
+
 def test_custom_fields_can_be_labels(sandbox: WingspanSandbox) -> None:
     config = fast_config(
         sandbox, contractor_labels={"division": "{custom_fields.customText3}", "tier": "gold"}
