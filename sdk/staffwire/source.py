@@ -21,8 +21,9 @@ streams, are config errors answered before anything is read.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -39,19 +40,41 @@ if TYPE_CHECKING:
 __all__ = ["Source", "stream_status"]
 
 
-def stream_status(name: str, namespace: str | None, status: str) -> dict[str, Any]:
-    """A STREAM_STATUS trace message as a wire dict."""
+def stream_status(
+    name: str, namespace: str | None, status: str, *, rate_limited_until: float | None = None
+) -> dict[str, Any]:
+    """A STREAM_STATUS trace message as a wire dict; ``rate_limited_until`` (epoch seconds) adds the
+    RATE_LIMITED reason with its ``quota_reset`` (ms)."""
     descriptor: dict[str, Any] = {"name": name}
     if namespace is not None:
         descriptor["namespace"] = namespace
+    body: dict[str, Any] = {"stream_descriptor": descriptor, "status": status}
+    if rate_limited_until is not None:
+        body["reasons"] = [
+            {"type": "RATE_LIMITED", "rate_limited": {"quota_reset": int(rate_limited_until * 1000)}}
+        ]
     return {
         "type": "TRACE",
-        "trace": {
-            "type": "STREAM_STATUS",
-            "emitted_at": time.time() * 1000,
-            "stream_status": {"stream_descriptor": descriptor, "status": status},
-        },
+        "trace": {"type": "STREAM_STATUS", "emitted_at": time.time() * 1000, "stream_status": body},
     }
+
+
+@contextlib.contextmanager
+def _rate_limit_reports(output: Output, name: str, namespace: str | None) -> Iterator[None]:
+    """While the stream reads, an HTTP client waiting on a rate limit reports it as RUNNING + RATE_LIMITED."""
+    try:
+        from staffwire.http.hooks import rate_limit_listener
+    except ImportError:  # pragma: no cover - the HTTP toolkit is part of the SDK
+        yield
+        return
+
+    def report(wait_seconds: float) -> None:
+        output.message(
+            stream_status(name, namespace, "RUNNING", rate_limited_until=time.time() + wait_seconds)
+        )
+
+    with rate_limit_listener(report):
+        yield
 
 
 @dataclass
@@ -150,37 +173,10 @@ class Source(Connector[ConfigT]):
         """Read one stream to the output; False if it failed (already reported)."""
         name, namespace = selected.name, selected.namespace
         tracker = StateTracker(name, namespace, incremental=selected.incremental, input_state=selected.state)
-        mode: SyncMode = "incremental" if selected.incremental else "full_refresh"
         output.message(stream_status(name, namespace, "STARTED"))
-        running = False
-        rejected = 0
         try:
-            for item in selected.stream.read(mode, selected.state):
-                if type(item) is dict or isinstance(item, Mapping):  # exact-type check first: the hot path
-                    if not running:
-                        output.message(stream_status(name, namespace, "RUNNING"))
-                        running = True
-                    output.record(name, item, namespace)
-                    tracker.records(1)
-                elif isinstance(item, list):
-                    if not item:
-                        continue
-                    if not running:
-                        output.message(stream_status(name, namespace, "RUNNING"))
-                        running = True
-                    tracker.records(output.records(name, item, namespace))
-                elif isinstance(item, Checkpoint):
-                    message = tracker.checkpoint(item.state)
-                    if message is not None:
-                        output.message(message)
-                elif isinstance(item, RecordRejected):
-                    rejected += 1
-                    self._report_rejection(name, item)
-                else:
-                    raise InternalError(
-                        f"{self.name}: stream '{name}' yielded a {type(item).__name__}; a stream yields records "
-                        "(dict), pages (list of dict), Checkpoint or RecordRejected"
-                    )
+            with _rate_limit_reports(output, name, namespace):
+                rejected = self._pump(output, selected, tracker)
             final = tracker.finish()
             if final is not None:
                 output.message(final)
@@ -198,6 +194,40 @@ class Source(Connector[ConfigT]):
             f", {rejected} rejected" if rejected else "",
         )
         return True
+
+    def _pump(self, output: Output, selected: _Selected, tracker: StateTracker) -> int:
+        """Move one stream's items to the output (RUNNING before the first record); returns the rejections."""
+        name, namespace = selected.name, selected.namespace
+        mode: SyncMode = "incremental" if selected.incremental else "full_refresh"
+        running = False
+        rejected = 0
+        for item in selected.stream.read(mode, selected.state):
+            if type(item) is dict or isinstance(item, Mapping):  # exact-type check first: the hot path
+                if not running:
+                    output.message(stream_status(name, namespace, "RUNNING"))
+                    running = True
+                output.record(name, item, namespace)
+                tracker.records(1)
+            elif isinstance(item, list):
+                if not item:
+                    continue
+                if not running:
+                    output.message(stream_status(name, namespace, "RUNNING"))
+                    running = True
+                tracker.records(output.records(name, item, namespace))
+            elif isinstance(item, Checkpoint):
+                message = tracker.checkpoint(item.state)
+                if message is not None:
+                    output.message(message)
+            elif isinstance(item, RecordRejected):
+                rejected += 1
+                self._report_rejection(name, item)
+            else:
+                raise InternalError(
+                    f"{self.name}: stream '{name}' yielded a {type(item).__name__}; a stream yields records "
+                    "(dict), pages (list of dict), Checkpoint or RecordRejected"
+                )
+        return rejected
 
     def _report_rejection(self, stream: str, rejection: RecordRejected) -> None:
         reasons = (

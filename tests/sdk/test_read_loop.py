@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sdk_support import SCRIPT_CONFIG, ScriptedStream, configured_catalog, scripted_source
@@ -235,3 +236,25 @@ def test_the_example_source_reads_incrementally_over_http_from_its_sandbox(confi
     assert_conformant(second)
     assert [r["id"] for r in second.records("items")] == []
     assert _states(second, "items") == [({"updated_at": 1005}, 0.0)]
+
+
+def test_a_rate_limit_wait_is_reported_as_running_with_the_rate_limited_reason() -> None:
+    from staffwire.http.hooks import current_rate_limit_listener
+
+    def wait_on_429() -> None:
+        listener = current_rate_limit_listener()
+        assert listener is not None
+        listener(30.0)
+
+    before = time.time()
+    result = _read(ScriptedStream("a", [wait_on_429, {"id": 1}, wait_on_429]))
+    statuses = [t["stream_status"] for t in result.traces if t["type"] == "STREAM_STATUS"]
+    assert [(s["status"], [r["type"] for r in s.get("reasons", [])]) for s in statuses] == [
+        ("STARTED", []),
+        ("RUNNING", ["RATE_LIMITED"]),
+        ("RUNNING", []),
+        ("RUNNING", ["RATE_LIMITED"]),
+        ("COMPLETE", []),
+    ]
+    quota_reset = statuses[1]["reasons"][0]["rate_limited"]["quota_reset"]
+    assert (before + 30) * 1000 <= quota_reset <= (time.time() + 30) * 1000

@@ -326,6 +326,10 @@ def _read_problems(result: ConnectorResult, catalog: Mapping[str, Any] | None) -
             body = message["trace"]["stream_status"]
             name, value = _descriptor_name(body), body["status"]
             previous = status.get(name)
+            if value == "RUNNING" and body.get("reasons"):  # RATE_LIMITED: a note while running, not a step
+                if previous not in ("STARTED", "RUNNING"):
+                    problems.append(f"stream '{name}': rate-limited status after {previous or 'nothing'}")
+                continue
             allowed = {
                 None: {"STARTED"},
                 "STARTED": {"RUNNING", "COMPLETE", "INCOMPLETE"},
