@@ -636,7 +636,7 @@ class ZohoSandbox(Sandbox):
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Zoho accounts + Recruit v2 + CRM emulator on loopback")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--candidates", type=int, default=24)
     parser.add_argument("--leads", type=int, default=12)
@@ -648,9 +648,18 @@ def main(argv: list[str] | None = None) -> None:
         recruit_sizes={"Candidates": args.candidates},
         crm_sizes={"Leads": args.leads},
     )
-    print(f"client_id={CLIENT_ID} client_secret={CLIENT_SECRET} refresh_token={REFRESH_TOKEN}", flush=True)
-    print(f"config: accounts_url={sandbox.url or ''} api_url=<same>", flush=True)
-    sandbox.serve_forever()
+    sandbox.start()
+    print(f"zoho sandbox listening on {sandbox.url} (Ctrl-C to stop)", flush=True)
+    print(
+        f'config: {{"client_id": "{CLIENT_ID}", "client_secret": "{CLIENT_SECRET}", '
+        f'"refresh_token": "{REFRESH_TOKEN}", "accounts_url": "{sandbox.url}", "api_url": "{sandbox.url}"}}',
+        flush=True,
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sandbox.stop()
 
 
 if __name__ == "__main__":
