@@ -272,7 +272,8 @@ class Connector(Generic[ConfigT]):
     def run(
         self, argv: Sequence[str], *, stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None
     ) -> int:
-        self.secrets = SecretMasker()
+        # self.secrets is kept (not replaced): objects built in __init__ may already hold it. A connector object
+        # serves one run; launch() makes a new one each time.
         output = Output(stdout if stdout is not None else sys.stdout.buffer, self.secrets)
         self._output = output
         debug = "--debug" in argv
