@@ -1,0 +1,37 @@
+"""The package's curated surface: every name in ``__all__`` resolves, lazily, to the object of its module."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+import staffwire
+
+MODULES = [
+    "staffwire.protocol",
+    "staffwire.spec",
+    "staffwire.source",
+    "staffwire.destination",
+    "staffwire.entrypoint",
+    "staffwire.state",
+    "staffwire.logs",
+    "staffwire.testing.conformance",
+    "staffwire.compat",
+]
+
+
+@pytest.mark.parametrize("name", staffwire.__all__)
+def test_every_exported_name_resolves(name: str) -> None:
+    assert getattr(staffwire, name).__name__ == name
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="module 'staffwire' has no attribute 'Nope'"):
+        staffwire.Nope  # noqa: B018
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_each_module_exports_what_it_defines(module: str) -> None:
+    loaded = importlib.import_module(module)
+    for name in loaded.__all__:
+        assert hasattr(loaded, name), f"{module}.__all__ names {name}, which it does not define"
