@@ -102,6 +102,7 @@ def parse_connection(data: Any, *, origin: str = "connection", base_dir: Path | 
         raise ConfigError(
             f"{origin}: a connection must be a YAML mapping with name, source, destination, streams."
         )
+    data = {k: v for k, v in data.items() if k != "base_dir"}  # not a file field: where the file lives
     try:
         connection = Connection.model_validate({**data, **({"base_dir": base_dir} if base_dir else {})})
     except ValidationError as exc:

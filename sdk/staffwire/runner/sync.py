@@ -89,6 +89,16 @@ def run_sync(
             _run(connection, store, stats, masker, progress, env, pm, cache_dir, prefer_subprocess)
         except StaffwireError as exc:
             fatal = exc
+        except KeyboardInterrupt:
+            stats.errors.append(
+                RunError(
+                    "runner",
+                    "transient_error",
+                    "interrupted (Ctrl-C); the next run resumes from the last committed state",
+                )
+            )
+            _finish(store, stats, progress, started)
+            raise
         except (
             Exception
         ) as exc:  # a bug in the runner: still recorded, never a traceback without a run record
