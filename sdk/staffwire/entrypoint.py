@@ -274,7 +274,7 @@ class Connector(Generic[ConfigT]):
     ) -> int:
         # self.secrets is kept (not replaced): objects built in __init__ may already hold it. A connector object
         # serves one run; launch() makes a new one each time.
-        output = Output(stdout if stdout is not None else sys.stdout.buffer, self.secrets)
+        output = Output(stdout, self.secrets)
         self._output = output
         debug = "--debug" in argv
         try:

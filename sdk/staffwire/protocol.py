@@ -91,6 +91,24 @@ def dumps(obj: Any) -> bytes:
     return orjson.dumps(obj, default=_default, option=_OPTS)
 
 
+class _TextSink:
+    """Bytes onto a text stream that has no binary buffer (a notebook's or a test harness's stdout)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, data: bytes) -> int:
+        return self._stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def _stdout() -> IO[bytes] | _TextSink:
+    buffer = getattr(sys.stdout, "buffer", None)
+    return buffer if buffer is not None else _TextSink(sys.stdout)
+
+
 class Output:
     """Writes Airbyte messages to a binary stream, masked and block-buffered. Thread-safe.
 
@@ -104,7 +122,7 @@ class Output:
         *,
         block_size: int = _BLOCK_SIZE,
     ) -> None:
-        self._stream: IO[bytes] = stream if stream is not None else sys.stdout.buffer
+        self._stream: IO[bytes] | _TextSink = stream if stream is not None else _stdout()
         self.masker = masker if masker is not None else SecretMasker()
         self._block_size = block_size
         self._buffer = bytearray()

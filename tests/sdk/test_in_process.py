@@ -161,3 +161,10 @@ def test_a_reader_that_hangs_up_ends_the_run_with_exit_1_without_raising(tmp_pat
     (tmp_path / "catalog.json").write_text(json.dumps(configured_catalog("a")))
     argv = ["read", "--config", str(tmp_path / "config.json"), "--catalog", str(tmp_path / "catalog.json")]
     assert source.launch(argv, stdout=HungUp()) == 1  # type: ignore[arg-type]
+
+
+def test_launch_writes_to_a_text_stdout_without_a_binary_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = io.StringIO()  # like a notebook's stdout: no .buffer
+    monkeypatch.setattr(sys, "stdout", text)
+    assert SourceExample.launch(["spec"]) == 0
+    assert parse_output(["spec"], 0, text.getvalue().encode()).spec is not None
