@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from source_zoho.sandbox import ZohoSandbox
 
 
@@ -85,3 +86,42 @@ def test_crm_discover_offers_raw_modules_and_its_standard_streams(zoho: Any, san
         "clients",
         "contacts",
     ]
+
+
+FAULTS = {
+    "credit-429": lambda sb: sb.exhaust_credits(r"^/crm/v5/(Leads|Accounts)$", times=3),
+    "500-then-ok": lambda sb: sb.faults.server_error(
+        r"^/crm/v5/(Leads|Accounts)$", status=503, times=2, after=1
+    ),
+    "dropped": lambda sb: sb.faults.drop(r"^/crm/v5/(Leads|Accounts)$", times=2, after=2),
+    "expired-token": lambda sb: sb.expire_tokens(),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_crm_full_and_incremental_reads_under_faults_give_exact_ids(zoho: Any, fault: str) -> None:
+    with ZohoSandbox(crm_sizes={"Leads": 2030, "Accounts": 12, "Contacts": 1, "Deals": 1}) as sb:
+        config = zoho.make_config(sb, product="crm")
+        zoho.run("check", config)
+        FAULTS[fault](sb)
+        first = zoho.read(config, ["Leads", "Accounts"])
+        assert sorted(zoho.ids(first, "Leads")) == sorted(sb.ids("crm", "Leads"))
+        assert len(zoho.ids(first, "Leads")) == 2030
+        assert {r["id"]: r for r in zoho.records(first, "Accounts")} == {
+            rid: sb.record("crm", "Accounts", rid) for rid in sb.ids("crm", "Accounts")
+        }
+
+        changed = sorted(sb.ids("crm", "Leads"))[5:8]
+        for rid in changed:
+            sb.update_record("crm", "Leads", rid, Lead_Status="Contacted")
+        account = sorted(sb.ids("crm", "Accounts"))[3]
+        sb.update_record("crm", "Accounts", account, Score_48=99)
+        gone = sorted(sb.ids("crm", "Leads"))[0]
+        sb.delete_record("crm", "Leads", gone)
+        FAULTS[fault](sb)
+        second = zoho.read(config, ["Leads", "Accounts"], state=zoho.last_state(first))
+        assert zoho.ids(second, "Leads") == [*changed, gone]
+        assert zoho.ids(second, "Accounts") == [account]
+        assert zoho.records(second, "Accounts")[0]["Score_48"] == 99
+        fired = {"credit-429": 429, "500-then-ok": 503, "dropped": None, "expired-token": 401}[fault]
+        assert sum(1 for r in sb.log if r.status == fired) >= 2  # the fault hit both runs
