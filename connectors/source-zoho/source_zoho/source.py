@@ -34,7 +34,11 @@ class SourceZoho(Source[ZohoConfig]):
         self._apis: dict[str, ZohoApi] = {}
 
     def api(self, config: ZohoConfig) -> ZohoApi:
-        key = config.model_dump_json()
+        key = (
+            config.model_dump_json()
+            + config.client_secret.get_secret_value()
+            + config.refresh_token.get_secret_value()
+        )
         api = self._apis.get(key)
         if api is None:
             api = self._apis[key] = ZohoApi(config, masker=self.secrets)

@@ -93,9 +93,17 @@ def test_faults_do_not_change_the_ids_read(sandbox: ZohoSandbox, zoho: Any, faul
     config = zoho.make_config(sandbox, page_size=5)
     zoho.run("check", config)
     fault(sandbox)
-    result = zoho.read(config, ["Candidates"])
-    assert sorted(zoho.ids(result, "Candidates")) == sorted(sandbox.ids("recruit", "Candidates"))
-    assert len(zoho.ids(result, "Candidates")) == 12
+    first = zoho.read(config, ["Candidates"])
+    assert sorted(zoho.ids(first, "Candidates")) == sorted(sandbox.ids("recruit", "Candidates"))
+    assert len(zoho.ids(first, "Candidates")) == 12
+
+    changed = ["486812000000301001", "486812000000301006", "486812000000301011"]
+    for rid in changed:
+        sandbox.update_record("recruit", "Candidates", rid, Candidate_Status="Qualified")
+    sandbox.delete_record("recruit", "Candidates", "486812000000301000")
+    fault(sandbox)
+    second = zoho.read(config, ["Candidates"], state=zoho.last_state(first))
+    assert zoho.ids(second, "Candidates") == [*changed, "486812000000301000"]
 
 
 def test_rate_limit_that_outlasts_the_retries_fails_the_stream_as_transient(
