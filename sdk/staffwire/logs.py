@@ -20,7 +20,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from staffwire.protocol import Output
@@ -120,21 +120,58 @@ def bound(func: Callable[P, R]) -> Callable[P, R]:
     return run_in_context
 
 
+class _MaskingFactory:
+    """Wraps the log-record factory while runs are active: a record's message (and exception text) is masked
+    the moment it is created, so every handler in the process -- not only ours, e.g. the runner's terminal --
+    sees it masked."""
+
+    def __init__(self, previous: Callable[..., logging.LogRecord]) -> None:
+        self.previous = previous
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.previous(*args, **kwargs)
+        run = _current.get()
+        runs = [run] if run is not None else list(_handler.runs)
+        maskers = [r.output.masker for r in runs if r.output.masker]
+        if not maskers:
+            return record
+        try:
+            message = original = record.getMessage()
+            for masker in maskers:
+                message = masker.mask(message)
+            if message != original:
+                record.msg, record.args = message, None
+            if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+                text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+                for masker in maskers:
+                    text = masker.mask(text)
+                record.exc_text = text
+            if record.stack_info:
+                for masker in maskers:
+                    record.stack_info = masker.mask(record.stack_info)
+        except Exception:  # a record that cannot be formatted is the formatter's problem, as before
+            pass
+        return record
+
+
 _lock = threading.Lock()
 _handler = _RoutingHandler()
 _saved_root_level: int | None = None
+_factory: _MaskingFactory | None = None
 
 
 @contextlib.contextmanager
 def capture(output: Output, level: int = logging.INFO) -> Iterator[None]:
     """Route log records of the current context to ``output`` as LOG messages until the block ends."""
-    global _saved_root_level
+    global _saved_root_level, _factory
     run = _Run(output, level)
     root = logging.getLogger()
     with _lock:
         if not _handler.runs:
             _saved_root_level = root.level
             root.addHandler(_handler)
+            _factory = _MaskingFactory(logging.getLogRecordFactory())
+            logging.setLogRecordFactory(_factory)
         _handler.runs.append(run)
         if root.level != logging.NOTSET and root.level > level:
             root.setLevel(level)
@@ -147,6 +184,9 @@ def capture(output: Output, level: int = logging.INFO) -> Iterator[None]:
             _handler.runs.remove(run)
             if not _handler.runs:
                 root.removeHandler(_handler)
+                if _factory is not None and logging.getLogRecordFactory() is _factory:
+                    logging.setLogRecordFactory(_factory.previous)
+                _factory = None
                 if _saved_root_level is not None:
                     root.setLevel(_saved_root_level)
                 _saved_root_level = None

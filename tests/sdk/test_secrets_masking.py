@@ -197,3 +197,36 @@ def test_emit_config_accepts_the_config_model_and_reveals_its_secrets() -> None:
     result = run_connector(Rotating, "read", config=CONFIG, catalog=configured_catalog("a"))
     assert [c["connectorConfig"]["config"] for c in result.controls] == [{"token": "new-TOKEN-1"}]
     assert_no_secrets(result, [TOKEN, "new-TOKEN-1"])
+
+
+class Collecting(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(logging.Formatter().format(record))
+
+
+def test_other_handlers_in_the_process_see_records_masked_too() -> None:
+    """In-process runs share the host's logging (the runner's terminal handler): records are masked at creation."""
+    collecting = Collecting()
+    root = logging.getLogger()
+    root.addHandler(collecting)
+    factory = logging.getLogRecordFactory()
+
+    def fail_and_log() -> None:
+        try:
+            raise RuntimeError(f"login with {TOKEN} failed")
+        except RuntimeError:
+            log.exception("login with %s failed", TOKEN)
+
+    try:
+        _read(fail_and_log)
+    finally:
+        root.removeHandler(collecting)
+    mine = [line for line in collecting.lines if line.startswith("login with")]
+    assert mine and mine[0].startswith("login with **** failed\nTraceback")
+    assert "RuntimeError: login with **** failed" in mine[0]
+    assert not any(TOKEN in line for line in collecting.lines)
+    assert logging.getLogRecordFactory() is factory
