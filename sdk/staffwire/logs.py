@@ -7,8 +7,12 @@ thread that has no run in its context (a worker pool inside a connector) goes to
 several are active and the owner cannot be told, to stderr masked with every run's secrets. Wrap a worker's
 function with :func:`bound` to keep its records in the run that started it.
 
-The handler is installed when the first run starts and removed when the last one ends; the root logger's level is
-lowered for that time only (and restored), so nothing stays behind in the host process.
+While runs are active, the log-record factory is wrapped so that each record's message, exception text and
+stack are masked with the secrets of its run the moment it is created: any other handler of the host process (the
+runner's terminal, pytest's capture) sees masked text too.
+
+The handler and the factory are installed when the first run starts and removed when the last one ends; the root
+logger's level is lowered for that time only (and restored), so nothing stays behind in the host process.
 """
 
 from __future__ import annotations
