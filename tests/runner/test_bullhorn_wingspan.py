@@ -102,3 +102,25 @@ def test_kill_9_mid_sync_then_rerun_gives_exactly_once_contractors_and_payables(
     assert len(external_ids) == len(set(external_ids)) == 32
     references = [p["bulkPayableItemReference"] for p in wingspan.payables()]
     assert len(references) == len(set(references)) == 32
+
+
+def test_the_console_scripts_run_as_subprocesses_give_the_same_result(
+    sandboxes: tuple[BullhornSandbox, WingspanSandbox], tmp_path: Path
+) -> None:
+    bullhorn, wingspan = sandboxes
+    file, env = _connection(tmp_path, bullhorn, wingspan)
+    store = StateStore(tmp_path / "staffwire.db")
+    try:
+        result = run_sync(load_connection(file), store=store, env=env, prefer_subprocess=True)
+        detail = store.run(result.run_id)
+    finally:
+        store.close()
+
+    assert result.status == "succeeded", result.errors
+    assert {
+        k: (v["records_read"], v["records_written"], v["records_rejected"]) for k, v in result.streams.items()
+    } == {"candidates": (200, 200, 0), "placements": (43, 32, 11)}
+    assert detail is not None
+    assert detail["source"] == f"source-bullhorn (command {Path(sys.executable).parent / 'source-bullhorn'})"
+    assert detail["rejected_records"][0]["reasons"][0]["rule"] == "unknown_worker"
+    assert (len(wingspan.contractors()), len(wingspan.payables())) == (32, 32)
