@@ -257,17 +257,32 @@ class ContractorWriter:
     # -------------------------------------------------------------------------------------------- entry
     def commit(self, requests: Iterable[ContractorRequest]) -> list[RecordRejected]:
         rejections: list[RecordRejected] = []
-        missing: list[ContractorRequest] = []
+        missing: dict[str, ContractorRequest] = {}  # by email: one Wingspan contractor per email
+        same_person: list[tuple[ContractorRequest, ContractorRequest]] = []
         for request in requests:
             existing = self.directory.find(request.external_id, request.email)
-            if existing is None:
-                missing.append(request)
-            else:
+            if existing is not None:
                 self.directory.add(existing, external_id=request.external_id)
                 self.update_labels(existing, request.labels, request.stream)
-        for start in range(0, len(missing), self.batch_size):
-            chunk = missing[start : start + self.batch_size]
+            elif request.email.lower() in missing:
+                same_person.append((request, missing[request.email.lower()]))
+            else:
+                missing[request.email.lower()] = request
+        todo = list(missing.values())
+        for start in range(0, len(todo), self.batch_size):
+            chunk = todo[start : start + self.batch_size]
             rejections += self._bulk(chunk) if self.mode == "bulk" else self._payees(chunk)
+        for request, first in same_person:  # e.g. one person from two source systems, in the same commit
+            contractor = self.directory.find(first.external_id)
+            if contractor is None:
+                rejections.append(
+                    request.rejected(
+                        f"contractor {request.email} was not created (see record {first.record_id}, same email)"
+                    )
+                )
+                continue
+            self.directory.add(contractor, external_id=request.external_id)
+            self.update_labels(contractor, request.labels, request.stream)
         return rejections
 
     def update_labels(self, contractor: Contractor, labels: dict[str, str], stream: str) -> None:

@@ -102,6 +102,26 @@ def test_duplicates_within_one_run_are_written_once(sandbox: WingspanSandbox) ->
     assert [p["bulkPayableItemReference"] for p in sandbox.payables()] == ["ts-1"]
 
 
+@pytest.mark.parametrize("mode", ["bulk", "payee"])
+def test_two_records_with_one_email_in_one_commit_make_one_contractor(
+    sandbox: WingspanSandbox, mode: str
+) -> None:
+    twin = candidate(1)
+    twin["id"] = "zoho_recruit:77"  # the same person from another source system
+    messages = [
+        record("candidates", candidate(1)),
+        record("candidates", twin),
+        record("payables", payable("z-1", 1, worker_id="zoho_recruit:77")),
+        state("payables", 1),
+    ]
+
+    write(fast_config(sandbox, contractor_mode=mode), messages)
+
+    [contractor] = sandbox.contractors()
+    assert contractor["externalId"] == "bullhorn:1"
+    assert [p["collaboratorId"] for p in sandbox.payables()] == [contractor["collaboratorId"]]
+
+
 def test_only_candidates_matching_the_trigger_become_contractors(sandbox: WingspanSandbox) -> None:
     messages = [
         record("candidates", candidate(1, status="active")),
