@@ -51,6 +51,7 @@ class RelayOutcome:
     garbage_examples: list[str] = field(default_factory=list)
     unconfirmed_states: int = 0
     destination_gone: bool = False
+    pump_error: str | None = None
     unselected_records: dict[str, int] = field(default_factory=dict)
 
 
@@ -205,7 +206,8 @@ class Relay:
                     key = state_key(state)
                     if key != ("", "") and key not in self._sent:
                         continue  # a state for a stream this connection does not sync
-                    self._pending.append(_Pending(key, _without_stats(state), dict(self._sent)))
+                    with self._lock:  # the destination loop searches the queue concurrently
+                        self._pending.append(_Pending(key, _without_stats(state), dict(self._sent)))
                     destination_in.write(line + b"\n")
                     destination_in.flush()
                     self.on_tick()
@@ -214,6 +216,9 @@ class Relay:
         except (BrokenPipeError, ValueError, OSError):
             # The destination closed its stdin (it died or stopped reading): stop feeding it.
             self.outcome.destination_gone = True
+            source.kill()
+        except Exception as exc:  # a runner bug: the run must fail, never look complete with records missing
+            self.outcome.pump_error = f"{type(exc).__name__}: {exc}"
             source.kill()
         finally:
             with contextlib.suppress(BrokenPipeError, ValueError, OSError):
@@ -244,12 +249,13 @@ class Relay:
         key = state_key(state)
         clean = _without_stats(state)
         pending: _Pending | None = None
-        for index, candidate in enumerate(self._pending):
-            if candidate.key == key and candidate.state == clean:
-                pending = candidate
-                for _ in range(index + 1):
-                    self._pending.popleft()
-                break
+        with self._lock:
+            for index, candidate in enumerate(self._pending):
+                if candidate.key == key and candidate.state == clean:
+                    pending = candidate
+                    for _ in range(index + 1):
+                        self._pending.popleft()
+                    break
         if pending is None:
             self.on_log(
                 "runner",

@@ -300,6 +300,15 @@ def _judge(
 ) -> None:
     """Turn what happened into run errors (none = success)."""
     outcome = relay.outcome
+    if outcome.pump_error:
+        stats.errors.append(
+            RunError(
+                "runner",
+                "system_error",
+                f"the runner stopped relaying records: {masker.mask(outcome.pump_error)}. This is a bug; please "
+                "report it. Nothing after the last committed state was stored.",
+            )
+        )
     for side, code, process in ((source, source_code, read), (destination, destination_code, write)):
         if code != 0 and not any(e.origin == side.role for e in stats.errors):
             tail = masker.mask(process.stderr_tail().strip())
