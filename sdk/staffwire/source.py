@@ -14,6 +14,13 @@ records (dicts, or pages as lists); STATE per checkpoint under the rules of :mod
 :class:`~staffwire.errors.RecordRejected` logged as WARN and counted; COMPLETE. A stream that raises gets
 INCOMPLETE and a TRACE ERROR naming it, the other streams still run, and the process exits 1 at the end.
 
+What a source gets from the base class while it runs: ``self.secrets`` (the run's
+:class:`~staffwire.secrets.SecretMasker`: register tokens obtained at run time with ``self.secrets.add(token)``),
+``self.emit_config(new_config)`` (a CONTROL connectorConfig message -- the one message written unmasked, since the
+platform must store the real values, e.g. a rotated refresh token), and logging through the standard ``logging``
+module (``logging.getLogger(__name__)``; records become masked LOG messages, see :mod:`staffwire.logs`). An HTTP
+client waiting on a rate limit is reported as STREAM_STATUS RUNNING with the RATE_LIMITED reason.
+
 Sync modes: ``incremental`` asked of a stream without a cursor is read as ``full_refresh`` with a WARN (PyAirbyte
 asks ``incremental`` of every stream); ``full_refresh`` asked of a stream that does not support it, and unknown
 streams, are config errors answered before anything is read.
