@@ -408,6 +408,8 @@ class ZohoSandbox(Sandbox):
             raise zoho_error(400, "INVALID_MODULE", "the module name given seems to be invalid")
         if store.seed.metadata_status == 204:
             return Response(204)
+        if store.seed.metadata_status == 403:
+            raise zoho_error(403, "NO_PERMISSION", "permission denied to access the module")
         if store.seed.metadata_status == 401:
             raise zoho_error(401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL")
         org = RECRUIT_ORG if product == "recruit" else CRM_ORG

@@ -86,7 +86,7 @@ class ModuleSeed:
     count: int = 0
     generate: Generator | None = None
     api_supported: bool = True
-    metadata_status: int = 200  # 204 or 401: settings/fields answers that instead of the fields
+    metadata_status: int = 200  # 204, 401 or 403: settings/fields answers that instead of the fields
     generated_type: str = "default"
     scope_name: str = ""  # the module part of a per-module scope, e.g. "candidate"
     extra: dict[str, Any] = field(default_factory=dict)

@@ -209,3 +209,16 @@ def test_standard_stream_schemas_are_staffwires(sandbox: ZohoSandbox, zoho: Any)
     stream = next(s for s in catalog["streams"] if s["name"] == "candidates")
     assert stream["json_schema"] == standard_stream_schema("candidates")
     assert stream["default_cursor_field"] == ["remote_updated_at"]
+
+
+def test_module_whose_metadata_is_forbidden_is_skipped_and_discover_still_succeeds(
+    sandbox: ZohoSandbox, zoho: Any
+) -> None:
+    sandbox.store("recruit", "Departments").seed.metadata_status = 403
+    result = zoho.run("discover", zoho.make_config(sandbox))
+    assert result.exit_code == 0
+    assert "Departments" not in [s["name"] for s in result.catalog["streams"]]
+    assert result.log_messages("WARN")[0] == (
+        "Zoho Recruit: skipping module Departments: its field metadata is not available (HTTP 403 NO_PERMISSION "
+        "for GET /recruit/v2/settings/fields?module=Departments)"
+    )
