@@ -1,5 +1,8 @@
 """The floor: the least a reader must do -- fetch each page with requests, parse it with orjson, and print one
-Airbyte RECORD line per record. No framework, no checks. ``python -m bench.read_throughput.floor URL TOTAL SIZE``."""
+Airbyte RECORD line per record. No framework, no checks. ``python -m bench.read_throughput.floor URL TOTAL SIZE [raw]``.
+
+With ``raw`` it only fetches the pages (no parsing, no output) and prints how many records it fetched: the rate
+the sandbox serves at, which bounds every reader."""
 
 from __future__ import annotations
 
@@ -15,6 +18,12 @@ def main() -> None:
     out = sys.stdout.buffer
     session = requests.Session()
     start = 0
+    if sys.argv[4:] == ["raw"]:
+        while start < total:
+            session.get(url, params={"start": start, "count": size}).content  # noqa: B018 -- read the body
+            start += min(size, total - start)
+        out.write(b"fetched %d\n" % start)
+        return
     while start < total:
         body = orjson.loads(session.get(url, params={"start": start, "count": size}).content)
         head = b'{"type":"RECORD","record":{"stream":"candidates","emitted_at":%d,"data":' % int(

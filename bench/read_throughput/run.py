@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,8 @@ class Result:
         return self.records / self.wall if self.wall else 0.0
 
 
-def measure(name: str, argv: list[str]) -> Result:
-    """Run one reader; count its RECORD lines; its own CPU time and peak RSS from wait4."""
+def measure(name: str, argv: list[str], *, assume: int | None = None) -> Result:
+    """Run one reader; count its RECORD lines (or ``assume`` that many); its CPU time and peak RSS from wait4."""
     started = time.perf_counter()
     child = subprocess.Popen(
         argv,
@@ -60,15 +61,21 @@ def measure(name: str, argv: list[str]) -> Result:
             break
         data = tail + chunk
         count += data.count(NEEDLE)
-        tail = data[-(len(NEEDLE) - 1) :]
-        if NEEDLE in tail:  # never count a needle twice
-            tail = b""
+        tail = data[-(len(NEEDLE) - 1) :]  # too short to hold a whole needle: none is counted twice
     _pid, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
+    if assume is not None and child.returncode == 0:
+        count = assume
     return Result(
         name, count, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode
     )
+
+
+def best(runs: Iterable[Result]) -> Result:
+    """The fastest successful run (a failed run is only shown when every run failed)."""
+    runs = list(runs)
+    return min(runs, key=lambda r: (r.code != 0, r.wall))
 
 
 def write_json(folder: Path, name: str, obj: object) -> str:
@@ -147,12 +154,16 @@ def main(argv: list[str] | None = None) -> int:
             for _round in range(args.repeat):  # interleaved, so a burst of load elsewhere hits every reader
                 for name in names:
                     runs[name].append(measure(name, cmds[name]))
-            results = {name: min(rs, key=lambda r: r.wall) for name, rs in runs.items()}
+            results = {name: best(rs) for name, rs in runs.items()}
+            served = best(
+                measure("sandbox (fetch only)", [*cmds["floor"], "raw"], assume=args.records)
+                for _ in range(args.repeat)
+            )
             if args.repeat > 1:
                 print(
                     f"best of {args.repeat} interleaved runs per reader (wall time; CPU and RSS of that run)"
                 )
-            show(list(results.values()))
+            show([served, *results.values()])
             sw, floor = results["staffwire"], results["floor"]
             print()
             checks: list[tuple[str, bool]] = []
@@ -166,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             slowdown = sw.wall / floor.wall
             print(f"staffwire time / floor time:       {slowdown:.2f}x  (CPU {sw.cpu / floor.cpu:.2f}x)")
             checks.append(("staffwire within 1.5x of the floor's time", slowdown <= 1.5))
+            checks.append(("the sandbox serves over 50k records/s", served.rate > 50_000))
             counts = {r.records for r in results.values()}
             checks.append((f"every reader emitted {args.records:,} records", counts == {args.records}))
             if not args.no_rss:

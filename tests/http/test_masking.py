@@ -56,3 +56,18 @@ def test_a_connection_error_does_not_repeat_the_url_query(sleeps: Sleeps) -> Non
         client.get_json(f"/items?api_key={KEY}&other=unregistered-token-xyz")
     said = everything_said(caught.value)
     assert KEY not in said and "unregistered-token-xyz" not in said
+
+
+def test_an_access_token_obtained_at_run_time_and_echoed_back_is_masked(sandbox: ToolkitSandbox, sleeps) -> None:
+    from http_toolkit_sandbox import CLIENT_ID, REFRESH_TOKEN
+
+    from staffwire.auth import OAuth2RefreshTokenAuth
+
+    auth = OAuth2RefreshTokenAuth(sandbox.url + "/oauth/token", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                                  refresh_token=REFRESH_TOKEN, header="X-API-Key", prefix="")
+    client = HttpClient(sandbox.url, system="Toolkit", auth=auth, retry=RetryPolicy(sleep=sleeps))
+    with pytest.raises(ClientError) as caught:
+        client.get_json("/echo-error")
+    token = auth.access_token
+    assert token and token not in everything_said(caught.value)
+    assert str(caught.value).startswith('Toolkit rejected GET /echo-error (HTTP 400): "invalid key None for ****".')

@@ -140,7 +140,12 @@ class HttpClient:
         headers: Mapping[str, str] | None,
     ) -> requests.PreparedRequest:
         request = requests.Request(
-            method.upper(), self.url(path), params=dict(params or {}), headers=dict(headers or {}), data=data
+            method.upper(),
+            self.url(path),
+            params=dict(params or {}),
+            headers=dict(headers or {}),
+            data=data,
+            auth=_no_netrc,
         )
         prepared = self.session.prepare_request(request)
         if json is not None:
@@ -477,6 +482,12 @@ class HttpClient:
                 request=describe_request(request.method, self.url(request.path)),
                 stream=stream,
             ) from None
+
+
+def _no_netrc(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An explicit "no requests-level auth": stops requests from reading ~/.netrc on every request (and from
+    sending credentials found there to an API; a connector's credentials come from its config)."""
+    return request
 
 
 def _never_sent(exc: requests.RequestException) -> bool:
