@@ -191,6 +191,13 @@ class ZohoSandbox(Sandbox):
         self.refresh_tokens[token] = frozenset(scopes)
         return token
 
+    def rename_module(self, product: str, old: str, new: str) -> None:
+        """Serve a module under another api_name (some orgs have ``Job_Openings`` for ``JobOpenings``)."""
+        with self._data_lock:
+            store = self.modules[product].pop(old)
+            store.seed.api_name = new
+            self.modules[product][new] = store
+
     def expire_tokens(self) -> None:
         """Expire every access token issued so far (the next API call answers 401 INVALID_TOKEN)."""
         self.tokens.expire_all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from staffwire.errors import ConfigError
@@ -62,8 +63,9 @@ class SourceZoho(Source[ZohoConfig]):
         ]
         available = set(modules)
         for spec in specs_for(config.product):
-            if spec.module in available:
-                streams.append(StandardStream(api, spec, start, config.status_maps))
+            module = spec.module_in(available)
+            if module is not None:
+                streams.append(StandardStream(api, replace(spec, module=module), start, config.status_maps))
         return streams
 
     def discover(self, config: ZohoConfig) -> dict[str, Any]:

@@ -226,6 +226,11 @@ class StandardSpec:
     stream: str
     module: str
     fields: dict[str, Any]
+    aliases: tuple[str, ...] = ()  # other api_names the module goes by in some orgs
+
+    def module_in(self, available: set[str]) -> str | None:
+        """The api_name this org uses for the module, if it has it."""
+        return next((m for m in (self.module, *self.aliases) if m in available), None)
 
 
 def specs_for(product: str) -> list[StandardSpec]:
@@ -301,6 +306,7 @@ def specs_for(product: str) -> list[StandardSpec]:
                 "owner.id": _ref("Account_Manager.id", s),
                 "owner.name": _text("Account_Manager.name"),
             },
+            aliases=("Job_Openings",),
         ),
         StandardSpec(
             "clients",

@@ -274,3 +274,14 @@ def test_a_phone_that_is_not_a_phone_number_rejects_the_standard_record_but_not_
         assert warning.startswith(
             "stream 'candidates': record zoho_recruit:486812000000301013 rejected: phone: "
         )
+
+
+def test_jobs_come_from_job_openings_under_either_api_name(zoho: Any) -> None:
+    with ZohoSandbox(recruit_sizes={"JobOpenings": 4}) as sb:
+        sb.rename_module("recruit", "JobOpenings", "Job_Openings")
+        result = zoho.read(zoho.make_config(sb), ["Job_Openings", "jobs"], mode="full_refresh")
+        assert sorted(zoho.ids(result, "jobs")) == sorted(
+            f"zoho_recruit:{i}" for i in sb.ids("recruit", "Job_Openings")
+        )
+        assert sorted(zoho.ids(result, "Job_Openings")) == sorted(sb.ids("recruit", "Job_Openings"))
+        assert sb.requests_to(r"^/recruit/v2/Job_Openings$")
