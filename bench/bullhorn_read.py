@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-FLOOR = r'''
+FLOOR = r"""
 import sys, time, orjson, requests
 from urllib.parse import parse_qs, urlsplit
 login_info, user, password, client_id, secret, fields, size = sys.argv[1:8]
@@ -54,7 +54,7 @@ while True:
     if body["count"] >= body["total"]:
         break
 out.flush()
-'''
+"""
 
 
 def _drain(process: subprocess.Popen[bytes], counts: dict[str, int]) -> None:
@@ -93,30 +93,58 @@ def main(argv: list[str] | None = None) -> int:
     from source_bullhorn.sandbox_seed import Sizes
 
     t0 = time.perf_counter()
-    sizes = Sizes(candidates=args.candidates, job_submissions=0, sendouts=0, appointments=0, notes=0, tearsheets=1)
+    sizes = Sizes(
+        candidates=args.candidates, job_submissions=0, sendouts=0, appointments=0, notes=0, tearsheets=1
+    )
     sandbox = BullhornSandbox(seed=1, sizes=sizes, log_requests=False).start()
-    print(f"sandbox with {args.candidates:,} candidates ready in {time.perf_counter() - t0:.1f}s at {sandbox.url}")
+    print(
+        f"sandbox with {args.candidates:,} candidates ready in {time.perf_counter() - t0:.1f}s at {sandbox.url}"
+    )
     fields = entity_info(entity_metas()["Candidate"]).field_list
     try:
-        floor_records, floor_s = _timed([sys.executable, "-c", FLOOR, sandbox.login_info_url, sandbox.USERNAME,
-                                         sandbox.PASSWORD, sandbox.CLIENT_ID, sandbox.CLIENT_SECRET, fields,
-                                         str(args.page_size)])
+        floor_records, floor_s = _timed(
+            [
+                sys.executable,
+                "-c",
+                FLOOR,
+                sandbox.login_info_url,
+                sandbox.USERNAME,
+                sandbox.PASSWORD,
+                sandbox.CLIENT_ID,
+                sandbox.CLIENT_SECRET,
+                fields,
+                str(args.page_size),
+            ]
+        )
         with tempfile.TemporaryDirectory() as tmp:
-            config: dict[str, Any] = sandbox.demo_config(entities=["Candidate"], max_concurrency=args.concurrency,
-                                                         page_size=args.page_size, requests_per_minute=100_000)
+            config: dict[str, Any] = sandbox.demo_config(
+                entities=["Candidate"],
+                max_concurrency=args.concurrency,
+                page_size=args.page_size,
+                requests_per_minute=100_000,
+            )
             Path(tmp, "config.json").write_text(json.dumps(config))
             stream = {"name": "Candidate", "json_schema": {}, "supported_sync_modes": ["full_refresh"]}
-            catalog = {"streams": [{"stream": stream, "sync_mode": "full_refresh", "destination_sync_mode": "append"}]}
+            catalog = {
+                "streams": [
+                    {"stream": stream, "sync_mode": "full_refresh", "destination_sync_mode": "append"}
+                ]
+            }
             Path(tmp, "catalog.json").write_text(json.dumps(catalog))
             script = str(Path(sys.executable).with_name("source-bullhorn"))
-            records, seconds = _timed([script, "read", "--config", f"{tmp}/config.json", "--catalog",
-                                       f"{tmp}/catalog.json"])
+            records, seconds = _timed(
+                [script, "read", "--config", f"{tmp}/config.json", "--catalog", f"{tmp}/catalog.json"]
+            )
     finally:
         sandbox.stop()
     floor_rate, rate = floor_records / floor_s, records / seconds
-    print(f"floor (requests + orjson loop): {floor_records:,} records in {floor_s:.1f}s = {floor_rate:,.0f} records/s")
-    print(f"source-bullhorn read (concurrency {args.concurrency}): {records:,} records in {seconds:.1f}s = "
-          f"{rate:,.0f} records/s")
+    print(
+        f"floor (requests + orjson loop): {floor_records:,} records in {floor_s:.1f}s = {floor_rate:,.0f} records/s"
+    )
+    print(
+        f"source-bullhorn read (concurrency {args.concurrency}): {records:,} records in {seconds:.1f}s = "
+        f"{rate:,.0f} records/s"
+    )
     print(f"ratio source-bullhorn / floor: {rate / floor_rate:.2f}")
     return 0 if records == floor_records == args.candidates else 1
 

@@ -26,7 +26,8 @@ class ListPage:
     def __init__(self, body: Mapping[str, Any]) -> None:
         data = body.get("data")
         self.data: list[dict[str, Any]] = data if isinstance(data, list) else []
-        self.count: int = int(body.get("count") if body.get("count") is not None else len(self.data))
+        count = body.get("count")
+        self.count: int = int(count) if isinstance(count, int) else len(self.data)
         self.start: int = int(body.get("start") or 0)
         total = body.get("total")
         self.total: int | None = int(total) if total is not None else None

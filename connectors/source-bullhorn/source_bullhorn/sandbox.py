@@ -27,7 +27,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -470,8 +470,8 @@ class BullhornSandbox(Sandbox):
         return Response(200, orjson.dumps(body))
 
     # ------------------------------------------------------------------------------------ query machinery
-    def _resolver(self, entity: _Entity) -> Callable[[Row, str], Any]:
-        def resolve(row: Row, path: str) -> Any:
+    def _resolver(self, entity: _Entity) -> Callable[[Mapping[str, Any], str], Any]:
+        def resolve(row: Mapping[str, Any], path: str) -> Any:
             head, _, rest = path.partition(".")
             value = row.get(head)
             if not rest:
@@ -516,7 +516,7 @@ class BullhornSandbox(Sandbox):
             for name, descending in reversed(order or [("id", False)]):
                 if not entity.knows(name):
                     raise QuerySyntaxError(f"unknown sort field {name!r}")
-                cached.sort(key=lambda r, n=name: _sort_key(resolver(r, n)), reverse=descending)
+                cached.sort(key=_sort_by(resolver, name), reverse=descending)
             with self._cache_lock:
                 if len(self._cache) > 64:
                     self._cache.clear()
@@ -569,7 +569,8 @@ class BullhornSandbox(Sandbox):
                 parts.append(f"{spec.name!r}: f{index}(get({spec.name!r}))")
         source = "def project(row):\n    get = row.get\n    return {" + ", ".join(parts) + "}\n"
         exec(source, env)  # names are validated identifiers (parse_fields), values never reach the source
-        return env["project"]  # type: ignore[no-any-return]
+        project: Callable[[Row], dict[str, Any]] = env["project"]
+        return project
 
     def _value_fn(self, entity: _Entity, spec: FieldSpec) -> Callable[[Any], Any] | None:
         """How a stored value becomes its wire form (None: as stored)."""
@@ -819,6 +820,10 @@ class BullhornSandbox(Sandbox):
                 for i, r in self.rows[entity].items()
                 if deleted is None or bool(r.get("isDeleted")) == deleted
             )
+
+
+def _sort_by(resolver: Callable[[Row, str], Any], name: str) -> Callable[[Row], tuple[int, Any]]:
+    return lambda row: _sort_key(resolver(row, name))
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -427,14 +427,14 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
     notes: dict[int, dict[str, Any]] = {}
     for i in range(1, count["Note"] + 1):
         added, modified = clock.stamps()
-        cid = data.choice(cand_ids) if cand_ids else None
+        person: int | None = data.choice(cand_ids) if cand_ids else None
         notes[i] = {
             "id": i,
             "action": data.choice(NOTE_ACTIONS),
             "comments": "Seeded note about the candidate.",
-            "personReference": cid,
+            "personReference": person,
             "commentingPerson": data.choice(user_ids),
-            "candidates": [cid] if cid else [],
+            "candidates": [person] if person else [],
             "isDeleted": data.random.random() < 0.02,
             "dateAdded": added,
             "dateLastModified": modified,

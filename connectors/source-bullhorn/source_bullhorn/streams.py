@@ -224,7 +224,7 @@ class RawStream(BullhornStream):
 class StandardStream(BullhornStream):
     """A standard staffing stream (``candidates``, ``jobs``...): one Bullhorn entity mapped row by row."""
 
-    cursor_field = ["remote_updated_at"]  # type: ignore[assignment]
+    cursor_field = ["remote_updated_at"]
 
     def __init__(
         self,
