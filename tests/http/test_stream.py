@@ -175,3 +175,31 @@ def test_parallel_workers_announce_rate_limits_to_the_readers_listener(client, s
     with rate_limit_listener(heard.append):
         assert records(run(ParallelChanges(client))) == list(range(TOTAL))
     assert heard == [4.0, 4.0]
+
+
+def test_a_stream_with_its_own_state_checkpoints_what_next_state_returns(client: HttpClient) -> None:
+    from staffwire.paginate import NextTokenPaginator
+
+    class Feed(HttpStream):
+        name = "feed"
+        records_path = "items"
+
+        def path(self, state: Mapping[str, Any] | None) -> str:
+            return "/cursor"
+
+        def paginator(self) -> Paginator:
+            return NextTokenPaginator(token_path="next")
+
+        def next_state(self, state, records, response):  # type: ignore[no-untyped-def]
+            pages = (state or {}).get("pages", 0) + 1
+            return {"last_id": records[-1]["id"], "pages": pages, "status": response.status_code}
+
+    items = run(Feed(client), "full_refresh", state={"pages": 10})
+    assert records(items) == list(range(TOTAL))
+    assert checkpoints(items) == [
+        {"last_id": 19, "pages": 11, "status": 200},
+        {"last_id": 39, "pages": 12, "status": 200},
+        {"last_id": 59, "pages": 13, "status": 200},
+        {"last_id": 79, "pages": 14, "status": 200},
+        {"last_id": 94, "pages": 15, "status": 200},
+    ]

@@ -19,6 +19,8 @@ What the loop does:
   emitted in the overlap (:class:`~staffwire.incremental.CursorTracker`), and yields a
   :class:`~staffwire.streams.Checkpoint` after every page when the API returns records in cursor order
   (:attr:`sorted_by_cursor`), else once at the end -- a checkpoint never claims a record not yet yielded;
+* a stream whose state is not a cursor (an event batch id, a sync token) returns it from :meth:`next_state`
+  after each page, and that is checkpointed instead;
 * parallel pages (:attr:`parallel_pages` > 1 with an :class:`~staffwire.paginate.OffsetPaginator` that knows the
   total): after the first page, fetches the remaining offsets in a bounded thread pool and yields them in order;
 * partitions (:meth:`partitions` returns e.g. date windows or sub-resources): reads each partition with its own
@@ -51,6 +53,7 @@ from staffwire.streams import Checkpoint, Stream, SyncMode
 __all__ = ["HttpStream"]
 
 Item = dict[str, Any] | list[dict[str, Any]] | Checkpoint
+Page = tuple[list[dict[str, Any]], requests.Response]
 
 
 class HttpStream(Stream):
@@ -97,6 +100,14 @@ class HttpStream(Stream):
         """Independent slices to read one by one (date windows, parent ids), or None for a single read."""
         return None
 
+    def next_state(
+        self, state: Mapping[str, Any] | None, records: list[dict[str, Any]], response: requests.Response
+    ) -> Mapping[str, Any] | None:
+        """The state after a page, for streams whose state is not a cursor (an event batch id, a sync token):
+        return it to checkpoint after this page. Default None: the cursor tracker decides (incremental) and a
+        full refresh does not checkpoint. ``state`` is the last state returned here (or the input state)."""
+        return None
+
     def partition_request(self, partition: Mapping[str, Any], request: PageRequest) -> None:
         """Narrow the first request of a partition to it (default: merge the partition into the params)."""
         request.params.update(partition)
@@ -125,27 +136,37 @@ class HttpStream(Stream):
             self.request_body(state, query_from),
         )
         partitions = self.partitions(state)
+        custom = [state]
         if partitions is None:
             pages = self._pages(base)
-            yield from self._emit(pages, tracker, checkpoint_pages=self.sorted_by_cursor)
+            yield from self._emit(pages, tracker, custom, checkpoint_pages=self.sorted_by_cursor)
             if tracker is not None and not self.sorted_by_cursor:
                 yield Checkpoint(tracker.state())
             return
         for partition, pages in self._partition_pages(base, partitions):
-            yield from self._emit(pages, tracker, checkpoint_pages=False)
+            yield from self._emit(pages, tracker, custom, checkpoint_pages=False)
             current = tracker.state() if tracker is not None else {}
             partition_state = self.partition_state(partition, current)
             if partition_state is not None and (tracker is not None or partition_state):
                 yield Checkpoint(partition_state)
 
     def _emit(
-        self, pages: Iterator[list[dict[str, Any]]], tracker: CursorTracker | None, *, checkpoint_pages: bool
+        self,
+        pages: Iterator[Page],
+        tracker: CursorTracker | None,
+        custom: list[Mapping[str, Any] | None],
+        *,
+        checkpoint_pages: bool,
     ) -> Iterator[Item]:
-        for page in pages:
+        for page, response in pages:
             records = tracker.filter(page) if tracker is not None else page
             if records:
                 yield records
-            if tracker is not None and checkpoint_pages:
+            own = self.next_state(custom[0], records, response)
+            if own is not None:
+                custom[0] = own
+                yield Checkpoint(own)
+            elif tracker is not None and checkpoint_pages:
                 yield Checkpoint(tracker.state())
 
     # ------------------------------------------------------------------------------------------ fetching
@@ -161,7 +182,7 @@ class HttpStream(Stream):
         )
         return response, self.parse_page(body, response), body
 
-    def _pages(self, base: PageRequest) -> Iterator[list[dict[str, Any]]]:
+    def _pages(self, base: PageRequest) -> Iterator[Page]:
         """Sequential paging; switches to parallel fetches once the first page tells the total."""
         paginator = self.paginator()
         request = base.copy()
@@ -170,7 +191,7 @@ class HttpStream(Stream):
         while True:
             response, records, body = self.fetch(request)
             self.client.check_page(paginator, response, records, body, request, stream)
-            yield records
+            yield records, response
             if not paginator.has_next_page:
                 return
             if (
@@ -182,9 +203,7 @@ class HttpStream(Stream):
                 return
             paginator.update_request(request)
 
-    def _parallel_offsets(
-        self, request: PageRequest, paginator: OffsetPaginator
-    ) -> Iterator[list[dict[str, Any]]]:
+    def _parallel_offsets(self, request: PageRequest, paginator: OffsetPaginator) -> Iterator[Page]:
         """The remaining pages of a known total, fetched ``parallel_pages`` at a time and yielded in order.
 
         Offsets advance by the page size asked for; a page that comes back short (the API capped it) is
@@ -212,18 +231,18 @@ class HttpStream(Stream):
             try:
                 while pending:
                     offset, future = pending.popleft()
-                    _response, records, _body = future.result()
-                    yield records
+                    response, records, _body = future.result()
+                    yield records, response
                     got = len(records)
                     while 0 < got < limit and offset + got < min(offset + limit, total):
                         gap = request.copy()
                         gap.params[paginator.offset_param] = offset + got
                         if paginator.limit_param:
                             gap.params[paginator.limit_param] = limit - got
-                        _response, more, _body = self.fetch(gap)
+                        response, more, _body = self.fetch(gap)
                         if not more:
                             break
-                        yield more
+                        yield more, response
                         got += len(more)
                     nxt = next(upcoming, None)
                     if nxt is not None:
@@ -234,7 +253,7 @@ class HttpStream(Stream):
 
     def _partition_pages(
         self, base: PageRequest, partitions: list[Mapping[str, Any]]
-    ) -> Iterator[tuple[Mapping[str, Any], Iterator[list[dict[str, Any]]]]]:
+    ) -> Iterator[tuple[Mapping[str, Any], Iterator[Page]]]:
         def request_for(partition: Mapping[str, Any]) -> PageRequest:
             request = base.copy()
             self.partition_request(partition, request)
@@ -246,11 +265,11 @@ class HttpStream(Stream):
             return
         # Each partition is read whole in a worker; results are yielded in partition order, at most
         # ``parallel_partitions`` partitions in memory at once.
-        collect: Callable[[PageRequest], list[list[dict[str, Any]]]] = lambda req: list(self._pages(req))  # noqa: E731
+        collect: Callable[[PageRequest], list[Page]] = lambda req: list(self._pages(req))  # noqa: E731
         with ThreadPoolExecutor(
             max_workers=self.parallel_partitions, thread_name_prefix=f"{self.get_name()}-partitions"
         ) as pool:
-            queue: deque[tuple[Mapping[str, Any], Future[list[list[dict[str, Any]]]]]] = deque()
+            queue: deque[tuple[Mapping[str, Any], Future[list[Page]]]] = deque()
             remaining = iter(partitions)
             for partition in remaining:
                 queue.append(
