@@ -127,8 +127,8 @@ class _WriteLoop:
                     self._echo(message)
             self._flush(writer)
         except Exception as exc:
+            self._close(writer)  # before the TRACE ERROR: it is the last word of a failed run
             self.output.message(exception_trace(exc, connector=self.name, command="write"))
-            self._close(writer)
             return 1
         self._close(writer)
         if not seen_any:

@@ -139,7 +139,7 @@ class Output:
             self._prefixes[key] = prefix
         return prefix
 
-    def record(self, stream: str, data: Mapping[str, Any], namespace: str | None = None) -> None:
+    def record(self, stream: str, data: Mapping[str, Any] | Any, namespace: str | None = None) -> None:
         """Write one RECORD line."""
         line = b'%s%d,"data":%s}}\n' % (self._prefix(stream, namespace), now_ms(), dumps(data))
         with self._lock:

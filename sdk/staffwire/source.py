@@ -10,7 +10,7 @@ A connector sets ``name``, ``config_model`` (a pydantic model) and ``documentati
         def streams(self, config: FooConfig) -> list[Stream]: ...
 
 The read loop, per configured stream and in catalog order: STREAM_STATUS STARTED; RUNNING at the first record;
-records (dicts, or pages as lists); STATE per checkpoint under the rules of :mod:`staffwire.state`; yielded
+records (dicts or pydantic models, or pages of them as lists); STATE per checkpoint under the rules of :mod:`staffwire.state`; yielded
 :class:`~staffwire.errors.RecordRejected` logged as WARN and counted; COMPLETE. A stream that raises gets
 INCOMPLETE and a TRACE ERROR naming it, the other streams still run, and the process exits 1 at the end.
 
@@ -209,7 +209,9 @@ class Source(Connector[ConfigT]):
         running = False
         rejected = 0
         for item in selected.stream.read(mode, selected.state):
-            if type(item) is dict or isinstance(item, Mapping):  # exact-type check first: the hot path
+            if (
+                type(item) is dict or isinstance(item, Mapping) or hasattr(item, "model_dump")
+            ):  # dict first: hot path
                 if not running:
                     output.message(stream_status(name, namespace, "RUNNING"))
                     running = True

@@ -3,7 +3,7 @@
 A stream is named, has a JSON Schema, an optional primary key and cursor, and a :meth:`Stream.read` generator.
 ``read`` yields, in order:
 
-* a record (``dict``), or a page of records (``list[dict]``: the fast path, encoded in one go);
+* a record (``dict``, or a pydantic model), or a page of records (``list[dict]``: the fast path, encoded in one go);
 * :class:`Checkpoint` objects carrying the stream state that is safe to resume from *after every record yielded
   so far* (yield one at each page boundary, or every N records);
 * :class:`~staffwire.errors.RecordRejected` instances for records that cannot be mapped or validated (logged as

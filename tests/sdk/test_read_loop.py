@@ -258,3 +258,20 @@ def test_a_rate_limit_wait_is_reported_as_running_with_the_rate_limited_reason()
     ]
     quota_reset = statuses[1]["reasons"][0]["rate_limited"]["quota_reset"]
     assert (before + 30) * 1000 <= quota_reset <= (time.time() + 30) * 1000
+
+
+def test_a_stream_may_yield_pydantic_models_as_records() -> None:
+    from pydantic import BaseModel
+
+    class Candidate(BaseModel):
+        id: str
+        email: str | None = None
+
+    result = _read(
+        ScriptedStream("a", [Candidate(id="bullhorn:1"), [Candidate(id="bullhorn:2", email="a@b.c")]])
+    )
+    assert result.records("a") == [
+        {"id": "bullhorn:1", "email": None},
+        {"id": "bullhorn:2", "email": "a@b.c"},
+    ]
+    assert _states(result, "a") == [(NO_CURSOR, 2.0)]
