@@ -31,13 +31,14 @@ import yaml
 from pydantic import ValidationError
 
 from staffwire.errors import ConfigError, RecordRejected, Rejection
+from staffwire.mapping.codegen import FieldPlan, Link, generate
 from staffwire.mapping.conditions import Predicate, compile_condition
 from staffwire.mapping.paths import Getter, PathSyntaxError, compile_path, parse_path
 from staffwire.mapping.problems import Reject, at, config_error, did_you_mean, from_validation_error
 from staffwire.mapping.rules import Check, compile_rule, compile_rule_sets, compile_selection
 from staffwire.mapping.spec import FieldSpec, MappingDocument, MappingSpec
 from staffwire.mapping.targets import StandardTarget, TargetField, standard_target
-from staffwire.mapping.transforms import BuildContext, Transform, compile_transform
+from staffwire.mapping.transforms import BuildContext, build_transform
 from staffwire.mapping.valuemaps import ValueMap, ValueMapSpec
 from staffwire.standard import STANDARD_STREAM_NAMES
 
@@ -72,18 +73,6 @@ class MappingStats:
         }
 
 
-@dataclass(frozen=True)
-class _Step:
-    """One target field: how to compute it, where to put it, and what to do when it fails."""
-
-    target: str
-    value: ValueFn  # record (or output, for computed fields) -> value; raises Reject
-    key: str | None  # top-level key, or None when ``setter`` writes a nested path
-    setter: Setter | None
-    source: Getter | None  # for rejection reasons: the input value
-    required: bool
-
-
 class CompiledMapping:
     """A compiled mapping. Call it on one record; see the module docstring."""
 
@@ -93,8 +82,8 @@ class CompiledMapping:
         *,
         standard: str | None,
         when: Predicate | None,
-        record_steps: tuple[_Step, ...],
-        output_steps: tuple[_Step, ...],
+        record_plans: tuple[FieldPlan, ...],
+        output_plans: tuple[FieldPlan, ...],
         template: dict[str, Any],
         fresh: tuple[str, ...],
         custom_fields: Callable[[dict[str, Any]], dict[str, Any]] | None,
@@ -106,10 +95,15 @@ class CompiledMapping:
         self.standard = standard
         self.stats = MappingStats()
         self._when = when
-        self._record_steps = record_steps
-        self._output_steps = output_steps
+        self._targets = [plan.target for plan in (*record_plans, *output_plans)]
+        self._record_fields, record_code = generate(record_plans, f"{name} (record)")
+        self._output_fields, output_code = generate(output_plans, f"{name} (output)")
+        self.source_code = record_code + "\n" + output_code
+        """The generated per-record code, for debugging (``print(mapping.source_code)``)."""
+        self._has_output = bool(output_plans)
         self._template = template
-        self._fresh = fresh
+        self._fresh_lists = tuple(k for k in fresh if type(template[k]) is list)
+        self._fresh_dicts = tuple(k for k in fresh if type(template[k]) is dict)
         self._custom_fields = custom_fields
         self._keep_remote_data = keep_remote_data
         self._choose_rules = choose_rules
@@ -120,11 +114,10 @@ class CompiledMapping:
 
     @property
     def target_fields(self) -> list[str]:
-        return [step.target for step in (*self._record_steps, *self._output_steps)]
+        return list(self._targets)
 
     def __call__(self, record: Any) -> dict[str, Any] | None:
         """The mapped record; None when the mapping's ``when`` does not hold; RecordRejected with every reason."""
-        stats = self.stats
         if type(record) is not dict:
             self._reject(
                 [Rejection("record", None, None, f"expected a JSON object, got {type(record).__name__}")],
@@ -132,59 +125,23 @@ class CompiledMapping:
                 None,
             )
         if self._when is not None and not self._when(record):
-            stats.skipped += 1
+            self.stats.skipped += 1
             return None
-        out = dict(self._template)
-        for key in self._fresh:
-            out[key] = [] if type(out[key]) is list else {}
-        reasons: list[Rejection] | None = None
-        for step in self._record_steps:
-            try:
-                value = step.value(record)
-            except Reject as problem:
-                reasons = self._note(reasons, step, record, problem)
-                continue
-            except Exception as exc:  # a transform bug must not stop the sync: reject, with the cause
-                reasons = self._note(
-                    reasons, step, record, Reject(f"{type(exc).__name__}: {exc}", "mapping.error")
-                )
-                continue
-            if value is None:
-                if step.required:
-                    reasons = self._note(
-                        reasons, step, record, Reject(f"{step.target} is required", "required")
-                    )
-                continue
-            if step.key is not None:
-                out[step.key] = value
-            else:
-                step.setter(out, value)  # type: ignore[misc]
+        out = self._template.copy()
+        for key in self._fresh_lists:
+            out[key] = []
+        for key in self._fresh_dicts:
+            out[key] = {}
+        reasons = self._record_fields(record, out, None)
         if self._custom_fields is not None:
-            out["custom_fields"] = self._custom_fields(record)
+            out["custom_fields"].update(self._custom_fields(record))
         if self._keep_remote_data:
             out["remote_data"] = record
-        for step in self._output_steps:
-            try:
-                value = step.value(out)
-            except Reject as problem:
-                reasons = self._note(reasons, step, out, problem)
-                continue
-            except Exception as exc:
-                reasons = self._note(
-                    reasons, step, out, Reject(f"{type(exc).__name__}: {exc}", "mapping.error")
-                )
-                continue
-            if value is None:
-                if step.required:
-                    reasons = self._note(reasons, step, out, Reject(f"{step.target} is required", "required"))
-                continue
-            if step.key is not None:
-                out[step.key] = value
-            else:
-                step.setter(out, value)  # type: ignore[misc]
+        if self._has_output:
+            reasons = self._output_fields(out, out, reasons)
         for key in self._envelope:
-            if not out.get(key):
-                reasons = reasons or []
+            if not out[key]:
+                reasons = reasons if reasons is not None else []
                 reasons.append(
                     Rejection("required", key, None, f"{key} is required (every standard record has one)")
                 )
@@ -193,11 +150,11 @@ class CompiledMapping:
             for check in checks:
                 reason = check(out)
                 if reason is not None:
-                    reasons = reasons or []
+                    reasons = reasons if reasons is not None else []
                     reasons.append(reason)
         if reasons:
             self._reject(reasons, record, out)
-        stats.mapped += 1
+        self.stats.mapped += 1
         return out
 
     map = __call__
@@ -213,15 +170,6 @@ class CompiledMapping:
             if mapped is not None:
                 yield mapped
 
-    def _note(
-        self, reasons: list[Rejection] | None, step: _Step, record: Any, problem: Reject
-    ) -> list[Rejection]:
-        reasons = reasons or []
-        value = step.source(record) if step.source is not None else None
-        rule = problem.rule or "transform"
-        reasons.append(Rejection(rule, step.target, _shown(value), f"{step.target}: {problem.message}"))
-        return reasons
-
     def _reject(self, reasons: list[Rejection], record: Any, out: dict[str, Any] | None) -> None:
         self.stats.rejected += 1
         for reason in reasons:
@@ -232,14 +180,6 @@ class CompiledMapping:
         elif isinstance(record, dict) and isinstance(record.get("id"), (str, int)):
             record_id = str(record["id"])
         raise RecordRejected(reasons=reasons, stream=self.name, record_id=record_id)
-
-
-def _shown(value: Any) -> Any:
-    """The offending value as it goes into a rejection: scalars as they are, big structures cut short."""
-    if isinstance(value, (dict, list)):
-        text = repr(value)
-        return text if len(text) <= 200 else text[:197] + "..."
-    return value
 
 
 # -- compiling ------------------------------------------------------------------------------------------------
@@ -356,12 +296,12 @@ def _compile_one(
                 "required": False,
             }
         )
-    record_steps: list[_Step] = []
-    output_steps: list[_Step] = []
+    record_plans: list[FieldPlan] = []
+    output_plans: list[FieldPlan] = []
     for target_name, fspec in specs.items():
         step_path = at(fields_path, target_name)
-        step = _compile_field(target_name, fspec, doc, ctx, overrides, target, step_path)
-        (output_steps if fspec.from_ == "output" else record_steps).append(step)
+        plan = _compile_field(target_name, fspec, doc, ctx, overrides, target, step_path)
+        (output_plans if fspec.from_ == "output" else record_plans).append(plan)
     envelope: tuple[str, ...] = ()
     if target is not None:
         if system is None and ("id" not in specs or "source_system" not in specs):
@@ -374,9 +314,9 @@ def _compile_one(
                 fields_path, "a standard mapping must map remote_id (the record's id in the remote system)"
             )
         if "source_system" not in specs:
-            record_steps.append(_const_step("source_system", system))
+            record_plans.append(_const_plan("source_system", system))
         if "id" not in specs:
-            output_steps.insert(0, _id_step(system or ""))
+            output_plans.insert(0, _id_plan(system or ""))
         envelope = ("id", "remote_id", "source_system")
     when = compile_condition(spec.when, at(path, "when")) if spec.when is not None else None
     always = tuple(compile_rule(rule, at(at(path, "rules"), i)) for i, rule in enumerate(spec.rules))
@@ -386,8 +326,8 @@ def _compile_one(
         name,
         standard=spec.standard,
         when=when,
-        record_steps=tuple(record_steps),
-        output_steps=tuple(output_steps),
+        record_plans=tuple(record_plans),
+        output_plans=tuple(output_plans),
         template=dict(target.template) if target is not None else {},
         fresh=target.fresh if target is not None else (),
         custom_fields=custom,
@@ -397,18 +337,18 @@ def _compile_one(
     )
 
 
-def _const_step(target: str, value: Any) -> _Step:
-    return _Step(target, lambda record: value, target, None, None, False)
+def _const_plan(target: str, value: Any) -> FieldPlan:
+    return FieldPlan(target, target, None, ("const", value), None, (), None, None, False, None)
 
 
-def _id_step(system: str) -> _Step:
+def _id_plan(system: str) -> FieldPlan:
     prefix = f"{system}:"
 
     def standard_id(out: Any) -> Any:
         remote_id = out.get("remote_id")
         return prefix + remote_id if remote_id else None
 
-    return _Step("id", standard_id, "id", None, None, False)
+    return FieldPlan("id", "id", None, ("fn", standard_id), None, (), None, None, False, None)
 
 
 def _compile_field(
@@ -419,7 +359,7 @@ def _compile_field(
     overrides: Mapping[str, Mapping[str, Any]],
     target: StandardTarget | None,
     path: str,
-) -> _Step:
+) -> FieldPlan:
     tfield: TargetField | None = None
     if target is not None:
         if not target.allows(target_name):
@@ -441,14 +381,17 @@ def _compile_field(
         )
 
     source = _compile_source(fspec, path)
-    chain: list[Transform] = []
+    chain: list[Link] = []
+    produces: str | None = None
     for i, entry in enumerate(fspec.transforms):
-        chain.append(compile_transform(entry, ctx, at(at(path, "transforms"), i))[1])
+        name, fn, elementwise, produces = build_transform(entry, ctx, at(at(path, "transforms"), i))
+        chain.append(Link(f"transform.{name}", fn, elementwise))
     if fspec.value_map is not None:
-        chain.append(_compile_value_map(fspec.value_map, doc, overrides, tfield, at(path, "value_map")))
+        value_map = _compile_value_map(fspec.value_map, doc, overrides, tfield, at(path, "value_map"))
+        chain.append(Link("value_map", value_map, False))
+        produces = None
+    final = tfield.final_for(produces) if tfield is not None else None
     finalise = tfield.finalise if tfield is not None else None
-    if finalise is not None:
-        chain.append(finalise)
     default = fspec.default
     if default is not None and finalise is not None:
         try:
@@ -465,57 +408,27 @@ def _compile_field(
                 at(path, "const"), f"wrong type for {target_name}: {problem.message}"
             ) from None
     when = compile_condition(fspec.when, at(path, "when")) if fspec.when is not None else None
-    value = _compose(source, tuple(chain), default, when)
     key, setter = (
         (target_name, None) if "." not in target_name else (None, _nested_setter(target_name, target))
     )
-    origin = source if fspec.path is not None else None
-    return _Step(target_name, value, key, setter, origin, fspec.required)
+    origin: Getter | None = None  # the input value shown in a rejection
+    if isinstance(fspec.path, str):
+        origin = _getter(fspec.path, path)
+    elif fspec.path is not None:
+        origin = source[1]
+    return FieldPlan(
+        target_name, key, setter, source, when, tuple(chain), final, default, fspec.required, origin
+    )
 
 
-def _compose(source: ValueFn, chain: tuple[Transform, ...], default: Any, when: Predicate | None) -> ValueFn:
-    """source -> transforms -> value map -> finaliser, null short-circuits, then the default."""
-    if not chain and when is None:
-        if default is None:
-            return source
-        return lambda record: _or_default(source(record), default)
-    if len(chain) == 1 and when is None and default is None:
-        only = chain[0]
-
-        def one(record: Any) -> Any:
-            value = source(record)
-            return None if value is None else only(value)
-
-        return one
-
-    def run(record: Any) -> Any:
-        if when is not None and not when(record):
-            return None
-        value = source(record)
-        if value is not None:
-            for transform in chain:
-                value = transform(value)
-                if value is None:
-                    break
-        if value is None or value == "" or value == []:
-            return default if default is not None else value
-        return value
-
-    return run
-
-
-def _or_default(value: Any, default: Any) -> Any:
-    return default if value is None or value == "" or value == [] else value
-
-
-def _compile_source(fspec: FieldSpec, path: str) -> ValueFn:
+def _compile_source(fspec: FieldSpec, path: str) -> tuple[str, Any]:
+    """Where a field's value comes from, in the form the code generator inlines best."""
     if fspec.cases is not None:
-        return _compile_cases(fspec, path)
+        return ("fn", _compile_cases(fspec, path))
     if "const" in fspec.model_fields_set:
-        constant = fspec.const
-        return lambda record: constant
+        return ("const", fspec.const)
     if fspec.template is not None:
-        return _compile_template(fspec.template, at(path, "template"))
+        return ("fn", _compile_template(fspec.template, at(path, "template")))
     raw = fspec.path
     if isinstance(raw, list):
         if not raw:
@@ -529,8 +442,13 @@ def _compile_source(fspec: FieldSpec, path: str) -> ValueFn:
                     return value
             return None
 
-        return first_present
-    return _getter(raw, at(path, "path"))
+        return ("fn", first_present)
+    getter = _getter(raw, at(path, "path"))
+    steps = parse_path(raw)
+    if all(kind == "key" for kind, _ in steps) and len(steps) <= 2:
+        keys = tuple(arg for _, arg in steps)
+        return ("key", keys[0]) if len(keys) == 1 else ("keys", keys)
+    return ("fn", getter)
 
 
 def _getter(raw: Any, path: str) -> Getter:

@@ -64,7 +64,38 @@ def compile_path(path: str) -> Getter:
         if len(keys) == 2:
             return _two_keys(keys[0], keys[1])
         return _many_keys(tuple(keys))
+    kinds = [kind for kind, _ in steps]
+    if kinds.count("each") == 1 and "index" not in kinds:
+        cut = kinds.index("each")
+        return _fan_out(tuple(arg for _, arg in steps[:cut]), tuple(arg for _, arg in steps[cut + 1 :]))
     return _general(steps)
+
+
+def _fan_out(before: tuple[str, ...], after: tuple[str, ...]) -> Getter:
+    """``a.b[*].c.d``: the commonest to-many shape, without recursion."""
+
+    def get(record: Any) -> Any:
+        value = record
+        for key in before:
+            if type(value) is not dict:
+                return None
+            value = value.get(key)
+        if value is None:
+            return None
+        if type(value) is not list:
+            return []
+        out = []
+        for item in value:
+            for key in after:
+                if type(item) is not dict:
+                    item = None
+                    break
+                item = item.get(key)
+            if item is not None:
+                out.append(item)
+        return out
+
+    return get
 
 
 def _one_key(key: str) -> Getter:

@@ -33,6 +33,44 @@ class TargetField:
     schema: dict[str, Any]
     finalise: Finaliser | None  # None: no check needed (any JSON)
     is_object: bool  # a nested object with known properties (address, owner, location)
+    check: str = "call"  # how the generated code pre-checks the type: text enum pattern integer number ...
+    fmt: str | None = None  # for pattern strings: date, date-time, country, currency, ref
+
+    def final_for(self, produces: str | None) -> tuple[str, Any, Finaliser] | None:
+        """The (check, extra, finaliser) the generated code uses, given what the last transform produces."""
+        if self.finalise is None:
+            return None
+        if self.check == "pattern":
+            check = "text" if produces is not None and produces == self.fmt else "call"
+            return (check, None, self.finalise)
+        extra = (
+            frozenset(v for v in self.schema.get("enum", []) if v is not None)
+            if self.check == "enum"
+            else None
+        )
+        return (self.check, extra, self.finalise)
+
+
+_PATTERN_FORMATS = {
+    r"^[A-Z]{2}$": "country",
+    r"^[A-Z]{3}$": "currency",
+    r"^[a-z0-9_]+:.+$": "ref",
+}
+
+
+def _check_kind(schema: dict[str, Any]) -> tuple[str, str | None]:
+    types = [t for t in _types(schema) if t != "null"]
+    kind = types[0] if len(types) == 1 else None
+    if kind == "string":
+        if "enum" in schema:
+            return "enum", None
+        if "pattern" in schema:
+            fmt = schema.get("format") or _PATTERN_FORMATS.get(schema["pattern"])
+            return "pattern", fmt
+        return "text", None
+    if kind in ("integer", "number", "boolean", "object"):
+        return kind, None
+    return "call", None
 
 
 @dataclass(frozen=True)
@@ -80,7 +118,8 @@ def _collect(
     path: str, schema: dict[str, Any], fields: dict[str, TargetField], nested: dict[str, dict[str, Any]]
 ) -> None:
     props = schema.get("properties")
-    fields[path] = TargetField(path, schema, _finaliser(path, schema), props is not None)
+    check, fmt = _check_kind(schema)
+    fields[path] = TargetField(path, schema, _finaliser(path, schema), props is not None, check, fmt)
     if props:
         nested[path] = {name: None for name in props}
         for name, sub in props.items():

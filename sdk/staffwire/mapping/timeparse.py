@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["parse_instant", "to_date", "to_utc_datetime"]
+__all__ = ["epoch_ms_to_utc", "parse_instant", "to_date", "to_utc_datetime"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -72,6 +72,28 @@ def _from_epoch(number: int | float | Decimal, unit: str) -> datetime:
     if moment >= _LIMIT:
         raise ValueError(f"{number} is out of range for an epoch time in {unit}")
     return moment
+
+
+_DAYS: dict[
+    int, str
+] = {}  # day number -> "YYYY-MM-DDT": records of one sync share a few thousand days at most
+_TWO = [f"{n:02d}" for n in range(60)]
+_MILLIS = ["Z"] + [f".{n:03d}Z" for n in range(1, 1000)]
+
+
+def epoch_ms_to_utc(value: int) -> str:
+    """The fast path for the commonest input (a non-negative int of epoch milliseconds below year 9999); same
+    output as :func:`to_utc_datetime`."""
+    seconds, millis = divmod(value, 1000)
+    day, rest = divmod(seconds, 86400)
+    prefix = _DAYS.get(day)
+    if prefix is None:
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        prefix = _DAYS[day] = (_EPOCH + timedelta(days=day)).strftime("%Y-%m-%dT")
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return prefix + _TWO[hours] + ":" + _TWO[minutes] + ":" + _TWO[secs] + _MILLIS[millis]
 
 
 def to_utc_datetime(value: Any, *, unit: str = "ms", assume: tzinfo = timezone.utc) -> str:

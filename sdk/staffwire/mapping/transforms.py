@@ -28,9 +28,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from staffwire.mapping.countries import ISO_ALPHA2
 from staffwire.mapping.problems import Reject, at, config_error, did_you_mean, from_validation_error
-from staffwire.mapping.timeparse import to_date, to_utc_datetime
+from staffwire.mapping.timeparse import epoch_ms_to_utc, to_date, to_utc_datetime
 
-__all__ = ["TRANSFORMS", "BuildContext", "Transform", "TransformDef", "compile_transform", "normalise_email"]
+__all__ = [
+    "TRANSFORMS",
+    "BuildContext",
+    "Transform",
+    "TransformDef",
+    "build_transform",
+    "compile_transform",
+    "normalise_email",
+]
 
 Transform = Callable[[Any], Any]
 
@@ -48,11 +56,11 @@ class TransformDef:
     name: str
     build: Callable[[Any, BuildContext, str], Transform]
     args: type[BaseModel] | None = None
-    primary: str | None = (
-        None  # the argument a scalar shorthand sets: {prefix: "x:"} == {prefix: {value: "x:"}}
-    )
+    # primary: the argument a scalar shorthand sets: {prefix: "x:"} == {prefix: {value: "x:"}}
+    primary: str | None = None
     elementwise: bool = True
     doc: str = ""
+    produces: str | None = None  # a format its text output always has (date, date-time, country, currency)
 
 
 class _Args(BaseModel):
@@ -82,7 +90,7 @@ def _kind(value: Any) -> str:
 
 def _build_trim(args: Any, ctx: BuildContext, path: str) -> Transform:
     def trim(value: Any) -> Any:
-        text = _text(value).strip()
+        text = (value if type(value) is str else _text(value)).strip()
         return text or None
 
     return trim
@@ -388,8 +396,69 @@ class _PhoneArgs(_Args):
     )
 
 
-@lru_cache(maxsize=65536)
+_NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
+_NANP_TEXT = re.compile(r"\+?[0-9 ().\-]{10,20}")
+_PUNCTUATION = str.maketrans("", "", " ().-+")
+_NUMBER_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+@lru_cache(maxsize=32)
+def _nanp_patterns(first: str) -> tuple[re.Pattern[str], ...]:
+    """One pattern per +1 region: its general pattern and, within it, any valid number type (libphonenumber's
+    own metadata, the same test ``is_valid_number`` applies), joined so one match answers "valid somewhere"."""
+    patterns = []
+    for region in sorted(_NANP_REGIONS, key=lambda r: (r != first, r)):  # the default country first
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        if meta is None or meta.general_desc is None or meta.general_desc.national_number_pattern is None:
+            continue
+        kinds = [
+            desc.national_number_pattern
+            for desc in (getattr(meta, kind) for kind in _NUMBER_TYPES)
+            if desc is not None and desc.national_number_pattern and 10 in (desc.possible_length or (10,))
+        ]
+        if kinds:
+            general = meta.general_desc.national_number_pattern
+            patterns.append(re.compile(f"(?=(?:{general})$)(?:{'|'.join(f'(?:{k})' for k in kinds)})$"))
+    return tuple(patterns)
+
+
+def _nanp_fast(text: str, country: str) -> str | None:
+    """E.164 for a plainly written North American number (the common case), without a full parse; None when
+    the text needs the full parser (letters, extensions, other countries) or is not valid."""
+    if _NANP_TEXT.fullmatch(text) is None or ("+" in text and not text.startswith("+1")):
+        return None
+    digits = text.translate(_PUNCTUATION)
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    elif len(digits) != 10 or text.startswith("+"):
+        return None
+    for pattern in _nanp_patterns(country):
+        if pattern.match(digits):
+            return "+1" + digits
+    return None
+
+
 def _e164(text: str, country: str | None) -> str | None:
+    if country in _NANP_REGIONS:
+        fast = _nanp_fast(text, country)
+        if fast is not None:
+            return fast
+    return _e164_full(text, country)
+
+
+@lru_cache(maxsize=4096)
+def _e164_full(text: str, country: str | None) -> str | None:
     try:
         number = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException:
@@ -474,7 +543,11 @@ def _offset(args: _TimeArgs, path: str) -> tzinfo:
 def _build_datetime(args: _TimeArgs, ctx: BuildContext, path: str) -> Transform:
     unit, assume = args.unit, _offset(args, path)
 
+    fast = unit == "ms"
+
     def datetime_utc(value: Any) -> Any:
+        if fast and type(value) is int and 0 <= value < _MAX_EPOCH_MS:
+            return epoch_ms_to_utc(value)
         if value == "":
             return None
         try:
@@ -530,9 +603,19 @@ def _build_lookup(args: _LookupArgs, ctx: BuildContext, path: str) -> Transform:
         source = args.table
     ignore_case, default, strict, name = args.ignore_case, args.default, args.strict, args.table
     table = {_key(k, ignore_case): v for k, v in source.items()}
+    exact: dict[Any, Any] = {}  # the keys as written, and numeric keys as numbers: most values hit here
+    for k, v in source.items():
+        exact.setdefault(k, v)
+        if isinstance(k, str) and re.fullmatch(r"-?\d{1,18}", k.strip()):
+            exact.setdefault(int(k), v)
 
     def lookup(value: Any) -> Any:
-        if isinstance(value, (dict, list)):
+        kind = type(value)
+        if kind is str or kind is int:
+            found = exact.get(value, _MISSING)
+            if found is not _MISSING:
+                return found
+        elif isinstance(value, (dict, list)):
             raise Reject(f"cannot look up {_kind(value)}")
         found = table.get(_key(value, ignore_case), _MISSING)
         if found is _MISSING:
@@ -546,6 +629,7 @@ def _build_lookup(args: _LookupArgs, ctx: BuildContext, path: str) -> Transform:
 
 
 _MISSING = object()
+_MAX_EPOCH_MS = 253402214400000  # 9999-12-31T00:00:00Z, where the general parser stops too
 
 
 TRANSFORMS: Mapping[str, TransformDef] = MappingProxyType(
@@ -597,11 +681,28 @@ TRANSFORMS: Mapping[str, TransformDef] = MappingProxyType(
             TransformDef("boolean", _build_boolean, doc="true/false from yes/no, 1/0, true/false."),
             TransformDef("email", _build_email, doc="A trimmed, lower-case email address."),
             TransformDef("phone", _build_phone, _PhoneArgs, "country", doc="E.164 (+14155550123)."),
-            TransformDef("country", _build_country, doc="ISO 3166-1 alpha-2, upper case (UK -> GB)."),
-            TransformDef("currency", _build_currency, doc="ISO 4217, upper case."),
-            TransformDef("date", _build_date, _TimeArgs, "unit", doc="YYYY-MM-DD from epoch or ISO 8601."),
             TransformDef(
-                "datetime", _build_datetime, _TimeArgs, "unit", doc="ISO 8601 UTC from epoch or ISO 8601."
+                "country",
+                _build_country,
+                doc="ISO 3166-1 alpha-2, upper case (UK -> GB).",
+                produces="country",
+            ),
+            TransformDef("currency", _build_currency, doc="ISO 4217, upper case.", produces="currency"),
+            TransformDef(
+                "date",
+                _build_date,
+                _TimeArgs,
+                "unit",
+                doc="YYYY-MM-DD from epoch or ISO 8601.",
+                produces="date",
+            ),
+            TransformDef(
+                "datetime",
+                _build_datetime,
+                _TimeArgs,
+                "unit",
+                doc="ISO 8601 UTC from epoch or ISO 8601.",
+                produces="date-time",
             ),
             TransformDef("lookup", _build_lookup, _LookupArgs, "table", doc="Look the value up in a table."),
         )
@@ -611,7 +712,15 @@ TRANSFORMS: Mapping[str, TransformDef] = MappingProxyType(
 
 
 def compile_transform(entry: Any, ctx: BuildContext, path: str) -> tuple[str, Transform]:
-    """Build one transform from its spec entry; ConfigError naming ``path`` if the entry is wrong."""
+    """Build one transform from its spec entry; ConfigError naming ``path`` if the entry is wrong.
+    The function handles lists (element-wise transforms) and names its rejections ``transform.<name>``."""
+    name, fn, elementwise, _ = build_transform(entry, ctx, path)
+    rule = f"transform.{name}"
+    return name, (_each(fn, rule) if elementwise else _tagged(fn, rule))
+
+
+def build_transform(entry: Any, ctx: BuildContext, path: str) -> tuple[str, Transform, bool, str | None]:
+    """(name, the scalar function, whether it applies element-wise to lists, the format its text output has)."""
     if isinstance(entry, str):
         name, raw_args = entry, None
     elif isinstance(entry, dict) and len(entry) == 1:
@@ -636,9 +745,10 @@ def compile_transform(entry: Any, ctx: BuildContext, path: str) -> tuple[str, Tr
     elif raw_args not in (None, {}):
         raise config_error(path, f"transform {name!r} takes no arguments")
     fn = definition.build(args, ctx, at(path, name))
-    return name, (
-        _each(fn, f"transform.{name}") if definition.elementwise else _tagged(fn, f"transform.{name}")
-    )
+    produces = definition.produces
+    if name == "prefix" and re.fullmatch(r"[a-z0-9_]+:", args.value):
+        produces = "ref"
+    return name, fn, definition.elementwise, produces
 
 
 def _each(fn: Transform, rule: str) -> Transform:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,6 +48,7 @@ class ValueMap:
     table: Mapping[str, Any]
     default: Any
     name: str = ""
+    exact: Mapping[Any, Any] = field(default_factory=dict)  # remote words as written: the common, fast hit
 
     @classmethod
     def build(
@@ -64,6 +65,7 @@ class ValueMap:
         if not isinstance(spec, ValueMapSpec):
             spec = ValueMapSpec.model_validate(spec)
         table: dict[str, Any] = {}
+        exact: dict[Any, Any] = {}
         sources = [(at(path, "values"), spec.values), (f"overrides of value map {name!r}", overrides or {})]
         for where, values in sources:
             for remote, standard in values.items():
@@ -73,18 +75,28 @@ class ValueMap:
                         f"{standard!r} is not a valid value here; use one of: {', '.join(map(str, allowed))}",
                     )
                 table[value_key(remote)] = standard
+        for remote_key, key in (
+            (r, value_key(r)) for values in (spec.values, overrides or {}) for r in values
+        ):
+            exact[remote_key] = table[key]  # later sources (overrides) win, through the loose table
         if allowed is not None and spec.default is not None and spec.default not in allowed:
             raise config_error(
                 at(path, "default"),
                 f"{spec.default!r} is not a valid value here; use one of: {', '.join(map(str, allowed))} "
                 "(or null to reject unknown values)",
             )
-        return cls(table=table, default=spec.default, name=name)
+        return cls(table=table, default=spec.default, name=name, exact=exact)
 
     def __call__(self, value: Any) -> Any:
         if value is None:
             return None
-        if isinstance(value, (dict, list)):
+        if type(value) is str:
+            found = self.exact.get(value, _MISSING)
+            if found is not _MISSING:
+                return found
+            if not value.strip():
+                return None  # a blank status is no status, not an unknown one
+        elif isinstance(value, (dict, list)):
             raise Reject(
                 f"cannot map {type(value).__name__} {value!r} through value map {self.name!r}", "value_map"
             )
