@@ -1,7 +1,9 @@
 """Payables through Wingspan's bulk payable batches, exactly once.
 
-Each payable becomes one bulk payable item whose ``bulkPayableItemReference`` is the standard ``reference`` (unique
-per payable). Wingspan answers a repeated reference with ``208 Already Reported`` and the existing item, so adding
+A payable becomes one bulk payable item whose ``bulkPayableItemReference`` is the standard ``reference`` (unique
+per payable); a payable with several line items becomes one item per line (references ``{reference}#1``,
+``#2``, ...) sharing ``bulkPayableItemMergeKey`` = reference in a ``Merge`` batch, which Wingspan turns into one
+payable with those line items. Wingspan answers a repeated reference with ``208 Already Reported`` and the existing item, so adding
 an item is safe to retry (the HttpClient retries it after a dropped connection). Payables this run or an earlier
 one already created are skipped without a request: the run lists the account's payables once and indexes them by
 the ``staffwireReference`` label this destination sets. An item that an interrupted run added to a batch it never
@@ -24,10 +26,17 @@ from staffwire.http.errors import ClientError
 from destination_wingspan.api import WingspanApi, reason
 from destination_wingspan.contractors import BATCH_LABELS, ContractorDirectory, wait_for
 
-__all__ = ["REFERENCE_LABEL", "PayableRequest", "PayableWriter"]
+__all__ = ["REFERENCE_LABEL", "PayableLine", "PayableRequest", "PayableWriter"]
 
 _log = logging.getLogger("destination_wingspan.payables")
 REFERENCE_LABEL = "staffwireReference"
+
+
+@dataclass
+class PayableLine:
+    description: str
+    amount: float
+    detail: str | None = None
 
 
 @dataclass
@@ -40,13 +49,20 @@ class PayableRequest:
     due_date: str
     description: str
     currency: str = "USD"
-    detail: str | None = None
+    lines: list[PayableLine] = field(default_factory=list)
+    notes: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
 
     def rejected(self, message: str, rule: str = "wingspan") -> RecordRejected:
         return RecordRejected(
             reasons=[Rejection(rule=rule, message=message)], stream=self.stream, record_id=self.record_id
         )
+
+    def item_references(self) -> list[str]:
+        lines = self.lines or [PayableLine(self.description, self.amount)]
+        if len(lines) == 1:
+            return [self.reference]
+        return [f"{self.reference}#{i}" for i in range(1, len(lines) + 1)]
 
 
 class PayableWriter:
@@ -108,35 +124,49 @@ class PayableWriter:
                 continue
             seen.add(request.reference)
             todo.append((request, contractor.collaborator_id))
-        for start in range(0, len(todo), self.batch_size):
-            rejections += self._bulk(todo[start : start + self.batch_size])
+        start = 0
+        while start < len(todo):  # whole payables per batch, about batch_size items each
+            chunk: list[tuple[PayableRequest, str]] = []
+            items = 0
+            while start < len(todo) and (
+                not chunk or items + len(todo[start][0].item_references()) <= self.batch_size
+            ):
+                chunk.append(todo[start])
+                items += len(todo[start][0].item_references())
+                start += 1
+            rejections += self._bulk(chunk)
         return rejections
 
     def _bulk(self, chunk: list[tuple[PayableRequest, str]]) -> list[RecordRejected]:
         _, batch = self.api.post(
             "/payments/bulk/payable/batch",
-            {"processingStrategy": "Single", "labels": dict(BATCH_LABELS)},
+            {"processingStrategy": "Merge", "labels": dict(BATCH_LABELS)},
             stream="payables",
             idempotent=True,
-        )
+        )  # a lost answer leaves an empty Open batch
         batch_id = batch["bulkPayableBatchId"]
-        outcomes = list(self._pool.map(lambda pair: self._add_item(batch_id, *pair), chunk))
+        outcomes = list(self._pool.map(lambda pair: self._add_payable(batch_id, *pair), chunk))
         rejections: list[RecordRejected] = []
         batches: set[str] = set()
-        waiting: dict[str, PayableRequest] = {}
-        for (request, _), (problem, item) in zip(chunk, outcomes, strict=True):
+        waiting: dict[str, tuple[PayableRequest, set[str]]] = {}  # item reference -> (payable, its open refs)
+        for (request, _), (problem, items) in zip(chunk, outcomes, strict=True):
             if problem is not None:
                 rejections.append(problem)
                 continue
-            assert item is not None
-            if item.get("status") == "Complete":  # an earlier run's item, already a payable
+            failed = [i for i in items if i.get("status") == "Failed"]
+            if failed:  # an earlier run's item that Wingspan already refused
+                rejections.append(self._failed(request, failed[0]))
+                continue
+            open_refs = {
+                str(i.get("bulkPayableItemReference")) for i in items if i.get("status") != "Complete"
+            }
+            if not open_refs:  # an earlier run's items, already a payable
                 self._done(request)
                 continue
-            if item.get("status") == "Failed":
-                rejections.append(self._failed(request, item))
-                continue
-            batches.add(item["bulkPayableBatchId"])
-            waiting[request.reference] = request
+            for item in items:
+                if item.get("status") != "Complete":
+                    batches.add(item["bulkPayableBatchId"])
+                    waiting[str(item.get("bulkPayableItemReference"))] = (request, open_refs)
         if batch_id not in batches:
             self.api.delete(f"/payments/bulk/payable/batch/{batch_id}", stream="payables")
         for other in sorted(batches):
@@ -147,6 +177,7 @@ class PayableWriter:
                     continue
                 _log.info("submitting bulk payable batch %s left unsubmitted by an earlier run", other)
             self.api.patch(path, {"status": "Pending"}, stream="payables")
+        refused: set[str] = set()
         for other in sorted(batches):
             path = f"/payments/bulk/payable/batch/{other}"
             wait_for(
@@ -156,18 +187,25 @@ class PayableWriter:
                 max_wait=self.max_wait,
             )
             for item in self.api.get(f"{path}/item", stream="payables"):
-                pending = waiting.get(item.get("bulkPayableItemReference") or "")
-                if pending is None:
+                entry = waiting.pop(str(item.get("bulkPayableItemReference")), None)
+                if entry is None:
                     continue
-                del waiting[pending.reference]
-                if item.get("status") == "Complete":
-                    self._done(pending)
-                else:
-                    rejections.append(self._failed(pending, item))
-        for request in waiting.values():
+                request, open_refs = entry
+                if item.get("status") != "Complete":
+                    if request.reference not in refused:
+                        refused.add(request.reference)
+                        rejections.append(self._failed(request, item))
+                    continue
+                open_refs.discard(str(item.get("bulkPayableItemReference")))
+                if not open_refs and request.reference not in refused:
+                    self._done(request)
+        lost = {
+            request.reference: request for request, _ in waiting.values() if request.reference not in refused
+        }
+        for request in lost.values():
             rejections.append(
                 request.rejected(
-                    f"Wingspan lost bulk payable item {request.reference}; run the sync again to retry it"
+                    f"Wingspan lost bulk payable item(s) of {request.reference}; run the sync again to retry"
                 )
             )
         return rejections
@@ -184,26 +222,41 @@ class PayableWriter:
             f"{item.get('bulkPayableBatchId')}): {message}"
         )
 
-    def _add_item(
+    def _add_payable(
         self, batch_id: str, request: PayableRequest, collaborator_id: str
-    ) -> tuple[RecordRejected | None, dict[str, Any] | None]:
+    ) -> tuple[RecordRejected | None, list[dict[str, Any]]]:
+        """Add the payable's item(s). When Wingspan answers 208 with an item of an earlier run's batch, the other
+        lines go to that batch too, so the lines of one payable always merge in one batch."""
+        lines = request.lines or [PayableLine(request.description, request.amount)]
+        references = request.item_references()
         labels = {**request.labels, REFERENCE_LABEL: request.reference, "currency": request.currency}
-        body = {
-            "bulkPayableBatchId": batch_id,
-            "amount": request.amount,
-            "dueDate": request.due_date,
-            "lineItemDescription": request.description,
-            "lineItemDetail": request.detail,
-            "payableStatus": self.status,
-            "collaboratorId": collaborator_id,
-            "collaboratorExternalId": request.worker_id,
-            "bulkPayableItemReference": request.reference,
-            "labels": labels,
-        }
-        try:
-            _, item = self.api.post(
-                f"/payments/bulk/payable/batch/{batch_id}/item", body, stream=request.stream, idempotent=True
-            )  # a repeat answers 208 with the existing item
-        except ClientError as exc:
-            return request.rejected(f"Wingspan refused payable {request.reference}: {reason(exc)}"), None
-        return None, item
+        target = batch_id
+        items: list[dict[str, Any]] = []
+        for line, reference in zip(lines, references, strict=True):
+            body = {
+                "bulkPayableBatchId": target,
+                "amount": line.amount,
+                "dueDate": request.due_date,
+                "lineItemDescription": line.description,
+                "lineItemDetail": line.detail,
+                "payableStatus": self.status,
+                "payableNotes": request.notes,
+                "collaboratorId": collaborator_id,
+                "collaboratorExternalId": request.worker_id,
+                "bulkPayableItemReference": reference,
+                "bulkPayableItemMergeKey": request.reference if len(lines) > 1 else None,
+                "labels": labels,
+            }
+            try:
+                _, item = self.api.post(
+                    f"/payments/bulk/payable/batch/{target}/item",
+                    body,
+                    stream=request.stream,
+                    idempotent=True,
+                )  # a repeat answers 208 with the existing item
+            except ClientError as exc:
+                return request.rejected(f"Wingspan refused payable {request.reference}: {reason(exc)}"), items
+            if not items:
+                target = item["bulkPayableBatchId"]
+            items.append(item)
+        return None, items

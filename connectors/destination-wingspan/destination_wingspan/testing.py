@@ -92,7 +92,29 @@ def placement(n: int, candidate_n: int, **extra: Any) -> dict[str, Any]:
     }
 
 
-def payable(ref: str, worker_n: int, amount: Any = 1250.0, **extra: Any) -> dict[str, Any]:
+SPLIT_LINES = [
+    {"description": "Regular hours", "quantity": 40, "unit": "hour", "unit_price": 25.0, "amount": 1000.0},
+    {"description": "Overtime", "quantity": 4, "unit": "hour", "unit_price": 62.5, "amount": 250.0},
+]
+
+
+def payable(
+    ref: str, worker_n: int, amount: Any = 1250.0, *, split: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """A standard payable of 1,250 USD: one line item, or (``split``) regular hours plus overtime."""
+    lines = (
+        [dict(line) for line in SPLIT_LINES]
+        if split
+        else [
+            {
+                "description": "Regular hours",
+                "quantity": 40,
+                "unit": "hour",
+                "unit_price": 31.25,
+                "amount": 1250.0,
+            }
+        ]
+    )
     return {
         "id": f"timesheets:{ref}",
         "remote_id": ref,
@@ -103,26 +125,21 @@ def payable(ref: str, worker_n: int, amount: Any = 1250.0, **extra: Any) -> dict
         "due_date": "2026-07-17",
         "description": f"Week 28 ({ref})",
         "reference": ref,
-        "line_items": [
-            {
-                "description": "Regular hours",
-                "quantity": 40,
-                "unit": "hour",
-                "unit_price": 31.25,
-                "amount": 1250.0,
-            }
-        ],
+        "line_items": lines,
         **extra,
     }
 
 
 def standard_input(n_candidates: int = 4, n_payables: int = 3) -> list[dict[str, Any]]:
-    """Candidates 1..n (all placed), one placement for candidate 1, payables for workers 1..n_payables."""
+    """Candidates 1..n (all placed), one placement for candidate 1, payables for workers 1..n_payables (those of
+    even workers with two line items)."""
     messages = [record("candidates", candidate(i)) for i in range(1, n_candidates + 1)]
     messages.append(state("candidates", "c1"))
     messages.append(record("placements", placement(500, 1)))
     messages.append(state("placements", "p1"))
-    messages += [record("payables", payable(f"ts-{i}", i)) for i in range(1, n_payables + 1)]
+    messages += [
+        record("payables", payable(f"ts-{i}", i, split=i % 2 == 0)) for i in range(1, n_payables + 1)
+    ]
     messages.append(state("payables", "t1"))
     return messages
 
@@ -154,6 +171,11 @@ def stats(result: ConnectorResult) -> list[tuple[str, float, float]]:
         )
         for s in result.states
     ]
+
+
+def references(sb: WingspanSandbox) -> list[str]:
+    """The sorted ``staffwireReference`` labels of every payable in the sandbox (duplicates kept)."""
+    return sorted(p["labels"].get("staffwireReference", "") for p in sb.payables())
 
 
 def creates(sb: WingspanSandbox) -> dict[str, int]:

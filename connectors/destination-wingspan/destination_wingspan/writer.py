@@ -29,7 +29,7 @@ from destination_wingspan.config import StreamMapping, WingspanConfig
 from destination_wingspan.contractors import ContractorDirectory, ContractorRequest, ContractorWriter
 from destination_wingspan.invoices import InvoiceLine, InvoiceRequest, InvoiceWriter
 from destination_wingspan.mapping import compile_when, evaluate
-from destination_wingspan.payables import PayableRequest, PayableWriter
+from destination_wingspan.payables import PayableLine, PayableRequest, PayableWriter
 
 __all__ = ["WingspanWriter"]
 
@@ -310,7 +310,8 @@ class WingspanWriter:
                 due_date=due_date,
                 description=description,
                 currency=currency,
-                detail=_line_detail(lines),
+                lines=_payable_lines(lines, amount, description),
+                notes=_label_text(record.get("description")),
                 labels={"staffwireId": record_id} if record_id else {},
             )
         )
@@ -473,15 +474,33 @@ def _date(value: Any) -> str | None:
         return None
 
 
-def _line_detail(lines: list[Mapping[str, Any]]) -> str | None:
-    """Wingspan's bulk items carry one line; the standard line items are kept in the line's detail text."""
+def _line_text(line: Mapping[str, Any]) -> str | None:
+    """``40 hour x 31.25``: quantity, unit and unit price of a standard line item."""
+    qty, unit, price = (line.get(k) for k in ("quantity", "unit", "unit_price"))
+    if qty is None or price is None:
+        return None
+    return f"{_label_text(qty)}{' ' + str(unit) if unit else ''} x {_label_text(price)}"
+
+
+def _payable_lines(lines: list[Mapping[str, Any]], total: Decimal, description: str) -> list[PayableLine]:
+    """One Wingspan line per standard line item when they add up to the payable's amount (each positive, in
+    cents); otherwise one line for the whole amount whose detail lists the line items."""
+    amounts = [_money(line.get("amount")) for line in lines]
+    if (
+        lines
+        and all(a is not None and a > 0 for a in amounts)
+        and sum(Decimal(str(a)) for a in amounts) == total
+    ):
+        return [
+            PayableLine(_label_text(line.get("description")) or description, float(a or 0), _line_text(line))
+            for line, a in zip(lines, amounts, strict=True)
+        ]
     parts = []
     for line in lines:
         text = _label_text(line.get("description")) or "item"
-        qty, unit, price, amount = (line.get(k) for k in ("quantity", "unit", "unit_price", "amount"))
-        if qty is not None and price is not None:
-            text += f": {_label_text(qty)}{' ' + str(unit) if unit else ''} x {_label_text(price)}"
-        if amount is not None:
-            text += f" = {_label_text(amount)}"
+        if _line_text(line):
+            text += f": {_line_text(line)}"
+        if line.get("amount") is not None:
+            text += f" = {_label_text(line.get('amount'))}"
         parts.append(text)
-    return "; ".join(parts) or None
+    return [PayableLine(description, float(total), "; ".join(parts) or None)]

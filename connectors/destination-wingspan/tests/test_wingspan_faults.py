@@ -25,7 +25,12 @@ EXPECTED_STATS = [("candidates", 4, 0), ("placements", 1, 0), ("payables", 3, 0)
 
 def assert_exact_end_state(sandbox: WingspanSandbox) -> None:
     assert sorted(c["externalId"] for c in sandbox.contractors()) == [f"bullhorn:{i}" for i in (1, 2, 3, 4)]
-    assert sorted(p["bulkPayableItemReference"] for p in sandbox.payables()) == ["ts-1", "ts-2", "ts-3"]
+    payables = sorted(sandbox.payables(), key=lambda p: p["labels"]["staffwireReference"])
+    assert [(p["labels"]["staffwireReference"], p["amount"], len(p["lineItems"])) for p in payables] == [
+        ("ts-1", 1250.0, 1),
+        ("ts-2", 1250.0, 2),
+        ("ts-3", 1250.0, 1),
+    ]
 
 
 FAULTS = [
@@ -113,7 +118,8 @@ def test_the_write_rate_limit_is_respected_without_429s() -> None:
 
     assert stats(result) == [("candidates", 12, 0), ("placements", 1, 0), ("payables", 12, 0)]
     assert sandbox.writes_limited == 0
-    assert sandbox.writes_accepted == 29  # 2 batches created + 24 items + 2 submits + 1 label update
+    # 2 batches + 12 contractor items + 18 payable items (6 payables have 2 lines) + 2 submits + 1 label update
+    assert sandbox.writes_accepted == 35
     assert elapsed >= (sandbox.writes_accepted - 20) / 20 * 0.9
 
 

@@ -80,9 +80,13 @@ def test_killed_mid_batch_then_rerun_ends_with_each_contractor_and_payable_once(
         contractors = sandbox.contractors()
         assert sorted(c["externalId"] for c in contractors) == [f"bullhorn:{i}" for i in range(1, 7)]
         payables = sandbox.payables()
-        assert sorted(p["bulkPayableItemReference"] for p in payables) == [f"ts-{i}" for i in range(1, 6)]
+        assert sorted(p["labels"]["staffwireReference"] for p in payables) == [f"ts-{i}" for i in range(1, 6)]
+        ordered = sorted(payables, key=lambda p: p["labels"]["staffwireReference"])
+        assert [(p["amount"], len(p["lineItems"])) for p in ordered] == [(1250.0, 1), (1250.0, 2)] * 2 + [
+            (1250.0, 1)
+        ]
         by_external = {c["externalId"]: c["collaboratorId"] for c in contractors}
         assert all(
-            p["collaboratorId"] == by_external[f"bullhorn:{p['bulkPayableItemReference'][3:]}"]
+            p["collaboratorId"] == by_external[f"bullhorn:{p['labels']['staffwireReference'][3:]}"]
             for p in payables
         )

@@ -73,6 +73,6 @@ def test_pyairbyte_writes_bullhorn_placements_into_wingspan_exactly(offline: Pat
         )
         assert len(expected_payables) > 0
         assert (
-            sorted((p["bulkPayableItemReference"], p["amount"]) for p in wingspan.payables())
+            sorted((p["labels"]["staffwireReference"], p["amount"]) for p in wingspan.payables())
             == expected_payables
         )

@@ -45,16 +45,21 @@ def test_placed_candidates_become_contractors_enriched_by_placements_and_payable
         "start_date": "2026-07-06",
         "end_date": "2026-12-18",
     }
-    payables = sorted(sandbox.payables(), key=lambda p: p["bulkPayableItemReference"])
+    payables = sorted(sandbox.payables(), key=lambda p: p["labels"]["staffwireReference"])
     assert [
-        (p["bulkPayableItemReference"], p["collaboratorId"], p["amount"], p["dueDate"], p["status"])
+        (p["labels"]["staffwireReference"], p["collaboratorId"], p["amount"], p["dueDate"], p["status"])
         for p in payables
     ] == [
         (f"ts-{i}", contractors[f"bullhorn:{i}"]["collaboratorId"], 1250.0, "2026-07-17", "Draft")
         for i in (1, 2, 3)
     ]
-    assert payables[0]["lineItems"][0]["description"] == "Week 28 (ts-1)"
-    assert payables[0]["lineItems"][0]["detail"] == "Regular hours: 40 hour x 31.25 = 1250"
+    lines = [[(ln["description"], ln["detail"], ln["totalCost"]) for ln in p["lineItems"]] for p in payables]
+    assert lines == [
+        [("Regular hours", "40 hour x 31.25", 1250.0)],
+        [("Regular hours", "40 hour x 25", 1000.0), ("Overtime", "4 hour x 62.5", 250.0)],
+        [("Regular hours", "40 hour x 31.25", 1250.0)],
+    ]
+    assert payables[0]["invoiceNotes"] == "Week 28 (ts-1)"
     assert payables[0]["labels"] == {
         "staffwireId": "timesheets:ts-1",
         "staffwireReference": "ts-1",
@@ -72,6 +77,20 @@ def test_contractors_go_through_one_submitted_bulk_collaborator_batch(sandbox: W
     assert len(batch["_items"]) == 4
     assert [r.body for r in sandbox.requests_to(r"/bulk/collaborator/batch/[^/]+$", "PATCH")] == [
         b'{"status":"Pending"}'
+    ]
+
+
+def test_line_items_that_do_not_add_up_become_one_line_with_the_details(sandbox: WingspanSandbox) -> None:
+    odd = payable("ts-1", 1, amount=1300.0, split=True)  # lines sum to 1,250: kept as one 1,300 line
+
+    write(
+        fast_config(sandbox),
+        [record("candidates", candidate(1)), record("payables", odd), state("payables", 1)],
+    )
+
+    [p] = sandbox.payables()
+    assert [(ln["description"], ln["detail"], ln["totalCost"]) for ln in p["lineItems"]] == [
+        ("Week 28 (ts-1)", "Regular hours: 40 hour x 25 = 1000; Overtime: 4 hour x 62.5 = 250", 1300.0)
     ]
 
 
@@ -99,7 +118,7 @@ def test_duplicates_within_one_run_are_written_once(sandbox: WingspanSandbox) ->
 
     assert stats(result) == [("payables", 2, 0)]  # a STREAM state counts its own stream's records
     assert [c["externalId"] for c in sandbox.contractors()] == ["bullhorn:1"]
-    assert [p["bulkPayableItemReference"] for p in sandbox.payables()] == ["ts-1"]
+    assert [p["labels"]["staffwireReference"] for p in sandbox.payables()] == ["ts-1"]
 
 
 @pytest.mark.parametrize("mode", ["bulk", "payee"])
@@ -379,7 +398,12 @@ def test_the_demo_mapping_turns_each_hourly_placement_into_a_first_week_payable(
 
     assert stats(result) == [("candidates", 2, 0), ("placements", 2, 0)]
     [p] = sandbox.payables()
-    assert (p["bulkPayableItemReference"], p["amount"], p["dueDate"], p["lineItems"][0]["description"]) == (
+    assert (
+        p["labels"]["staffwireReference"],
+        p["amount"],
+        p["dueDate"],
+        p["lineItems"][0]["description"],
+    ) == (
         "placement:bullhorn:500:week1",
         1700.0,
         "2026-07-13",
