@@ -446,6 +446,8 @@ class BullhornSandbox(Sandbox):
 
     def _list(self, request: Request, *, search: bool, text: str) -> Response:
         entity = self._entity(request.params["entity"])
+        if not search and entity.searchable:  # indexed entities are search-only, as Bullhorn answers for Note
+            raise bullhorn_error(400, f"Query operation not supported for {entity.name}", "errors.badRequest")
         if search and not entity.searchable:
             raise bullhorn_error(
                 400,

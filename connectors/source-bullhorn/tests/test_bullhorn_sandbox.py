@@ -167,6 +167,15 @@ def test_count_is_capped_at_500_and_at_200_for_wide_field_lists(make_bullhorn: A
         assert wide["count"] == 200
 
 
+def test_search_and_query_each_serve_their_own_entities(client: Client) -> None:
+    assert client.get("query/Note", where="id > 0", fields="id").json()["errorMessage"] == (
+        "Query operation not supported for Note"
+    )
+    assert client.get("search/Sendout", query="id:1", fields="id").json()["errorMessage"] == (
+        "Entity Sendout is not searchable; use /query/Sendout."
+    )
+
+
 def test_query_answers_total_only_when_asked(client: Client) -> None:
     assert "total" not in client.get("query/Sendout", where="id > 0", fields="id").json()
 
@@ -183,7 +192,7 @@ def test_rows_have_the_shapes_of_bullhorns_real_bodies(client: Client, sandbox: 
     assert set(row["categories"]) == set(real["categories"]) == {"total", "data"}
     assert isinstance(row["dateAdded"], int) and isinstance(real["dateAdded"], int)
     assert set(row["owner"]) == {"id", "firstName", "lastName"}
-    placement = client.get("query/Placement", where="id = 1", fields="id,candidate,jobOrder(id,title)").json()
+    placement = client.get("search/Placement", query="id:1", fields="id,candidate,jobOrder(id,title)").json()
     assert set(placement["data"][0]) == {"id", "candidate", "jobOrder"}
     real_sendout = sample_rows("Sendout")[0]
     sendout = client.get("query/Sendout", where="id = 1", fields=",".join(real_sendout)).json()["data"][0]
