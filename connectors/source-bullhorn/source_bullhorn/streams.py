@@ -114,16 +114,19 @@ class BullhornStream(Stream):
             return
         saved = dict(state or {})
         cdc_state = saved.get("cdc") if isinstance(saved.get("cdc"), dict) else None
-        if self.cdc_enabled and cdc_state and cdc_state.get("subscription") == self.subscription:
-            yield from self._read_events(saved, cdc_state)
+        subscribed = bool(
+            self.cdc_enabled and cdc_state and cdc_state.get("subscription") == self.subscription
+        )
+        if subscribed and not saved.get("window"):
+            yield from self._read_events(saved, cdc_state or {})
             return
-        if self.cdc_enabled:
-            self.api.subscribe(
-                self.subscription, [self.info.name]
-            )  # before the read: no change falls between
+        if self.cdc_enabled and not subscribed:
+            # subscribe before the first read, so no change falls between the read and the first events
+            self.api.subscribe(self.subscription, [self.info.name])
             cdc_state = {"subscription": self.subscription, "acked": 0}
-        else:
+        elif not self.cdc_enabled:
             cdc_state = None
+        # a window interrupted mid-read (even in CDC mode) is finished first: its unchanged rows have no events
         yield from self._read_window(saved, cdc_state)
 
     def _read_window(self, saved: dict[str, Any], cdc_state: dict[str, Any] | None) -> Iterator[Item]:

@@ -77,3 +77,19 @@ def test_a_lost_subscription_falls_back_to_the_cursor_and_subscribes_again(
     second = bullhorn.read(config, ["Candidate"], mode="incremental", state=helpers.final_state(first))
     assert helpers.ids(second, "Candidate") == [10]
     assert "sw-Candidate" in sandbox.subscriptions
+
+
+def test_an_interrupted_first_read_is_finished_before_events_are_used(
+    bullhorn: Any, helpers: Any, sandbox: BullhornSandbox
+) -> None:
+    config = {**_config(bullhorn), "page_size": 10, "max_concurrency": 1}
+    sandbox.faults.server_error(r"/search/Candidate", times=None, after=3)
+    broken = bullhorn.read(config, ["Candidate"], mode="incremental", expect_exit=1)
+    done = helpers.ids(broken, "Candidate")
+    assert done == sandbox.ids("Candidate")[:30]
+    sandbox.faults.clear()
+    finished = bullhorn.read(config, ["Candidate"], mode="incremental", state=helpers.final_state(broken))
+    assert helpers.ids(finished, "Candidate") == sandbox.ids("Candidate")[30:]
+    sandbox.update("Candidate", 2, status="Placed")
+    events = bullhorn.read(config, ["Candidate"], mode="incremental", state=helpers.final_state(finished))
+    assert helpers.ids(events, "Candidate") == [2]
