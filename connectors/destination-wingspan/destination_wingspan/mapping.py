@@ -31,7 +31,7 @@ from staffwire.mapping import compile_condition
 __all__ = ["compile_when", "evaluate", "lookup", "validate_spec"]
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-_OPS = {"path", "template", "value", "multiply", "add_days", "map", "default", "format"}
+_OPS = {"path", "template", "value", "multiply", "add_days", "map", "default"}
 
 
 def lookup(record: Mapping[str, Any], path: str) -> Any:
