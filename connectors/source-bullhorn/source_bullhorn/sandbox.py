@@ -426,6 +426,105 @@ class BullhornSandbox(Sandbox):
             return json_response({"data": found[0]})
         return json_response({"data": found})
 
+    @route("PUT", "/dc/{dc}/rest-services/{corp}/entity/{entity}")
+    def create_entity(self, request: Request) -> Response:
+        """``PUT entity/{Entity}`` with the new row's fields; to-one values as ``{"id": n}``."""
+        entity = self._entity(request.params["entity"])
+        values = self._writable(entity, request.json())
+        new_id = self.add(entity.name, **values)
+        return json_response(
+            {
+                "changedEntityType": entity.name,
+                "changedEntityId": new_id,
+                "changeType": "INSERT",
+                "data": {k: request.json()[k] for k in values},
+            }
+        )
+
+    @route("POST", "/dc/{dc}/rest-services/{corp}/entity/{entity}/{entity_id}")
+    def update_entity(self, request: Request) -> Response:
+        """``POST entity/{Entity}/{id}`` with only the changed fields."""
+        entity = self._entity(request.params["entity"])
+        entity_id = self._existing(entity, request.params["entity_id"])
+        values = self._writable(entity, request.json())
+        self.update(entity.name, entity_id, **values)
+        return json_response(
+            {
+                "changedEntityType": entity.name,
+                "changedEntityId": entity_id,
+                "changeType": "UPDATE",
+                "data": {k: request.json()[k] for k in values},
+            }
+        )
+
+    @route("DELETE", "/dc/{dc}/rest-services/{corp}/entity/{entity}/{entity_id}")
+    def delete_entity(self, request: Request) -> Response:
+        """Soft delete where the entity has ``isDeleted``, else a hard delete."""
+        entity = self._entity(request.params["entity"])
+        entity_id = self._existing(entity, request.params["entity_id"])
+        if "isDeleted" in entity.fields:
+            self.soft_delete(entity.name, entity_id)
+        else:
+            self.hard_delete(entity.name, entity_id)
+        return json_response(
+            {"changedEntityType": entity.name, "changedEntityId": entity_id, "changeType": "DELETE"}
+        )
+
+    def _existing(self, entity: _Entity, raw_id: str) -> int:
+        if not raw_id.isdigit() or int(raw_id) not in self.rows[entity.name]:
+            raise bullhorn_error(
+                404,
+                f"Cannot find entity of type '{entity.name}' with id: {raw_id}",
+                "errors.cannotFindEntity",
+            )
+        return int(raw_id)
+
+    def _writable(self, entity: _Entity, body: Any) -> dict[str, Any]:
+        """The stored form of a write body; 400 with Bullhorn's ``messages`` for unknown or read-only fields."""
+        if not isinstance(body, dict) or not body:
+            raise bullhorn_error(
+                400, "The request body must be a JSON object of fields.", "errors.badRequest"
+            )
+        problems: list[dict[str, Any]] = []
+        values: dict[str, Any] = {}
+        for name, value in body.items():
+            meta = entity.fields.get(name)
+            if meta is None or meta["type"] == "ID":
+                problems.append(
+                    {
+                        "detailMessage": f"'{name}' is not a writable field of {entity.name}",
+                        "propertyName": name,
+                        "severity": "ERROR",
+                        "type": "INVALID_FIELD",
+                    }
+                )
+            elif name in entity.to_one:
+                values[name] = value.get("id") if isinstance(value, dict) else value
+            elif name in entity.to_many:
+                problems.append(
+                    {
+                        "detailMessage": f"to-many '{name}' is changed through entity/{entity.name}/id/"
+                        f"{name}/ids",
+                        "propertyName": name,
+                        "severity": "ERROR",
+                        "type": "INVALID_FIELD",
+                    }
+                )
+            else:
+                values[name] = value
+        if problems:
+            raise HttpError(
+                400,
+                {
+                    "errorMessage": f"error persisting an entity of type: {entity.name}",
+                    "errorMessageKey": "errors.cannotPersistEntity",
+                    "errorCode": 400,
+                    "messages": problems,
+                    "entityName": entity.name,
+                },
+            )
+        return values
+
     @route("GET", "/dc/{dc}/rest-services/{corp}/search/{entity}")
     def search(self, request: Request) -> Response:
         return self._list(request, search=True, text=request.arg("query") or "")

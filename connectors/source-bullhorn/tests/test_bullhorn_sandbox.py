@@ -232,3 +232,28 @@ def test_events_are_purged_when_read_and_replayed_by_request_id(
     replay = client.get("event/subscription/s1", maxEvents=10, requestId=batch["requestId"]).json()
     assert replay == batch
     assert client.get("event/subscription/s1/lastRequestId").json() == {"result": batch["requestId"]}
+
+
+def test_the_rest_write_api_creates_updates_and_deletes_with_events(
+    client: Client, sandbox: BullhornSandbox
+) -> None:
+    client.http.put(client.base + "event/subscription/w", params={"type": "entity", "names": "Candidate"})
+    created = client.http.put(
+        client.base + "entity/Candidate",
+        json={"firstName": "Ada", "lastName": "Byron", "status": "New", "owner": {"id": 1}},
+    )
+    new_id = created.json()["changedEntityId"]
+    assert created.json()["changeType"] == "INSERT" and sandbox.rows["Candidate"][new_id]["owner"] == 1
+    updated = client.http.post(client.base + f"entity/Candidate/{new_id}", json={"status": "Active"})
+    assert updated.json() == {
+        "changedEntityType": "Candidate",
+        "changedEntityId": new_id,
+        "changeType": "UPDATE",
+        "data": {"status": "Active"},
+    }
+    bad = client.http.post(client.base + f"entity/Candidate/{new_id}", json={"nope": 1})
+    assert bad.status_code == 400 and bad.json()["messages"][0]["propertyName"] == "nope"
+    assert client.http.delete(client.base + f"entity/Candidate/{new_id}").json()["changeType"] == "DELETE"
+    assert sandbox.rows["Candidate"][new_id]["isDeleted"] is True
+    kinds = [e["entityEventType"] for e in client.get("event/subscription/w", maxEvents=10).json()["events"]]
+    assert kinds == ["INSERTED", "UPDATED", "UPDATED"]
