@@ -12,6 +12,7 @@
   ``sort``/``orderBy``; count capped at 500, and at 200 for wide field lists; to-many values as ``{total, data}``.
 * Soft deletes: ``isDeleted`` rows are hidden unless the query constrains ``isDeleted``.
 * Event subscriptions: ``PUT/GET/DELETE event/subscription/{id}``, ``requestId`` replay, purge on read.
+* Writes: ``PUT entity/{Entity}``, ``POST entity/{Entity}/{id}``, ``DELETE entity/{Entity}/{id}``.
 * A Python mutation API (:meth:`BullhornSandbox.add`, ``update``, ``soft_delete``, ``hard_delete``) that also
   produces events; the toolkit's fault switches (``sandbox.faults``).
 
