@@ -53,6 +53,7 @@ class _Side:
         self.spec: dict[str, Any] = {}
         self.config: dict[str, Any] = {}
         self.fingerprint = ""
+        self.catalog: dict[str, Any] = {}
 
     @property
     def name(self) -> str:
@@ -99,9 +100,8 @@ def run_sync(
             )
             _finish(store, stats, progress, started)
             raise
-        except (
-            Exception
-        ) as exc:  # a bug in the runner: still recorded, never a traceback without a run record
+        except Exception as exc:
+            # A bug in the runner: still recorded, never a traceback without a run record.
             fatal = InternalError(
                 f"the runner failed unexpectedly: {type(exc).__name__}: {exc}. This is a bug; "
                 "please report it with the run's details (staffwire runs show).",
@@ -191,23 +191,8 @@ def _run(
     store.set_run_connectors(stats.run_id, source.executor.describe(), destination.executor.describe())
 
     with _workdir() as workdir:
-        for side in sides:
-            file_config = side.ref.effective_config(env, side.role)
-            side.fingerprint = config_fingerprint(file_config)
-            rotated = store.rotated_config(connection.name, side.role, side.fingerprint)
-            side.config = rotated if rotated is not None else file_config
-        source_config = _write_json(workdir / "source-config.json", source.config)
-        # spec of both sides and the source's discover at once: each is a process start (seconds for a
-        # PyPI connector). Error messages are masked when the run records them, after the specs are known.
-        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="staffwire-prepare") as pool:
-            specs = {side.role: pool.submit(_spec, side) for side in sides}
-            discovered = pool.submit(_discover, source, source_config)
-            for side in sides:
-                side.spec = specs[side.role].result()
-                check_no_literal_secrets(side.ref, side.spec, side.role)
-                for value in secrets_in_config(side.spec, side.config):
-                    masker.add(value)
-            catalog = discovered.result()
+        source_config = _prepare(connection, store, sides, env, masker, workdir)
+        catalog = source.catalog
         rejected_file = _ask_for_rejected_records(destination, workdir)
         destination_config = _write_json(workdir / "destination-config.json", destination.config)
         configured, selected = _configure(connection, catalog, source.name, stats.run_id)
@@ -285,6 +270,37 @@ def _run(
             _detailed_rejections(rejected_file, destination.name, store, stats, masker)
 
     _judge(stats, relay, source, destination, read, write, source_code, destination_code, masker)
+
+
+def _prepare(
+    connection: Connection,
+    store: StateStore,
+    sides: list[_Side],
+    env: Mapping[str, str],
+    masker: SecretMasker,
+    workdir: Path,
+) -> Path:
+    """Resolve both configs, read both specs (refusing literal secrets) and discover the source's streams
+    (into ``source.catalog``); the path of the source's config file."""
+    source = sides[0]
+    for side in sides:
+        file_config = side.ref.effective_config(env, side.role)
+        side.fingerprint = config_fingerprint(file_config)
+        rotated = store.rotated_config(connection.name, side.role, side.fingerprint)
+        side.config = rotated if rotated is not None else file_config
+    source_config = _write_json(workdir / "source-config.json", source.config)
+    # spec of both sides and the source's discover at once: each is a process start (seconds for a PyPI
+    # connector). Error messages are masked when the run records them, after the specs are known.
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="staffwire-prepare") as pool:
+        specs = {side.role: pool.submit(_spec, side) for side in sides}
+        discovered = pool.submit(_discover, source, source_config)
+        for side in sides:
+            side.spec = specs[side.role].result()
+            check_no_literal_secrets(side.ref, side.spec, side.role)
+            for value in secrets_in_config(side.spec, side.config):
+                masker.add(value)
+        source.catalog = discovered.result()
+    return source_config
 
 
 def _judge(
