@@ -292,3 +292,9 @@ def test_connections_are_pooled_and_reused(client, sandbox) -> None:
     for _ in range(5):
         client.get_json("/items", params={"limit": 1})
     assert len({entry.peer for entry in sandbox.log}) == 1  # one kept-alive connection for all five
+
+
+def test_a_503_with_retry_after_waits_as_asked(client, sandbox, sleeps) -> None:
+    sandbox.faults.server_error("/items", status=503, retry_after="9")
+    assert client.get_json("/items", params={"limit": 1})["total"] == 95
+    assert sleeps == [9.0]

@@ -238,8 +238,10 @@ class HttpClient:
                 policy.sleep(wait)
                 continue
             if status in policy.retry_statuses and idempotent and attempt < policy.max_attempts:
+                # a 503 may say when to come back (maintenance windows): honour it like a 429's
+                wait = policy.retry_after(response.headers.get("Retry-After"), attempt)
                 response.close()
-                policy.sleep(policy.backoff(attempt))
+                policy.sleep(wait)
                 continue
             response._staffwire_attempts = attempt  # type: ignore[attr-defined]
             return response

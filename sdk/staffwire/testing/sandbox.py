@@ -276,8 +276,10 @@ class Faults:
         after: int = 0,
         body: Any = None,
         method: str | None = None,
+        retry_after: str | None = None,
     ) -> Fault:
-        return self.add(Fault("status", path, method, status, body, times=times, after=after))
+        """Answer ``status`` (default 500); a 503 may carry ``retry_after`` (a maintenance window)."""
+        return self.add(Fault("status", path, method, status, body, retry_after, times=times, after=after))
 
     def drop(
         self,
