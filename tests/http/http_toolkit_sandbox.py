@@ -84,6 +84,21 @@ class ToolkitSandbox(Sandbox):
             nxt = "20"
         return json_response({"items": rows, "next": nxt})
 
+    @route("GET", "/linked")
+    def linked(self, request: Request) -> Response:
+        """GitHub-style: a Link header to the next page; also the next URL in the body and a header token."""
+        page = request.int_arg("page", 1)
+        rows = self.items[(page - 1) * 40 : page * 40]
+        headers = {}
+        body: dict[str, Any] = {"rows": rows, "next_url": None, "pages": 3}
+        if page * 40 < TOTAL:
+            headers["Link"] = (
+                f'<{self.url}/linked?page={page + 1}>; rel="next", <{self.url}/linked?page=3>; rel="last"'
+            )
+            headers["X-Next-Token"] = str(page + 1)
+            body["next_url"] = f"{self.url}/linked?page={page + 1}"
+        return json_response(body, headers=headers)
+
     @route("GET", "/keyset")
     def keyset(self, request: Request) -> Response:
         since = -1 if self.ignore_offset else request.int_arg("since_id", -1)

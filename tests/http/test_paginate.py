@@ -128,3 +128,47 @@ def test_records_extractor(path, body, expected) -> None:
 def test_get_path_reads_list_indexes() -> None:
     assert get_path({"items": [{"id": 7}]}, "items.0.id") == 7
     assert get_path({"items": []}, "items.0.id", "none") == "none"
+
+
+def test_link_header_paging_follows_rel_next(client: HttpClient, sandbox: ToolkitSandbox) -> None:
+    from staffwire.paginate import LinkHeaderPaginator
+
+    assert ids(list(client.paginate("/linked", paginator=LinkHeaderPaginator(), records="rows"))) == ALL
+    assert [r.arg("page") for r in sandbox.log] == [None, "2", "3"]
+
+
+def test_next_token_from_a_header(client: HttpClient, sandbox: ToolkitSandbox) -> None:
+    paginator = NextTokenPaginator(header="X-Next-Token", param="page")
+    assert ids(list(client.paginate("/linked", paginator=paginator, records="rows"))) == ALL
+    assert [r.arg("page") for r in sandbox.log] == [None, "2", "3"]
+
+
+def test_next_url_from_the_body_replaces_the_request(client: HttpClient, sandbox: ToolkitSandbox) -> None:
+    paginator = NextTokenPaginator(token_path="next_url", is_url=True)
+    pages = list(client.paginate("/linked", params={"page": 1}, paginator=paginator, records="rows"))
+    assert ids(pages) == ALL
+    assert [r.query for r in sandbox.log] == [{"page": ["1"]}, {"page": ["2"]}, {"page": ["3"]}]
+
+
+def test_page_number_paging_stops_at_the_total_page_count(
+    client: HttpClient, sandbox: ToolkitSandbox
+) -> None:
+    paginator = PageNumberPaginator(total_pages_path="pages", page_size_param=None)
+    assert ids(list(client.paginate("/linked", paginator=paginator, records="rows"))) == ALL
+    assert len(sandbox.log) == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({}, "NextTokenPaginator needs exactly one of token_path= or header="),
+        (
+            {"token_path": "next", "header": "X-Next"},
+            "NextTokenPaginator needs exactly one of token_path= or header=",
+        ),
+    ],
+)
+def test_next_token_paginator_config_errors(kwargs, message) -> None:
+    with pytest.raises(ValueError) as caught:
+        NextTokenPaginator(**kwargs)
+    assert str(caught.value) == message
