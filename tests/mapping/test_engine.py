@@ -512,3 +512,101 @@ def test_an_override_outside_the_enum_is_a_config_error() -> None:
         "overrides of value map 'candidate_status'.Hired: 'hired' is not a valid value here; use one of: new, "
         "active, placed, inactive, do_not_use, other"
     )
+
+
+PAYABLES = {
+    "system": "bullhorn",
+    "mappings": {
+        "payables": {
+            "standard": "payables",
+            "fields": {
+                "remote_id": "id",
+                "worker_id": {"path": "candidate.id", "transforms": [{"prefix": "bullhorn:"}]},
+                "amount": {"path": "total", "transforms": ["money"]},
+                "currency": {"const": "USD"},
+                "due_date": {"path": "dueDate", "transforms": ["date"]},
+                "reference": {"template": "INV-{id}"},
+                "line_items": {
+                    "path": "lines.data",
+                    "items": {
+                        "description": {"path": "label", "transforms": ["trim"]},
+                        "quantity": {"path": "hours", "transforms": ["number"]},
+                        "unit": {"const": "hour"},
+                        "unit_price": {"path": "rate", "transforms": [{"money": 4}]},
+                        "amount": {"path": "sum", "transforms": ["money"]},
+                    },
+                },
+            },
+        }
+    },
+}
+PAYABLE_ROW = {
+    "id": 5,
+    "candidate": {"id": 7},
+    "total": "1,250.50",
+    "dueDate": 1717200000000,
+    "lines": {"data": [{"label": " Week 22 ", "hours": "40", "rate": "31.2625", "sum": 1250.5}, None]},
+}
+
+
+def test_list_items_are_mapped_element_by_element() -> None:
+    record = compile_mappings(PAYABLES)["payables"](PAYABLE_ROW)
+    assert {k: record[k] for k in ("worker_id", "amount", "due_date", "reference", "line_items")} == {
+        "worker_id": "bullhorn:7",
+        "amount": 1250.5,
+        "due_date": "2024-06-01",
+        "reference": "INV-5",
+        "line_items": [
+            {
+                "description": "Week 22",
+                "quantity": 40,
+                "unit": "hour",
+                "unit_price": 31.2625,
+                "amount": 1250.5,
+            }
+        ],
+    }
+    jsonschema.Draft7Validator(standard_stream_schema("payables")).validate(record)
+
+
+def test_a_bad_list_item_rejects_the_record_naming_its_position() -> None:
+    with pytest.raises(RecordRejected) as caught:
+        compile_mappings(PAYABLES)["payables"](
+            {**PAYABLE_ROW, "lines": {"data": [{"sum": 1}, {"rate": "abc"}]}}
+        )
+    assert [(r.rule, r.field, r.message) for r in caught.value.reasons] == [
+        ("transform.money", "line_items", "line_items: [1] unit_price: 'abc' is not a number")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        (
+            {"path": "l", "items": {"amt": "x"}},
+            "mappings.payables.fields.line_items.items.amt: unknown field 'amt' "
+            "for standard stream payables.line_items[] (did you mean 'amount'?)",
+        ),
+        (
+            {"path": "l", "items": {"amount": {"path": "x", "transforms": ["monee"]}}},
+            "mappings.payables.fields.line_items.items.amount.transforms[0]: unknown transform 'monee' "
+            "(did you mean 'money'?)",
+        ),
+    ],
+)
+def test_wrong_item_fields_are_config_errors_with_their_path(field: dict[str, Any], message: str) -> None:
+    doc = copy.deepcopy(PAYABLES)
+    doc["mappings"]["payables"]["fields"]["line_items"] = field
+    with pytest.raises(ConfigError) as caught:
+        check_document(doc)
+    assert str(caught.value) == message
+
+
+def test_items_on_a_field_that_is_not_a_list_of_objects_is_a_config_error() -> None:
+    doc = copy.deepcopy(PAYABLES)
+    doc["mappings"]["payables"]["fields"]["description"] = {"path": "d", "items": {"a": "b"}}
+    with pytest.raises(ConfigError) as caught:
+        check_document(doc)
+    assert str(caught.value) == (
+        "mappings.payables.fields.description.items: description is not a list of objects; 'items' does not apply"
+    )

@@ -139,7 +139,31 @@ records = st.one_of(
     json_values,
 )
 
-MAPPINGS = {**compile_mappings(copy.deepcopy(DOC)), **compile_mappings(PLACEMENTS)}
+PAYABLES = {
+    "system": "bullhorn",
+    "mappings": {
+        "payables": {
+            "standard": "payables",
+            "fields": {
+                "remote_id": "id",
+                "amount": {"path": "payRate", "transforms": ["money"]},
+                "line_items": {
+                    "path": "tags",
+                    "items": {
+                        "description": {"path": "firstName", "transforms": ["trim"]},
+                        "quantity": {"path": "id", "transforms": ["number"]},
+                        "amount": {"path": "payRate", "transforms": ["money"]},
+                    },
+                },
+            },
+        }
+    },
+}
+MAPPINGS = {
+    **compile_mappings(copy.deepcopy(DOC)),
+    **compile_mappings(PLACEMENTS),
+    **compile_mappings(PAYABLES),
+}
 VALIDATORS = {
     name: jsonschema.Draft7Validator(standard_stream_schema(m.standard or name))
     for name, m in MAPPINGS.items()

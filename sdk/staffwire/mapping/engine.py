@@ -37,7 +37,7 @@ from staffwire.mapping.paths import Getter, PathSyntaxError, compile_path, parse
 from staffwire.mapping.problems import Reject, at, config_error, did_you_mean, from_validation_error
 from staffwire.mapping.rules import Check, compile_rule, compile_rule_sets, compile_selection
 from staffwire.mapping.spec import FieldSpec, MappingDocument, MappingSpec
-from staffwire.mapping.targets import StandardTarget, TargetField, standard_target
+from staffwire.mapping.targets import StandardTarget, TargetField, item_target, standard_target
 from staffwire.mapping.transforms import BuildContext, build_transform
 from staffwire.mapping.valuemaps import ValueMap, ValueMapSpec
 from staffwire.standard import STANDARD_STREAM_NAMES
@@ -383,6 +383,10 @@ def _compile_field(
     source = _compile_source(fspec, path)
     chain: list[Link] = []
     produces: str | None = None
+    if fspec.items is not None:
+        chain.append(
+            Link("items", _compile_items(target_name, fspec, doc, ctx, overrides, target, path), False)
+        )
     for i, entry in enumerate(fspec.transforms):
         name, fn, elementwise, produces = build_transform(entry, ctx, at(at(path, "transforms"), i))
         chain.append(Link(f"transform.{name}", fn, elementwise))
@@ -419,6 +423,49 @@ def _compile_field(
     return FieldPlan(
         target_name, key, setter, source, when, tuple(chain), final, default, fspec.required, origin
     )
+
+
+def _compile_items(
+    target_name: str,
+    fspec: FieldSpec,
+    doc: MappingDocument,
+    ctx: BuildContext,
+    overrides: Mapping[str, Mapping[str, Any]],
+    target: StandardTarget | None,
+    path: str,
+) -> Callable[[Any], Any]:
+    """Each element of a list mapped through ``items`` (e.g. payables.line_items): one generated function."""
+    element_target = None
+    if target is not None:
+        element_target = item_target(target, target_name)
+        if element_target is None:
+            raise config_error(
+                at(path, "items"), f"{target_name} is not a list of objects; 'items' does not apply"
+            )
+    plans = tuple(
+        _compile_field(name, sub, doc, ctx, overrides, element_target, at(at(path, "items"), name))
+        for name, sub in (fspec.items or {}).items()
+    )
+    fields, _ = generate(plans, f"{target_name} items")
+    template = dict(element_target.template) if element_target is not None else {}
+
+    def map_items(value: Any) -> Any:
+        elements = value if type(value) is list else [value]
+        mapped = []
+        for index, element in enumerate(elements):
+            if element is None:
+                continue
+            if type(element) is not dict:
+                raise Reject(f"[{index}] expected an object, got {type(element).__name__} {element!r}", "items")
+            out = template.copy()
+            reasons = fields(element, out, None)
+            if reasons:
+                first = reasons[0]
+                raise Reject(f"[{index}] {first.message}", first.rule)
+            mapped.append(out)
+        return mapped
+
+    return map_items
 
 
 def _compile_source(fspec: FieldSpec, path: str) -> tuple[str, Any]:

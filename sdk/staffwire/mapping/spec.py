@@ -72,6 +72,10 @@ class FieldSpec(_Spec):
     from_: Literal["record", "output"] = Field(
         default="record", alias="from", description="output: a computed field, read from the mapped record."
     )
+    items: dict[str, FieldSpec] | None = Field(
+        default=None,
+        description="Map each element of a list (of objects) with these fields; paths are relative to the element.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -121,3 +125,6 @@ class MappingDocument(_Spec):
     value_maps: dict[str, dict[str, Any]] = Field(default_factory=dict)
     rule_sets: dict[str, Any] = Field(default_factory=dict)
     mappings: dict[str, MappingSpec] = Field(default_factory=dict)
+
+
+FieldSpec.model_rebuild()

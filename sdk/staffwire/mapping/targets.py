@@ -90,7 +90,18 @@ class StandardTarget:
 
 
 def standard_target(stream: str) -> StandardTarget:
-    schema = standard_stream_schema(stream)
+    return object_target(stream, standard_stream_schema(stream))
+
+
+def item_target(parent: StandardTarget, field: str) -> StandardTarget | None:
+    """The target for the elements of a list-of-objects field (``payables.line_items``), or None."""
+    items = parent.fields[field].schema.get("items", {}) if field in parent.fields else {}
+    if "properties" not in items:
+        return None
+    return object_target(f"{parent.stream}.{field}[]", items)
+
+
+def object_target(stream: str, schema: dict[str, Any]) -> StandardTarget:
     fields: dict[str, TargetField] = {}
     template: dict[str, Any] = {}
     fresh: list[str] = []
