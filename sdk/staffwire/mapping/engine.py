@@ -456,7 +456,9 @@ def _compile_items(
             if element is None:
                 continue
             if type(element) is not dict:
-                raise Reject(f"[{index}] expected an object, got {type(element).__name__} {element!r}", "items")
+                raise Reject(
+                    f"[{index}] expected an object, got {type(element).__name__} {element!r}", "items"
+                )
             out = template.copy()
             reasons = fields(element, out, None)
             if reasons:
