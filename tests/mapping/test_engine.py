@@ -610,3 +610,11 @@ def test_items_on_a_field_that_is_not_a_list_of_objects_is_a_config_error() -> N
     assert str(caught.value) == (
         "mappings.payables.fields.description.items: description is not a list of objects; 'items' does not apply"
     )
+
+
+def test_a_payload_mapping_can_copy_custom_fields_too() -> None:
+    doc = {"mappings": {"out": {"fields": {"name": "n"}, "custom_fields": {"match": "^x_"}}}}
+    assert compile_mappings(doc)["out"]({"n": "A", "x_a": 1, "y": 2}) == {
+        "name": "A",
+        "custom_fields": {"x_a": 1},
+    }

@@ -134,7 +134,10 @@ class CompiledMapping:
             out[key] = {}
         reasons = self._record_fields(record, out, None)
         if self._custom_fields is not None:
-            out["custom_fields"].update(self._custom_fields(record))
+            custom = out.get("custom_fields")
+            if type(custom) is not dict:
+                custom = out["custom_fields"] = {}
+            custom.update(self._custom_fields(record))
         if self._keep_remote_data:
             out["remote_data"] = record
         if self._has_output:
