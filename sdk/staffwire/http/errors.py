@@ -49,13 +49,17 @@ _ERROR_FIELDS = (
     "errorMessage",
     "error_description",
     "message",
+    "detailMessage",
     "detail",
     "title",
     "error",
+    "errors",
+    "messages",
     "code",
     "errorCode",
-    "errors",
 )
+#: where APIs put per-item errors when the top level carries none (Zoho: ``{"data": [{"code", "message"}]}``)
+_NESTED_FIELDS = ("data", "details")
 
 
 class HttpError(StaffwireError):
@@ -160,6 +164,12 @@ def _text_from_json(obj: Any) -> str | None:
             nested = _text_from_json(value)
             if nested:
                 return nested
+        for key in _NESTED_FIELDS:
+            value = obj.get(key)
+            if isinstance(value, list | dict) and value:
+                nested = _text_from_json(value)
+                if nested:
+                    return nested
         return None
     if isinstance(obj, list) and obj:
         texts = [t for t in (_text_from_json(item) for item in obj[:3]) if t]
