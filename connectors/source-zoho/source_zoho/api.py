@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 from staffwire.errors import ConfigError, InternalError
 from staffwire.http.client import HttpClient
 from staffwire.http.retry import RetryPolicy
+from staffwire.incremental import parse_cursor
 from staffwire.secrets import SecretMasker
 
 from source_zoho.auth import ZohoAuth, error_code
@@ -29,6 +30,7 @@ from source_zoho.config import ZohoConfig, hosts_for
 __all__ = ["CRM_VERSION", "FIELDS_PER_CALL", "IDS_PER_CALL", "ZohoApi"]
 
 CRM_VERSION = "v5"
+OVERLAP = timedelta(seconds=1)  # Zoho times have second precision
 FIELDS_PER_CALL = 50
 IDS_PER_CALL = 100
 logger = logging.getLogger("source_zoho")
@@ -195,40 +197,56 @@ class ZohoApi:
     def records(
         self, module: str, *, since: datetime | None, field_names: list[str] | None, stream: str
     ) -> Iterator[list[dict[str, Any]]]:
-        """Pages of a module's records, oldest change first."""
-        headers = {"If-Modified-Since": since.isoformat()} if since else {}
-        per_page = self.config.page_size
-        params: dict[str, Any] = {
-            "page": 1,
-            "per_page": per_page,
+        """Pages of a module's records, oldest change first, each record once.
+
+        Paging is by ``Modified_Time`` (keyset), not by position: after each page the next request asks
+        ``If-Modified-Since`` the page's newest change minus :data:`OVERLAP`, page 1 again, and drops the records
+        it already gave. A record changed during the read moves to the end of the order, which with page numbers
+        would shift a neighbour past the page boundary and lose it; here nothing shifts. Only when a whole page
+        falls inside the overlap (a bulk update in one second) does it go on by page number or ``page_token``.
+        CRM queries also never reach the 2,000-record limit of ``page``.
+        """
+        base: dict[str, Any] = {
+            "per_page": self.config.page_size,
             "sort_by": "Modified_Time",
             "sort_order": "asc",
         }
         groups: list[list[str]] = []
         if self.product == "crm":
             groups = field_groups(field_names or ["Modified_Time"])
-            params["fields"] = ",".join(groups[0])
-        page = 1
+            base["fields"] = ",".join(groups[0])
+        low = since
+        page, token = 1, None
+        given: dict[str, datetime | None] = {}  # ids already yielded whose change is at or after ``low``
         while True:
+            params = {**base, **({"page_token": token} if token else {"page": page})}
+            headers = {"If-Modified-Since": low.isoformat()} if low else {}
             answer = self.get(f"/{module}", params=params, headers=headers, stream=stream)
             if answer.body is None:
                 return
             rows = list(answer.body.get("data") or [])
-            if groups[1:] and rows:
-                rows = self._merge_groups(module, rows, groups[1:], stream)
-            if rows:
-                yield rows
+            fresh = [
+                r
+                for r in rows
+                if str(r.get("id")) not in given or given[str(r.get("id"))] != _moment(r.get("Modified_Time"))
+            ]
+            if groups[1:] and fresh:
+                fresh = self._merge_groups(module, fresh, groups[1:], stream)
+            if fresh:
+                yield fresh
+            for r in fresh:
+                given[str(r.get("id"))] = _moment(r.get("Modified_Time"))
             info = answer.body.get("info") or {}
             if not info.get("more_records") or not rows:
                 return
-            token = info.get("next_page_token")
-            page += 1
-            if token:
-                params.pop("page", None)
-                params["page_token"] = token
+            top = max(
+                (m for m in (_moment(r.get("Modified_Time")) for r in rows) if m is not None), default=None
+            )
+            if top is not None and (low is None or top - OVERLAP > low):
+                low, page, token = top - OVERLAP, 1, None
+                given = {k: m for k, m in given.items() if m is not None and m >= low}
             else:
-                params.pop("page_token", None)
-                params["page"] = page
+                page, token = page + 1, info.get("next_page_token")
 
     def _merge_groups(
         self, module: str, rows: list[dict[str, Any]], groups: list[list[str]], stream: str
@@ -266,6 +284,13 @@ class ZohoApi:
             if not (answer.body.get("info") or {}).get("more_records") or not rows:
                 return
             page += 1
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return parse_cursor(value) if value not in (None, "") else None
+    except ValueError:
+        return None
 
 
 def field_groups(names: list[str]) -> list[list[str]]:

@@ -24,7 +24,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -166,6 +166,9 @@ class ZohoSandbox(Sandbox):
         self._data_lock = threading.RLock()
         self.clock = datetime(2024, 6, 1, tzinfo=timezone.utc)
         self._owners: dict[str, dict[str, str]] = {}
+        # called with (module, rows) after a page of records is cut and before it is sent: tests change data
+        # "while a read is in progress" through it
+        self.on_page: Callable[[str, list[dict[str, Any]]], None] | None = None
         self._seed("recruit", recruit_modules(recruit_sizes or {}), Seeder(seed, RECRUIT_ORG))
         self._seed("crm", crm_modules(crm_sizes or {}), Seeder(seed + 1, CRM_ORG))
 
@@ -190,6 +193,14 @@ class ZohoSandbox(Sandbox):
         """Register a refresh token with exactly these scopes (e.g. one lacking ``ZohoRecruit.settings.all``)."""
         self.refresh_tokens[token] = frozenset(scopes)
         return token
+
+    def touch_all(self, product: str, module: str, at: datetime) -> None:
+        """Give every record of the module the same ``Modified_Time`` (as a bulk import or mass update does)."""
+        with self._data_lock:
+            store = self.store(product, module)
+            for rec in store.records.values():
+                rec["Modified_Time"] = at
+            store.version += 1
 
     def rename_module(self, product: str, old: str, new: str) -> None:
         """Serve a module under another api_name (some orgs have ``Job_Openings`` for ``JobOpenings``)."""
@@ -217,12 +228,15 @@ class ZohoSandbox(Sandbox):
         store = self.store(product, module)
         return self._render(store, store.records[rid])
 
-    def update_record(self, product: str, module: str, rid: str, **changes: Any) -> dict[str, Any]:
+    def update_record(
+        self, product: str, module: str, rid: str, *, at: datetime | None = None, **changes: Any
+    ) -> dict[str, Any]:
+        """Change a record; ``Modified_Time`` becomes the next clock minute, or ``at`` when given."""
         with self._data_lock:
             store = self.store(product, module)
             rec = store.records[rid]
             rec.update(changes)
-            rec["Modified_Time"] = self.tick()
+            rec["Modified_Time"] = at if at is not None else self.tick()
             store.version += 1
             return self._render(store, rec)
 
@@ -594,6 +608,8 @@ class ZohoSandbox(Sandbox):
                         }
                     )
             rows = [self._render(store, store.records[i], wanted) for i in chunk]
+        if self.on_page is not None:
+            self.on_page(store.seed.api_name, rows)
         return json_response({"data": rows, "info": info})
 
     def _deleted(self, product: str, request: Request) -> Response:

@@ -1,20 +1,22 @@
 """Raw module streams (named like the Zoho modules) and the standard streams built on the same reads.
 
 Both read a module oldest change first with ``If-Modified-Since`` on ``Modified_Time`` and, in incremental
-mode, the deleted-records API after the live records. State keeps two cursors, one per API, so a deletion never
-moves the live cursor past changes not yet read::
+mode, the deleted-records API after the live records. The state keeps two cursors, one per API, so a deletion
+never moves the live cursor past changes not yet read (same shape for raw and standard streams)::
 
-    raw:      {"Modified_Time": "2024-06-01T10:00:00+05:30", "deleted_time": "2024-06-01T09:00:00+05:30"}
-    standard: {"remote_updated_at": "2024-06-01T04:30:00Z", "remote_deleted_at": "2024-06-01T03:30:00Z"}
+    {"Modified_Time": "2024-06-01T04:30:00Z", "seen": {"4868...": "2024-06-01T04:30:00Z"},
+     "deleted": {"deleted_time": "2024-06-01T03:30:00Z", "seen": {...}}}
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from staffwire.errors import RecordRejected
+from staffwire.incremental import CursorTracker
 from staffwire.mapping.timeparse import parse_instant
 from staffwire.standard import standard_stream_schema
 from staffwire.streams import Checkpoint, Stream, SyncMode
@@ -39,16 +41,26 @@ def parse_time(value: Any) -> datetime | None:
         return None
 
 
-def _later(a: datetime | None, b: datetime | None) -> datetime | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return max(a, b)
+LOOKBACK = timedelta(seconds=1)
+"""Zoho times have second precision and ``If-Modified-Since`` may or may not include the moment itself: every
+incremental read starts one second before the saved cursor and drops what it already emitted (CursorTracker
+keeps those ids in the state), so a change made in the same second as the last read is never lost."""
+
+
+@dataclass
+class Batch:
+    """A page of records of one kind (``live`` or ``deleted``), already de-duplicated, and the state after it."""
+
+    kind: str
+    rows: list[dict[str, Any]]
+    state: dict[str, Any] | None
 
 
 class _ModuleReader:
-    """What both kinds of stream share: the two cursors and the reads behind them."""
+    """What both kinds of stream share: the reads of one module and the two cursors behind them.
+
+    State: ``{"Modified_Time": <UTC>, "seen": {id: time}, "deleted": {"deleted_time": <UTC>, "seen": {...}}}``.
+    """
 
     def __init__(self, api: ZohoApi, module: str, start: datetime | None) -> None:
         self.api = api
@@ -61,26 +73,37 @@ class _ModuleReader:
         fields = self.api.fields(self.module) or []
         return [str(f["api_name"]) for f in fields if f.get("api_name")]
 
-    def live(
-        self, since: datetime | None, stream: str
-    ) -> Iterator[tuple[list[dict[str, Any]], datetime | None]]:
-        """Pages with the newest ``Modified_Time`` seen so far."""
-        newest = since
-        for page in self.api.records(
-            self.module, since=_later(since, self.start), field_names=self.field_names(), stream=stream
-        ):
-            for rec in page:
-                newest = _later(newest, parse_time(rec.get("Modified_Time")))
-            yield page, newest
+    def batches(self, incremental: bool, state: Mapping[str, Any] | None, stream: str) -> Iterator[Batch]:
+        """Live records oldest change first, then (incremental only) the deletions."""
+        if not incremental:
+            for page in self.api.records(
+                self.module, since=self.start, field_names=self.field_names(), stream=stream
+            ):
+                yield Batch("live", page, None)
+            return
+        state = state or {}
+        live = CursorTracker("Modified_Time", state=state, lookback=LOOKBACK, start=self.start)
+        gone = CursorTracker(
+            "deleted_time", state=state.get("deleted") or {}, lookback=LOOKBACK, start=self.start
+        )
 
-    def deleted(
-        self, since: datetime | None, stream: str
-    ) -> Iterator[tuple[list[dict[str, Any]], datetime | None]]:
-        newest = since
-        for page in self.api.deleted(self.module, since=_later(since, self.start), stream=stream):
-            for rec in page:
-                newest = _later(newest, parse_time(rec.get("deleted_time")))
-            yield page, newest
+        def snapshot() -> dict[str, Any]:
+            out = live.state()
+            if gone.state():
+                out["deleted"] = gone.state()
+            return out
+
+        for page in self.api.records(
+            self.module, since=live.query_from, field_names=self.field_names(), stream=stream
+        ):
+            rows = live.filter(page)
+            if rows:  # a page of records re-read by the lookback only is not worth a checkpoint
+                yield Batch("live", rows, snapshot())
+        for page in self.api.deleted(self.module, since=gone.query_from, stream=stream):
+            rows = gone.filter(page)
+            if rows:
+                yield Batch("deleted", rows, snapshot())
+        yield Batch("live", [], snapshot())
 
 
 class ModuleStream(Stream):
@@ -105,34 +128,11 @@ class ModuleStream(Stream):
         return module_schema(self.api.fields(self.module) or [])
 
     def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterable[Item]:
-        incremental = sync_mode == "incremental"
-        state = dict(state or {}) if incremental else {}
-        live_since = parse_time(state.get("Modified_Time"))
-        deleted_since = parse_time(state.get("deleted_time"))
-        cursor = {"Modified_Time": state.get("Modified_Time"), "deleted_time": state.get("deleted_time")}
-        newest_raw: tuple[datetime, str] | None = None
-        for page, _newest in self.reader.live(live_since, self.get_name()):
-            yield page
-            for rec in page:
-                moment = parse_time(rec.get("Modified_Time"))
-                if moment is not None and (newest_raw is None or moment > newest_raw[0]):
-                    newest_raw = (moment, str(rec["Modified_Time"]))
-            if incremental and newest_raw is not None:
-                cursor["Modified_Time"] = newest_raw[1]
-                yield Checkpoint(_compact(cursor))
-        if not incremental:
-            return
-        newest_deleted: tuple[datetime, str] | None = None
-        for page, _newest in self.reader.deleted(deleted_since, self.get_name()):
-            yield [deletion_marker(d) for d in page]
-            for d in page:
-                moment = parse_time(d.get("deleted_time"))
-                if moment is not None and (newest_deleted is None or moment > newest_deleted[0]):
-                    newest_deleted = (moment, str(d["deleted_time"]))
-            if newest_deleted is not None:
-                cursor["deleted_time"] = newest_deleted[1]
-                yield Checkpoint(_compact(cursor))
-        yield Checkpoint(_compact(cursor))
+        for batch in self.reader.batches(sync_mode == "incremental", state, self.get_name()):
+            if batch.rows:
+                yield batch.rows if batch.kind == "live" else [deletion_marker(d) for d in batch.rows]
+            if batch.state is not None:
+                yield Checkpoint(batch.state)
 
 
 def deletion_marker(deleted: Mapping[str, Any]) -> dict[str, Any]:
@@ -146,10 +146,6 @@ def deletion_marker(deleted: Mapping[str, Any]) -> dict[str, Any]:
         "_deletion_type": deleted.get("type"),
         "_deleted_by": deleted.get("deleted_by"),
     }
-
-
-def _compact(state: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in state.items() if v is not None}
 
 
 class StandardStream(Stream):
@@ -192,38 +188,21 @@ class StandardStream(Stream):
 
     def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterable[Item]:
         mapper = self.compiled()
-        incremental = sync_mode == "incremental"
-        state = dict(state or {}) if incremental else {}
-        cursor = {
-            "remote_updated_at": state.get("remote_updated_at"),
-            "remote_deleted_at": state.get("remote_deleted_at"),
-        }
-        name = self.spec.stream
-        for page, newest in self.reader.live(parse_time(cursor["remote_updated_at"]), name):
-            mapped: list[dict[str, Any]] = []
-            for rec in page:
-                out = mapper.map(rec)
-                if isinstance(out, RecordRejected):
-                    if mapped:
-                        yield mapped
-                        mapped = []
-                    yield out
-                else:
-                    mapped.append(out)
-            if mapped:
-                yield mapped
-            if incremental and newest is not None:
-                cursor["remote_updated_at"] = _z(newest)
-                yield Checkpoint(_compact(cursor))
-        if not incremental:
-            return
-        for page, newest in self.reader.deleted(parse_time(cursor["remote_deleted_at"]), name):
-            yield [mapper.deletion(d) for d in page]
-            if newest is not None:
-                cursor["remote_deleted_at"] = _z(newest)
-                yield Checkpoint(_compact(cursor))
-        yield Checkpoint(_compact(cursor))
-
-
-def _z(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        for batch in self.reader.batches(sync_mode == "incremental", state, self.spec.stream):
+            if batch.kind == "deleted":
+                yield [mapper.deletion(d) for d in batch.rows]
+            else:
+                mapped: list[dict[str, Any]] = []
+                for rec in batch.rows:
+                    out = mapper.map(rec)
+                    if isinstance(out, RecordRejected):
+                        if mapped:
+                            yield mapped
+                            mapped = []
+                        yield out
+                    else:
+                        mapped.append(out)
+                if mapped:
+                    yield mapped
+            if batch.state is not None:
+                yield Checkpoint(batch.state)

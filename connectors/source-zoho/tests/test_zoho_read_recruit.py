@@ -3,11 +3,17 @@ deletions, 204/304, faults, offsets, and the standard streams with their status 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from source_zoho.sandbox import ZohoSandbox
+
+
+def at(text: str) -> datetime:
+    """An aware UTC datetime from any ISO 8601 offset style."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+
 
 RAW = ["Candidates", "JobOpenings", "Clients", "Contacts", "Applications", "Interviews", "Departments"]
 
@@ -38,7 +44,9 @@ def test_incremental_reads_only_changes_and_deletions_then_nothing(sandbox: Zoho
     assert sorted(zoho.ids(first, "Candidates")) == sorted(sandbox.ids("recruit", "Candidates"))
     state = zoho.last_state(first)
     cursor = state[0]["stream"]["stream_state"]["Modified_Time"]
-    assert cursor == max(zoho.records(first, "Candidates"), key=lambda r: r["Modified_Time"])["Modified_Time"]
+    newest = max(zoho.records(first, "Candidates"), key=lambda r: at(r["Modified_Time"]))
+    assert at(cursor) == at(newest["Modified_Time"]) and cursor.endswith("Z")
+    assert state[0]["stream"]["stream_state"]["seen"] == {newest["id"]: cursor}
 
     updated = sandbox.update_record("recruit", "Candidates", "486812000000301004", Candidate_Status="Hired")
     sandbox.update_record("recruit", "Candidates", "486812000000301009", City="Denver")
@@ -59,11 +67,12 @@ def test_incremental_reads_only_changes_and_deletions_then_nothing(sandbox: Zoho
     }
     ims = [c.headers.get("if-modified-since") for c in sandbox.requests_to(r"^/recruit/v2/Candidates$")]
     assert ims[-1] is not None
-    assert datetime.fromisoformat(ims[-1]) == datetime.fromisoformat(cursor)  # the first run's cursor
+    assert at(ims[-1]) == at(cursor) - timedelta(seconds=1)  # the first run's cursor, minus the lookback
 
     third = zoho.read(config, ["Candidates"], state=zoho.last_state(second))
     assert zoho.ids(third, "Candidates") == []
-    assert [c.status for c in sandbox.requests_to(r"^/recruit/v2/Candidates(/deleted)?$")][-2:] == [304, 304]
+    # the lookback re-reads the newest change and deletion; both are dropped as already emitted
+    assert [c.status for c in sandbox.requests_to(r"^/recruit/v2/Candidates(/deleted)?$")][-2:] == [200, 200]
     assert (
         zoho.last_state(third)[0]["stream"]["stream_state"]
         == zoho.last_state(second)[0]["stream"]["stream_state"]
@@ -129,7 +138,8 @@ def test_cursor_handles_every_offset_style(zoho: Any, offset: str) -> None:
         assert zoho.ids(second, "Candidates") == ["486812000000301001"]
         suffix = "Z" if offset == "Z" else offset
         assert moved["Modified_Time"].endswith(suffix)
-        assert zoho.last_state(second)[0]["stream"]["stream_state"]["Modified_Time"] == moved["Modified_Time"]
+        cursor = zoho.last_state(second)[0]["stream"]["stream_state"]["Modified_Time"]
+        assert at(cursor) == at(moved["Modified_Time"])
 
 
 def test_start_date_limits_the_first_read(sandbox: ZohoSandbox, zoho: Any) -> None:
@@ -145,6 +155,19 @@ def test_start_date_limits_the_first_read(sandbox: ZohoSandbox, zoho: Any) -> No
     assert 0 < len(expected) < 12
     [call] = sandbox.requests_to(r"^/recruit/v2/Candidates$")
     assert call.headers["if-modified-since"] == "2024-04-01T00:00:00+00:00"
+
+
+def test_nothing_modified_after_the_cursor_answers_304_and_reads_as_no_data(
+    sandbox: ZohoSandbox, zoho: Any
+) -> None:
+    result = zoho.read(zoho.make_config(sandbox, start_date="2030-01-01T00:00:00+05:30"), ["Candidates"])
+    assert zoho.ids(result, "Candidates") == []
+    calls = sandbox.requests_to(r"^/recruit/v2/Candidates(/deleted)?$")
+    assert [(c.path, c.status) for c in calls] == [
+        ("/recruit/v2/Candidates", 304),
+        ("/recruit/v2/Candidates/deleted", 304),
+    ]
+    assert all(at(c.headers["if-modified-since"]) == at("2029-12-31T18:30:00Z") for c in calls)
 
 
 def test_empty_module_answers_204_and_reads_as_no_data(zoho: Any) -> None:
@@ -285,3 +308,35 @@ def test_jobs_come_from_job_openings_under_either_api_name(zoho: Any) -> None:
         )
         assert sorted(zoho.ids(result, "Job_Openings")) == sorted(sb.ids("recruit", "Job_Openings"))
         assert sb.requests_to(r"^/recruit/v2/Job_Openings$")
+
+
+def test_a_change_in_the_same_second_as_the_cursor_is_not_lost(sandbox: ZohoSandbox, zoho: Any) -> None:
+    config = zoho.make_config(sandbox)
+    first = zoho.read(config, ["Candidates"])
+    state = zoho.last_state(first)
+    cursor = at(state[0]["stream"]["stream_state"]["Modified_Time"])
+    [newest] = list(state[0]["stream"]["stream_state"]["seen"])
+    other = sorted(sandbox.ids("recruit", "Candidates") - {newest})[0]
+    sandbox.update_record(
+        "recruit", "Candidates", other, at=cursor, City="Raleigh"
+    )  # committed after the read
+    second = zoho.read(config, ["Candidates"], state=state)
+    assert zoho.ids(second, "Candidates") == [other]  # the newest record of the first run is not repeated
+    assert zoho.records(second, "Candidates")[0]["City"] == "Raleigh"
+
+
+def test_a_record_changed_during_a_full_read_shifts_nothing_out_of_it(zoho: Any) -> None:
+    with ZohoSandbox(recruit_sizes={"Candidates": 12}) as sb:
+        changed: list[str] = []
+
+        def change_first_record_once(module: str, rows: list[dict[str, Any]]) -> None:
+            if module == "Candidates" and not changed:
+                changed.append(rows[0]["id"])
+                sb.update_record("recruit", "Candidates", rows[0]["id"], City="Boise")
+
+        sb.on_page = change_first_record_once
+        result = zoho.read(zoho.make_config(sb, page_size=3), ["Candidates"], mode="full_refresh")
+        got = zoho.ids(result, "Candidates")
+        assert set(got) == sb.ids("recruit", "Candidates")  # page numbers would have lost the 4th record
+        assert got.count(changed[0]) == 2 and len(got) == 13  # the old version, then the new one
+        assert zoho.records(result, "Candidates")[-1] == sb.record("recruit", "Candidates", changed[0])
