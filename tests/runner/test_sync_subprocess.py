@@ -143,3 +143,16 @@ def test_a_rotated_config_is_saved_and_used_by_the_next_run(plain: Any, store: S
     )
     # History and detail never show the keys.
     assert "sk-live" not in repr([store.run(r["id"]) for r in store.runs()])
+
+
+def test_states_a_destination_skips_are_covered_by_the_next_one_it_echoes(
+    plain: Any, store: StateStore
+) -> None:
+    result = plain.run(dest_config={"echo_only_last": True})
+
+    assert result.status == "succeeded", result.errors
+    assert plain.cursors() == {"users": 5, "orders": 3}  # users' last state was skipped, yet it is committed
+    assert {name: (s["records_written"], s["states_committed"]) for name, s in result.streams.items()} == {
+        "users": (5, 1),
+        "orders": (3, 1),
+    }

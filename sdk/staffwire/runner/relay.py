@@ -248,15 +248,13 @@ class Relay:
     def _commit(self, state: dict[str, Any]) -> None:
         key = state_key(state)
         clean = _without_stats(state)
-        pending: _Pending | None = None
+        popped: list[_Pending] = []
         with self._lock:
             for index, candidate in enumerate(self._pending):
                 if candidate.key == key and candidate.state == clean:
-                    pending = candidate
-                    for _ in range(index + 1):
-                        self._pending.popleft()
+                    popped = [self._pending.popleft() for _ in range(index + 1)]
                     break
-        if pending is None:
+        if not popped:
             self.on_log(
                 "runner",
                 "WARN",
@@ -264,19 +262,31 @@ class Relay:
                 "that the source never sent; it was not stored",
             )
             return
+        # A destination may echo only some states; echoing this one means everything before it is written, so
+        # the latest skipped state of every other stream is committed too.
+        skipped = {entry.key: entry for entry in popped[:-1] if entry.key != key}
+        for entry in skipped.values():
+            self._store(entry, None)
         stats = state.get("destinationStats") or {}
         rejected = stats.get("rejectedRecordCount") if isinstance(stats, dict) else None
-        keys = [key] if key != ("", "") else list(pending.sent)
+        self._store(popped[-1], rejected if isinstance(rejected, int | float) else None)
+        self.on_tick()
+
+    def _store(self, pending: _Pending, rejected: float | None) -> None:
+        keys = [pending.key] if pending.key != ("", "") else list(pending.sent)
         for k in keys:
             counts = self.stats.counts(k)
             counts.committed = max(counts.committed, pending.sent.get(k, 0))
             counts.states += 1
-        if key != ("", "") and isinstance(rejected, int | float):
-            self.stats.counts(key).rejected += int(rejected)
+        if pending.key != ("", "") and rejected is not None:
+            self.stats.counts(pending.key).rejected += int(rejected)
         self.store.commit_state(
-            self.stats.connection, self.stats.run_id, key, clean, {k: self.stats.counts(k) for k in keys}
+            self.stats.connection,
+            self.stats.run_id,
+            pending.key,
+            pending.state,
+            {k: self.stats.counts(k) for k in keys},
         )
-        self.on_tick()
 
 
 def _without_stats(state: Mapping[str, Any]) -> dict[str, Any]:

@@ -206,7 +206,7 @@ def _run(
         store.add_streams(stats.run_id, selected)
         for key in selected:
             stats.counts(key)
-        progress.started(stats, f"{source.executor.describe()} -> {destination.executor.describe()}")
+        progress.started(stats, f"{source.name} -> {destination.name}")
 
         def on_control(origin: str, config: dict[str, Any]) -> None:
             side = source if origin == "source" else destination

@@ -3,7 +3,8 @@
 
 Buffers records; on each STATE appends them to ``path`` (fsync) and only then echoes the state with
 destinationStats. Records whose id is in ``reject_ids`` are rejected (a LOG WARN with a ``rejection`` object).
-``garbage`` prints a non-JSON line; ``fail_on_state`` exits 2 with a TRACE ERROR when that many states arrived.
+``garbage`` prints a non-JSON line; ``fail_on_state`` exits 2 with a TRACE ERROR when that many states arrived;
+``echo_only_last`` echoes only the last state, at the end (as some Airbyte destinations do).
 """
 
 import json
@@ -34,7 +35,7 @@ def main():
         return 0
     config = json.loads(Path(sys.argv[sys.argv.index("--config") + 1]).read_text())
     reject = set(config.get("reject_ids", []))
-    buffered, rejected, states = [], 0, 0
+    buffered, rejected, states, last = [], 0, 0, None
     with open(config["path"], "a") as out:
         for line in sys.stdin:
             message = json.loads(line)
@@ -86,8 +87,13 @@ def main():
                 }
                 if config.get("garbage"):
                     sys.stdout.write("<html>oops</html>\n")
-                emit({"type": "STATE", "state": state})
+                if config.get("echo_only_last"):
+                    last = state
+                else:
+                    emit({"type": "STATE", "state": state})
                 buffered, rejected = [], 0
+    if last is not None:
+        emit({"type": "STATE", "state": last})
     return 0
 
 
