@@ -618,3 +618,55 @@ def test_a_payload_mapping_can_copy_custom_fields_too() -> None:
         "name": "A",
         "custom_fields": {"x_a": 1},
     }
+
+
+CONNECTION_RULES = {"acme": {"rules": [{"rule": "required", "field": "email"}]}}
+
+
+def test_a_connection_adds_rule_sets_and_chooses_them_per_client() -> None:
+    payees = compile_mappings(
+        WINGSPAN,
+        rule_sets={
+            "acme": {"rules": [{"rule": "format", "field": "payerOwnedData.labels.phone", "format": "phone"}]}
+        },
+        rule_set_choice={
+            "payees": {"field": "payerOwnedData.payeeExternalId", "cases": {"bullhorn:6": "acme"}}
+        },
+    )["payees"]
+    with pytest.raises(RecordRejected) as caught:
+        payees({**PLACED, "phone": "555"})
+    assert [(r.rule, r.value) for r in caught.value.reasons] == [("format.phone", "555")]
+    assert (
+        payees({**PLACED, "id": "bullhorn:7", "phone": "555"})["payerOwnedData"]["labels"]["phone"] == "555"
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"rule_set_choice": {"payee": "acme"}, "rule_sets": CONNECTION_RULES},
+            "rule_set_choice.payee: unknown mapping (did you mean 'payees'?)",
+        ),
+        (
+            {"rule_set_choice": {"payees": "acmee"}, "rule_sets": CONNECTION_RULES},
+            "rule_set_choice.payees: unknown rule set 'acmee' (did you mean 'acme'?)",
+        ),
+        (
+            {"rule_sets": {"acme": {"rules": [{"rule": "required"}]}}},
+            "rule_sets.acme.rules[0].field: required key is missing",
+        ),
+    ],
+)
+def test_wrong_connection_rules_are_config_errors_with_their_path(
+    options: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        compile_mappings(WINGSPAN, **options)
+    assert str(caught.value) == message
+
+
+def test_a_remote_id_with_a_line_break_cannot_form_an_id() -> None:
+    with pytest.raises(RecordRejected) as caught:
+        candidates()({**ROWS[0], "id": "7\n8"})
+    assert [(r.rule, r.field) for r in caught.value.reasons] == [("format.id", "id"), ("required", "id")]

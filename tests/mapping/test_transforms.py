@@ -107,6 +107,12 @@ def test_transform_turns_a_good_value_into_the_expected_one(spec: Any, value: An
 
 BAD: list[tuple[Any, Any, str, str]] = [
     ("trim", {"a": 1}, "transform.trim", "expected text, got an object"),
+    (
+        {"prefix": "bullhorn:"},
+        "12\n3",
+        "transform.prefix",
+        "'12\\n3' contains a line break; it cannot be an id",
+    ),
     ("lower", True, "transform.lower", "expected text, got a boolean"),
     ("integer", "12.5", "transform.integer", "'12.5' is not a whole number"),
     ("integer", "twelve", "transform.integer", "'twelve' is not a number"),

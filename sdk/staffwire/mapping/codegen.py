@@ -139,13 +139,23 @@ def _plan_lines(i: int, plan: FieldPlan, env: dict[str, Any]) -> list[str]:
     else:
         env[f"C{i}"] = arg
         read = f"C{i}"
+    reading: list[str] = []
     if plan.when is not None:
         env[f"W{i}"] = plan.when
-        out.append(f"    v = {read} if W{i}(src) else None")
+        reading.append(f"v = {read} if W{i}(src) else None")
     else:
-        out.append(f"    v = {read}")
+        reading.append(f"v = {read}")
     if kind == "keys":
-        out.append(f"    v = v.get(K{i}b) if type(v) is dict else None")
+        reading.append(f"v = v.get(K{i}b) if type(v) is dict else None")
+    if kind == "fn" or plan.when is not None:  # code of the user's spec runs here: guard it like a transform
+        out.append("    at = -1")
+        out.append("    try:")
+        out.extend("        " + line for line in reading)
+        out.append("    except Exception as problem:")
+        out.append(f"        reasons = _fail(reasons, {i}, src, problem, at)")
+        out.append("        v = _SKIP")
+    else:
+        out.extend("    " + line for line in reading)
     body: list[str] = []
     depth = 0
     for j, link in enumerate(plan.chain):
@@ -170,7 +180,7 @@ def _plan_lines(i: int, plan: FieldPlan, env: dict[str, Any]) -> list[str]:
         body.append(f"{pad}at = {len(plan.chain)}")
         body.extend(pad + line for line in _final_lines(i, check, extra, env))
     if body:
-        out.append("    if v is not None:")
+        out.append("    if v is not None and v is not _SKIP:")
         out.append("        try:")
         out.extend("            " + line for line in body)
         out.append("        except Exception as problem:")
@@ -178,7 +188,7 @@ def _plan_lines(i: int, plan: FieldPlan, env: dict[str, Any]) -> list[str]:
         out.append("            v = _SKIP")
     if plan.default is not None:
         env[f"D{i}"] = plan.default
-        out.append("    if v is None or v == '' or v == []:")
+        out.append("    if v is None or v is not _SKIP and (v == '' or v == []):")
         out.append(f"        v = D{i}")
     if plan.key is not None:
         env[f"T{i}"] = plan.key

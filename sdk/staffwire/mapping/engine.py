@@ -212,9 +212,18 @@ def compile_mappings(
     *,
     value_map_overrides: Mapping[str, Mapping[str, Any]] | None = None,
     default_country: str | None = None,
+    rule_sets: Mapping[str, Any] | None = None,
+    rule_set_choice: Mapping[str, Any] | None = None,
 ) -> dict[str, CompiledMapping]:
-    """Every mapping of the document, compiled. ``value_map_overrides`` (value map name -> remote value ->
-    standard value) come from the connection's config and win over the document's values."""
+    """Every mapping of the document, compiled.
+
+    The connection's own settings (from the connector config) come on top of the connector's document:
+    ``value_map_overrides`` (value map name -> remote value -> standard value) win over the document's words;
+    ``rule_sets`` (name -> ``{extends, rules}``) are added to (and replace same-named) document rule sets;
+    ``rule_set_choice`` (mapping name -> a rule set name or ``{field, cases, default}``) replaces a mapping's
+    ``rule_set``, e.g. ``{"placements": {"field": "client_id", "cases": {"bullhorn:42": "acme"}}}``.
+    Mistakes in them are ConfigErrors naming ``value_map_overrides.…``, ``rule_sets.…``, ``rule_set_choice.…``.
+    """
     doc = _validate(document)
     overrides = dict(value_map_overrides or {})
     for name in overrides:
@@ -222,10 +231,16 @@ def compile_mappings(
             raise config_error(
                 f"value_map_overrides.{name}", "unknown value map" + did_you_mean(name, doc.value_maps)
             )
+    choices = dict(rule_set_choice or {})
+    for name in choices:
+        if name not in doc.mappings:
+            raise config_error(
+                f"rule_set_choice.{name}", "unknown mapping" + did_you_mean(name, doc.mappings)
+            )
     ctx = BuildContext(default_country=default_country or doc.defaults.country, lookups=doc.lookups)
-    rule_sets = compile_rule_sets(doc.rule_sets, "rule_sets")
+    compiled_sets = compile_rule_sets({**doc.rule_sets, **dict(rule_sets or {})}, "rule_sets")
     return {
-        name: _compile_one(name, spec, doc, ctx, rule_sets, overrides, at("mappings", name))
+        name: _compile_one(name, spec, doc, ctx, compiled_sets, overrides, at("mappings", name), choices)
         for name, spec in doc.mappings.items()
     }
 
@@ -264,6 +279,7 @@ def _compile_one(
     rule_sets: dict[str, tuple[Check, ...]],
     overrides: Mapping[str, Mapping[str, Any]],
     path: str,
+    choices: Mapping[str, Any],
 ) -> CompiledMapping:
     target: StandardTarget | None = None
     if spec.standard is not None:
@@ -323,7 +339,10 @@ def _compile_one(
         envelope = ("id", "remote_id", "source_system")
     when = compile_condition(spec.when, at(path, "when")) if spec.when is not None else None
     always = tuple(compile_rule(rule, at(at(path, "rules"), i)) for i, rule in enumerate(spec.rules))
-    choose = compile_selection(spec.rule_set, rule_sets, at(path, "rule_set"), always=always)
+    if name in choices:
+        choose = compile_selection(choices[name], rule_sets, f"rule_set_choice.{name}", always=always)
+    else:
+        choose = compile_selection(spec.rule_set, rule_sets, at(path, "rule_set"), always=always)
     custom = _compile_custom_fields(spec, target, at(path, "custom_fields"))
     return CompiledMapping(
         name,
@@ -349,7 +368,11 @@ def _id_plan(system: str) -> FieldPlan:
 
     def standard_id(out: Any) -> Any:
         remote_id = out.get("remote_id")
-        return prefix + remote_id if remote_id else None
+        if not remote_id:
+            return None
+        if "\n" in remote_id:
+            raise Reject(f"remote id {remote_id!r} contains a line break; it cannot form an id", "format.id")
+        return prefix + remote_id
 
     return FieldPlan("id", "id", None, ("fn", standard_id), None, (), None, None, False, None)
 

@@ -172,6 +172,8 @@ def _build_prefix(args: _PrefixArgs, ctx: BuildContext, path: str) -> Transform:
         text = _text(value).strip()
         if not text:
             return None
+        if "\n" in text:
+            raise Reject(f"{value!r} contains a line break; it cannot be an id")
         return text if text.startswith(prefix) else prefix + text
 
     return add_prefix
