@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from staffwire.errors import ConfigError
 from staffwire.source import Source, stream_entry
-from staffwire.streams import Stream
 
-from source_zoho.api import ZohoApi
 from source_zoho.config import ZohoConfig
-from source_zoho.standard import specs_for
-from source_zoho.streams import ModuleStream, StandardStream, parse_time
+
+if TYPE_CHECKING:
+    from staffwire.streams import Stream
+
+    from source_zoho.api import ZohoApi
+
+# The HTTP client, the streams and the mapping engine are imported by the commands that use them, so `spec`
+# starts with the SDK core and the config model only (see bench/spec_startup.py).
 
 __all__ = ["SourceZoho"]
 
@@ -42,6 +46,8 @@ class SourceZoho(Source[ZohoConfig]):
         )
         api = self._apis.get(key)
         if api is None:
+            from source_zoho.api import ZohoApi
+
             api = self._apis[key] = ZohoApi(config, masker=self.secrets)
         return api
 
@@ -55,6 +61,9 @@ class SourceZoho(Source[ZohoConfig]):
             )
 
     def streams(self, config: ZohoConfig) -> list[Stream]:
+        from source_zoho.standard import specs_for
+        from source_zoho.streams import ModuleStream, StandardStream, parse_time
+
         api = self.api(config)
         start = parse_time(config.start_date)
         modules = [str(m["api_name"]) for m in api.modules()]
@@ -70,6 +79,8 @@ class SourceZoho(Source[ZohoConfig]):
 
     def discover(self, config: ZohoConfig) -> dict[str, Any]:
         """Modules whose field metadata Zoho will not give (204, 401, 403) are left out with a warning."""
+        from source_zoho.streams import ModuleStream, StandardStream
+
         entries = []
         for stream in self._streams(config):
             if isinstance(stream, ModuleStream | StandardStream) and not stream.has_metadata():
