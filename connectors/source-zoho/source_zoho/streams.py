@@ -27,8 +27,7 @@ from source_zoho.standard import StandardMapper, StandardSpec
 
 __all__ = ["ModuleStream", "StandardStream", "parse_time"]
 
-# what read() yields; Stream.read is annotated without RecordRejected, which the read contract allows
-Item = Any
+Item = Mapping[str, Any] | list[dict[str, Any]] | Checkpoint | RecordRejected  # what read() yields
 
 
 def parse_time(value: Any) -> datetime | None:
