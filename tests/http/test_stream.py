@@ -203,3 +203,35 @@ def test_a_stream_with_its_own_state_checkpoints_what_next_state_returns(client:
         {"last_id": 79, "pages": 14, "status": 200},
         {"last_id": 94, "pages": 15, "status": 200},
     ]
+
+
+class TwoBigPartitions(Changes):
+    parallel_partitions = 2
+
+    def paginator(self) -> Paginator:
+        return OffsetPaginator(5, total_path="total")
+
+    def partitions(self, state: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+        return [{"since": BASE_MS, "before": BASE_MS + 50_000}, {"since": BASE_MS + 50_000}]
+
+
+def test_parallel_partitions_buffer_a_few_pages_not_whole_partitions(client: HttpClient, sandbox) -> None:
+    import time
+
+    reader = iter(TwoBigPartitions(client).read("full_refresh", None))
+    assert [r["id"] for r in next(reader)] == [0, 1, 2, 3, 4]
+    time.sleep(0.3)  # let both workers run ahead as far as they may
+    fetched = len(sandbox.log)
+    assert fetched <= 8  # per partition: 1 read + 2 queued + 1 waiting to be queued; 19 pages in all
+    rest = list(reader)
+    assert records(rest) == list(range(5, TOTAL))
+    assert len(sandbox.log) == 19  # 10 pages of the first partition, 9 of the second
+
+
+def test_a_failing_partition_raises_after_the_partitions_before_it(client: HttpClient, sandbox) -> None:
+    sandbox.faults.server_error("/changes", status=400, times=None, after=13)  # not retried
+    got: list[Any] = []
+    with pytest.raises(Exception, match="HTTP 400"):
+        for item in TwoBigPartitions(client).read("full_refresh", None):
+            got.append(item)
+    assert records(got)[:50] == list(range(50))

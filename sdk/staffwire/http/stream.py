@@ -31,8 +31,11 @@ What the loop does:
 from __future__ import annotations
 
 import contextvars
+import itertools
+import queue
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -263,30 +266,70 @@ class HttpStream(Stream):
             for partition in partitions:
                 yield partition, self._pages(request_for(partition))
             return
-        # Each partition is read whole in a worker; results are yielded in partition order, at most
-        # ``parallel_partitions`` partitions in memory at once.
-        collect: Callable[[PageRequest], list[Page]] = lambda req: list(self._pages(req))  # noqa: E731
-        with ThreadPoolExecutor(
+        # Each partition is read by a worker into a small bounded queue; the partitions are yielded in order, so
+        # at most ``parallel_partitions * _QUEUED_PAGES`` pages wait in memory whatever a partition's size.
+        stop = threading.Event()
+        pool = ThreadPoolExecutor(
             max_workers=self.parallel_partitions, thread_name_prefix=f"{self.get_name()}-partitions"
-        ) as pool:
-            queue: deque[tuple[Mapping[str, Any], Future[list[Page]]]] = deque()
-            remaining = iter(partitions)
-            for partition in remaining:
-                queue.append(
-                    (partition, pool.submit(contextvars.copy_context().run, collect, request_for(partition)))
-                )
-                if len(queue) >= self.parallel_partitions:
-                    break
-            try:
-                while queue:
-                    partition, future = queue.popleft()
-                    pages = future.result()
-                    nxt = next(remaining, None)
-                    if nxt is not None:
-                        queue.append(
-                            (nxt, pool.submit(contextvars.copy_context().run, collect, request_for(nxt)))
-                        )
-                    yield partition, iter(pages)
-            finally:
-                for _partition, future in queue:
-                    future.cancel()
+        )
+        running: deque[tuple[Mapping[str, Any], queue.Queue[Any]]] = deque()
+        remaining = iter(partitions)
+
+        def start(partition: Mapping[str, Any]) -> None:
+            pages: queue.Queue[Any] = queue.Queue(maxsize=_QUEUED_PAGES)
+            pool.submit(contextvars.copy_context().run, self._produce, request_for(partition), pages, stop)
+            running.append((partition, pages))
+
+        try:
+            for partition in itertools.islice(remaining, self.parallel_partitions):
+                start(partition)
+            while running:
+                partition, pages = running.popleft()
+                yield partition, _drain(pages)
+                nxt = next(remaining, None)
+                if nxt is not None:
+                    start(nxt)
+        finally:
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _produce(self, request: PageRequest, pages: queue.Queue[Any], stop: threading.Event) -> None:
+        """Worker: read one partition's pages into ``pages``, then ``_DONE`` (or the error), until told to stop."""
+        try:
+            for page in self._pages(request):
+                if not _put(pages, page, stop):
+                    return
+            _put(pages, _DONE, stop)
+        except BaseException as exc:  # handed to the reader, which raises it in order
+            _put(pages, _Failed(exc), stop)
+
+
+_QUEUED_PAGES = 2
+
+
+class _Failed:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_DONE = object()
+
+
+def _put(pages: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
+    while not stop.is_set():
+        try:
+            pages.put(item, timeout=0.05)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _drain(pages: queue.Queue[Any]) -> Iterator[Page]:
+    while True:
+        item = pages.get()
+        if item is _DONE:
+            return
+        if isinstance(item, _Failed):
+            raise item.error
+        yield item
