@@ -151,6 +151,9 @@ class ZohoSandbox(Sandbox):
     ) -> None:
         super().__init__(host=host, port=port)
         self.dc = dc
+        # what a token from another data center gets: Zoho's notes say INVALID_OAUTHTOKEN, field reports
+        # (multi-DC bugs in other integrations) show INVALID_TOKEN; the connector handles both
+        self.cross_dc_code = "INVALID_OAUTHTOKEN"
         self.token_ttl = token_ttl
         self.token_max_uses = token_max_uses
         self.refresh_limit = refresh_limit
@@ -368,7 +371,7 @@ class ZohoSandbox(Sandbox):
         data = self.tokens.use(token)
         if data is None:
             if re.match(r"1000\.[a-z]+-", token) and not token.startswith(f"1000.{self.dc}-"):
-                raise zoho_error(401, "INVALID_OAUTHTOKEN", "invalid oauth token")
+                raise zoho_error(401, self.cross_dc_code, "invalid oauth token")
             raise zoho_error(401, "INVALID_TOKEN", "invalid oauth token")
         needed = self._accepted_scopes(product, request.path)
         granted = {s.lower() for s in data["scopes"]}

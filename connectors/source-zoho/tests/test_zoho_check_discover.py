@@ -68,12 +68,16 @@ def test_check_fails_with_a_message_that_says_what_to_fix(
     assert result.connection_status == {"status": "FAILED", "message": expected.format(port=sandbox.port)}
 
 
-def test_a_token_from_another_data_center_is_a_config_error_naming_the_data_center(zoho: Any) -> None:
+@pytest.mark.parametrize("code", ["INVALID_OAUTHTOKEN", "INVALID_TOKEN"])
+def test_a_token_from_another_data_center_is_a_config_error_naming_the_data_center(
+    zoho: Any, code: str
+) -> None:
     with ZohoSandbox(dc="us") as us, ZohoSandbox(dc="eu") as eu:
+        eu.cross_dc_code = code
         result = zoho.run("check", zoho.make_config(us, api_url=eu.url))
         assert result.connection_status == {
             "status": "FAILED",
-            "message": f"Zoho Recruit ({eu.url}) answered INVALID_OAUTHTOKEN to GET /recruit/v2/settings/modules "
+            "message": f"Zoho Recruit ({eu.url}) answered {code} to GET /recruit/v2/settings/modules "
             "even with a freshly issued access token: the accounts server and the API host belong to different "
             "data centers. Set data_center to the one the Zoho account lives in (currently 'us'), or fix "
             "accounts_url/api_url.",
