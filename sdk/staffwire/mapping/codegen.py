@@ -53,6 +53,13 @@ class FieldPlan:
 
 _SKIP = object()
 
+# Transforms whose text case is one expression: written into the generated code (same result as the function).
+_INLINE = {
+    "transform.trim": "(v.strip() or None)",
+    "transform.lower": "v.lower()",
+    "transform.upper": "v.upper()",
+}
+
 
 def _each(fn: Transform, values: list[Any]) -> list[Any]:
     out = []
@@ -166,7 +173,13 @@ def _plan_lines(i: int, plan: FieldPlan, env: dict[str, Any]) -> list[str]:
             depth += 1
             pad = "    " * depth
         body.append(f"{pad}at = {j}")
-        if link.elementwise:
+        inline = _INLINE.get(link.rule)
+        if inline is not None:  # the text case inline, anything else through the transform itself
+            body.append(
+                f"{pad}v = {inline} if type(v) is str else "
+                f"(F{i}_{j}(v) if type(v) is not list else _each(F{i}_{j}, v))"
+            )
+        elif link.elementwise:
             body.append(f"{pad}v = F{i}_{j}(v) if type(v) is not list else _each(F{i}_{j}, v)")
         else:
             body.append(f"{pad}v = F{i}_{j}(v)")

@@ -446,8 +446,13 @@ def _compile_field(
         origin = _getter(fspec.path, path)
     elif fspec.path is not None:
         origin = source[1]
+    parent = None
+    parts = target_name.split(".")
+    if len(parts) == 2:  # the common nested target ("address.city"): set inline by the generated code
+        template = target.nested_templates.get(parts[0]) if target is not None else None
+        parent = (parts[0], dict(template or {}), parts[1])
     return FieldPlan(
-        target_name, key, setter, source, when, tuple(chain), final, default, fspec.required, origin
+        target_name, key, setter, source, when, tuple(chain), final, default, fspec.required, origin, parent
     )
 
 
