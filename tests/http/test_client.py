@@ -298,3 +298,16 @@ def test_a_503_with_retry_after_waits_as_asked(client, sandbox, sleeps) -> None:
     sandbox.faults.server_error("/items", status=503, retry_after="9")
     assert client.get_json("/items", params={"limit": 1})["total"] == 95
     assert sleeps == [9.0]
+
+
+def test_each_retry_is_logged_with_the_reason_and_the_wait(client, sandbox, caplog) -> None:
+    import logging
+
+    sandbox.faults.server_error("/items", status=503, times=1)
+    sandbox.faults.rate_limit("/items", times=1, retry_after="2")
+    with caplog.at_level(logging.INFO, logger="staffwire.http"):
+        client.get_json("/items", params={"token": "abc"})
+    assert [r.getMessage() for r in caplog.records] == [
+        "Toolkit answered HTTP 503 for GET /items; retrying in 0.01s (attempt 2 of 4)",
+        "Toolkit answered HTTP 429 for GET /items; retrying in 2s (attempt 3 of 10)",
+    ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,7 @@ __all__ = ["IDEMPOTENT_METHODS", "HttpClient"]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _USER_AGENT = "staffwire/0.1 (+https://github.com/staffwire/staffwire)"
 _QUERY = re.compile(r"\?[^\s'\"]*")
+logger = logging.getLogger("staffwire.http")
 
 
 def _is_auth_request(request: requests.PreparedRequest) -> bool:
@@ -227,13 +229,16 @@ class HttpClient:
                 not_sent = _never_sent(exc)
                 retryable = isinstance(exc, requests.ConnectionError | requests.Timeout) or _broken_body(exc)
                 if retryable and (idempotent or not_sent) and attempt < policy.max_attempts:
-                    policy.sleep(policy.backoff(attempt))
+                    wait = policy.backoff(attempt)
+                    self._log_retry(prepared, type(exc).__name__, wait, attempt, policy.max_attempts)
+                    policy.sleep(wait)
                     continue
                 raise self._error_for_exception(exc, prepared, stream, attempt) from None
             status = response.status_code
             if status == 429 and attempt < policy.rate_limit_attempts:
                 wait = policy.retry_after(response.headers.get("Retry-After"), attempt)
                 response.close()
+                self._log_retry(prepared, "HTTP 429", wait, attempt, policy.rate_limit_attempts)
                 self._notify_rate_limited(wait)
                 policy.sleep(wait)
                 continue
@@ -241,10 +246,26 @@ class HttpClient:
                 # a 503 may say when to come back (maintenance windows): honour it like a 429's
                 wait = policy.retry_after(response.headers.get("Retry-After"), attempt)
                 response.close()
+                self._log_retry(prepared, f"HTTP {status}", wait, attempt, policy.max_attempts)
                 policy.sleep(wait)
                 continue
             response._staffwire_attempts = attempt  # type: ignore[attr-defined]
             return response
+
+    def _log_retry(
+        self, prepared: requests.PreparedRequest, what: str, wait: float, attempt: int, attempts: int
+    ) -> None:
+        if logger.isEnabledFor(logging.INFO):
+            request = describe_request(prepared.method or "GET", prepared.url or "")
+            logger.info(
+                "%s answered %s for %s; retrying in %.3gs (attempt %d of %d)",
+                self.system,
+                what,
+                request,
+                wait,
+                attempt + 1,
+                attempts,
+            )
 
     def _send_once(self, prepared: requests.PreparedRequest, follow_redirects: bool) -> requests.Response:
         settings = self._environment(prepared.url or "")
