@@ -112,13 +112,12 @@ class Relay:
                 error = trace["error"]
                 descriptor = error.get("stream_descriptor") or {}
                 text = str(error.get("message") or "failed without a message")
+                who = f"{origin} {self.names[origin]}" if self.names.get(origin) else origin
                 self.stats.errors.append(
                     RunError(
                         origin,
                         str(error.get("failure_type") or "system_error"),
-                        self.masker.mask(
-                            f"{origin} {self.names.get(origin, '')} failed: {text}".replace("  ", " ")
-                        ),
+                        self.masker.mask(f"{who} failed: {text}"),
                         descriptor.get("name") if isinstance(descriptor, dict) else None,
                     )
                 )
