@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from staffwire.errors import RecordRejected
+from staffwire.errors import ConfigError, RecordRejected
 from staffwire.incremental import CursorTracker
 from staffwire.mapping.timeparse import parse_instant
 from staffwire.standard import standard_stream_schema
@@ -66,17 +66,25 @@ class _ModuleReader:
         self.module = module
         self.start = start
 
-    def field_names(self) -> list[str] | None:
+    def field_names(self, stream: str) -> list[str] | None:
         if self.api.product != "crm":
             return None  # Recruit returns every field when none are named
-        fields = self.api.fields(self.module) or []
+        fields = self.api.fields(self.module)
+        if fields is None:
+            raise ConfigError(
+                f"Stream {stream}: {self.api.system} gives no field metadata for module {self.module} (see the "
+                "warning above), and CRM reads must name every field they want. Grant the refresh token "
+                "ZohoCRM.settings.all and the user access to the module, or deselect the stream.",
+                stream=stream,
+                request=f"GET {self.api.prefix}/settings/fields?module={self.module}",
+            )
         return [str(f["api_name"]) for f in fields if f.get("api_name")]
 
     def batches(self, incremental: bool, state: Mapping[str, Any] | None, stream: str) -> Iterator[Batch]:
         """Live records oldest change first, then (incremental only) the deletions."""
         if not incremental:
             for page in self.api.records(
-                self.module, since=self.start, field_names=self.field_names(), stream=stream
+                self.module, since=self.start, field_names=self.field_names(stream), stream=stream
             ):
                 yield Batch("live", page, None)
             return
@@ -93,7 +101,7 @@ class _ModuleReader:
             return out
 
         for page in self.api.records(
-            self.module, since=live.query_from, field_names=self.field_names(), stream=stream
+            self.module, since=live.query_from, field_names=self.field_names(stream), stream=stream
         ):
             rows = live.filter(page)
             if rows:  # a page of records re-read by the lookback only is not worth a checkpoint

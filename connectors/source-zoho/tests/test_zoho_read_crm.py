@@ -139,3 +139,23 @@ def test_crm_full_and_incremental_reads_under_faults_give_exact_ids(zoho: Any, f
         assert zoho.records(second, "Accounts")[0]["Score_48"] == 99
         fired = {"credit-429": 429, "500-then-ok": 503, "dropped": None, "expired-token": 401}[fault]
         assert sum(1 for r in sb.log if r.status == fired) >= 2  # the fault hit both runs
+
+
+def test_a_crm_module_without_field_metadata_fails_its_stream_with_a_config_error(
+    zoho: Any, sandbox: ZohoSandbox
+) -> None:
+    config = zoho.make_config(sandbox, product="crm")
+    catalog = zoho.run("discover", config).catalog
+    deals = next(s for s in catalog["streams"] if s["name"] == "Deals")
+    sandbox.store("crm", "Deals").seed.metadata_status = 401  # e.g. the scope was narrowed after discover
+    configured = {
+        "streams": [{"stream": deals, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]
+    }
+    result = zoho.run("read", config, catalog=configured)
+    assert result.exit_code == 1
+    [error] = result.trace_errors
+    assert error["failure_type"] == "config_error"
+    assert error["message"].startswith(
+        "Stream Deals: Zoho CRM gives no field metadata for module Deals (see the warning above)"
+    )
+    assert sandbox.requests_to(r"^/crm/v5/Deals$") == []
