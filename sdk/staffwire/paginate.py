@@ -186,8 +186,7 @@ class OffsetPaginator(Paginator):
     def update_state(self, response: requests.Response, records: list[Any], body: Any = None) -> None:
         count = len(records)
         if self.total_path is not None:
-            total = get_path(body, self.total_path)
-            self.total = int(total) if isinstance(total, int | float | str) and str(total).isdigit() else None
+            self.total = _as_count(get_path(body, self.total_path))
         if count == 0:
             self.has_next_page = False
             return
@@ -367,6 +366,19 @@ class KeysetPaginator(Paginator):
 
     def update_request(self, request: PageRequest) -> None:
         request.params[self.param] = self._format(self.last)
+
+
+def _as_count(value: Any) -> int | None:
+    """A total from a body: an int, an integral float or a digit string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def _after(new: Any, old: Any) -> bool:

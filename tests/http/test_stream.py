@@ -235,3 +235,15 @@ def test_a_failing_partition_raises_after_the_partitions_before_it(client: HttpC
         for item in TwoBigPartitions(client).read("full_refresh", None):
             got.append(item)
     assert records(got)[:50] == list(range(50))
+
+
+def test_parallel_pages_step_by_what_a_capped_api_returns(
+    client: HttpClient, sandbox: ToolkitSandbox
+) -> None:
+    class AsksForMore(ParallelChanges):
+        def paginator(self) -> Paginator:
+            return OffsetPaginator(40, total_path="total")  # the API caps pages at 25
+
+    assert records(run(AsksForMore(client), "full_refresh")) == list(range(TOTAL))
+    asked = sorted((int(r.arg("offset") or 0), r.arg("limit")) for r in sandbox.log)
+    assert asked == [(0, "40"), (25, "25"), (50, "25"), (75, "25")]  # no overlap, no gap-filling requests

@@ -202,18 +202,25 @@ class HttpStream(Stream):
                 and isinstance(paginator, OffsetPaginator)
                 and paginator.total is not None
             ):
-                yield from self._parallel_offsets(request, paginator)
+                yield from self._parallel_offsets(request, paginator, len(records))
                 return
             paginator.update_request(request)
 
-    def _parallel_offsets(self, request: PageRequest, paginator: OffsetPaginator) -> Iterator[Page]:
+    def _parallel_offsets(
+        self, request: PageRequest, paginator: OffsetPaginator, first: int
+    ) -> Iterator[Page]:
         """The remaining pages of a known total, fetched ``parallel_pages`` at a time and yielded in order.
 
-        Offsets advance by the page size asked for; a page that comes back short (the API capped it) is
-        completed by sequential requests from where it stopped before moving on, so no record is skipped.
+        Offsets advance by what the first page actually held (an API may cap pages below the size asked for:
+        Bullhorn answers 200 of 500 for wide field lists), asking for exactly that many so pages never overlap;
+        a page that still comes back short is completed by sequential requests from where it stopped before
+        moving on, so no record is skipped or repeated.
         """
         total = paginator.total or 0
-        limit = paginator.limit
+        limit = max(1, min(paginator.limit, first))
+        if paginator.limit_param:
+            request = request.copy()
+            request.params[paginator.limit_param] = limit
         offsets = list(range(paginator.offset, total, limit))
         with ThreadPoolExecutor(
             max_workers=self.parallel_pages, thread_name_prefix=f"{self.get_name()}-pages"
