@@ -101,3 +101,15 @@ def test_runs_show_an_unknown_run_is_a_clear_error(plain: Any, cli: Any) -> None
 
     assert code == 1
     assert err == f"error: there is no run 7 in {plain.store.path}; `staffwire runs` lists the runs.\n"
+
+
+def test_sync_reset_reads_every_stream_from_the_start(plain: Any, cli: Any) -> None:
+    cli("sync", str(plain.file()), "-q")
+
+    code, out, _ = cli("sync", str(plain.file()), "--reset", "--json")
+
+    assert code == 0
+    assert {name: s["records_read"] for name, s in json.loads(out)["streams"].items()} == {
+        "users": 5,
+        "orders": 3,
+    }

@@ -28,6 +28,11 @@ def register(subparsers: Any) -> None:
     sync.add_argument("--json", action="store_true", help="print the run's outcome as JSON on stdout")
     sync.add_argument("--quiet", "-q", action="store_true", help="no progress display, only the outcome")
     sync.add_argument(
+        "--reset",
+        action="store_true",
+        help="forget the committed states first: read every stream from the start",
+    )
+    sync.add_argument(
         "--subprocess",
         action="store_true",
         help="run installed plugin connectors as subprocesses instead of in-process",
@@ -106,6 +111,7 @@ def _sync(args: argparse.Namespace) -> int:
             progress=make_progress(progress_out, quiet=args.quiet),
             cache_dir=args.connector_cache,
             prefer_subprocess=args.subprocess,
+            reset=args.reset,
         )
     finally:
         store.close()

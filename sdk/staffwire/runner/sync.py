@@ -69,8 +69,10 @@ def run_sync(
     pm: object | None = None,
     cache_dir: Path | None = None,
     prefer_subprocess: bool = False,
+    reset: bool = False,
 ) -> RunResult:
-    """Run ``connection`` once; the outcome (also recorded in ``store``'s history).
+    """Run ``connection`` once; the outcome (also recorded in ``store``'s history). ``reset`` forgets the
+    committed states first, so every stream is read from the start.
 
     Raises :class:`~staffwire.runner.store.ConnectionLocked` (a ConfigError) when the connection is already running;
     every other problem ends as a failed :class:`RunResult`.
@@ -78,6 +80,8 @@ def run_sync(
     env = os.environ if env is None else env
     progress = progress or NullProgress()
     with store.lock(connection.name):
+        if reset:
+            store.clear_states(connection.name)
         stats = RunStats(connection.name)
         stats.run_id = store.start_run(
             connection.name, connection.source.connector, connection.destination.connector
