@@ -1,37 +1,25 @@
-"""An emulator of Zoho's accounts server, Zoho Recruit API v2 and Zoho CRM (v2 to v8) on loopback.
+"""The Zoho sandbox server: Recruit v2 and CRM (v2 to v8) records and metadata, plus the accounts server
+(:mod:`source_zoho.sandbox.accounts`), on one loopback port.
 
-Faithful to what a connector meets in the field (see README "Sandbox"):
-
-* ``POST /oauth/v2/token`` (refresh-token grant, query or form): a bad refresh token answers **HTTP 200**
-  ``{"error": "invalid_code"}``; refreshing too often answers 400 ``Access Denied`` "too many requests
-  continuously". Refresh tokens carry scopes; access tokens expire by time or after N requests.
-* ``Authorization: Zoho-oauthtoken <token>``; 401 ``INVALID_TOKEN`` (expired), ``AUTHENTICATION_FAILURE`` (no
-  header), ``INVALID_OAUTHTOKEN`` (a token from another data center), ``OAUTH_SCOPE_MISMATCH`` (missing scope).
-* ``settings/modules`` and ``settings/fields`` (some modules answer 204 or 401; some fields lack ``json_type``).
+* ``settings/modules`` and ``settings/fields`` (some modules answer 204, 401 or 403; some fields lack
+  ``json_type``).
 * records: ``page``/``per_page`` (max 200), ``more_records``, 204 for an empty page, ``If-Modified-Since`` with
   304 when nothing changed; CRM v3+ requires ``fields`` (at most 50), ``ids`` (at most 100), and refuses
   ``page`` beyond 2,000 records (400 ``DISCRETE_PAGINATION_LIMIT_EXCEEDED``) where ``page_token`` must be used.
 * ``{module}/deleted?type=all|recycle|permanent``.
 * fault switches from :mod:`staffwire.testing.sandbox` answer with Zoho's error shapes (credit-style 429s).
-
-Run it with ``python -m source_zoho.sandbox --port 8765``.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import secrets
 import threading
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import parse_qs
 
 from staffwire.testing.sandbox import (
-    HttpError,
     Request,
     Response,
     Sandbox,
@@ -40,91 +28,25 @@ from staffwire.testing.sandbox import (
     route,
 )
 
-from source_zoho.sandbox_data import (
-    CRM_ORG,
-    RECRUIT_ORG,
-    ModuleSeed,
-    Seeder,
-    crm_modules,
-    name_of,
-    recruit_modules,
+from source_zoho.sandbox.accounts import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, AccountsServer
+from source_zoho.sandbox.crm_data import crm_modules
+from source_zoho.sandbox.recruit_data import recruit_modules
+from source_zoho.sandbox.seed import CRM_ORG, RECRUIT_ORG, ModuleSeed, Seeder, name_of
+from source_zoho.sandbox.store import (
+    CREDITS_EXCEEDED,
+    MAX_FIELDS,
+    MAX_IDS,
+    MAX_PER_PAGE,
+    PAGE_LIMIT,
+    ModuleStore,
+    parse_offset,
+    zoho_error,
 )
 
-__all__ = ["CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN", "ZohoSandbox"]
-
-CLIENT_ID = "1000.SANDBOX0CLIENT0ID0ZOHO"
-CLIENT_SECRET = "sandbox-client-secret-0f3c9a"
-REFRESH_TOKEN = "1000.sandbox0refresh.full0access0token"
-
-ALL_SCOPES = frozenset(
-    {
-        "ZohoRecruit.modules.all",
-        "ZohoRecruit.settings.all",
-        "ZohoRecruit.org.all",
-        "ZohoCRM.modules.all",
-        "ZohoCRM.settings.all",
-        "ZohoCRM.org.all",
-    }
-)
-TOO_MANY_REFRESHES = {
-    "error_description": "You have made too many requests continuously. Please try again after some time.",
-    "error": "Access Denied",
-    "status": "failure",
-}
-CREDITS_EXCEEDED = {
-    "code": "TOO_MANY_REQUESTS",
-    "details": {},
-    "message": "The API credits for the organization have exceeded the allowed limit",
-    "status": "error",
-}
-PAGE_LIMIT = 2000
-MAX_PER_PAGE = 200
-MAX_FIELDS = 50
-MAX_IDS = 100
+__all__ = ["ZohoSandbox"]
 
 
-def zoho_error(status: int, code: str, message: str, **details: Any) -> HttpError:
-    return HttpError(status, {"code": code, "details": details, "message": message, "status": "error"})
-
-
-def parse_offset(text: str) -> timezone:
-    if text == "Z":
-        return timezone.utc
-    match = re.fullmatch(r"([+-])(\d\d):(\d\d)", text)
-    if not match:
-        raise ValueError(f"time zone offset must look like +05:30, got {text!r}")
-    sign = 1 if match.group(1) == "+" else -1
-    return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
-
-
-@dataclass
-class ModuleStore:
-    """One module's metadata, live records and deleted records."""
-
-    seed: ModuleSeed
-    index: int
-    product: str
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)
-    deleted: list[dict[str, Any]] = field(default_factory=list)
-    version: int = 0
-    _sorted: dict[tuple[str, bool], tuple[int, list[str]]] = field(default_factory=dict)
-
-    def ordered(self, sort_by: str, descending: bool) -> list[str]:
-        key = (sort_by, descending)
-        cached = self._sorted.get(key)
-        if cached and cached[0] == self.version:
-            return cached[1]
-
-        def sort_key(rid: str) -> tuple[Any, int]:
-            value = self.records[rid].get(sort_by) if sort_by != "id" else None
-            return (value if value is not None else datetime.min.replace(tzinfo=timezone.utc), int(rid))
-
-        ids = sorted(self.records, key=sort_key, reverse=descending)
-        self._sorted[key] = (self.version, ids)
-        return ids
-
-
-class ZohoSandbox(Sandbox):
+class ZohoSandbox(AccountsServer, Sandbox):
     """Zoho accounts server + Recruit v2 + CRM on one loopback port.
 
     ``dc`` names the data center this instance plays: tokens it issues only work here, and a token issued by
@@ -192,11 +114,6 @@ class ZohoSandbox(Sandbox):
         self._owners[product] = seeder.owners[0]
 
     # --------------------------------------------------------------------------------- test-facing API
-    def add_refresh_token(self, token: str, scopes: Iterable[str]) -> str:
-        """Register a refresh token with exactly these scopes (e.g. one lacking ``ZohoRecruit.settings.all``)."""
-        self.refresh_tokens[token] = frozenset(scopes)
-        return token
-
     def touch_all(self, product: str, module: str, at: datetime) -> None:
         """Give every record of the module the same ``Modified_Time`` (as a bulk import or mass update does)."""
         with self._data_lock:
@@ -211,10 +128,6 @@ class ZohoSandbox(Sandbox):
             store = self.modules[product].pop(old)
             store.seed.api_name = new
             self.modules[product][new] = store
-
-    def expire_tokens(self) -> None:
-        """Expire every access token issued so far (the next API call answers 401 INVALID_TOKEN)."""
-        self.tokens.expire_all()
 
     def tick(self) -> datetime:
         """Advance the sandbox clock (one minute per change, so cursors are deterministic)."""
@@ -286,10 +199,6 @@ class ZohoSandbox(Sandbox):
             for d in self.store(product, module).deleted
         ]
 
-    def throttle_token_endpoint(self, times: int = 1) -> None:
-        """The next ``times`` refreshes answer 400 Access Denied "too many requests continuously"."""
-        self.faults.server_error("/oauth/v2/token", status=400, times=times, body=TOO_MANY_REFRESHES)
-
     def exhaust_credits(self, path: str = "", times: int = 1) -> None:
         """The next ``times`` API calls (matching ``path``) answer 429 as when the credit budget runs out."""
         self.faults.rate_limit(path or r"^/(recruit|crm)/", times=times, body=CREDITS_EXCEEDED)
@@ -321,78 +230,6 @@ class ZohoSandbox(Sandbox):
             },
             404,
         )
-
-    # ------------------------------------------------------------------------------------ accounts server
-    @route("POST", "/oauth/v2/token")
-    def token(self, request: Request) -> Response:
-        params = {k: v[0] for k, v in request.query.items()}
-        if request.body:
-            params.update({k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()})
-        if params.get("grant_type") != "refresh_token":
-            return json_response({"error": "unsupported_grant_type"})
-        client_id = params.get("client_id", "")
-        if client_id not in self.clients:
-            return json_response({"error": "invalid_client"})
-        if self.clients[client_id] != params.get("client_secret"):
-            return json_response({"error": "invalid_client_secret"})
-        scopes = self.refresh_tokens.get(params.get("refresh_token", ""))
-        if scopes is None:
-            return json_response({"error": "invalid_code"})  # HTTP 200, as Zoho answers
-        now = time.monotonic()
-        with self._data_lock:
-            self.refreshes = [t for t in self.refreshes if now - t < self.refresh_window]
-            if len(self.refreshes) >= self.refresh_limit:
-                return json_response(TOO_MANY_REFRESHES, 400)
-            self.refreshes.append(now)
-        token = self.tokens.issue(ttl=self.token_ttl, max_uses=self.token_max_uses, scopes=scopes)
-        return json_response(
-            {
-                "access_token": token,
-                "scope": " ".join(sorted(scopes)),
-                "api_domain": "https://www.zohoapis.com",
-                "token_type": "Bearer",
-                "expires_in": int(self.token_ttl),
-            }
-        )
-
-    # --------------------------------------------------------------------------------------------- auth
-    def before_request(self, request: Request) -> Response | None:
-        product = (
-            "recruit"
-            if request.path.startswith("/recruit/")
-            else ("crm" if request.path.startswith("/crm/") else None)
-        )
-        if product is None:
-            return None
-        header = request.header("authorization") or ""
-        if not header.startswith("Zoho-oauthtoken "):
-            raise zoho_error(401, "AUTHENTICATION_FAILURE", "Authentication failed")
-        token = header[len("Zoho-oauthtoken ") :].strip()
-        data = self.tokens.use(token)
-        if data is None:
-            if re.match(r"1000\.[a-z]+-", token) and not token.startswith(f"1000.{self.dc}-"):
-                raise zoho_error(401, self.cross_dc_code, "invalid oauth token")
-            raise zoho_error(401, "INVALID_TOKEN", "invalid oauth token")
-        needed = self._accepted_scopes(product, request.path)
-        granted = {s.lower() for s in data["scopes"]}
-        if needed and not granted & {s.lower() for s in needed}:
-            raise zoho_error(401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL")
-        return None
-
-    def _accepted_scopes(self, product: str, path: str) -> set[str]:
-        prefix = "ZohoRecruit" if product == "recruit" else "ZohoCRM"
-        parts = path.strip("/").split("/")
-        if len(parts) >= 4 and parts[2] == "settings":
-            return {
-                f"{prefix}.settings.all",
-                f"{prefix}.settings.{parts[3]}.all",
-                f"{prefix}.settings.{parts[3]}.read",
-            }
-        if len(parts) >= 3:
-            seed = self.modules[product].get(parts[2])
-            name = seed.seed.scope_name if seed else parts[2].lower()
-            return {f"{prefix}.modules.all", f"{prefix}.modules.{name}.all", f"{prefix}.modules.{name}.read"}
-        return set()
 
     # ----------------------------------------------------------------------------------------- metadata
     def _modules(self, product: str, crm_v3: bool) -> Response:
@@ -659,36 +496,3 @@ class ZohoSandbox(Sandbox):
             value = rec.get(key)
             out[key] = self._fmt(value, store.product) if isinstance(value, datetime) else value
         return out
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Zoho accounts + Recruit v2 + CRM emulator on loopback")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--candidates", type=int, default=24)
-    parser.add_argument("--leads", type=int, default=12)
-    args = parser.parse_args(argv)
-    sandbox = ZohoSandbox(
-        seed=args.seed,
-        host=args.host,
-        port=args.port,
-        recruit_sizes={"Candidates": args.candidates},
-        crm_sizes={"Leads": args.leads},
-    )
-    sandbox.start()
-    print(f"zoho sandbox listening on {sandbox.url} (Ctrl-C to stop)", flush=True)
-    print(
-        f'config: {{"client_id": "{CLIENT_ID}", "client_secret": "{CLIENT_SECRET}", '
-        f'"refresh_token": "{REFRESH_TOKEN}", "accounts_url": "{sandbox.url}", "api_url": "{sandbox.url}"}}',
-        flush=True,
-    )
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        sandbox.stop()
-
-
-if __name__ == "__main__":
-    main()
