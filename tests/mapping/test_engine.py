@@ -670,3 +670,26 @@ def test_a_remote_id_with_a_line_break_cannot_form_an_id() -> None:
     with pytest.raises(RecordRejected) as caught:
         candidates()({**ROWS[0], "id": "7\n8"})
     assert [(r.rule, r.field) for r in caught.value.reasons] == [("format.id", "id"), ("required", "id")]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "mappings: [",
+            "the mapping document is not valid YAML/JSON: while parsing a flow node\nexpected the node "
+            "content, but found '<stream end>'\n  in \"<unicode string>\", line 1, column 12:\n    mappings: [\n"
+            "               ^",
+        ),
+        ("- a\n- b\n", "the mapping document must be an object with a 'mappings' key"),
+        (
+            Path("/nonexistent/mapping.yaml"),
+            "cannot read the mapping document /nonexistent/mapping.yaml: No such file or directory",
+        ),
+        ("x" * 5000, "the mapping document must be an object with a 'mappings' key"),
+    ],
+)
+def test_a_document_that_cannot_be_loaded_is_a_config_error(source: Any, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_document(source)
+    assert str(caught.value) == message

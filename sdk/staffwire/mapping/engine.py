@@ -192,12 +192,14 @@ def load_document(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     """A mapping document from a dict, a YAML/JSON file path, or YAML/JSON text."""
     if isinstance(source, Mapping):
         return dict(source)
-    text = (
-        Path(source).read_text(encoding="utf-8")
-        if isinstance(source, Path)
-        or (isinstance(source, str) and "\n" not in source and Path(source).is_file())
-        else str(source)
-    )
+    path = source if isinstance(source, Path) else _as_file(source)
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read the mapping document {path}: {exc.strerror or exc}") from None
+    else:
+        text = str(source)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -205,6 +207,16 @@ def load_document(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError("the mapping document must be an object with a 'mappings' key")
     return data
+
+
+def _as_file(text: str) -> Path | None:
+    """``text`` as an existing file's path, or None when it is document text."""
+    if "\n" in text or len(text) > 1024:
+        return None
+    try:
+        return Path(text) if Path(text).is_file() else None
+    except (OSError, ValueError):
+        return None
 
 
 def compile_mappings(
