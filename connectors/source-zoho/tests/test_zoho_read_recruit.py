@@ -25,6 +25,7 @@ def test_full_refresh_reads_every_record_of_every_module(sandbox: ZohoSandbox, z
     assert len(zoho.ids(result, "Candidates")) == 12
     candidate = next(r for r in zoho.records(result, "Candidates") if r["id"] == "486812000000301003")
     assert candidate == sandbox.record("recruit", "Candidates", "486812000000301003")
+    assert candidate["$approved"] is True  # Zoho's system fields pass through untouched
 
 
 def test_pages_ask_200_sorted_by_modified_time_and_stop_on_more_records_false(

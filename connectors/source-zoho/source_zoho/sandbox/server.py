@@ -495,4 +495,15 @@ class ZohoSandbox(AccountsServer, Sandbox):
         for key in keys:
             value = rec.get(key)
             out[key] = self._fmt(value, store.product) if isinstance(value, datetime) else value
+        if wanted is None and store.product == "recruit":
+            out.update(SYSTEM_FIELDS)  # Recruit adds these to every full record; no field metadata names them
         return out
+
+
+SYSTEM_FIELDS: dict[str, Any] = {
+    "$currency_symbol": "$",
+    "$process_flow": False,
+    "$approved": True,
+    "$approval": {"delegate": False, "approve": False, "reject": False, "resubmit": False},
+    "$editable": True,
+}
