@@ -14,7 +14,7 @@ Usage::
 
 Everything about the spec is checked here, once: a wrong entry is a ConfigError naming its exact path
 (``mappings.candidates.fields.email.transforms[1]: unknown transform 'lowercase' (did you mean 'lower'?)``).
-The per-record function only walks prepared closures.
+Per record, one generated function runs (see :mod:`staffwire.mapping.codegen`).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Getter", "PathSyntaxError", "compile_path", "parse_path", "set_path_factory"]
+__all__ = ["Getter", "PathSyntaxError", "compile_path", "parse_path"]
 
 Getter = Callable[[Any], Any]
 
@@ -159,32 +159,3 @@ def _general(steps: list[Step]) -> Getter:
         return walk(record, 0)
 
     return get
-
-
-def set_path_factory(path: str) -> Callable[[dict[str, Any], Any], None]:
-    """A setter for a dotted *target* path (``address.city``): creates nested dicts as needed.
-    Target paths are plain keys only (no lists)."""
-    keys = path.split(".")
-    for key in keys:
-        if not _SEGMENT.fullmatch(key) or "[" in key:
-            raise PathSyntaxError(f"bad target field {path!r}: use dotted keys like 'address.city'")
-    if len(keys) == 1:
-        only = keys[0]
-
-        def set_one(out: dict[str, Any], value: Any) -> None:
-            out[only] = value
-
-        return set_one
-    parents, last = keys[:-1], keys[-1]
-
-    def set_nested(out: dict[str, Any], value: Any) -> None:
-        node = out
-        for key in parents:
-            child = node.get(key)
-            if type(child) is not dict:
-                child = {}
-                node[key] = child
-            node = child
-        node[last] = value
-
-    return set_nested
