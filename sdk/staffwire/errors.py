@@ -22,8 +22,8 @@ __all__ = [
     "ConfigError",
     "FailureType",
     "InternalError",
-    "Rejection",
     "RecordRejected",
+    "Rejection",
     "StaffwireError",
     "TransientError",
 ]
