@@ -7,14 +7,55 @@
 * ``Optional[X]`` (pydantic's ``anyOf [X, null]``) collapsed to ``X`` -- the field is simply not required;
 * discriminated unions as ``oneOf`` whose branches each carry their ``const`` discriminator;
 * ``order`` on every property, in declaration order; titles, descriptions, defaults, enums, examples kept.
+
+:data:`SecureUrl` is the config field type for URLs: https://, or http:// to a loopback host only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-__all__ = ["connection_specification", "specification"]
+from pydantic import AfterValidator, GetJsonSchemaHandler, ValidationInfo
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from staffwire.urls import plain_http_allowed
+
+__all__ = ["SecureUrl", "connection_specification", "specification"]
+
+
+def _secure_url(value: str, info: ValidationInfo) -> str:
+    """https:// anywhere; plain http:// only for loopback hosts, so credentials never cross a network in clear."""
+    field = f"config field {info.field_name!r}" if info.field_name else "config URL"
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{field} must be an absolute https:// URL such as https://api.example.com")
+    if not plain_http_allowed(value):
+        raise ValueError(
+            f"{field} must use https:// (plain http:// is accepted only for loopback hosts such as 127.0.0.1)"
+        )
+    return value
+
+
+class _UriFormat:
+    """Adds ``format: uri`` to the field's JSON Schema (keeping its title, description and examples)."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out["format"] = "uri"
+        return out
+
+
+SecureUrl = Annotated[str, AfterValidator(_secure_url), _UriFormat()]
+"""A config URL: ``https://``, or ``http://`` only to loopback hosts (127.0.0.0/8, ``localhost``, ``::1``).
+
+The value is kept as given (no trailing-slash trimming); the spec shows it as ``{"type": "string", "format":
+"uri"}``. Use ``SecureUrl | None`` for an optional URL.
+"""
 
 _DROP = {"discriminator", "writeOnly", "$defs", "definitions"}
 

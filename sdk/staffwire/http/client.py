@@ -17,8 +17,6 @@ processed), honouring ``Retry-After`` and calling ``on_rate_limited(wait_seconds
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -52,6 +50,7 @@ from staffwire.paginate import (
     records_extractor,
 )
 from staffwire.secrets import SecretMasker
+from staffwire.urls import is_loopback_host
 
 if TYPE_CHECKING:
     from staffwire.auth.base import Authenticator
@@ -108,7 +107,6 @@ class HttpClient:
         self.session.headers["User-Agent"] = _USER_AGENT
         self.session.headers["Accept"] = "application/json"
         self.session.headers.update(headers or {})
-        self._scheme_ok: dict[str, bool] = {}
         self._env_cache: dict[str, dict[str, Any]] = {}
         bind = getattr(auth, "bind", None)
         if callable(bind):
@@ -304,13 +302,7 @@ class HttpClient:
         if not url.startswith("http://"):
             return
         host = urlsplit(url).hostname or ""
-        ok = self._scheme_ok.get(host)
-        if ok is None:
-            ok = host == "localhost"
-            with contextlib.suppress(ValueError):
-                ok = ok or ipaddress.ip_address(host).is_loopback
-            self._scheme_ok[host] = ok
-        if not ok:
+        if not is_loopback_host(host):
             raise HttpConfigError(
                 f"{self.system}: refusing to send {describe_request(method, url)} to {host} over plain http://. "
                 "Use an https:// URL in the connector config (http:// is accepted only for loopback hosts).",
