@@ -58,7 +58,9 @@ class RateLimiter:
                 now = self._clock()
                 wait = 0.0
                 for (count, period), history in zip(self.windows, self._history, strict=True):
-                    while history and history[0] <= now - period:
+                    # Same expression as the wait below: `t <= now - period` rounds differently, and a stale
+                    # entry that computes a zero wait would stay in the window and let requests through.
+                    while history and history[0] + period <= now:
                         history.popleft()
                     if len(history) >= count:
                         wait = max(wait, history[0] + period - now)
@@ -75,7 +77,7 @@ class RateLimiter:
             now = self._clock()
             wait = 0.0
             for (count, period), history in zip(self.windows, self._history, strict=True):
-                recent = [t for t in history if t > now - period]
+                recent = [t for t in history if t + period > now]
                 if len(recent) >= count:
                     wait = max(wait, recent[0] + period - now)
             return wait
