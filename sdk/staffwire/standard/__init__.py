@@ -14,30 +14,8 @@ Usage::
 
 from __future__ import annotations
 
-from staffwire.standard.models import (
-    Address,
-    Candidate,
-    CandidateStatus,
-    Client,
-    ClientStatus,
-    Contact,
-    ContactStatus,
-    EmploymentType,
-    Interview,
-    InterviewStatus,
-    Job,
-    JobStatus,
-    LineItem,
-    Location,
-    Owner,
-    Payable,
-    PayUnit,
-    Placement,
-    PlacementStatus,
-    StandardRecord,
-    Submission,
-    SubmissionStage,
-)
+from staffwire.standard import models
+from staffwire.standard.models import *  # noqa: F403  (every model and enum: the models' own __all__)
 from staffwire.standard.schema import (
     STANDARD_STREAM_NAMES,
     STANDARD_STREAMS,
@@ -45,31 +23,5 @@ from staffwire.standard.schema import (
     standard_stream_schema,
 )
 
-__all__ = [
-    "STANDARD_STREAMS",
-    "STANDARD_STREAM_NAMES",
-    "Address",
-    "Candidate",
-    "CandidateStatus",
-    "Client",
-    "ClientStatus",
-    "Contact",
-    "ContactStatus",
-    "EmploymentType",
-    "Interview",
-    "InterviewStatus",
-    "Job",
-    "JobStatus",
-    "LineItem",
-    "Location",
-    "Owner",
-    "PayUnit",
-    "Payable",
-    "Placement",
-    "PlacementStatus",
-    "StandardRecord",
-    "Submission",
-    "SubmissionStage",
-    "model_for",
-    "standard_stream_schema",
-]
+__all__ = ["STANDARD_STREAMS", "STANDARD_STREAM_NAMES", "model_for", "standard_stream_schema"]
+__all__ += models.__all__
