@@ -61,6 +61,18 @@ GOOD: list[tuple[Any, Any, Any]] = [
     ("money", "USD 99.999", 100),
     ({"money": 0}, "2.5", 3),
     ({"money": {"places": 0, "rounding": "half_even"}}, "2.5", 2),
+    ({"multiply": 40}, 42.5, 1700),
+    ({"multiply": 0.333}, 42.5, 14.1525),
+    ({"multiply": {"by": "1.1"}}, "3", 3.3),
+    ({"multiply": -2}, [1, None, "2.5"], [-2, -5]),
+    ({"add": 0.1}, 0.2, 0.3),
+    ({"add": -2}, "5.5", 3.5),
+    ({"add_days": 7}, "2026-07-06", "2026-07-13"),
+    ({"add_days": -6}, "2026-07-06", "2026-06-30"),
+    ({"add_days": 1}, "2024-05-01T23:30:00-05:00", "2024-05-03"),
+    ({"add_days": {"days": 1, "unit": "s"}}, 1714521600, "2024-05-02"),
+    ({"add_days": 30}, 1324789200000, "2012-01-24"),
+    ({"add_days": 1}, "", None),
     ("boolean", "Yes", True),
     ("boolean", 0, False),
     ("boolean", " ", None),
@@ -169,6 +181,11 @@ BAD: list[tuple[Any, Any, str, str]] = [
     ),
     ({"lookup": "countries"}, [{"id": 1}], "transform.lookup", "cannot look up an object"),
     ({"split_name": "first"}, {"a": 1}, "transform.split_name", "expected text, got an object"),
+    ({"multiply": 40}, "abc", "transform.multiply", "'abc' is not a number"),
+    ({"multiply": 2}, True, "transform.multiply", "expected a number, got a boolean"),
+    ({"add": 1}, "NaN", "transform.add", "'NaN' is not a number"),
+    ({"add_days": 1}, "nope", "transform.add_days", "'nope' is not an ISO 8601 date/time or epoch number"),
+    ({"add_days": 1}, "9999-12-31", "transform.add_days", "'9999-12-31' + 1 days is outside the calendar"),
 ]
 
 
@@ -221,6 +238,15 @@ BAD_SPECS: list[tuple[Any, str]] = [
         f"{PATH}.datetime.assume_offset: 'EST' is not an offset like +00:00",
     ),
     ({"truncate": 0}, f"{PATH}.truncate.length: should be greater than 0"),
+    ("multiply", f"{PATH}.multiply.by: required key is missing"),
+    ({"multiply": "forty"}, f"{PATH}.multiply.by: should be a valid decimal"),
+    ({"multiply": "NaN"}, f"{PATH}.multiply.by: should be a finite number"),
+    ({"add": {"by": 1}}, f"{PATH}.add.value: required key is missing (and 1 more problems)"),
+    (
+        {"add_days": 1.5},
+        f"{PATH}.add_days.days: should be a valid integer, got a number with a fractional part",
+    ),
+    ({"add_days": {"days": 1, "unit": "h"}}, f"{PATH}.add_days.unit: should be 'ms' or 's'"),
 ]
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "CompiledMapping",
     "MappingStats",
     "check_document",
+    "compile_fields",
     "compile_mapping",
     "compile_mappings",
     "load_document",
@@ -272,6 +273,41 @@ def check_document(document: Mapping[str, Any] | MappingDocument, **options: Any
     compile_mappings(document, **options)
 
 
+def compile_fields(
+    fields: Mapping[str, Any],
+    *,
+    name: str,
+    path: str,
+    when: Mapping[str, Any] | None = None,
+    when_path: str | None = None,
+    default_country: str | None = None,
+) -> CompiledMapping:
+    """One payload mapping from its ``fields`` alone (target field -> field spec, as in a mapping's ``fields``),
+    with an optional ``when`` trigger: for a destination whose config carries field specs itself (labels, stream
+    mappings) rather than a mapping document.
+
+    Config mistakes are ConfigErrors at the caller's own config paths: ``{path}.{target}...`` for a field and
+    ``when_path`` (default ``{path}.when``) for the trigger, e.g. ``contractor_labels.tier.transforms[0]: unknown
+    transform 'lowr' (did you mean 'lower'?)``. Rejections name ``name`` as their stream.
+    """
+    if not isinstance(fields, Mapping):
+        raise config_error(path, "fields are an object: target field -> field spec")
+    specs: dict[str, FieldSpec] = {}
+    for target_name, raw in fields.items():
+        try:
+            specs[str(target_name)] = FieldSpec.model_validate(raw)
+        except ValidationError as exc:
+            raise from_validation_error(exc, at(path, str(target_name)), FieldSpec) from None
+    trigger_path = when_path or at(path, "when")
+    if when is not None and not isinstance(when, Mapping):
+        raise config_error(trigger_path, "a condition is an object like {field: status, in: [placed]}")
+    spec = MappingSpec.model_construct(fields=specs, when=dict(when) if when else None)
+    ctx = BuildContext(default_country=default_country)
+    return _compile_one(
+        name, spec, MappingDocument(), ctx, {}, {}, path, {}, fields_path=path, when_path=trigger_path
+    )
+
+
 def _validate(document: Mapping[str, Any] | MappingDocument) -> MappingDocument:
     if isinstance(document, MappingDocument):
         return document
@@ -292,6 +328,9 @@ def _compile_one(
     overrides: Mapping[str, Mapping[str, Any]],
     path: str,
     choices: Mapping[str, Any],
+    *,
+    fields_path: str | None = None,
+    when_path: str | None = None,
 ) -> CompiledMapping:
     target: StandardTarget | None = None
     if spec.standard is not None:
@@ -303,7 +342,7 @@ def _compile_one(
             )
         target = standard_target(spec.standard)
     system = spec.system or doc.system
-    fields_path = at(path, "fields")
+    fields_path = fields_path or at(path, "fields")
     specs = dict(spec.fields)
     # Auto-fill original_status next to a value-mapped status/stage, unless mapped explicitly.
     for target_name, fspec in list(specs.items()):
@@ -349,7 +388,7 @@ def _compile_one(
         if "id" not in specs:
             output_plans.insert(0, _id_plan(system or ""))
         envelope = ("id", "remote_id", "source_system")
-    when = compile_condition(spec.when, at(path, "when")) if spec.when is not None else None
+    when = compile_condition(spec.when, when_path or at(path, "when")) if spec.when is not None else None
     always = tuple(compile_rule(rule, at(at(path, "rules"), i)) for i, rule in enumerate(spec.rules))
     if name in choices:
         choose = compile_selection(choices[name], rule_sets, f"rule_set_choice.{name}", always=always)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone, tzinfo
+from datetime import date, timedelta, timezone, tzinfo
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from types import MappingProxyType
@@ -345,6 +345,37 @@ def _build_money(args: _MoneyArgs, ctx: BuildContext, path: str) -> Transform:
     return money
 
 
+class _MultiplyArgs(_Args):
+    by: Decimal = Field(description="The constant factor, e.g. 40 (hours in a week) or 1.2.")
+
+
+class _AddArgs(_Args):
+    value: Decimal = Field(description="The constant to add (negative to subtract).")
+
+
+def _plain_number(number: Decimal) -> int | float:
+    """A Decimal result as the JSON number it stands for (whole numbers as int, like ``number``)."""
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _build_multiply(args: _MultiplyArgs, ctx: BuildContext, path: str) -> Transform:
+    factor = args.by
+
+    def multiply(value: Any) -> Any:
+        return _plain_number(_decimal(value) * factor)
+
+    return multiply
+
+
+def _build_add(args: _AddArgs, ctx: BuildContext, path: str) -> Transform:
+    term = args.value
+
+    def add(value: Any) -> Any:
+        return _plain_number(_decimal(value) + term)
+
+    return add
+
+
 _TRUE = {"true", "yes", "y", "1", "on", "t"}
 _FALSE = {"false", "no", "n", "0", "off", "f"}
 
@@ -574,6 +605,28 @@ def _build_date(args: _TimeArgs, ctx: BuildContext, path: str) -> Transform:
     return date_only
 
 
+class _AddDaysArgs(_TimeArgs):
+    days: int = Field(description="Days to add (negative to go back).")
+
+
+def _build_add_days(args: _AddDaysArgs, ctx: BuildContext, path: str) -> Transform:
+    unit, assume, delta = args.unit, _offset(args, path), timedelta(days=args.days)
+
+    def add_days(value: Any) -> Any:
+        if value == "":
+            return None
+        try:
+            day = date.fromisoformat(to_date(value, unit=unit, assume=assume))
+        except ValueError as exc:
+            raise Reject(str(exc)) from None
+        try:
+            return (day + delta).isoformat()
+        except OverflowError:
+            raise Reject(f"{value!r} + {delta.days} days is outside the calendar") from None
+
+    return add_days
+
+
 # -- tables ---------------------------------------------------------------------------------------------------
 
 
@@ -680,6 +733,10 @@ TRANSFORMS: Mapping[str, TransformDef] = MappingProxyType(
             TransformDef(
                 "money", _build_money, _MoneyArgs, "places", doc="A decimal amount, rounded to places (2)."
             ),
+            TransformDef(
+                "multiply", _build_multiply, _MultiplyArgs, "by", doc="Times a constant (Decimal-exact)."
+            ),
+            TransformDef("add", _build_add, _AddArgs, "value", doc="Plus a constant (Decimal-exact)."),
             TransformDef("boolean", _build_boolean, doc="true/false from yes/no, 1/0, true/false."),
             TransformDef("email", _build_email, doc="A trimmed, lower-case email address."),
             TransformDef("phone", _build_phone, _PhoneArgs, "country", doc="E.164 (+14155550123)."),
@@ -705,6 +762,14 @@ TRANSFORMS: Mapping[str, TransformDef] = MappingProxyType(
                 "unit",
                 doc="ISO 8601 UTC from epoch or ISO 8601.",
                 produces="date-time",
+            ),
+            TransformDef(
+                "add_days",
+                _build_add_days,
+                _AddDaysArgs,
+                "days",
+                doc="The date (YYYY-MM-DD) N days later, from a date, ISO time or epoch.",
+                produces="date",
             ),
             TransformDef("lookup", _build_lookup, _LookupArgs, "table", doc="Look the value up in a table."),
         )
