@@ -1,21 +1,25 @@
-"""``SourceBullhorn``: check, discover (from Bullhorn's meta) and read (raw entity streams + standard streams)."""
+"""``SourceBullhorn``: check, discover (from Bullhorn's meta) and read (raw entity streams + standard streams).
+
+``spec`` needs only the config model, so the HTTP client, the API, the mapping engine (standard streams) and the
+meta/streams modules are imported inside the methods that use them: ``source-bullhorn spec`` starts about as fast
+as a minimal Staffwire source.
+"""
 
 from __future__ import annotations
 
-import re
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from staffwire.errors import ConfigError
 from staffwire.source import Source
-from staffwire.streams import Stream
 
-from source_bullhorn.api import BullhornApi
 from source_bullhorn.config import BullhornConfig
-from source_bullhorn.meta import EntityInfo, entity_info, is_custom
 from source_bullhorn.reference_data import SEARCHABLE
-from source_bullhorn.standard import STANDARD, compile_standard
-from source_bullhorn.streams import RawStream, StandardStream
+
+if TYPE_CHECKING:
+    from staffwire.streams import Stream
+
+    from source_bullhorn.api import BullhornApi
+    from source_bullhorn.meta import EntityInfo
 
 __all__ = ["CORE_ENTITIES", "SEARCHABLE", "SourceBullhorn"]
 
@@ -51,6 +55,8 @@ class SourceBullhorn(Source[BullhornConfig]):
         return {"supports_incremental": True}
 
     def api(self, config: BullhornConfig) -> BullhornApi:
+        from source_bullhorn.api import BullhornApi
+
         if self._api is None or self._api.config is not config:
             self._api = BullhornApi(config, self.secrets)
             self._infos = None
@@ -59,6 +65,8 @@ class SourceBullhorn(Source[BullhornConfig]):
     # ------------------------------------------------------------------------------------------- check
     def check(self, config: BullhornConfig) -> None:
         """The status maps compile; the full login, then one cheap call (``ping``)."""
+        from source_bullhorn.standard import compile_standard
+
         compile_standard(config.status_maps)
         api = self.api(config)
         body = api.ping()
@@ -70,6 +78,11 @@ class SourceBullhorn(Source[BullhornConfig]):
 
     # ---------------------------------------------------------------------------------------- discover
     def entity_infos(self, config: BullhornConfig) -> dict[str, EntityInfo]:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from source_bullhorn.meta import entity_info
+        from source_bullhorn.standard import STANDARD
+
         if self._infos is not None:
             return self._infos
         api = self.api(config)
@@ -92,6 +105,12 @@ class SourceBullhorn(Source[BullhornConfig]):
         return infos
 
     def streams(self, config: BullhornConfig) -> list[Stream]:
+        import re
+
+        from source_bullhorn.meta import is_custom
+        from source_bullhorn.standard import STANDARD, compile_standard
+        from source_bullhorn.streams import RawStream, StandardStream
+
         infos = self.entity_infos(config)
         api = self.api(config)
         streams: list[Stream] = [RawStream(api, config, infos[name]) for name in self._raw_names]

@@ -8,22 +8,8 @@ from typing import Any
 
 import pytest
 from source_bullhorn.sandbox import BullhornSandbox
-from source_bullhorn.source import SourceBullhorn
+from source_bullhorn.source import CORE_ENTITIES, SourceBullhorn
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, assert_no_secrets, run_connector
-
-CORE = [
-    "Candidate",
-    "JobOrder",
-    "JobSubmission",
-    "Placement",
-    "ClientCorporation",
-    "ClientContact",
-    "Appointment",
-    "Note",
-    "Sendout",
-    "CorporateUser",
-    "Tearsheet",
-]
 
 
 class Bullhorn:
@@ -33,7 +19,7 @@ class Bullhorn:
         self.sandbox = sandbox
 
     def config(self, **overrides: Any) -> dict[str, Any]:
-        base = {"entities": CORE, "retry_base_seconds": 0.001, "lookback_seconds": 0}
+        base = {"entities": list(CORE_ENTITIES), "retry_base_seconds": 0.001, "lookback_seconds": 0}
         base.update(overrides)
         return self.sandbox.demo_config(**base)
 

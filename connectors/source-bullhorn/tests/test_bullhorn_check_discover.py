@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from source_bullhorn.sandbox import CORP_TOKEN, BullhornSandbox
+from staffwire.standard import STANDARD_STREAM_NAMES
 from staffwire.testing.sandbox import Sandbox
 
 
@@ -143,13 +144,7 @@ def test_discover_offers_a_raw_stream_per_entity_and_the_standard_streams(bullho
             "Skill",
             "Task",
             "Tearsheet",
-            "candidates",
-            "jobs",
-            "clients",
-            "contacts",
-            "submissions",
-            "placements",
-            "interviews",
+            *(name for name in STANDARD_STREAM_NAMES if name != "payables"),  # Bullhorn has no payables
         ]
     )
     cursors = {n: s.get("default_cursor_field") for n, s in streams.items()}

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from source_bullhorn.sandbox import BullhornSandbox
+from source_bullhorn.source import CORE_ENTITIES
 
 
 def next_second() -> None:
@@ -16,19 +17,7 @@ def next_second() -> None:
     time.sleep(1.0 - time.time() % 1.0 + 0.01)
 
 
-ENTITIES = [
-    "Candidate",
-    "JobOrder",
-    "JobSubmission",
-    "Placement",
-    "ClientCorporation",
-    "ClientContact",
-    "Appointment",
-    "Note",
-    "Sendout",
-    "CorporateUser",
-    "Tearsheet",
-]
+ENTITIES = list(CORE_ENTITIES)
 
 
 def test_full_read_returns_every_row_of_every_entity_including_soft_deleted(
