@@ -1,11 +1,11 @@
-"""Zoho records -> the standard staffing streams, as one ``staffwire.mapping`` document per product.
+"""Zoho records -> the standard staffing streams, as declarative ``staffwire.mapping`` documents.
 
 Each mapping names the Zoho module it reads (``source``) and maps every target field from a field path with
 transforms (``trim``, ``email``, ``phone``, ``datetime``, ``prefix`` ...). Statuses go through value maps named
 ``<stream>_status`` (defaults below, merged with the connection's ``status_maps``; a word nobody listed becomes
 ``other`` and ``original_status`` keeps Zoho's word). Custom fields (``custom_field: true`` in the module's
-metadata) land in ``custom_fields`` by API name. Deletions from the deleted-records API become envelope-only
-records with ``remote_deleted_at`` set.
+metadata) land in ``custom_fields`` by API name. Entries of the deleted-records API go through a second, small
+document (:func:`deletion_document`) and become envelope-only records with ``remote_deleted_at`` set.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from staffwire.errors import InternalError, RecordRejected
-from staffwire.mapping import CompiledMapping, compile_mappings
-from staffwire.mapping.timeparse import to_utc_datetime
-from staffwire.standard import model_for
+from staffwire.mapping import CompiledMapping, compile_mapping
 
 __all__ = [
     "COUNTRY_NAMES",
@@ -25,6 +22,7 @@ __all__ = [
     "STATUS_VALUES",
     "StandardMapper",
     "StandardSpec",
+    "deletion_document",
     "mapping_document",
     "specs_for",
 ]
@@ -189,13 +187,13 @@ def _address(
     prefix: str, street: str | None, city: str, state: str, code: str, country: str
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
-        f"{prefix}.city": {"path": city, "transforms": ["trim"]},
-        f"{prefix}.state": {"path": state, "transforms": ["trim"]},
-        f"{prefix}.postal_code": {"path": code, "transforms": ["trim"]},
+        f"{prefix}.city": _text(city),
+        f"{prefix}.state": _text(state),
+        f"{prefix}.postal_code": _text(code),
         f"{prefix}.country": {"path": country, "transforms": ["trim", {"lookup": "countries"}]},
     }
     if street:
-        fields[f"{prefix}.line1"] = {"path": street, "transforms": ["trim"]}
+        fields[f"{prefix}.line1"] = _text(street)
     return fields
 
 
@@ -206,8 +204,8 @@ def _ref(path: str, system: str) -> dict[str, Any]:
 def _envelope() -> dict[str, Any]:
     return {
         "remote_id": "id",
-        "remote_created_at": {"path": "Created_Time", "transforms": ["datetime"]},
-        "remote_updated_at": {"path": "Modified_Time", "transforms": ["datetime"]},
+        "remote_created_at": _time("Created_Time"),
+        "remote_updated_at": _time("Modified_Time"),
     }
 
 
@@ -215,8 +213,41 @@ def _text(path: str) -> dict[str, Any]:
     return {"path": path, "transforms": ["trim"]}
 
 
+def _phone(path: str) -> dict[str, Any]:
+    return {"path": path, "transforms": ["phone"]}
+
+
+def _time(path: str) -> dict[str, Any]:
+    return {"path": path, "transforms": ["datetime"]}
+
+
 def _status(path: str, stream: str) -> dict[str, Any]:
     return {"path": path, "value_map": f"{stream}_status"}
+
+
+def _client(name: str, status: str, phone: str) -> dict[str, Any]:
+    """A client company (CRM Accounts, Recruit Clients): the same shape under each product's field names."""
+    return {
+        "name": _text(name),
+        "status": _status(status, "clients"),
+        "phone": _phone(phone),
+        "website": _text("Website"),
+        **_address(
+            "address", "Billing_Street", "Billing_City", "Billing_State", "Billing_Code", "Billing_Country"
+        ),
+    }
+
+
+def _contact(client: str, phone: str, title: str, system: str) -> dict[str, Any]:
+    """A client contact (the Contacts module of either product)."""
+    return {
+        "client_id": _ref(f"{client}.id", system),
+        "first_name": _text("First_Name"),
+        "last_name": _text("Last_Name"),
+        "email": {"path": "Email", "transforms": ["email"]},
+        "phone": _phone(phone),
+        "title": _text(title),
+    }
 
 
 @dataclass(frozen=True)
@@ -238,34 +269,12 @@ def specs_for(product: str) -> list[StandardSpec]:
     s = system_of(product)
     if product == "crm":
         return [
-            StandardSpec(
-                "clients",
-                "Accounts",
-                {
-                    "name": _text("Account_Name"),
-                    "status": _status("Account_Type", "clients"),
-                    "phone": {"path": "Phone", "transforms": ["phone"]},
-                    "website": _text("Website"),
-                    **_address(
-                        "address",
-                        "Billing_Street",
-                        "Billing_City",
-                        "Billing_State",
-                        "Billing_Code",
-                        "Billing_Country",
-                    ),
-                },
-            ),
+            StandardSpec("clients", "Accounts", _client("Account_Name", "Account_Type", "Phone")),
             StandardSpec(
                 "contacts",
                 "Contacts",
                 {
-                    "client_id": _ref("Account_Name.id", s),
-                    "first_name": _text("First_Name"),
-                    "last_name": _text("Last_Name"),
-                    "email": {"path": "Email", "transforms": ["email"]},
-                    "phone": {"path": "Phone", "transforms": ["phone"]},
-                    "title": _text("Title"),
+                    **_contact("Account_Name", "Phone", "Title", s),
                     "status": _status("Contact_Status", "contacts"),
                 },
             ),
@@ -278,8 +287,8 @@ def specs_for(product: str) -> list[StandardSpec]:
                 "first_name": _text("First_Name"),
                 "last_name": _text("Last_Name"),
                 "email": {"path": "Email", "transforms": ["email"]},
-                "phone": {"path": "Phone", "transforms": ["phone"]},
-                "mobile": {"path": "Mobile", "transforms": ["phone"]},
+                "phone": _phone("Phone"),
+                "mobile": _phone("Mobile"),
                 **_address("address", "Street", "City", "State", "Zip_Code", "Country"),
                 "status": _status("Candidate_Status", "candidates"),
                 "owner.id": _ref("Candidate_Owner.id", s),
@@ -308,36 +317,8 @@ def specs_for(product: str) -> list[StandardSpec]:
             },
             aliases=("Job_Openings",),
         ),
-        StandardSpec(
-            "clients",
-            "Clients",
-            {
-                "name": _text("Client_Name"),
-                "status": _status("Client_Status", "clients"),
-                "phone": {"path": "Contact_Number", "transforms": ["phone"]},
-                "website": _text("Website"),
-                **_address(
-                    "address",
-                    "Billing_Street",
-                    "Billing_City",
-                    "Billing_State",
-                    "Billing_Code",
-                    "Billing_Country",
-                ),
-            },
-        ),
-        StandardSpec(
-            "contacts",
-            "Contacts",
-            {
-                "client_id": _ref("Client_Name.id", s),
-                "first_name": _text("First_Name"),
-                "last_name": _text("Last_Name"),
-                "email": {"path": "Email", "transforms": ["email"]},
-                "phone": {"path": "Work_Phone", "transforms": ["phone"]},
-                "title": _text("Job_Title"),
-            },
-        ),
+        StandardSpec("clients", "Clients", _client("Client_Name", "Client_Status", "Contact_Number")),
+        StandardSpec("contacts", "Contacts", _contact("Client_Name", "Work_Phone", "Job_Title", s)),
         StandardSpec(
             "submissions",
             "Applications",
@@ -345,7 +326,7 @@ def specs_for(product: str) -> list[StandardSpec]:
                 "candidate_id": _ref("Candidate_Name.id", s),
                 "job_id": _ref("Job_Opening_Name.id", s),
                 "stage": _status("Application_Status", "submissions"),
-                "submitted_at": {"path": "Created_Time", "transforms": ["datetime"]},
+                "submitted_at": _time("Created_Time"),
             },
         ),
         StandardSpec(
@@ -354,8 +335,8 @@ def specs_for(product: str) -> list[StandardSpec]:
             {
                 "candidate_id": _ref("Candidate_Name.id", s),
                 "job_id": _ref("Job_Opening_Name.id", s),
-                "start_at": {"path": "From", "transforms": ["datetime"]},
-                "end_at": {"path": "To", "transforms": ["datetime"]},
+                "start_at": _time("From"),
+                "end_at": _time("To"),
                 "type": _text("Type"),
                 "status": _status("Interview_Status", "interviews"),
             },
@@ -393,8 +374,29 @@ def mapping_document(spec: StandardSpec, product: str, custom_fields: list[str])
     }
 
 
+def deletion_document(spec: StandardSpec, product: str) -> dict[str, Any]:
+    """The ``staffwire.mapping`` document that turns a deleted-records entry (``{"id", "deleted_time", ...}``)
+    into an envelope-only standard record whose ``remote_deleted_at`` (and ``remote_updated_at``, the cursor) is
+    the deletion time."""
+    deleted_at = _time("deleted_time")
+    return {
+        "system": system_of(product),
+        "mappings": {
+            spec.stream: {
+                "standard": spec.stream,
+                "source": f"{spec.module}/deleted",
+                "fields": {
+                    "remote_id": {"path": "id", "transforms": ["string"]},
+                    "remote_updated_at": deleted_at,
+                    "remote_deleted_at": deleted_at,
+                },
+            }
+        },
+    }
+
+
 class StandardMapper:
-    """A compiled standard mapping plus the deletion records the mapping engine has no input for."""
+    """The compiled mappings of one standard stream: live records and deleted-records entries."""
 
     def __init__(
         self,
@@ -405,39 +407,8 @@ class StandardMapper:
         status_overrides: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.spec = spec
-        self.system = system_of(product)
         overrides = {f"{stream}_status": dict(words) for stream, words in (status_overrides or {}).items()}
-        document = mapping_document(spec, product, custom_fields)
-        self.mapping: CompiledMapping = compile_mappings(document, value_map_overrides=overrides)[spec.stream]
-
-    def map(self, record: dict[str, Any]) -> dict[str, Any] | RecordRejected:
-        """The standard record of one live Zoho record, or the rejection saying why it cannot be mapped."""
-        try:
-            out = self.mapping(record)
-        except RecordRejected as rejected:
-            return rejected
-        if out is None:  # pragma: no cover - these mappings have no trigger
-            raise InternalError(f"the {self.spec.stream} mapping skipped a record it has no trigger for")
-        return out
-
-    def deletion(self, deleted: Mapping[str, Any]) -> dict[str, Any]:
-        """The standard record marking a deleted Zoho record (from the deleted-records API)."""
-        rid = str(deleted.get("id") or "")
-        when = _utc(deleted.get("deleted_time"))
-        record = model_for(self.spec.stream).model_validate(
-            {
-                "id": f"{self.system}:{rid}",
-                "remote_id": rid,
-                "source_system": self.system,
-                "remote_updated_at": when,
-                "remote_deleted_at": when,
-            }
+        self.live: CompiledMapping = compile_mapping(
+            mapping_document(spec, product, custom_fields), spec.stream, value_map_overrides=overrides
         )
-        return record.model_dump(mode="json")
-
-
-def _utc(value: Any) -> str | None:
-    try:
-        return to_utc_datetime(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+        self.deleted: CompiledMapping = compile_mapping(deletion_document(spec, product), spec.stream)

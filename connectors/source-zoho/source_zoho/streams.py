@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from staffwire.errors import ConfigError, RecordRejected
-from staffwire.incremental import CursorTracker
-from staffwire.mapping.timeparse import parse_instant
+from staffwire.incremental import CursorTracker, parse_cursor
 from staffwire.standard import standard_stream_schema
 from staffwire.streams import Checkpoint, Stream, SyncMode
 
@@ -35,7 +34,7 @@ def parse_time(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     try:
-        return parse_instant(value)
+        return parse_cursor(value)
     except ValueError:
         return None
 
@@ -196,20 +195,24 @@ class StandardStream(Stream):
     def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterable[Item]:
         mapper = self.compiled()
         for batch in self.reader.batches(sync_mode == "incremental", state, self.spec.stream):
-            if batch.kind == "deleted":
-                yield [mapper.deletion(d) for d in batch.rows]
-            else:
-                mapped: list[dict[str, Any]] = []
-                for rec in batch.rows:
-                    out = mapper.map(rec)
-                    if isinstance(out, RecordRejected):
-                        if mapped:
-                            yield mapped
-                            mapped = []
-                        yield out
-                    else:
-                        mapped.append(out)
-                if mapped:
-                    yield mapped
+            mapping = mapper.deleted if batch.kind == "deleted" else mapper.live
+            yield from pages(mapping.map_records(batch.rows))
             if batch.state is not None:
                 yield Checkpoint(batch.state)
+
+
+def pages(
+    items: Iterable[dict[str, Any] | RecordRejected],
+) -> Iterator[list[dict[str, Any]] | RecordRejected]:
+    """Mapped records as pages (the read loop's fast path), each rejection on its own, in input order."""
+    page: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, RecordRejected):
+            if page:
+                yield page
+                page = []
+            yield item
+        else:
+            page.append(item)
+    if page:
+        yield page
