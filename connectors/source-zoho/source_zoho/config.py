@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
 from datetime import datetime
-from typing import Literal
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from staffwire.errors import ConfigError
+from staffwire.spec import SecureUrl
 
 __all__ = ["ACCOUNTS_HOSTS", "CRM_API_HOSTS", "RECRUIT_API_HOSTS", "ZohoConfig", "hosts_for"]
 
@@ -71,12 +69,12 @@ class ZohoConfig(BaseModel):
         description="Only read records modified after this moment (ISO 8601, e.g. 2024-01-01T00:00:00Z).",
         examples=["2024-01-01T00:00:00Z"],
     )
-    accounts_url: str | None = Field(
+    accounts_url: SecureUrl | None = Field(
         None,
         title="Accounts URL",
         description="Overrides the data center's accounts server (e.g. a sandbox).",
     )
-    api_url: str | None = Field(
+    api_url: SecureUrl | None = Field(
         None, title="API URL", description="Overrides the data center's API host (e.g. a sandbox)."
     )
     status_maps: dict[str, dict[str, str]] | None = Field(
@@ -118,13 +116,15 @@ class ZohoConfig(BaseModel):
             raise ValueError(f"start_date needs a time zone (Z or +05:30), got {value!r}")
         return value
 
+    @field_validator("accounts_url", "api_url", mode="before")
+    @classmethod
+    def _blank_url_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value
+
     @field_validator("accounts_url", "api_url")
     @classmethod
-    def _check_url(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        check_url(value)
-        return value.rstrip("/")
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
 
     @field_validator("status_maps")
     @classmethod
@@ -144,22 +144,6 @@ class ZohoConfig(BaseModel):
                         f"use one of {list(allowed)}"
                     )
         return value
-
-
-def check_url(value: str) -> None:
-    """https:// everywhere; plain http:// only for loopback hosts (sandboxes and tests)."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{value!r} is not an http(s) URL")
-    if parts.scheme == "http":
-        host = parts.hostname
-        loopback = host == "localhost"
-        with contextlib.suppress(ValueError):
-            loopback = loopback or ipaddress.ip_address(host).is_loopback
-        if not loopback:
-            raise ValueError(
-                f"{value!r} must use https:// (plain http:// is accepted only for loopback hosts)"
-            )
 
 
 def hosts_for(config: ZohoConfig) -> tuple[str, str]:

@@ -16,9 +16,13 @@ from staffwire.testing.conformance import assert_conformant, run_connector
     [
         (
             {"api_url": "http://zoho.example.com"},
-            "'http://zoho.example.com' must use https:// (plain http:// is accepted only for loopback hosts)",
+            "config field 'api_url' must use https:// (plain http:// is accepted only for loopback hosts such as "
+            "127.0.0.1)",
         ),
-        ({"accounts_url": "ftp://accounts.zoho.com"}, "'ftp://accounts.zoho.com' is not an http(s) URL"),
+        (
+            {"accounts_url": "ftp://accounts.zoho.com"},
+            "config field 'accounts_url' must be an absolute https:// URL such as https://api.example.com",
+        ),
         ({"data_center": "mars"}, "data_center"),
         ({"product": "desk"}, "product"),
         (
