@@ -19,11 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import orjson
 import requests
 
 from staffwire.auth.refreshing import Obtain, RefreshingAuth
-from staffwire.http.errors import AuthenticationError, error_for_body, error_for_response, looks_like_html
+from staffwire.http.errors import AuthenticationError
 
 __all__ = ["AccessToken", "OAuth2RefreshTokenAuth"]
 
@@ -108,30 +107,15 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
     def obtain(self) -> Obtain[AccessToken]:
         response = yield self.token_request()
         what = "refreshing the access token"
-        if response.status_code >= 400:
-            refused = dict.fromkeys((400, 401, 403), AuthenticationError)
-            raise error_for_response(
-                response,
-                system=self.system,
-                masker=self.masker,
-                what=what,
-                kinds=refused,
-                advice=(
-                    "The refresh token, client ID or client secret is invalid or was revoked: "
-                    "re-authorise the connection to get a new refresh token."
-                )
-                if response.status_code in refused
-                else None,
-            )
-        try:
-            body = orjson.loads(response.content or b"{}")
-        except orjson.JSONDecodeError:
-            problem = (
-                "html"
-                if looks_like_html(response.content, response.headers.get("Content-Type", ""))
-                else "json"
-            )
-            raise error_for_body(response, system=self.system, problem=problem, masker=self.masker) from None
+        body = self.answer_json(
+            response,
+            what=what,
+            refused_advice=(
+                "The refresh token, client ID or client secret is invalid or was revoked: "
+                "re-authorise the connection to get a new refresh token."
+            ),
+            empty=b"{}",
+        )
         if not isinstance(body, dict):
             body = {}
         problem_text = self.token_error(body)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Generator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import requests
 
 from staffwire.auth.base import Auth, AuthFlow
+from staffwire.http.errors import AuthenticationError, error_for_response, json_body
 
 __all__ = ["RefreshingAuth"]
 
@@ -55,6 +56,27 @@ class RefreshingAuth(Auth, Generic[C]):
 
     def is_expired_response(self, response: requests.Response) -> bool:
         return response.status_code in self.renew_on
+
+    # for obtain() ---------------------------------------------------------------------------------------
+    def answer_json(
+        self, response: requests.Response, *, what: str, refused_advice: str, empty: bytes
+    ) -> Any:
+        """The JSON body of a credential request (``what``), or the typed error for its status or body.
+
+        400/401/403 become :class:`AuthenticationError` carrying ``refused_advice``; an empty body parses as
+        ``empty``; HTML or broken JSON becomes the body error naming the system.
+        """
+        if response.status_code >= 400:
+            refused = dict.fromkeys((400, 401, 403), AuthenticationError)
+            raise error_for_response(
+                response,
+                system=self.system,
+                masker=self.masker,
+                what=what,
+                kinds=refused,
+                advice=refused_advice if response.status_code in refused else None,
+            )
+        return json_body(response, system=self.system, masker=self.masker, empty=empty)
 
     # machinery -----------------------------------------------------------------------------------------
     def _usable(self, credential: C | None) -> bool:

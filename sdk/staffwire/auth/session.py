@@ -26,17 +26,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 import requests
 
 from staffwire.auth.refreshing import Obtain, RefreshingAuth
 from staffwire.errors import InternalError
 from staffwire.http.errors import (
-    AuthenticationError,
     describe_request,
-    error_for_body,
-    error_for_response,
-    looks_like_html,
 )
 
 __all__ = ["SESSION_BASE_URL", "LoginSession", "SessionLoginAuth"]
@@ -97,26 +92,11 @@ class SessionLoginAuth(RefreshingAuth[LoginSession]):
     # helpers for login() ---------------------------------------------------------------------------------
     def json_of(self, response: requests.Response, what: str) -> Any:
         """The JSON body of a login hop, or a clear error naming the hop (``what``)."""
-        if response.status_code >= 400:
-            refused = dict.fromkeys((400, 401, 403), AuthenticationError)
-            raise error_for_response(
-                response,
-                system=self.system,
-                masker=self.masker,
-                what=what,
-                kinds=refused,
-                advice=(
-                    "The login failed: check the username, password and client credentials in the connector config."
-                )
-                if response.status_code in refused
-                else None,
-            )
-        try:
-            return orjson.loads(response.content or b"null")
-        except orjson.JSONDecodeError:
-            problem = (
-                "html"
-                if looks_like_html(response.content, response.headers.get("Content-Type", ""))
-                else "json"
-            )
-            raise error_for_body(response, system=self.system, problem=problem, masker=self.masker) from None
+        return self.answer_json(
+            response,
+            what=what,
+            refused_advice=(
+                "The login failed: check the username, password and client credentials in the connector config."
+            ),
+            empty=b"null",
+        )

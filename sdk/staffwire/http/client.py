@@ -35,9 +35,8 @@ from staffwire.http.errors import (
     HttpError,
     TimeoutError_,
     describe_request,
-    error_for_body,
     error_for_response,
-    looks_like_html,
+    json_body,
 )
 from staffwire.http.hooks import RateLimitCallback, current_rate_limit_listener
 from staffwire.http.ratelimit import RateLimiter
@@ -366,16 +365,9 @@ class HttpClient:
     # JSON ----------------------------------------------------------------------------------------------
     def decode(self, response: requests.Response, *, stream: str | None = None) -> Any:
         """The JSON body, ``None`` for an empty answer (204); a typed error for HTML or broken JSON."""
-        body = response.content
-        if not body:
+        if not response.content:
             return None
-        try:
-            return orjson.loads(body)
-        except orjson.JSONDecodeError:
-            problem = "html" if looks_like_html(body, response.headers.get("Content-Type", "")) else "json"
-            raise error_for_body(
-                response, system=self.system, problem=problem, masker=self.masker, stream=stream
-            ) from None
+        return json_body(response, system=self.system, masker=self.masker, stream=stream)
 
     def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
         """:meth:`request` + :meth:`decode`; a broken body of an idempotent request is fetched again."""

@@ -42,6 +42,7 @@ __all__ = [
     "api_error_text",
     "describe_request",
     "error_for_response",
+    "json_body",
 ]
 
 _EXCERPT = 300
@@ -321,3 +322,20 @@ def error_for_body(
         response=response,
         stream=stream,
     )
+
+
+def json_body(
+    response: requests.Response,
+    *,
+    system: str,
+    masker: SecretMasker | None = None,
+    stream: str | None = None,
+    empty: bytes = b"null",
+) -> Any:
+    """The parsed JSON body (an empty body parses as ``empty``); :func:`error_for_body` for HTML or broken JSON."""
+    body = response.content or empty
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        problem = "html" if looks_like_html(body, response.headers.get("Content-Type", "")) else "json"
+        raise error_for_body(response, system=system, problem=problem, masker=masker, stream=stream) from None
