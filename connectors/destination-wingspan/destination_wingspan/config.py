@@ -10,27 +10,29 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 __all__ = ["DEFAULT_CONTRACTOR_LABELS", "DEFAULT_PLACEMENT_LABELS", "StreamMapping", "WingspanConfig"]
 
-#: Contractor labels from the candidate record: label key -> field template (see :mod:`destination_wingspan.mapping`).
+#: Contractor labels from the candidate record: label key -> field spec of :mod:`staffwire.mapping` (a plain
+#: string is a path; see :mod:`destination_wingspan.mapping`).
 DEFAULT_CONTRACTOR_LABELS: dict[str, Any] = {
-    "staffwire_id": "{id}",
-    "source_system": "{source_system}",
+    "staffwire_id": "id",
+    "source_system": "source_system",
 }
 #: Labels a placement adds to its contractor.
 DEFAULT_PLACEMENT_LABELS: dict[str, Any] = {
-    "placement_id": "{id}",
-    "client_id": "{client_id}",
-    "job_id": "{job_id}",
-    "pay_rate": "{pay_rate}",
-    "bill_rate": "{bill_rate}",
-    "pay_unit": "{pay_unit}",
-    "start_date": "{start_date}",
-    "end_date": "{end_date}",
+    "placement_id": "id",
+    "client_id": "client_id",
+    "job_id": "job_id",
+    "pay_rate": "pay_rate",
+    "bill_rate": "bill_rate",
+    "pay_unit": "pay_unit",
+    "start_date": "start_date",
+    "end_date": "end_date",
 }
 
 
 class StreamMapping(BaseModel):
-    """Map any input stream onto a Wingspan target: each target field gets a field spec (a ``"{path}"``
-    template, a constant, or an operation such as ``{"path": "pay_rate", "multiply": 40}``)."""
+    """Map any input stream onto a Wingspan target: each target field gets a field of :mod:`staffwire.mapping`
+    (a path such as ``"candidate_id"``, ``{"const": "USD"}``, ``{"template": "placement:{id}:week1"}``, or a path
+    with transforms such as ``{"path": "pay_rate", "transforms": [{"multiply": 40}, "money"]}``)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -42,7 +44,11 @@ class StreamMapping(BaseModel):
         "invoices: client invoices (reference, client_email, client_name, due_date, currency, amount or "
         "line_items, description).",
     )
-    fields: dict[str, Any] = Field(title="Field mapping", description="Target field -> field spec.")
+    fields: dict[str, Any] = Field(
+        title="Field mapping",
+        description='Target field -> field spec of the Staffwire mapping engine: a path ("candidate_id"), '
+        '{"const": "USD"}, {"template": "placement:{id}:week1"} or {"path": ..., "transforms": [...]}.',
+    )
     when: dict[str, Any] | None = Field(
         default=None,
         title="Condition",
@@ -81,8 +87,8 @@ class WingspanConfig(BaseModel):
     contractor_labels: dict[str, Any] = Field(
         default_factory=lambda: dict(DEFAULT_CONTRACTOR_LABELS),
         title="Contractor labels",
-        description="Label key -> field spec, from the candidate record (custom fields too: "
-        '"{custom_fields.customText1}").',
+        description="Label key -> field spec, from the candidate record (a path; custom fields too: "
+        '"custom_fields.customText1"; {"const": "gold"} for a fixed value).',
     )
     placement_labels: dict[str, Any] = Field(
         default_factory=lambda: dict(DEFAULT_PLACEMENT_LABELS),

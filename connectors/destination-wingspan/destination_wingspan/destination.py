@@ -17,7 +17,7 @@ from staffwire.http.errors import (
 
 from destination_wingspan.api import WingspanApi
 from destination_wingspan.config import WingspanConfig
-from destination_wingspan.mapping import compile_when, validate_spec
+from destination_wingspan.mapping import compile_config
 from destination_wingspan.writer import WingspanWriter
 
 if TYPE_CHECKING:
@@ -44,8 +44,8 @@ class DestinationWingspan(Destination[WingspanConfig]):
             api.close()
 
     def open(self, config: WingspanConfig, catalog: ConfiguredAirbyteCatalog) -> WingspanWriter:
-        validate_config(config)
-        return WingspanWriter(config, WingspanApi(config, self.secrets))
+        compiled = compile_config(config)  # config mistakes fail here, before any request
+        return WingspanWriter(config, WingspanApi(config, self.secrets), compiled)
 
     # ------------------------------------------------------------------------------------------ check
     @staticmethod
@@ -94,24 +94,4 @@ class DestinationWingspan(Destination[WingspanConfig]):
 
 def validate_config(config: WingspanConfig) -> None:
     """Reject field specs and conditions the writer could not evaluate (before any request is sent)."""
-    compile_when(config.contractor_trigger, "contractor_trigger")
-    for key, spec in config.contractor_labels.items():
-        validate_spec(spec, f"contractor_labels.{key}")
-    for key, spec in config.placement_labels.items():
-        validate_spec(spec, f"placement_labels.{key}")
-    for i, mapping in enumerate(config.stream_mappings):
-        compile_when(mapping.when, f"stream_mappings[{i}].when")
-        for key, spec in mapping.fields.items():
-            validate_spec(spec, f"stream_mappings[{i}].fields.{key}")
-        if mapping.target == "payables":
-            missing = [f for f in ("reference", "worker_id", "amount", "due_date") if f not in mapping.fields]
-            if missing:
-                raise ConfigError(f"stream_mappings[{i}] ({mapping.stream} -> payables) must map {missing}.")
-        elif mapping.target == "invoices":
-            missing = [f for f in ("reference", "client_email", "due_date") if f not in mapping.fields]
-            if "amount" not in mapping.fields and "line_items" not in mapping.fields:
-                missing.append("amount or line_items")
-            if missing:
-                raise ConfigError(f"stream_mappings[{i}] ({mapping.stream} -> invoices) must map {missing}.")
-        elif "email" not in mapping.fields:
-            raise ConfigError(f"stream_mappings[{i}] ({mapping.stream} -> contractors) must map email.")
+    compile_config(config)

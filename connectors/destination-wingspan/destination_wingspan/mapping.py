@@ -1,113 +1,91 @@
-"""Field specs and conditions used by the config (labels, triggers, stream mappings).
+"""The config's field specs (labels, trigger, stream mappings) compiled once with :mod:`staffwire.mapping`.
 
-A field spec is one of:
-
-* a template string: ``"{id}"`` keeps the value's type; ``"placement:{id}:week1"`` renders a string; dotted paths
-  reach into objects (``"{custom_fields.customText1}"``); a missing value renders as nothing (the whole spec is
-  ``None`` when a single placeholder is missing);
-* an object: ``{"path": "pay_rate", "multiply": 40}``, ``{"path": "start_date", "add_days": 7}``,
-  ``{"value": "USD"}`` (a constant), ``{"template": "..."}``, ``{"path": ..., "map": {"a": "b"}, "default": ..}``;
-* any other JSON value: a constant.
-
-Conditions (triggers, ``when``) are :mod:`staffwire.mapping` conditions: ``{"field": "status", "in": [...]}``,
-``not_in``, ``equals``, ``exists``, ``matches``, ``gt``/``gte``/``lt``/``lte``, ``all``/``any``/``not``.
-
-Why field specs of its own: destinations compute payloads (``pay_rate x 40``, ``start_date + 7 days``), which the
-SDK's mapping engine (raw -> standard: paths, templates, transforms) does not express; the path and template
-conventions are the same.
+A field spec is a field of the SDK's mapping engine (see docs/mapping.md, "Fields" and "Transforms"): a path
+(``"candidate_id"``, ``"custom_fields.customText3"``), ``{"const": "USD"}``, ``{"template": "placement:{id}:week1"}``,
+``{"path": "pay_rate", "transforms": [{"multiply": 40}, "money"]}``, ``{"path": "start_date", "transforms":
+[{"add_days": 7}]}``, ``{"path": "pay_unit", "transforms": [{"lookup": {"table": {...}}}]}``, ``default``, ...
+Conditions (the trigger, ``when``) are the engine's conditions. A mistake is a ConfigError at its config path
+(``stream_mappings[0].fields.amount.transforms[0]: ...``), found by ``check`` before any request is sent.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
 from typing import Any
 
-from staffwire.errors import ConfigError
-from staffwire.mapping import compile_condition
+from staffwire.errors import ConfigError, RecordRejected
+from staffwire.mapping import CompiledMapping, compile_condition, compile_fields
 
-__all__ = ["compile_when", "evaluate", "lookup", "validate_spec"]
+from destination_wingspan.config import StreamMapping, WingspanConfig
 
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-_OPS = {"path", "template", "value", "multiply", "add_days", "map", "default"}
+__all__ = ["CompiledConfig", "StreamPlan", "compile_config", "map_labels"]
 
-
-def lookup(record: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted ``path`` (``"address.city"``), or None."""
-    value: Any = record
-    for part in path.split("."):
-        if isinstance(value, Mapping):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
+#: Fields a stream mapping must map, by target (invoices also need ``amount`` or ``line_items``).
+_REQUIRED = {
+    "payables": ("reference", "worker_id", "amount", "due_date"),
+    "invoices": ("reference", "client_email", "due_date"),
+    "contractors": ("email",),
+}
 
 
-def _render(template: str, record: Mapping[str, Any]) -> Any:
-    whole = _PLACEHOLDER.fullmatch(template)
-    if whole:
-        return lookup(record, whole.group(1).strip())
+@dataclass(frozen=True)
+class StreamPlan:
+    """One stream mapping: its Wingspan target and its compiled fields (with its ``when``)."""
 
-    def one(match: re.Match[str]) -> str:
-        value = lookup(record, match.group(1).strip())
-        return "" if value is None else _text(value)
-
-    return _PLACEHOLDER.sub(one, template)
+    target: str
+    fields: CompiledMapping
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)) if abs(value) < 1e15 else str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+@dataclass(frozen=True)
+class CompiledConfig:
+    trigger: Callable[[Mapping[str, Any]], bool]
+    contractor_labels: CompiledMapping
+    placement_labels: CompiledMapping
+    streams: dict[str, list[StreamPlan]] = field(default_factory=dict)
 
 
-def evaluate(spec: Any, record: Mapping[str, Any]) -> Any:
-    """The value of a field spec for ``record``."""
-    if isinstance(spec, str):
-        return _render(spec, record)
-    if not isinstance(spec, Mapping):
-        return spec
-    if "value" in spec:
-        value = spec["value"]
-    elif "template" in spec:
-        value = _render(str(spec["template"]), record)
-    else:
-        value = lookup(record, str(spec.get("path", "")))
-    if value is not None and "map" in spec:
-        value = spec["map"].get(_text(value), spec.get("default"))
-    if value is not None and "multiply" in spec:
-        try:
-            value = float((Decimal(str(value)) * Decimal(str(spec["multiply"]))).quantize(Decimal("0.01")))
-        except (InvalidOperation, ValueError):
-            value = None
-    if value is not None and "add_days" in spec:
-        try:
-            value = (date.fromisoformat(str(value)[:10]) + timedelta(days=int(spec["add_days"]))).isoformat()
-        except ValueError:
-            value = None
-    if value is None and "default" in spec and "map" not in spec:
-        value = spec["default"]
-    return value
+def compile_config(config: WingspanConfig) -> CompiledConfig:
+    """Every field spec and condition of ``config``, compiled; ConfigError naming the entry otherwise."""
+    trigger = config.contractor_trigger
+    trigger_fn = compile_condition(dict(trigger), "contractor_trigger") if trigger else _always
+    contractor_labels = compile_fields(config.contractor_labels, name="candidates", path="contractor_labels")
+    placement_labels = compile_fields(config.placement_labels, name="placements", path="placement_labels")
+    streams: dict[str, list[StreamPlan]] = {}
+    for i, mapping in enumerate(config.stream_mappings):
+        _check_required(mapping, i)
+        compiled = compile_fields(
+            mapping.fields,
+            name=mapping.stream,
+            path=f"stream_mappings[{i}].fields",
+            when=mapping.when,
+            when_path=f"stream_mappings[{i}].when",
+        )
+        streams.setdefault(mapping.stream, []).append(StreamPlan(mapping.target, compiled))
+    return CompiledConfig(trigger_fn, contractor_labels, placement_labels, streams)
 
 
-def compile_when(condition: Mapping[str, Any] | None, where: str) -> Callable[[Mapping[str, Any]], bool]:
-    """A predicate for a condition of :mod:`staffwire.mapping` (None: always true); ConfigError at ``where``."""
-    if not condition:
-        return lambda record: True
-    return compile_condition(dict(condition), where)
+def _always(record: Mapping[str, Any]) -> bool:
+    return True
 
 
-def validate_spec(spec: Any, where: str) -> None:
-    """Raise ConfigError for a field spec with unknown operations."""
-    if isinstance(spec, Mapping):
-        unknown = set(spec) - _OPS
-        if unknown:
-            raise ConfigError(f"{where}: unknown field spec key(s) {sorted(unknown)}; use {sorted(_OPS)}.")
-        if not ({"path", "template", "value"} & set(spec)):
-            raise ConfigError(f'{where}: a field spec object needs "path", "template" or "value".')
+def _check_required(mapping: StreamMapping, index: int) -> None:
+    missing = [name for name in _REQUIRED[mapping.target] if name not in mapping.fields]
+    if mapping.target == "invoices" and "amount" not in mapping.fields and "line_items" not in mapping.fields:
+        missing.append("amount or line_items")
+    if not missing:
+        return
+    if mapping.target == "contractors":
+        raise ConfigError(f"stream_mappings[{index}] ({mapping.stream} -> contractors) must map email.")
+    raise ConfigError(f"stream_mappings[{index}] ({mapping.stream} -> {mapping.target}) must map {missing}.")
+
+
+def map_labels(
+    labels: CompiledMapping, record: Mapping[str, Any], stream: str, record_id: str | None
+) -> dict[str, Any]:
+    """The label values of ``record`` (key -> value, unset when null); a transform that fails rejects the record
+    as one of ``stream``'s."""
+    try:
+        return labels(record if type(record) is dict else dict(record)) or {}
+    except RecordRejected as rejected:
+        raise RecordRejected(reasons=rejected.reasons, stream=stream, record_id=record_id) from None

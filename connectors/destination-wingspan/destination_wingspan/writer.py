@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,10 +25,10 @@ from typing import Any
 from staffwire.errors import RecordRejected, Rejection
 
 from destination_wingspan.api import WingspanApi
-from destination_wingspan.config import StreamMapping, WingspanConfig
+from destination_wingspan.config import WingspanConfig
 from destination_wingspan.contractors import ContractorDirectory, ContractorRequest, ContractorWriter
 from destination_wingspan.invoices import InvoiceLine, InvoiceRequest, InvoiceWriter
-from destination_wingspan.mapping import compile_when, evaluate
+from destination_wingspan.mapping import CompiledConfig, compile_config, map_labels
 from destination_wingspan.payables import PayableLine, PayableRequest, PayableWriter
 
 __all__ = ["WingspanWriter"]
@@ -59,18 +59,21 @@ def _label_text(value: Any) -> str | None:
     return str(value)[:_MAX_LABEL]
 
 
-def _labels(specs: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, str]:
+def _labels(values: Mapping[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for key, spec in specs.items():
-        text = _label_text(evaluate(spec, record))
+    for key, value in values.items():
+        text = _label_text(value)
         if text is not None:
             out[key] = text
     return out
 
 
 class WingspanWriter:
-    def __init__(self, config: WingspanConfig, api: WingspanApi) -> None:
+    def __init__(
+        self, config: WingspanConfig, api: WingspanApi, compiled: CompiledConfig | None = None
+    ) -> None:
         self.config = config
+        self.compiled = compiled or compile_config(config)
         self.api = api
         self.directory = ContractorDirectory(
             api,
@@ -98,11 +101,6 @@ class WingspanWriter:
             max_wait=config.max_batch_wait_s,
         )
         self.invoices = InvoiceWriter(api, status=config.invoice_status, max_attempts=config.max_attempts)
-        self.trigger = compile_when(config.contractor_trigger, "contractor_trigger")
-        self.mappings: dict[str, list[tuple[StreamMapping, Callable[[Mapping[str, Any]], bool]]]] = {}
-        for i, mapping in enumerate(config.stream_mappings):
-            when = compile_when(mapping.when, f"stream_mappings[{i}].when")
-            self.mappings.setdefault(mapping.stream, []).append((mapping, when))
         self._contractors: dict[str, ContractorRequest] = {}
         self._payables: list[PayableRequest] = []
         self._invoices: list[InvoiceRequest] = []
@@ -123,14 +121,14 @@ class WingspanWriter:
         elif stream == "payables":
             handled = True
             self._payable(stream, record, record)
-        for mapping, when in self.mappings.get(stream, ()):
+        for plan in self.compiled.streams.get(stream, ()):
             handled = True
-            if not when(record):
+            mapped = plan.fields(record)
+            if mapped is None:  # its `when` does not hold
                 continue
-            mapped = {key: evaluate(spec, record) for key, spec in mapping.fields.items()}
-            if mapping.target == "payables":
+            if plan.target == "payables":
                 self._payable(stream, mapped, record)
-            elif mapping.target == "invoices":
+            elif plan.target == "invoices":
                 self._invoice(stream, mapped, record)
             else:
                 mapped.setdefault("id", record.get("id"))
@@ -176,7 +174,7 @@ class WingspanWriter:
                 None,
                 "the record has no id (the contractor's external id in Wingspan)",
             )
-        if not triggered and not self.trigger(record):
+        if not triggered and not self.compiled.trigger(record):
             return
         if record.get("remote_deleted_at"):
             return
@@ -201,7 +199,7 @@ class WingspanWriter:
                 email,
                 f"candidate {external_id} has an invalid email {email!r}",
             )
-        labels = _labels(self.config.contractor_labels, record)
+        labels = _labels(map_labels(self.compiled.contractor_labels, record, stream, record_id))
         request = ContractorRequest(
             stream=stream,
             record_id=record_id or external_id,
@@ -220,7 +218,9 @@ class WingspanWriter:
         candidate_id = _label_text(record.get("candidate_id"))
         if not candidate_id:
             return
-        labels = _labels(self.config.placement_labels, record)
+        labels = _labels(
+            map_labels(self.compiled.placement_labels, record, "placements", _label_text(record.get("id")))
+        )
         if labels:
             self._enrichments.setdefault(candidate_id, {}).update(labels)
 

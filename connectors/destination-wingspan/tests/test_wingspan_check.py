@@ -108,10 +108,10 @@ BAD_CONFIGS = [
                     "target": "payables",
                     "when": {"field": "pay_unit"},
                     "fields": {
-                        "reference": "{id}",
-                        "worker_id": "{candidate_id}",
-                        "amount": 1,
-                        "due_date": "{x}",
+                        "reference": "id",
+                        "worker_id": "candidate_id",
+                        "amount": {"const": 1},
+                        "due_date": "x",
                     },
                 }
             ]
@@ -120,15 +120,15 @@ BAD_CONFIGS = [
     ),
     (
         {"contractor_labels": {"x": {"path": "a", "times": 2}}},
-        "contractor_labels.x: unknown field spec key(s) ['times']",
+        "contractor_labels.x.times: unknown key 'times' (did you mean 'items'?)",
     ),
     (
-        {"stream_mappings": [{"stream": "jobs", "target": "payables", "fields": {"amount": "{rate}"}}]},
+        {"stream_mappings": [{"stream": "jobs", "target": "payables", "fields": {"amount": "rate"}}]},
         "stream_mappings[0] (jobs -> payables) must map ['reference', 'worker_id', 'due_date'].",
     ),
     ({"stream_mappings": [{"stream": "jobs", "target": "timesheets", "fields": {}}]}, "stream_mappings"),
     (
-        {"stream_mappings": [{"stream": "jobs", "target": "invoices", "fields": {"reference": "{id}"}}]},
+        {"stream_mappings": [{"stream": "jobs", "target": "invoices", "fields": {"reference": "id"}}]},
         "stream_mappings[0] (jobs -> invoices) must map ['client_email', 'due_date', 'amount or line_items'].",
     ),
 ]

@@ -7,23 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from destination_wingspan.examples import PLACEMENTS_TO_PAYABLES
 from destination_wingspan.sandbox import WingspanSandbox
 
 BIN = Path(sys.executable).parent
 source_bullhorn_sandbox = pytest.importorskip("source_bullhorn.sandbox")
-
-PLACEMENT_PAYABLES = {
-    "stream": "placements",
-    "target": "payables",
-    "when": {"field": "pay_unit", "in": ["hour"]},
-    "fields": {
-        "worker_id": "{candidate_id}",
-        "amount": {"path": "pay_rate", "multiply": 40},
-        "currency": "{currency}",
-        "due_date": {"path": "start_date", "add_days": 7},
-        "reference": "placement:{id}:week1",
-    },
-}
 
 
 @pytest.fixture
@@ -54,7 +42,7 @@ def test_pyairbyte_writes_bullhorn_placements_into_wingspan_exactly(offline: Pat
         destination = ab.get_destination(
             "destination-wingspan",
             local_executable=str(BIN / "destination-wingspan"),
-            config=wingspan.demo_config(poll_interval_s=0.02, stream_mappings=[PLACEMENT_PAYABLES]),
+            config=wingspan.demo_config(poll_interval_s=0.02, stream_mappings=[PLACEMENTS_TO_PAYABLES]),
         )
 
         destination.write(read, cache=False)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from destination_wingspan.examples import PLACEMENTS_TO_PAYABLES
 from destination_wingspan.sandbox import WingspanSandbox
 from destination_wingspan.testing import (
     candidate,
@@ -175,7 +176,7 @@ def test_the_trigger_can_use_any_staffwire_mapping_condition(sandbox: WingspanSa
 
 def test_custom_fields_can_be_labels(sandbox: WingspanSandbox) -> None:
     config = fast_config(
-        sandbox, contractor_labels={"division": "{custom_fields.customText3}", "tier": "gold"}
+        sandbox, contractor_labels={"division": "custom_fields.customText3", "tier": {"const": "gold"}}
     )
     write(
         config,
@@ -367,21 +368,6 @@ def test_an_existing_payee_with_the_same_email_is_adopted_not_duplicated(sandbox
     assert sandbox.payables()[0]["collaboratorId"] == sandbox.contractors()[0]["collaboratorId"]
 
 
-DEMO_MAPPING = {
-    "stream": "placements",
-    "target": "payables",
-    "when": {"field": "pay_unit", "in": ["hour"]},
-    "fields": {
-        "worker_id": "{candidate_id}",
-        "amount": {"path": "pay_rate", "multiply": 40},
-        "currency": "{currency}",
-        "due_date": {"path": "start_date", "add_days": 7},
-        "description": "First week of placement {id}",
-        "reference": "placement:{id}:week1",
-    },
-}
-
-
 def test_the_demo_mapping_turns_each_hourly_placement_into_a_first_week_payable(
     sandbox: WingspanSandbox,
 ) -> None:
@@ -394,7 +380,7 @@ def test_the_demo_mapping_turns_each_hourly_placement_into_a_first_week_payable(
         state("placements", 1),
     ]
 
-    result = write(fast_config(sandbox, stream_mappings=[DEMO_MAPPING]), messages)
+    result = write(fast_config(sandbox, stream_mappings=[PLACEMENTS_TO_PAYABLES]), messages)
 
     assert stats(result) == [("candidates", 2, 0), ("placements", 2, 0)]
     [p] = sandbox.payables()
@@ -419,7 +405,7 @@ def test_a_stream_mapping_can_write_contractors_from_any_stream(sandbox: Wingspa
     mapping = {
         "stream": "Candidate",
         "target": "contractors",
-        "fields": {"id": "bullhorn:{id}", "email": "{email}", "first_name": "{firstName}"},
+        "fields": {"id": {"template": "bullhorn:{id}"}, "email": "email", "first_name": "firstName"},
     }
     raw = {"id": 9, "email": "raw9@example.com", "firstName": "Raw"}
 
@@ -454,13 +440,13 @@ INVOICE_MAPPING = {
     "stream": "billing",
     "target": "invoices",
     "fields": {
-        "reference": "invoice:{id}",
-        "client_email": "{client.email}",
-        "client_name": "{client.name}",
-        "due_date": "{due}",
-        "currency": "USD",
-        "description": "Placement fees {id}",
-        "line_items": "{lines}",
+        "reference": {"template": "invoice:{id}"},
+        "client_email": "client.email",
+        "client_name": "client.name",
+        "due_date": "due",
+        "currency": {"const": "USD"},
+        "description": {"template": "Placement fees {id}"},
+        "line_items": "lines",
     },
 }
 

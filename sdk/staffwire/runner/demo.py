@@ -36,21 +36,27 @@ __all__ = ["DEMO_PAYABLES_MAPPING", "DemoOutcome", "main", "run_demo"]
 CONNECTION = "bullhorn-to-wingspan-demo"
 STREAMS = ("candidates", "placements")
 
-#: The Wingspan destination's stream mapping the demo uses: every hourly placement becomes a payable for its
-#: first week (40 hours at the pay rate), due a week after the start date. Idempotent through ``reference``.
-DEMO_PAYABLES_MAPPING: dict[str, Any] = {
-    "stream": "placements",
-    "target": "payables",
-    "when": {"field": "pay_unit", "in": ["hour"]},
-    "fields": {
-        "worker_id": "{candidate_id}",
-        "amount": {"path": "pay_rate", "multiply": 40},
-        "currency": "{currency}",
-        "due_date": {"path": "start_date", "add_days": 7},
-        "description": "First week of placement {id}",
-        "reference": "placement:{id}:week1",
-    },
-}
+#: The destination's stream mapping the demo uses (loaded on first use by ``__getattr__`` below).
+DEMO_PAYABLES_MAPPING: dict[str, Any]
+
+
+def __getattr__(name: str) -> Any:
+    """``DEMO_PAYABLES_MAPPING``: the destination's stream mapping the demo uses (every hourly placement becomes
+    a first-week payable); it ships with destination-wingspan as ``examples.PLACEMENTS_TO_PAYABLES``."""
+    if name == "DEMO_PAYABLES_MAPPING":
+        return _payables_mapping()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _payables_mapping() -> dict[str, Any]:
+    try:
+        from destination_wingspan.examples import PLACEMENTS_TO_PAYABLES
+    except ImportError:
+        raise ConfigError(
+            "the demo needs destination-wingspan's example mapping; install it (pip install "
+            "destination-wingspan) and run again."
+        ) from None
+    return PLACEMENTS_TO_PAYABLES
 
 
 @dataclass
@@ -124,7 +130,7 @@ def _sandboxes(candidates: int) -> Iterator[tuple[Any, Any]]:
 def _connection_file(folder: Path, bullhorn: Any, wingspan: Any) -> tuple[Path, dict[str, str]]:
     """The demo's connection file (secrets as ``${VAR}``) and the environment that fills them in."""
     source = bullhorn.demo_config()
-    destination = wingspan.demo_config(stream_mappings=[DEMO_PAYABLES_MAPPING])
+    destination = wingspan.demo_config(stream_mappings=[_payables_mapping()])
     env = {
         "BULLHORN_CLIENT_SECRET": source.pop("client_secret"),
         "BULLHORN_PASSWORD": source.pop("password"),
