@@ -199,6 +199,30 @@ def test_rows_have_the_shapes_of_bullhorns_real_bodies(client: Client, sandbox: 
     assert set(sendout) == set(real_sendout)
 
 
+def test_pages_are_exactly_bullhorns_json_layout(client: Client) -> None:
+    search = client.get("search/Candidate", query="id:[1 TO 2]", fields="id,isDeleted", sort="id")
+    assert (
+        search.content
+        == b'{"total":2,"start":0,"count":2,"data":[{"id":1,"isDeleted":false},{"id":2,"isDeleted":false}]}'
+    )
+    query = client.get("query/Sendout", where="id <= 2", fields="id", orderBy="id", start=1)
+    assert query.content == b'{"start":1,"count":1,"data":[{"id":2}]}'
+
+
+def test_a_change_shows_in_the_next_page_of_the_same_field_list(
+    client: Client, sandbox: BullhornSandbox
+) -> None:
+    """Rows are served from encoded bytes cached per field list; every change drops them."""
+    fields = "id,status,owner(id,firstName)"
+    before = client.get("search/Candidate", query="id:1", fields=fields).json()["data"][0]
+    owner = before["owner"]["id"]
+    sandbox.update("Candidate", 1, status="Placed")
+    sandbox.update("CorporateUser", owner, firstName="Renamed")
+    after = client.get("search/Candidate", query="id:1", fields=fields).json()["data"][0]
+    assert after == {"id": 1, "status": "Placed", "owner": {"id": owner, "firstName": "Renamed"}}
+    assert before["status"] != "Placed" and before["owner"]["firstName"] != "Renamed"
+
+
 def test_soft_deleted_rows_are_hidden_unless_the_query_asks(client: Client, sandbox: BullhornSandbox) -> None:
     deleted = sandbox.ids("Candidate", deleted=True)
     default = client.get("search/Candidate", query="id:[1 TO *]", fields="id", count=500).json()
