@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
 import orjson
@@ -52,11 +52,27 @@ from staffwire.secrets import SecretMasker
 from staffwire.urls import is_loopback_host
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from staffwire.auth.base import Authenticator
 
 __all__ = ["IDEMPOTENT_METHODS", "HttpClient"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+
+
+class PageOptions(TypedDict, total=False):
+    """The keyword options of :meth:`HttpClient.paginate` and :meth:`HttpClient.iter_pages`."""
+
+    params: Mapping[str, Any] | None
+    paginator: Paginator | None
+    records: str | Callable[[Any], list[Any]] | None
+    method: str
+    json: Any
+    headers: Mapping[str, str] | None
+    stream: str | None
+
+
 _USER_AGENT = "staffwire/0.1 (+https://github.com/staffwire/staffwire)"
 _QUERY = re.compile(r"\?[^\s'\"]*")
 logger = logging.getLogger("staffwire.http")
@@ -405,30 +421,11 @@ class HttpClient:
         return self.request_json("DELETE", path, **kwargs)
 
     # paging --------------------------------------------------------------------------------------------
-    def paginate(
-        self,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        paginator: Paginator | None = None,
-        records: str | Callable[[Any], list[Any]] | None = None,
-        method: str = "GET",
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
-        stream: str | None = None,
-    ) -> Iterator[list[Any]]:
+    def paginate(self, path: str, **options: Unpack[PageOptions]) -> Iterator[list[Any]]:
         """Yield pages (lists of records). ``records`` is a dotted path into the body (``"data"``,
-        ``"response.items"``) or a callable; None takes the body itself when it is a list."""
-        for _request, _response, page in self.iter_pages(
-            path,
-            params=params,
-            paginator=paginator,
-            records=records,
-            method=method,
-            json=json,
-            headers=headers,
-            stream=stream,
-        ):
+        ``"response.items"``) or a callable; None takes the body itself when it is a list. The options are
+        those of :meth:`iter_pages`."""
+        for _request, _response, page in self.iter_pages(path, **options):
             yield page
 
     def iter_pages(
