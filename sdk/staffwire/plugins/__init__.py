@@ -16,38 +16,11 @@ from __future__ import annotations
 
 import pluggy
 
-from staffwire.plugins.manager import (
-    AUTOLOAD_ENV,
-    ENTRY_POINT_GROUP,
-    PLUGINS_ENV,
-    ConnectorInfo,
-    PluginManager,
-    connector_type_of,
-    find_connector,
-    find_sandbox,
-    get_plugin_manager,
-    installed_connectors,
-    installed_mappings,
-    installed_sandboxes,
-    reset_plugin_manager,
-)
+from staffwire.plugins import manager
+from staffwire.plugins.manager import *  # noqa: F403  (discovery and the registry: the manager's own __all__)
 
-__all__ = [
-    "AUTOLOAD_ENV",
-    "ENTRY_POINT_GROUP",
-    "PLUGINS_ENV",
-    "ConnectorInfo",
-    "PluginManager",
-    "connector_type_of",
-    "find_connector",
-    "find_sandbox",
-    "get_plugin_manager",
-    "hookimpl",
-    "installed_connectors",
-    "installed_mappings",
-    "installed_sandboxes",
-    "reset_plugin_manager",
-]
+__all__ = ["hookimpl"]
+__all__ += manager.__all__
 
 #: Marks a function in a plugin module as the implementation of a Staffwire hook.
 hookimpl = pluggy.HookimplMarker("staffwire")
