@@ -11,21 +11,9 @@ from typing import Any
 
 import orjson
 
-__all__ = ["BadMessage", "parse_message", "state_key"]
+from staffwire.protocol import MESSAGE_TYPES
 
-_TYPES = frozenset(
-    {
-        "RECORD",
-        "STATE",
-        "LOG",
-        "SPEC",
-        "CONNECTION_STATUS",
-        "CATALOG",
-        "TRACE",
-        "CONTROL",
-        "DESTINATION_CATALOG",
-    }
-)
+__all__ = ["BadMessage", "parse_message", "state_key"]
 
 
 class BadMessage(ValueError):
@@ -41,7 +29,7 @@ def parse_message(line: bytes) -> dict[str, Any]:
     if not isinstance(message, dict):
         raise BadMessage("JSON but not an object")
     kind = message.get("type")
-    if kind not in _TYPES:
+    if kind not in MESSAGE_TYPES:
         raise BadMessage(f"unknown message type {kind!r}" if kind is not None else "no 'type' field")
     if kind == "RECORD":
         record = message.get("record")

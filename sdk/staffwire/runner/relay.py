@@ -16,7 +16,7 @@ import collections
 import contextlib
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -172,19 +172,25 @@ class Relay:
         self.on_log(origin, "WARN", text)
         return True
 
+    def _messages(self, origin: str, stdout: Iterable[bytes]) -> Iterator[tuple[bytes, dict[str, Any]]]:
+        """The stripped non-empty lines of a connector's stdout with their parsed messages; lines that are not
+        usable messages are reported (:meth:`_garbage`) and skipped."""
+        for raw in stdout:
+            line = raw.strip()
+            if not line:
+                continue
+            try:
+                message = parse_message(line)
+            except BadMessage as exc:
+                self._garbage(origin, line, str(exc))
+                continue
+            yield line, message
+
     # ---------------------------------------------------------------------------------------- source pump
     def pump_source(self, source: Running, destination_in: IO[bytes]) -> None:
         """Forward the source's records and states; always closes the destination's stdin at the end."""
         try:
-            for raw in source.stdout:
-                line = raw.strip()
-                if not line:
-                    continue
-                try:
-                    message = parse_message(line)
-                except BadMessage as exc:
-                    self._garbage("source", line, str(exc))
-                    continue
+            for line, message in self._messages("source", source.stdout):
                 kind = message["type"]
                 if kind == "RECORD":
                     record = message["record"]
@@ -229,15 +235,7 @@ class Relay:
 
     # ----------------------------------------------------------------------------------- destination loop
     def read_destination(self, destination: Running) -> None:
-        for raw in destination.stdout:
-            line = raw.strip()
-            if not line:
-                continue
-            try:
-                message = parse_message(line)
-            except BadMessage as exc:
-                self._garbage("destination", line, str(exc))
-                continue
+        for _line, message in self._messages("destination", destination.stdout):
             if message["type"] == "STATE":
                 self._commit(message["state"])
             else:
