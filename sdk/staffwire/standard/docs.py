@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from staffwire.standard.models import StandardRecord
 from staffwire.standard.schema import STANDARD_STREAM_NAMES, STANDARD_STREAMS, standard_stream_schema
 
 __all__ = ["DEFAULT_OUTPUT", "main", "render"]
@@ -32,16 +33,7 @@ stream is `staffwire.standard.standard_stream_schema(name)` (draft-07; committed
 Streams: {streams}.
 """
 
-_ENVELOPE = (
-    "id",
-    "remote_id",
-    "source_system",
-    "remote_created_at",
-    "remote_updated_at",
-    "remote_deleted_at",
-    "custom_fields",
-    "remote_data",
-)
+_ENVELOPE = tuple(StandardRecord.model_fields)  # id, remote_id, source_system, ... remote_data
 
 
 def _type(schema: dict[str, Any]) -> str:
