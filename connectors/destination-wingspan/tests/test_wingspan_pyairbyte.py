@@ -19,6 +19,9 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     monkeypatch.setenv("AIRBYTE_OFFLINE_MODE", "1")
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     monkeypatch.setenv("AIRBYTE_LOGGING_ROOT", str(tmp_path / "logs"))
+    # PyAirbyte's default cache lives in ./.cache of the process (the repo root under pytest); every cache this
+    # test uses is passed explicitly, and this keeps anything PyAirbyte still defaults under tmp_path.
+    monkeypatch.setenv("AIRBYTE_CACHE_ROOT", str(tmp_path / "airbyte-cache"))
     yield tmp_path
 
 
@@ -45,7 +48,9 @@ def test_pyairbyte_writes_bullhorn_placements_into_wingspan_exactly(offline: Pat
             config=wingspan.demo_config(poll_interval_s=0.02, stream_mappings=[PLACEMENTS_TO_PAYABLES]),
         )
 
-        destination.write(read, cache=False)
+        # cache=False: write straight from the read result. PyAirbyte keeps the destination's state in
+        # `state_cache`, which defaults to get_default_cache() (./.cache/default_cache/default_cache.duckdb).
+        destination.write(read, cache=False, state_cache=cache)
 
         candidates = read["candidates"].to_pandas()
         placements = read["placements"].to_pandas()
