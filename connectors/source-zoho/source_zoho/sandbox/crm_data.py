@@ -5,7 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from source_zoho.sandbox.seed import BASE_TIME, ENVELOPE, FieldSpec, ModuleSeed, Seeder, stamp
+from source_zoho.sandbox.seed import (
+    BASE_TIME,
+    BILLING_ADDRESS,
+    FieldSpec,
+    ModuleSeed,
+    Seeder,
+    company,
+    lookup,
+    module,
+    owner,
+    person,
+    phones,
+    picklist,
+    refused_metadata,
+    stamp,
+    text,
+    web_tab,
+)
 
 __all__ = ["crm_modules"]
 
@@ -30,21 +47,18 @@ DEAL_STAGES = (
 )
 
 
+INDUSTRIES = ("Manufacturing", "Healthcare", "Technology", "Logistics")
+ACCOUNT_TYPES = ("Customer", "Prospect", "Partner", "Analyst")
+LEAD_SOURCES = ("Web Download", "Cold Call", "Trade Show", "Partner")
+SIZES = {"Accounts": 8, "Contacts": 10, "Leads": 12, "Deals": 6}
+
+
 def _account(s: Seeder, n: int) -> dict[str, Any]:
     d = s.data
-    city, state, zip_code = d.city()
-    name = d.company(n + 1)
     rec: dict[str, Any] = {
-        "Account_Name": name,
-        "Phone": s.phone(),
-        "Website": f"https://www.{name.lower().replace(' ', '')}.example.com",
-        "Billing_Street": f"{d.random.randint(10, 999)} Harbor Rd",
-        "Billing_City": city,
-        "Billing_State": state,
-        "Billing_Code": zip_code,
-        "Billing_Country": "United States",
-        "Industry": d.choice(("Manufacturing", "Healthcare", "Technology", "Logistics")),
-        "Account_Type": ("Customer", "Prospect", "Partner", "Analyst")[n % 4],
+        **company(s, n, "Account_Name", "Phone", "Harbor Rd"),
+        "Industry": d.choice(INDUSTRIES),
+        "Account_Type": ACCOUNT_TYPES[n % 4],
         "Owner": s.owner(),
         "Annual_Revenue": d.money(1e5, 5e7),
         "Employees": d.random.randint(5, 5000),
@@ -55,18 +69,13 @@ def _account(s: Seeder, n: int) -> dict[str, Any]:
 
 
 def _crm_contact(s: Seeder, n: int) -> dict[str, Any]:
-    d = s.data
-    first, last = d.first_name(), d.last_name()
     return stamp(
         s,
         {
-            "First_Name": first,
-            "Last_Name": last,
-            "Full_Name": f"{first} {last}",
-            "Email": d.email(first, last, n, "crm.example.com"),
+            **person(s, n, "crm.example.com", full_name=True),
             "Phone": s.phone(),
             "Mobile": s.phone(),
-            "Title": d.choice(("Hiring Manager", "HR Director", "Procurement Lead")),
+            "Title": s.data.choice(("Hiring Manager", "HR Director", "Procurement Lead")),
             "Account_Name": s.lookup("Accounts", n),
             "Owner": s.owner(),
             "Contact_Status": ("Active", "Inactive")[n % 2],
@@ -76,16 +85,13 @@ def _crm_contact(s: Seeder, n: int) -> dict[str, Any]:
 
 def _lead(s: Seeder, n: int) -> dict[str, Any]:
     d = s.data
-    first, last = d.first_name(), d.last_name()
     return stamp(
         s,
         {
-            "First_Name": first,
-            "Last_Name": last,
-            "Email": d.email(first, last, n, "leads.example.com"),
+            **person(s, n, "leads.example.com"),
             "Company": d.company(),
             "Lead_Status": LEAD_STATUSES[n % len(LEAD_STATUSES)],
-            "Lead_Source": d.choice(("Web Download", "Cold Call", "Trade Show", "Partner")),
+            "Lead_Source": d.choice(LEAD_SOURCES),
             "Owner": s.owner(),
         },
     )
@@ -108,109 +114,71 @@ def _deal(s: Seeder, n: int) -> dict[str, Any]:
 
 
 def crm_modules(sizes: dict[str, int]) -> list[ModuleSeed]:
-    f = FieldSpec
+    """CRM modules in dependency order (lookups point at modules generated earlier); ``sizes`` overrides counts."""
+    counts = {**SIZES, **sizes}
     return [
-        ModuleSeed(
+        module(
             "Accounts",
             "accounts",
             [
-                f("Account_Name", "text", "string"),
-                f("Phone", "phone", "string"),
-                f("Website", "website", "string"),
-                f("Billing_Street", "text", "string"),
-                f("Billing_City", "text", "string"),
-                f("Billing_State", "text", "string"),
-                f("Billing_Code", "text", "string"),
-                f("Billing_Country", "text", "string"),
-                f(
-                    "Industry",
-                    "picklist",
-                    "string",
-                    picklist=("Manufacturing", "Healthcare", "Technology", "Logistics"),
-                ),
-                f(
-                    "Account_Type",
-                    "picklist",
-                    "string",
-                    picklist=("Customer", "Prospect", "Partner", "Analyst"),
-                ),
-                f("Owner", "ownerlookup", "jsonobject"),
-                f("Annual_Revenue", "currency", "double"),
-                f("Employees", "integer", "integer"),
-                *(f(key, "integer", "integer", custom=True) for key in ACCOUNT_CUSTOM),
-                *ENVELOPE,
+                *text("Account_Name"),
+                *phones("Phone"),
+                FieldSpec("Website", "website", "string"),
+                *BILLING_ADDRESS,
+                picklist("Industry", INDUSTRIES),
+                picklist("Account_Type", ACCOUNT_TYPES),
+                owner("Owner"),
+                FieldSpec("Annual_Revenue", "currency", "double"),
+                FieldSpec("Employees", "integer", "integer"),
+                *(FieldSpec(key, "integer", "integer", custom=True) for key in ACCOUNT_CUSTOM),
             ],
-            sizes.get("Accounts", 8),
             _account,
-            scope_name="accounts",
+            counts,
         ),
-        ModuleSeed(
+        module(
             "Contacts",
             "contacts",
             [
-                f("First_Name", "text", "string"),
-                f("Last_Name", "text", "string"),
-                f("Full_Name", "text", "string"),
-                f("Email", "email", "string"),
-                f("Phone", "phone", "string"),
-                f("Mobile", "phone", "string"),
-                f("Title", "text", "string"),
-                f("Account_Name", "lookup", "jsonobject", lookup_module="Accounts"),
-                f("Owner", "ownerlookup", "jsonobject"),
-                f("Contact_Status", "picklist", None, custom=True, picklist=("Active", "Inactive")),
-                *ENVELOPE,
+                *text("First_Name", "Last_Name", "Full_Name"),
+                FieldSpec("Email", "email", "string"),
+                *phones("Phone", "Mobile"),
+                *text("Title"),
+                lookup("Account_Name", "Accounts"),
+                owner("Owner"),
+                FieldSpec("Contact_Status", "picklist", None, custom=True, picklist=("Active", "Inactive")),
             ],
-            sizes.get("Contacts", 10),
             _crm_contact,
-            scope_name="contacts",
+            counts,
         ),
-        ModuleSeed(
+        module(
             "Leads",
             "leads",
             [
-                f("First_Name", "text", "string"),
-                f("Last_Name", "text", "string"),
-                f("Email", "email", "string"),
-                f("Company", "text", "string"),
-                f("Lead_Status", "picklist", "string", picklist=LEAD_STATUSES),
-                f(
-                    "Lead_Source",
-                    "picklist",
-                    "string",
-                    picklist=("Web Download", "Cold Call", "Trade Show", "Partner"),
-                ),
-                f("Owner", "ownerlookup", "jsonobject"),
-                *ENVELOPE,
+                *text("First_Name", "Last_Name"),
+                FieldSpec("Email", "email", "string"),
+                *text("Company"),
+                picklist("Lead_Status", LEAD_STATUSES),
+                picklist("Lead_Source", LEAD_SOURCES),
+                owner("Owner"),
             ],
-            sizes.get("Leads", 12),
             _lead,
-            scope_name="leads",
+            counts,
         ),
-        ModuleSeed(
+        module(
             "Deals",
             "deals",
             [
-                f("Deal_Name", "text", "string"),
-                f("Stage", "picklist", "string", picklist=DEAL_STAGES),
-                f("Amount", "currency", "double"),
-                f("Account_Name", "lookup", "jsonobject", lookup_module="Accounts"),
-                f("Contact_Name", "lookup", "jsonobject", lookup_module="Contacts"),
-                f("Closing_Date", "date", "string"),
-                f("Owner", "ownerlookup", "jsonobject"),
-                *ENVELOPE,
+                *text("Deal_Name"),
+                picklist("Stage", DEAL_STAGES),
+                FieldSpec("Amount", "currency", "double"),
+                lookup("Account_Name", "Accounts"),
+                lookup("Contact_Name", "Contacts"),
+                FieldSpec("Closing_Date", "date", "string"),
+                owner("Owner"),
             ],
-            sizes.get("Deals", 6),
             _deal,
-            scope_name="deals",
+            counts,
         ),
-        ModuleSeed(
-            "Visits",
-            "visits",
-            [f("Name", "text", "string")],
-            0,
-            None,
-            metadata_status=401,
-            scope_name="visits",
-        ),
-        ModuleSeed("Home", "home", [], 0, None, api_supported=False, generated_type="web"),
+        refused_metadata("Visits", "visits", "Name", 401),
+        web_tab("Home", "home"),
     ]

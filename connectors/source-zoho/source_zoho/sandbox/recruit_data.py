@@ -5,7 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from source_zoho.sandbox.seed import BASE_TIME, ENVELOPE, FieldSpec, ModuleSeed, Seeder, stamp
+from source_zoho.sandbox.seed import (
+    BASE_TIME,
+    BILLING_ADDRESS,
+    FieldSpec,
+    ModuleSeed,
+    Seeder,
+    company,
+    lookup,
+    module,
+    owner,
+    person,
+    phones,
+    picklist,
+    refused_metadata,
+    stamp,
+    text,
+    web_tab,
+)
 
 __all__ = ["recruit_modules"]
 
@@ -45,21 +62,31 @@ APPLICATION_STATUSES = (
     "Withdrawn",
 )
 INTERVIEW_STATUSES = ("Scheduled", "Completed", "Cancelled", "No-Show")
+INTERVIEW_TYPES = ("Online Interview", "Face to Face", "Phone Interview")
 SOURCES = ("Added by User", "Imported by Parser", "Career Site", "LinkedIn", "Referral", "Indeed")
+
+
+INDUSTRIES = ("Manufacturing", "Healthcare", "Technology", "Logistics", "Retail")
+SIZES = {
+    "Clients": 6,
+    "Contacts": 8,
+    "Candidates": 24,
+    "JobOpenings": 10,
+    "Applications": 16,
+    "Interviews": 6,
+    "Departments": 4,
+}
 
 
 def _candidate(s: Seeder, n: int) -> dict[str, Any]:
     d = s.data
-    first, last = d.first_name(), d.last_name()
+    name = person(s, n, "example.com", full_name=True)
     city, state, zip_code = d.city()
     return stamp(
         s,
         {
             "Candidate_ID": f"ZR_{n + 1}_CAND",
-            "First_Name": first,
-            "Last_Name": last,
-            "Full_Name": f"{first} {last}",
-            "Email": d.email(first, last, n),
+            **name,
             "Phone": s.phone() if n != 13 else "call front desk",  # free text people type into phone fields
             "Mobile": s.phone() if n % 3 else None,
             "Street": f"{d.random.randint(10, 9999)} Main St",
@@ -83,21 +110,11 @@ def _candidate(s: Seeder, n: int) -> dict[str, Any]:
 
 
 def _client(s: Seeder, n: int) -> dict[str, Any]:
-    d = s.data
-    city, state, zip_code = d.city()
-    name = d.company(n + 1)
     return stamp(
         s,
         {
-            "Client_Name": name,
-            "Contact_Number": s.phone(),
-            "Website": f"https://www.{name.lower().replace(' ', '')}.example.com",
-            "Billing_Street": f"{d.random.randint(10, 999)} Market St",
-            "Billing_City": city,
-            "Billing_State": state,
-            "Billing_Code": zip_code,
-            "Billing_Country": "United States",
-            "Industry": d.choice(("Manufacturing", "Healthcare", "Technology", "Logistics", "Retail")),
+            **company(s, n, "Client_Name", "Contact_Number", "Market St"),
+            "Industry": s.data.choice(INDUSTRIES),
             "Account_Manager": s.owner(),
             "Client_Status": ("Active", "Inactive", "Prospect")[n % 3],
         },
@@ -106,13 +123,10 @@ def _client(s: Seeder, n: int) -> dict[str, Any]:
 
 def _contact(s: Seeder, n: int) -> dict[str, Any]:
     d = s.data
-    first, last = d.first_name(), d.last_name()
     return stamp(
         s,
         {
-            "First_Name": first,
-            "Last_Name": last,
-            "Email": d.email(first, last, n, "client.example.com"),
+            **person(s, n, "client.example.com"),
             "Work_Phone": s.phone(),
             "Mobile": s.phone(),
             "Job_Title": d.choice(("Hiring Manager", "HR Director", "VP Operations", "Talent Partner")),
@@ -149,7 +163,7 @@ def _job(s: Seeder, n: int) -> dict[str, Any]:
             "Assigned_Recruiter": [s.owner()],
             "Account_Manager": s.owner(),
             "Remote_Job": n % 5 == 0,
-            "Industry": d.choice(("Manufacturing", "Healthcare", "Technology")),
+            "Industry": d.choice(INDUSTRIES[:3]),
         },
     )
 
@@ -159,9 +173,7 @@ def _application(s: Seeder, n: int) -> dict[str, Any]:
         s,
         {
             "Application_ID": f"ZR_{n + 1}_APP",
-            "Candidate_Name": s.lookup("Candidates", n),
-            "Job_Opening_Name": s.lookup("JobOpenings", n * 7),
-            "Client_Name": s.lookup("Clients", n * 7),
+            **_pipeline_lookups(s, n),
             "Application_Status": APPLICATION_STATUSES[n % len(APPLICATION_STATUSES)],
             "Application_Owner": s.owner(),
         },
@@ -174,207 +186,154 @@ def _interview(s: Seeder, n: int) -> dict[str, Any]:
         s,
         {
             "Interview_Name": f"Interview {n + 1}",
-            "Candidate_Name": s.lookup("Candidates", n * 3),
-            "Job_Opening_Name": s.lookup("JobOpenings", n * 3 * 7),
-            "Client_Name": s.lookup("Clients", n * 3 * 7),
+            **_pipeline_lookups(s, n * 3),
             "From": start,
             "To": start + timedelta(hours=1),
-            "Type": ("Online Interview", "Face to Face", "Phone Interview")[n % 3],
+            "Type": INTERVIEW_TYPES[n % 3],
             "Interview_Status": INTERVIEW_STATUSES[n % len(INTERVIEW_STATUSES)],
             "Interview_Owner": s.owner(),
         },
     )
 
 
+def _pipeline_lookups(s: Seeder, n: int) -> dict[str, Any]:
+    """The candidate, job opening and client an application or interview points at."""
+    return {
+        "Candidate_Name": s.lookup("Candidates", n),
+        "Job_Opening_Name": s.lookup("JobOpenings", n * 7),
+        "Client_Name": s.lookup("Clients", n * 7),
+    }
+
+
 def _department(s: Seeder, n: int) -> dict[str, Any]:
     return stamp(s, {"Department_Name": ("Engineering", "Nursing", "Logistics", "Finance")[n % 4]})
 
 
+def _autonumber(name: str) -> FieldSpec:
+    return FieldSpec(name, "autonumber", "string", read_only=True)
+
+
+PIPELINE_LOOKUPS = [
+    lookup("Candidate_Name", "Candidates"),
+    lookup("Job_Opening_Name", "JobOpenings"),
+    lookup("Client_Name", "Clients"),
+]
+
+
 def recruit_modules(sizes: dict[str, int]) -> list[ModuleSeed]:
-    """Recruit modules in dependency order (lookups point at modules generated earlier)."""
-    f = FieldSpec
+    """Recruit modules in dependency order (lookups point at modules generated earlier); ``sizes`` overrides
+    counts."""
+    counts = {**SIZES, **sizes}
     return [
-        ModuleSeed(
+        module(
             "Clients",
             "client",
             [
-                f("Client_Name", "text", "string", "Client Name"),
-                f("Contact_Number", "phone", "string"),
-                f("Website", "website", "string"),
-                f("Billing_Street", "text", "string"),
-                f("Billing_City", "text", "string"),
-                f("Billing_State", "text", "string"),
-                f("Billing_Code", "text", "string"),
-                f("Billing_Country", "text", "string"),
-                f(
-                    "Industry",
-                    "picklist",
-                    "string",
-                    picklist=("Manufacturing", "Healthcare", "Technology", "Logistics", "Retail"),
-                ),
-                f("Account_Manager", "ownerlookup", "jsonobject", "Account Manager"),
-                f(
-                    "Client_Status",
-                    "picklist",
-                    "string",
-                    picklist=("Active", "Inactive", "Prospect"),
-                    custom=True,
-                ),
-                *ENVELOPE,
+                FieldSpec("Client_Name", "text", "string", "Client Name"),
+                *phones("Contact_Number"),
+                FieldSpec("Website", "website", "string"),
+                *BILLING_ADDRESS,
+                picklist("Industry", INDUSTRIES),
+                owner("Account_Manager", "Account Manager"),
+                picklist("Client_Status", ("Active", "Inactive", "Prospect"), custom=True),
             ],
-            sizes.get("Clients", 6),
             _client,
-            scope_name="client",
+            counts,
         ),
-        ModuleSeed(
+        module(
             "Contacts",
             "contact",
             [
-                f("First_Name", "text", "string"),
-                f("Last_Name", "text", "string"),
-                f("Email", "email", "string"),
-                f("Work_Phone", "phone", "string"),
-                f("Mobile", "phone", "string"),
-                f("Job_Title", "text", "string"),
-                f("Client_Name", "lookup", "jsonobject", lookup_module="Clients"),
-                f("Department", "text", "string"),
-                f("Is_primary_contact", "boolean", "boolean"),
-                *ENVELOPE,
+                *text("First_Name", "Last_Name"),
+                FieldSpec("Email", "email", "string"),
+                *phones("Work_Phone", "Mobile"),
+                *text("Job_Title"),
+                lookup("Client_Name", "Clients"),
+                *text("Department"),
+                FieldSpec("Is_primary_contact", "boolean", "boolean"),
             ],
-            sizes.get("Contacts", 8),
             _contact,
-            scope_name="contact",
+            counts,
         ),
-        ModuleSeed(
+        module(
             "Candidates",
             "candidate",
             [
-                f("Candidate_ID", "autonumber", "string", read_only=True),
-                f("First_Name", "text", "string"),
-                f("Last_Name", "text", "string"),
-                f("Full_Name", "text", "string", read_only=True),
-                f("Email", "email", "string"),
-                f("Phone", "phone", "string"),
-                f("Mobile", "phone", "string"),
-                f("Street", "text", "string"),
-                f("City", "text", "string"),
-                f("State", "text", "string"),
-                f("Zip_Code", "text", "string"),
-                f("Country", "text", "string"),
-                f("Candidate_Status", "picklist", "string", "Candidate Status", picklist=CANDIDATE_STATUSES),
-                f("Candidate_Owner", "ownerlookup", "jsonobject"),
-                f("Source", "picklist", "string", picklist=SOURCES),
-                f("Skill_Set", "textarea", "string", "Skill Set"),
-                f("Current_Employer", "text", "string"),
-                f("Experience_in_Years", "integer", "integer"),
-                f("Expected_Salary", "currency", "double"),
-                f("Is_Unsubscribed", "boolean", "boolean"),
-                f("Preferred_Shift", "picklist", "string", custom=True, picklist=("Day", "Night", "Weekend")),
-                f("Security_Clearance", "boolean", None, custom=True),  # no json_type: typed from data_type
-                f("Visa_Status", "text", None, custom=True),
-                *ENVELOPE,
+                _autonumber("Candidate_ID"),
+                *text("First_Name", "Last_Name"),
+                FieldSpec("Full_Name", "text", "string", read_only=True),
+                FieldSpec("Email", "email", "string"),
+                *phones("Phone", "Mobile"),
+                *text("Street", "City", "State", "Zip_Code", "Country"),
+                picklist("Candidate_Status", CANDIDATE_STATUSES, "Candidate Status"),
+                owner("Candidate_Owner"),
+                picklist("Source", SOURCES),
+                FieldSpec("Skill_Set", "textarea", "string", "Skill Set"),
+                *text("Current_Employer"),
+                FieldSpec("Experience_in_Years", "integer", "integer"),
+                FieldSpec("Expected_Salary", "currency", "double"),
+                FieldSpec("Is_Unsubscribed", "boolean", "boolean"),
+                picklist("Preferred_Shift", ("Day", "Night", "Weekend"), custom=True),
+                FieldSpec("Security_Clearance", "boolean", None, custom=True),  # no json_type: from data_type
+                FieldSpec("Visa_Status", "text", None, custom=True),
             ],
-            sizes.get("Candidates", 24),
             _candidate,
-            scope_name="candidate",
+            counts,
         ),
-        ModuleSeed(
+        module(
             "JobOpenings",
             "jobopening",
             [
-                f("Job_Opening_ID", "autonumber", "string", read_only=True),
-                f("Posting_Title", "text", "string"),
-                f("Client_Name", "lookup", "jsonobject", lookup_module="Clients"),
-                f("Contact_Name", "lookup", "jsonobject", lookup_module="Contacts"),
-                f("Job_Opening_Status", "picklist", "string", picklist=JOB_STATUSES),
-                f("Job_Type", "picklist", "string", picklist=JOB_TYPES),
-                f("Number_of_Positions", "text", "string"),
-                f("City", "text", "string"),
-                f("State", "text", "string"),
-                f("Zip_Code", "text", "string"),
-                f("Country", "text", "string"),
-                f("Job_Description", "textarea", "string"),
-                f("Salary", "text", "string"),
-                f("Currency", "text", "string"),
-                f("Date_Opened", "date", "string"),
-                f("Target_Date", "date", "string"),
-                f("Assigned_Recruiter", "multiuserlookup", "jsonarray"),
-                f("Account_Manager", "ownerlookup", "jsonobject"),
-                f("Remote_Job", "boolean", "boolean"),
-                f("Industry", "picklist", "string", picklist=("Manufacturing", "Healthcare", "Technology")),
-                *ENVELOPE,
+                _autonumber("Job_Opening_ID"),
+                *text("Posting_Title"),
+                lookup("Client_Name", "Clients"),
+                lookup("Contact_Name", "Contacts"),
+                picklist("Job_Opening_Status", JOB_STATUSES),
+                picklist("Job_Type", JOB_TYPES),
+                *text("Number_of_Positions", "City", "State", "Zip_Code", "Country"),
+                FieldSpec("Job_Description", "textarea", "string"),
+                *text("Salary", "Currency"),
+                FieldSpec("Date_Opened", "date", "string"),
+                FieldSpec("Target_Date", "date", "string"),
+                FieldSpec("Assigned_Recruiter", "multiuserlookup", "jsonarray"),
+                owner("Account_Manager"),
+                FieldSpec("Remote_Job", "boolean", "boolean"),
+                picklist("Industry", INDUSTRIES[:3]),
             ],
-            sizes.get("JobOpenings", 10),
             _job,
-            scope_name="jobopening",
+            counts,
         ),
-        ModuleSeed(
+        module(
             "Applications",
             "application",
             [
-                f("Application_ID", "autonumber", "string", read_only=True),
-                f("Candidate_Name", "lookup", "jsonobject", lookup_module="Candidates"),
-                f("Job_Opening_Name", "lookup", "jsonobject", lookup_module="JobOpenings"),
-                f("Client_Name", "lookup", "jsonobject", lookup_module="Clients"),
-                f("Application_Status", "picklist", "string", picklist=APPLICATION_STATUSES),
-                f("Application_Owner", "ownerlookup", "jsonobject"),
-                *ENVELOPE,
+                _autonumber("Application_ID"),
+                *PIPELINE_LOOKUPS,
+                picklist("Application_Status", APPLICATION_STATUSES),
+                owner("Application_Owner"),
             ],
-            sizes.get("Applications", 16),
             _application,
-            scope_name="application",
+            counts,
         ),
-        ModuleSeed(
+        module(
             "Interviews",
             "interview",
             [
-                f("Interview_Name", "text", "string"),
-                f("Candidate_Name", "lookup", "jsonobject", lookup_module="Candidates"),
-                f("Job_Opening_Name", "lookup", "jsonobject", lookup_module="JobOpenings"),
-                f("Client_Name", "lookup", "jsonobject", lookup_module="Clients"),
-                f("From", "datetime", "string"),
-                f("To", "datetime", "string"),
-                f(
-                    "Type",
-                    "picklist",
-                    "string",
-                    picklist=("Online Interview", "Face to Face", "Phone Interview"),
-                ),
-                f("Interview_Status", "picklist", "string", picklist=INTERVIEW_STATUSES),
-                f("Interview_Owner", "ownerlookup", "jsonobject"),
-                *ENVELOPE,
+                *text("Interview_Name"),
+                *PIPELINE_LOOKUPS,
+                FieldSpec("From", "datetime", "string"),
+                FieldSpec("To", "datetime", "string"),
+                picklist("Type", INTERVIEW_TYPES),
+                picklist("Interview_Status", INTERVIEW_STATUSES),
+                owner("Interview_Owner"),
             ],
-            sizes.get("Interviews", 6),
             _interview,
-            scope_name="interview",
+            counts,
         ),
-        ModuleSeed(
-            "Departments",
-            "department",
-            [f("Department_Name", "text", "string"), *ENVELOPE],
-            sizes.get("Departments", 4),
-            _department,
-            scope_name="department",
-        ),
+        module("Departments", "department", text("Department_Name"), _department, counts),
         # Quirks seen in real orgs: metadata that answers 204 or 401, and modules the API does not serve.
-        ModuleSeed(
-            "Reviews",
-            "review",
-            [f("Review_Name", "text", "string")],
-            0,
-            None,
-            metadata_status=204,
-            scope_name="review",
-        ),
-        ModuleSeed(
-            "Offers",
-            "offer",
-            [f("Offer_Name", "text", "string")],
-            0,
-            None,
-            metadata_status=401,
-            scope_name="offer",
-        ),
-        ModuleSeed("Home", "home", [], 0, None, api_supported=False, generated_type="web"),
-        ModuleSeed("Reports", "report", [], 0, None, api_supported=False, generated_type="web"),
+        refused_metadata("Reviews", "review", "Review_Name", 204),
+        refused_metadata("Offers", "offer", "Offer_Name", 401),
+        web_tab("Home", "home"),
+        web_tab("Reports", "report"),
     ]

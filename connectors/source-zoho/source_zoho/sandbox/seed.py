@@ -8,7 +8,7 @@ custom fields sometimes do) and times are rendered in the org's time zone (``+05
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -16,14 +16,25 @@ from staffwire.testing.sandbox import SeededData
 
 __all__ = [
     "BASE_TIME",
+    "BILLING_ADDRESS",
     "CRM_ORG",
     "ENVELOPE",
     "RECRUIT_ORG",
     "FieldSpec",
     "ModuleSeed",
     "Seeder",
+    "company",
+    "lookup",
+    "module",
     "name_of",
+    "owner",
+    "person",
+    "phones",
+    "picklist",
+    "refused_metadata",
     "stamp",
+    "text",
+    "web_tab",
 ]
 
 BASE_TIME = datetime(2024, 1, 8, 9, 0, 0, tzinfo=timezone.utc)
@@ -99,7 +110,6 @@ class ModuleSeed:
     metadata_status: int = 200  # 204, 401 or 403: settings/fields answers that instead of the fields
     generated_type: str = "default"
     scope_name: str = ""  # the module part of a per-module scope, e.g. "candidate"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _AREA_CODES = (
@@ -164,12 +174,56 @@ class Seeder:
         return created, modified
 
 
+# ------------------------------------------------------------------------------------- field metadata
+def text(*names: str) -> list[FieldSpec]:
+    return [FieldSpec(name, "text", "string") for name in names]
+
+
+def phones(*names: str) -> list[FieldSpec]:
+    return [FieldSpec(name, "phone", "string") for name in names]
+
+
+def picklist(name: str, values: tuple[str, ...], label: str = "", *, custom: bool = False) -> FieldSpec:
+    return FieldSpec(name, "picklist", "string", label, custom=custom, picklist=values)
+
+
+def lookup(name: str, module: str) -> FieldSpec:
+    return FieldSpec(name, "lookup", "jsonobject", lookup_module=module)
+
+
+def owner(name: str, label: str = "") -> FieldSpec:
+    return FieldSpec(name, "ownerlookup", "jsonobject", label)
+
+
 ENVELOPE = [
     FieldSpec("Created_Time", "datetime", "string", "Created Time", read_only=True),
     FieldSpec("Modified_Time", "datetime", "string", "Modified Time", read_only=True),
     FieldSpec("Created_By", "ownerlookup", "jsonobject", "Created By", read_only=True),
     FieldSpec("Modified_By", "ownerlookup", "jsonobject", "Modified By", read_only=True),
 ]
+BILLING_ADDRESS = text("Billing_Street", "Billing_City", "Billing_State", "Billing_Code", "Billing_Country")
+
+
+# --------------------------------------------------------------------------------------------- modules
+def module(
+    api_name: str, singular: str, fields: list[FieldSpec], generate: Generator, counts: dict[str, int]
+) -> ModuleSeed:
+    """A module the API serves: its fields plus the record envelope, ``counts[api_name]`` generated records."""
+    return ModuleSeed(
+        api_name, singular, [*fields, *ENVELOPE], counts[api_name], generate, scope_name=singular
+    )
+
+
+def refused_metadata(api_name: str, singular: str, field_name: str, status: int) -> ModuleSeed:
+    """A module without records whose ``settings/fields`` answers ``status`` (204, 401 or 403), as in some orgs."""
+    return ModuleSeed(
+        api_name, singular, text(field_name), 0, None, metadata_status=status, scope_name=singular
+    )
+
+
+def web_tab(api_name: str, singular: str) -> ModuleSeed:
+    """A web tab listed by ``settings/modules`` that the API does not serve."""
+    return ModuleSeed(api_name, singular, [], 0, None, api_supported=False, generated_type="web")
 
 
 def stamp(s: Seeder, rec: dict[str, Any]) -> dict[str, Any]:
@@ -179,6 +233,32 @@ def stamp(s: Seeder, rec: dict[str, Any]) -> dict[str, Any]:
         {"Created_Time": created, "Modified_Time": modified, "Created_By": owner, "Modified_By": owner}
     )
     return rec
+
+
+def company(s: Seeder, n: int, name_field: str, phone_field: str, street: str) -> dict[str, Any]:
+    """A company with a website and a billing address (CRM Accounts, Recruit Clients)."""
+    d = s.data
+    city, state, zip_code = d.city()
+    name = d.company(n + 1)
+    return {
+        name_field: name,
+        phone_field: s.phone(),
+        "Website": f"https://www.{name.lower().replace(' ', '')}.example.com",
+        "Billing_Street": f"{d.random.randint(10, 999)} {street}",
+        "Billing_City": city,
+        "Billing_State": state,
+        "Billing_Code": zip_code,
+        "Billing_Country": "United States",
+    }
+
+
+def person(s: Seeder, n: int, domain: str, *, full_name: bool = False) -> dict[str, Any]:
+    """First and last name (``Full_Name`` too when the module has it) and an email address at ``domain``."""
+    first, last = s.data.first_name(), s.data.last_name()
+    names = {"First_Name": first, "Last_Name": last}
+    if full_name:
+        names["Full_Name"] = f"{first} {last}"
+    return {**names, "Email": s.data.email(first, last, n, domain)}
 
 
 def name_of(module: str, rec: dict[str, Any]) -> str:
