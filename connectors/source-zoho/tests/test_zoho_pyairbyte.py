@@ -14,17 +14,46 @@ from source_zoho.sandbox import ZohoSandbox
 EXECUTABLE = Path(sys.executable).parent / "source-zoho"
 
 
+@pytest.fixture
+def pyairbyte_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """PyAirbyte offline, with every file it writes under ``tmp_path``.
+
+    By default it keeps caches in ``./.cache`` of the process (the repo root under pytest), connector configs in
+    the system temp folder and logs in ``/tmp/airbyte/logs``. The environment variables cover a first import of
+    PyAirbyte; the module-level copies of those settings are patched too, because another test in this process
+    may have imported PyAirbyte already. The cwd moves to ``tmp_path`` for anything resolved against it.
+    """
+    registry = tmp_path / "registry.json"
+    registry.write_text('{"sources": [], "destinations": []}')
+    env = {
+        "AIRBYTE_OFFLINE_MODE": "1",
+        "DO_NOT_TRACK": "1",
+        "AIRBYTE_LOCAL_REGISTRY": str(registry),
+        "AIRBYTE_PROJECT_DIR": str(tmp_path),
+        "AIRBYTE_INSTALL_DIR": str(tmp_path / "install"),
+        "AIRBYTE_CACHE_ROOT": str(tmp_path / "cache"),
+        "AIRBYTE_TEMP_DIR": str(tmp_path / "tmp"),
+        "AIRBYTE_LOGGING_ROOT": str(tmp_path / "logs"),
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.chdir(tmp_path)
+    import airbyte._util.temp_files
+    import airbyte.caches.util
+    import airbyte.logs
+
+    monkeypatch.setattr(airbyte.caches.util, "DEFAULT_CACHE_ROOT", tmp_path / "cache")
+    monkeypatch.setattr(airbyte._util.temp_files, "TEMP_DIR_OVERRIDE", tmp_path / "tmp")
+    monkeypatch.setattr(airbyte.logs, "AIRBYTE_LOGGING_ROOT", tmp_path / "logs")
+    return tmp_path
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     not EXECUTABLE.exists(), reason="the source-zoho console script is not installed in this venv"
 )
-def test_pyairbyte_reads_raw_and_standard_streams_into_duckdb(
-    tmp_path: Path, monkeypatch: Any, zoho: Any
-) -> None:
-    monkeypatch.setenv("AIRBYTE_OFFLINE_MODE", "1")
-    monkeypatch.setenv("DO_NOT_TRACK", "1")
-    monkeypatch.setenv("AIRBYTE_LOCAL_REGISTRY", str(tmp_path / "registry.json"))
-    (tmp_path / "registry.json").write_text('{"sources": [], "destinations": []}')
+def test_pyairbyte_reads_raw_and_standard_streams_into_duckdb(pyairbyte_home: Path, zoho: Any) -> None:
     import airbyte as ab
     from airbyte.caches import DuckDBCache
 
@@ -37,7 +66,9 @@ def test_pyairbyte_reads_raw_and_standard_streams_into_duckdb(
         )
         source.check()
         source.select_streams(["zoho_Candidates", "candidates", "zoho_Clients"])
-        cache = DuckDBCache(db_path=str(tmp_path / "zoho.duckdb"), cache_dir=str(tmp_path / "cache"))
+        cache = DuckDBCache(
+            db_path=str(pyairbyte_home / "zoho.duckdb"), cache_dir=str(pyairbyte_home / "cache")
+        )
         result = source.read(cache=cache)
 
         candidates = result["zoho_Candidates"].to_pandas()
