@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -149,3 +152,27 @@ def test_check_fails_for_a_config_without_a_token(sandbox: WingspanSandbox) -> N
     status = check(config)
     assert status["status"] == "FAILED"
     assert "api_token" in status["message"]
+
+
+HEAVY = [
+    "requests",
+    "jsonschema",
+    "rich",
+    "yaml",
+    "staffwire.http",
+    "staffwire.mapping",
+    "destination_wingspan.api",
+]
+SPEC_ONLY = f"""
+import io, json, sys
+from destination_wingspan.run import DestinationWingspan
+out = io.BytesIO()
+code = DestinationWingspan.launch(["spec"], stdout=out)
+heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)
+print(json.dumps({{"code": code, "heavy": heavy, "spec": b'"type":"SPEC"' in out.getvalue()}}))
+"""
+
+
+def test_spec_imports_neither_the_http_client_nor_the_mapping_engine() -> None:
+    proc = subprocess.run([sys.executable, "-c", SPEC_ONLY], capture_output=True, check=True, timeout=60)
+    assert json.loads(proc.stdout) == {"code": 0, "heavy": [], "spec": True}
