@@ -198,13 +198,7 @@ def run_connector(
         stdin_messages = [dict(m) for m in stdin]
         stdin = b"".join(orjson.dumps(m) + b"\n" for m in stdin_messages)
     elif stdin is not None:
-        for raw in bytes(stdin).splitlines():
-            try:
-                parsed = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                continue
-            if isinstance(parsed, dict):
-                stdin_messages.append(parsed)
+        stdin_messages = _json_objects(bytes(stdin).splitlines())
     with tempfile.TemporaryDirectory(prefix="staffwire-run-") as tmp:
         for flag, value in (("--config", config), ("--catalog", catalog), ("--state", state)):
             if value is not None:
@@ -245,18 +239,21 @@ def parse_output(
 ) -> ConnectorResult:
     """A :class:`ConnectorResult` from output captured elsewhere (every line validated unless ``validate=False``)."""
     lines = [line + b"\n" for line in stdout.splitlines() if line.strip()]
-    messages: list[dict[str, Any]] = []
+    messages = [validate_line(line) for line in lines] if validate else _json_objects(lines)
+    return ConnectorResult(list(argv), exit_code, messages, lines, stderr, [dict(m) for m in stdin_messages])
+
+
+def _json_objects(lines: Iterable[bytes]) -> list[dict[str, Any]]:
+    """The lines that are JSON objects, parsed; anything else (blank, log noise, arrays) is skipped."""
+    objects: list[dict[str, Any]] = []
     for line in lines:
-        if validate:
-            messages.append(validate_line(line))
-            continue
         try:
             parsed = orjson.loads(line)
         except orjson.JSONDecodeError:
             continue
         if isinstance(parsed, dict):
-            messages.append(parsed)
-    return ConnectorResult(list(argv), exit_code, messages, lines, stderr, [dict(m) for m in stdin_messages])
+            objects.append(parsed)
+    return objects
 
 
 def assert_no_secrets(result: ConnectorResult, secrets: Iterable[str]) -> None:
