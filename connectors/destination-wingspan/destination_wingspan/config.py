@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from staffwire.spec import SecureUrl
 
 __all__ = ["DEFAULT_CONTRACTOR_LABELS", "DEFAULT_PLACEMENT_LABELS", "StreamMapping", "WingspanConfig"]
 
@@ -62,7 +61,7 @@ class WingspanConfig(BaseModel):
     api_token: SecretStr = Field(
         title="API token", description="A Wingspan API token (Settings > API tokens)."
     )
-    api_url: str = Field(
+    api_url: SecureUrl = Field(
         default="https://api.wingspan.app",
         title="API URL",
         description="https://api.wingspan.app (production) or https://stagingapi.wingspan.app; plain http:// is "
@@ -134,24 +133,5 @@ class WingspanConfig(BaseModel):
 
     @field_validator("api_url")
     @classmethod
-    def _https_or_loopback(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(
-                f"api_url must be an https:// URL such as https://api.wingspan.app, got {value!r}"
-            )
-        if parts.scheme == "http" and not _loopback(parts.hostname):
-            raise ValueError(
-                f"api_url {value!r} uses plain http:// for a non-loopback host; use https:// "
-                "(http:// is accepted only for loopback sandboxes)"
-            )
-        return value.rstrip("/")
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")  # request paths start with "/"

@@ -95,8 +95,14 @@ def test_check_fails_readably_when_the_api_url_is_not_wingspan(sandbox: Wingspan
 
 
 BAD_CONFIGS = [
-    ({"api_url": "http://api.wingspan.app"}, "uses plain http:// for a non-loopback host; use https://"),
-    ({"api_url": "ftp://example.com"}, "api_url must be an https:// URL such as https://api.wingspan.app"),
+    (
+        {"api_url": "http://api.wingspan.app"},
+        "config field 'api_url' must use https:// (plain http:// is accepted only for loopback hosts",
+    ),
+    (
+        {"api_url": "ftp://example.com"},
+        "config field 'api_url' must be an absolute https:// URL such as https://api.example.com",
+    ),
     ({"contractor_mode": "csv"}, "contractor_mode"),
     ({"writes_per_second": 0}, "writes_per_second"),
     (
