@@ -24,13 +24,24 @@ from staffwire.auth.refreshing import Obtain
 from staffwire.auth.session import LoginSession, SessionLoginAuth
 from staffwire.errors import ConfigError
 from staffwire.http.errors import AuthenticationError, error_for_response
-
-from source_bullhorn.config import check_url
+from staffwire.urls import plain_http_allowed
 
 __all__ = ["BullhornLogin"]
 
 SYSTEM = "Bullhorn"
 _MAX_REDIRECTS = 5
+
+
+def check_url(url: str, what: str) -> str:
+    """A URL Bullhorn named for the next hop: https://, or plain http:// to a loopback host (sandboxes, tests)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{what} must be an absolute https:// URL, got {url!r}")
+    if not plain_http_allowed(url):
+        raise ValueError(
+            f"{what} must use https:// ({url!r} uses plain http://, which is accepted only for loopback hosts)"
+        )
+    return url
 
 
 def _base(url: str) -> str:

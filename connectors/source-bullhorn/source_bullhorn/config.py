@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from staffwire.incremental import parse_cursor
+from staffwire.spec import SecureUrl
 
-__all__ = ["DEFAULT_CDC_ENTITIES", "BullhornConfig", "ChangeDataCapture", "check_url"]
+__all__ = ["DEFAULT_CDC_ENTITIES", "BullhornConfig", "ChangeDataCapture"]
 
 DEFAULT_LOGIN_INFO_URL = "https://rest.bullhornstaffing.com/rest-services/loginInfo"
 DEFAULT_CDC_ENTITIES = [
@@ -21,23 +19,6 @@ DEFAULT_CDC_ENTITIES = [
     "JobSubmission",
     "Placement",
 ]
-
-
-def check_url(url: str, what: str) -> str:
-    """https:// everywhere; plain http:// only for loopback hosts (sandboxes, tests)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{what} must be an absolute https:// URL, got {url!r}")
-    if parts.scheme == "http":
-        host = parts.hostname
-        loopback = host == "localhost"
-        with contextlib.suppress(ValueError):
-            loopback = loopback or ipaddress.ip_address(host).is_loopback
-        if not loopback:
-            raise ValueError(
-                f"{what} must use https:// ({url!r} uses plain http://, which is accepted only for loopback hosts)"
-            )
-    return url
 
 
 class ChangeDataCapture(BaseModel):
@@ -67,7 +48,7 @@ class BullhornConfig(BaseModel):
     client_secret: SecretStr = Field(title="Client secret", description="OAuth client secret.")
     username: str = Field(title="Username", description="The Bullhorn API user's username.", min_length=1)
     password: SecretStr = Field(title="Password", description="The Bullhorn API user's password.")
-    login_info_url: str = Field(
+    login_info_url: SecureUrl = Field(
         default=DEFAULT_LOGIN_INFO_URL,
         title="Login info URL",
         description="Bullhorn's data-center discovery endpoint; the connector follows it to your data center.",
@@ -123,11 +104,6 @@ class BullhornConfig(BaseModel):
     change_data_capture: ChangeDataCapture = Field(
         default_factory=ChangeDataCapture, title="Change data capture"
     )
-
-    @field_validator("login_info_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return check_url(value, "login_info_url")
 
     @field_validator("start_date")
     @classmethod

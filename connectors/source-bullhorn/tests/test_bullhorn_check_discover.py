@@ -95,9 +95,9 @@ def test_check_fails_readably_when_the_host_is_not_bullhorn(bullhorn: Any) -> No
     [
         (
             {"login_info_url": "http://rest.bullhornstaffing.com/rest-services/loginInfo"},
-            "login_info_url must use https://",
+            "config field 'login_info_url' must use https://",
         ),
-        ({"login_info_url": "ftp://x"}, "login_info_url must be an absolute https:// URL"),
+        ({"login_info_url": "ftp://x"}, "config field 'login_info_url' must be an absolute https:// URL"),
         ({"start_date": "yesterday"}, "start_date must be an ISO 8601 date or time"),
         ({"page_size": 501}, "page_size"),
         ({"status_maps": {"candidate": {"Hired": "placed"}}}, "candidate_status"),
