@@ -3,13 +3,14 @@ in-process through staffwire.testing.conformance (every output line validated ag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from source_zoho import SourceZoho
 from source_zoho.sandbox import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, ZohoSandbox
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, run_connector
+from staffwire.testing.sandbox import sandbox_fixture
 
 SMALL_RECRUIT = {
     "Candidates": 12,
@@ -23,10 +24,9 @@ SMALL_RECRUIT = {
 SMALL_CRM = {"Accounts": 5, "Contacts": 6, "Leads": 7, "Deals": 4}
 
 
-@pytest.fixture
-def sandbox() -> Iterator[ZohoSandbox]:
-    with ZohoSandbox(recruit_sizes=SMALL_RECRUIT, crm_sizes=SMALL_CRM) as sb:
-        yield sb
+sandbox = sandbox_fixture(
+    lambda: ZohoSandbox(recruit_sizes=SMALL_RECRUIT, crm_sizes=SMALL_CRM), name="sandbox"
+)
 
 
 def make_config(sandbox: ZohoSandbox, **overrides: Any) -> dict[str, Any]:
@@ -50,8 +50,9 @@ def config() -> Callable[..., dict[str, Any]]:
 
 
 def run(command: str, config: dict[str, Any], **kwargs: Any) -> ConnectorResult:
+    """Run one command of the real connector; every output line is checked against the protocol."""
     result = run_connector(SourceZoho, command, config=config, **kwargs)
-    assert_conformant(result)
+    assert_conformant(result, catalog=kwargs.get("catalog"))
     return result
 
 
@@ -82,8 +83,7 @@ def read(
             for name in streams
         ]
     }
-    result = run_connector(SourceZoho, "read", config=config, catalog=configured, state=state)
-    assert_conformant(result, catalog=configured)
+    result = run("read", config, catalog=configured, state=state)
     if ok:
         assert result.exit_code == 0, result.trace_errors
     return result

@@ -10,6 +10,16 @@ from source_zoho.sandbox import REFRESH_TOKEN, ZohoSandbox
 
 NO_SETTINGS = "1000.refresh.without.settings.scope"
 ONLY_CANDIDATES = "1000.refresh.only.candidates"
+# the sandbox's Recruit modules with records, in settings/modules order
+RECRUIT_MODULES = [
+    "Clients",
+    "Contacts",
+    "Candidates",
+    "JobOpenings",
+    "Applications",
+    "Interviews",
+    "Departments",
+]
 
 
 def test_check_succeeds_with_one_token_and_one_cheap_call(sandbox: ZohoSandbox, zoho: Any) -> None:
@@ -128,13 +138,7 @@ def test_discover_lists_api_modules_and_standard_streams_skipping_unreadable_met
     result = zoho.run("discover", zoho.make_config(sandbox))
     names = [s["name"] for s in result.catalog["streams"]]
     assert names == [
-        "Clients",
-        "Contacts",
-        "Candidates",
-        "JobOpenings",
-        "Applications",
-        "Interviews",
-        "Departments",
+        *RECRUIT_MODULES,
         "candidates",
         "jobs",
         "clients",
@@ -154,19 +158,7 @@ def test_discover_lists_api_modules_and_standard_streams_skipping_unreadable_met
 def test_metadata_is_fetched_once_per_module_per_run(sandbox: ZohoSandbox, zoho: Any) -> None:
     zoho.run("discover", zoho.make_config(sandbox))
     fields_calls = [r.arg("module") for r in sandbox.requests_to(r"/settings/fields$")]
-    assert sorted(fields_calls) == sorted(
-        [
-            "Clients",
-            "Contacts",
-            "Candidates",
-            "JobOpenings",
-            "Applications",
-            "Interviews",
-            "Departments",
-            "Reviews",
-            "Offers",
-        ]
-    )
+    assert sorted(fields_calls) == sorted([*RECRUIT_MODULES, "Reviews", "Offers"])
     assert len(sandbox.requests_to(r"/settings/modules$")) == 1
     assert len(sandbox.requests_to(r"/oauth/v2/token$")) == 1
 
