@@ -53,3 +53,31 @@ def test_sandbox_runs_as_a_module_and_prints_a_working_config() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+LOADED_BY_READS = [
+    "requests",
+    "jsonschema",
+    "yaml",
+    "rich",
+    "pluggy",
+    "airbyte_cdk",
+    "staffwire.http",
+    "staffwire.mapping",
+    "source_zoho.api",
+    "source_zoho.streams",
+    "source_zoho.standard",
+]
+SPEC_PROGRAM = f"""
+import io, json, sys
+from source_zoho.source import SourceZoho
+out = io.BytesIO()
+code = SourceZoho.launch(["spec"], stdout=out)
+print(json.dumps({{"code": code, "loaded": sorted(m for m in {LOADED_BY_READS!r} if m in sys.modules),
+                  "spec": b'"type":"SPEC"' in out.getvalue()}}))
+"""
+
+
+def test_spec_starts_without_the_http_client_the_mapping_engine_or_the_streams() -> None:
+    proc = subprocess.run([sys.executable, "-c", SPEC_PROGRAM], capture_output=True, check=True, timeout=60)
+    assert json.loads(proc.stdout) == {"code": 0, "loaded": [], "spec": True}
