@@ -16,6 +16,11 @@ MODULES = [
     "staffwire.state",
     "staffwire.logs",
     "staffwire.testing.conformance",
+    "staffwire.testing.sandbox",
+    "staffwire.testing.faults",
+    "staffwire.testing.tokens",
+    "staffwire.testing.seed",
+    "staffwire.urls",
     "staffwire.compat",
 ]
 
@@ -35,3 +40,11 @@ def test_each_module_exports_what_it_defines(module: str) -> None:
     loaded = importlib.import_module(module)
     for name in loaded.__all__:
         assert hasattr(loaded, name), f"{module}.__all__ names {name}, which it does not define"
+
+
+def test_the_sandbox_kit_re_exports_its_parts() -> None:
+    from staffwire.testing import faults, sandbox, seed, tokens
+
+    assert (sandbox.Fault, sandbox.Faults) == (faults.Fault, faults.Faults)
+    assert sandbox.TokenBook is tokens.TokenBook
+    assert sandbox.SeededData is seed.SeededData
