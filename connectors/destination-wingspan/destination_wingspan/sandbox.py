@@ -21,6 +21,7 @@ import queue
 import re
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,6 +39,30 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _TERMINAL = ("Complete", "Failed")
+
+
+@dataclass(frozen=True)
+class _Bulk:
+    """One of Wingspan's two bulk APIs: ``collaborator`` (contractors) or ``payable``."""
+
+    name: str  # collaborator | payable: the path segment and the processing queue's kind
+    title: str  # Collaborator | Payable: as in bulkCollaboratorBatchId
+
+    @property
+    def batch_id(self) -> str:
+        return f"bulk{self.title}BatchId"
+
+    @property
+    def path(self) -> str:
+        return f"/payments/bulk/{self.name}/batch"
+
+    @property
+    def what(self) -> str:
+        return f"Bulk {self.name} batch"
+
+
+_COLLABORATORS = _Bulk("collaborator", "Collaborator")
+_PAYABLES = _Bulk("payable", "Payable")
 
 
 def _now() -> str:
@@ -556,77 +581,117 @@ class WingspanSandbox(Sandbox):
         batch["updatedAt"] = _now()
         self._queue.put((kind, batch[id_key]))
 
-    @route("GET", "/payments/bulk/collaborator/batch")
-    def list_collaborator_batches(self, request: Request) -> Response:
+    # Both bulk APIs (collaborators, payables) answer the same batch and item routes; one implementation each.
+    def _tables(self, kind: _Bulk) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        if kind is _COLLABORATORS:
+            return self.collaborator_batches, self.collaborator_items
+        return self.payable_batches, self.payable_items
+
+    def _list_batches(self, kind: _Bulk, request: Request) -> Response:
         client = self._client(request)
+        batches, items = self._tables(kind)
         with self.lock:
             return json_response(
                 [
-                    self._batch_view(b, self.collaborator_items, "bulkCollaboratorBatchId")
-                    for b in self.collaborator_batches.values()
+                    self._batch_view(b, items, kind.batch_id)
+                    for b in batches.values()
                     if b["clientId"] == client
                 ]
             )
 
+    def _create_batch(self, kind: _Bulk, request: Request) -> Response:
+        body = self._body(request, f"POST {kind.path}")
+        batches, items = self._tables(kind)
+        with self.lock:
+            batch = self._new_batch(kind.title, self._client(request), body)
+            batches[batch[kind.batch_id]] = batch
+            return json_response(self._batch_view(batch, items, kind.batch_id))
+
+    def _get_batch(self, kind: _Bulk, request: Request) -> Response:
+        batches, items = self._tables(kind)
+        with self.lock:
+            batch = self._owned(batches, "batchId", request, kind.what)
+            return json_response(self._batch_view(batch, items, kind.batch_id))
+
+    def _update_batch(self, kind: _Bulk, request: Request) -> Response:
+        body = self._body(request, f"PATCH {kind.path}/{{batchId}}")
+        batches, items = self._tables(kind)
+        with self.lock:
+            batch = self._owned(batches, "batchId", request, kind.what)
+            self._submit(kind.name, batch, body, kind.batch_id)
+            return json_response(self._batch_view(batch, items, kind.batch_id))
+
+    def _delete_batch(self, kind: _Bulk, request: Request) -> Response:
+        batches, items = self._tables(kind)
+        with self.lock:
+            batch = self._owned(batches, "batchId", request, kind.what)
+            if batch["status"] != "Open":
+                raise HttpError(400, {"error": f"Batch {request.params['batchId']} is {batch['status']}"})
+            if kind is _PAYABLES:  # a deleted payable item frees its reference
+                for item_id in batch["_items"]:
+                    item = items.pop(item_id)
+                    if item.get("bulkPayableItemReference"):
+                        self.references.pop((batch["clientId"], item["bulkPayableItemReference"]), None)
+            del batches[request.params["batchId"]]
+            return json_response(self._batch_view(batch, items, kind.batch_id))
+
+    def _list_items(self, kind: _Bulk, request: Request) -> Response:
+        batches, items = self._tables(kind)
+        with self.lock:
+            batch = self._owned(batches, "batchId", request, kind.what)
+            return json_response([items[i] for i in batch["_items"]])
+
+    def _get_item(self, kind: _Bulk, request: Request) -> Response:
+        batches, items = self._tables(kind)
+        with self.lock:
+            self._owned(batches, "batchId", request, kind.what)
+            item = items.get(request.params["itemId"])
+            if item is None or item[kind.batch_id] != request.params["batchId"]:
+                raise HttpError(404, {"error": f"Item {request.params['itemId']} not found"})
+            return json_response(item)
+
+    @staticmethod
+    def _require_open(batch_id: str, batch: dict[str, Any]) -> None:
+        if batch["status"] != "Open":
+            raise HttpError(
+                400,
+                {"error": f"Batch {batch_id} is {batch['status']}; items can only be added to an Open batch"},
+            )
+
+    @route("GET", "/payments/bulk/collaborator/batch")
+    def list_collaborator_batches(self, request: Request) -> Response:
+        return self._list_batches(_COLLABORATORS, request)
+
     @route("POST", "/payments/bulk/collaborator/batch")
     def create_collaborator_batch(self, request: Request) -> Response:
-        body = self._body(request, "POST /payments/bulk/collaborator/batch")
-        with self.lock:
-            batch = self._new_batch("Collaborator", self._client(request), body)
-            self.collaborator_batches[batch["bulkCollaboratorBatchId"]] = batch
-            return json_response(self._batch_view(batch, self.collaborator_items, "bulkCollaboratorBatchId"))
+        return self._create_batch(_COLLABORATORS, request)
 
     @route("GET", "/payments/bulk/collaborator/batch/{batchId}")
     def get_collaborator_batch(self, request: Request) -> Response:
-        with self.lock:
-            batch = self._owned(self.collaborator_batches, "batchId", request, "Bulk collaborator batch")
-            return json_response(self._batch_view(batch, self.collaborator_items, "bulkCollaboratorBatchId"))
+        return self._get_batch(_COLLABORATORS, request)
 
     @route("PATCH", "/payments/bulk/collaborator/batch/{batchId}")
     def update_collaborator_batch(self, request: Request) -> Response:
-        body = self._body(request, "PATCH /payments/bulk/collaborator/batch/{batchId}")
-        with self.lock:
-            batch = self._owned(self.collaborator_batches, "batchId", request, "Bulk collaborator batch")
-            self._submit("collaborator", batch, body, "bulkCollaboratorBatchId")
-            return json_response(self._batch_view(batch, self.collaborator_items, "bulkCollaboratorBatchId"))
+        return self._update_batch(_COLLABORATORS, request)
 
     @route("DELETE", "/payments/bulk/collaborator/batch/{batchId}")
     def delete_collaborator_batch(self, request: Request) -> Response:
-        with self.lock:
-            batch = self._owned(self.collaborator_batches, "batchId", request, "Bulk collaborator batch")
-            if batch["status"] != "Open":
-                raise HttpError(400, {"error": f"Batch {request.params['batchId']} is {batch['status']}"})
-            del self.collaborator_batches[request.params["batchId"]]
-            return json_response(self._batch_view(batch, self.collaborator_items, "bulkCollaboratorBatchId"))
+        return self._delete_batch(_COLLABORATORS, request)
 
     @route("GET", "/payments/bulk/collaborator/batch/{batchId}/item")
     def list_collaborator_items(self, request: Request) -> Response:
-        with self.lock:
-            batch = self._owned(self.collaborator_batches, "batchId", request, "Bulk collaborator batch")
-            return json_response([self.collaborator_items[i] for i in batch["_items"]])
+        return self._list_items(_COLLABORATORS, request)
 
     @route("GET", "/payments/bulk/collaborator/batch/{batchId}/item/{itemId}")
     def get_collaborator_item(self, request: Request) -> Response:
-        with self.lock:
-            self._owned(self.collaborator_batches, "batchId", request, "Bulk collaborator batch")
-            item = self.collaborator_items.get(request.params["itemId"])
-            if item is None or item["bulkCollaboratorBatchId"] != request.params["batchId"]:
-                raise HttpError(404, {"error": f"Item {request.params['itemId']} not found"})
-            return json_response(item)
+        return self._get_item(_COLLABORATORS, request)
 
     @route("POST", "/payments/bulk/collaborator/batch/{batchId}/item")
     def create_collaborator_item(self, request: Request) -> Response:
         body = self._body(request, "POST /payments/bulk/collaborator/batch/{batchId}/item")
         with self.lock:
             batch = self._owned(self.collaborator_batches, "batchId", request, "Bulk collaborator batch")
-            if batch["status"] != "Open":
-                raise HttpError(
-                    400,
-                    {
-                        "error": f"Batch {batch['bulkCollaboratorBatchId']} is {batch['status']}; "
-                        f"items can only be added to an Open batch"
-                    },
-                )
+            self._require_open(batch["bulkCollaboratorBatchId"], batch)
             now = _now()
             item = {
                 "bulkCollaboratorBatchId": batch["bulkCollaboratorBatchId"],
@@ -654,65 +719,31 @@ class WingspanSandbox(Sandbox):
 
     @route("GET", "/payments/bulk/payable/batch")
     def list_payable_batches(self, request: Request) -> Response:
-        client = self._client(request)
-        with self.lock:
-            return json_response(
-                [
-                    self._batch_view(b, self.payable_items, "bulkPayableBatchId")
-                    for b in self.payable_batches.values()
-                    if b["clientId"] == client
-                ]
-            )
+        return self._list_batches(_PAYABLES, request)
 
     @route("POST", "/payments/bulk/payable/batch")
     def create_payable_batch(self, request: Request) -> Response:
-        body = self._body(request, "POST /payments/bulk/payable/batch")
-        with self.lock:
-            batch = self._new_batch("Payable", self._client(request), body)
-            self.payable_batches[batch["bulkPayableBatchId"]] = batch
-            return json_response(self._batch_view(batch, self.payable_items, "bulkPayableBatchId"))
+        return self._create_batch(_PAYABLES, request)
 
     @route("GET", "/payments/bulk/payable/batch/{batchId}")
     def get_payable_batch(self, request: Request) -> Response:
-        with self.lock:
-            batch = self._owned(self.payable_batches, "batchId", request, "Bulk payable batch")
-            return json_response(self._batch_view(batch, self.payable_items, "bulkPayableBatchId"))
+        return self._get_batch(_PAYABLES, request)
 
     @route("PATCH", "/payments/bulk/payable/batch/{batchId}")
     def update_payable_batch(self, request: Request) -> Response:
-        body = self._body(request, "PATCH /payments/bulk/payable/batch/{batchId}")
-        with self.lock:
-            batch = self._owned(self.payable_batches, "batchId", request, "Bulk payable batch")
-            self._submit("payable", batch, body, "bulkPayableBatchId")
-            return json_response(self._batch_view(batch, self.payable_items, "bulkPayableBatchId"))
+        return self._update_batch(_PAYABLES, request)
 
     @route("DELETE", "/payments/bulk/payable/batch/{batchId}")
     def delete_payable_batch(self, request: Request) -> Response:
-        with self.lock:
-            batch = self._owned(self.payable_batches, "batchId", request, "Bulk payable batch")
-            if batch["status"] != "Open":
-                raise HttpError(400, {"error": f"Batch {request.params['batchId']} is {batch['status']}"})
-            for item_id in batch["_items"]:
-                item = self.payable_items.pop(item_id)
-                if item.get("bulkPayableItemReference"):
-                    self.references.pop((batch["clientId"], item["bulkPayableItemReference"]), None)
-            del self.payable_batches[request.params["batchId"]]
-            return json_response(self._batch_view(batch, self.payable_items, "bulkPayableBatchId"))
+        return self._delete_batch(_PAYABLES, request)
 
     @route("GET", "/payments/bulk/payable/batch/{batchId}/item")
     def list_payable_items(self, request: Request) -> Response:
-        with self.lock:
-            batch = self._owned(self.payable_batches, "batchId", request, "Bulk payable batch")
-            return json_response([self.payable_items[i] for i in batch["_items"]])
+        return self._list_items(_PAYABLES, request)
 
     @route("GET", "/payments/bulk/payable/batch/{batchId}/item/{itemId}")
     def get_payable_item(self, request: Request) -> Response:
-        with self.lock:
-            self._owned(self.payable_batches, "batchId", request, "Bulk payable batch")
-            item = self.payable_items.get(request.params["itemId"])
-            if item is None or item["bulkPayableBatchId"] != request.params["batchId"]:
-                raise HttpError(404, {"error": f"Item {request.params['itemId']} not found"})
-            return json_response(item)
+        return self._get_item(_PAYABLES, request)
 
     @route("POST", "/payments/bulk/payable/batch/{batchId}/item")
     def create_payable_item(self, request: Request) -> Response:
@@ -743,14 +774,7 @@ class WingspanSandbox(Sandbox):
             if reference and (batch["clientId"], reference) in self.references:
                 existing = self.payable_items[self.references[(batch["clientId"], reference)]]
                 return json_response(existing, 208)
-            if batch["status"] != "Open":
-                raise HttpError(
-                    400,
-                    {
-                        "error": f"Batch {batch_id} is {batch['status']}; items can only be added "
-                        f"to an Open batch"
-                    },
-                )
+            self._require_open(batch_id, batch)
             now = _now()
             item = {
                 "amount": body["amount"],
