@@ -202,9 +202,10 @@ class Relay:
                         )
                         continue
                     self._sent[key] += 1
-                    self.stats.counts(key).read += 1
+                    counts = self.stats.counts(key)
+                    counts.read += 1
                     destination_in.write(line + b"\n")
-                    if self.stats.counts(key).read % 1000 == 0:
+                    if counts.read % 1000 == 0:
                         self.on_tick()
                 elif kind == "STATE":
                     state = message["state"]
