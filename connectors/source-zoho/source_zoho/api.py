@@ -27,7 +27,7 @@ from staffwire.secrets import SecretMasker
 from source_zoho.auth import ZohoAuth, error_code
 from source_zoho.config import ZohoConfig, hosts_for
 
-__all__ = ["CRM_VERSION", "FIELDS_PER_CALL", "IDS_PER_CALL", "ZohoApi"]
+__all__ = ["CRM_VERSION", "FIELDS_PER_CALL", "IDS_PER_CALL", "ZohoApi", "parse_time"]
 
 CRM_VERSION = "v5"
 OVERLAP = timedelta(seconds=1)  # Zoho times have second precision
@@ -228,19 +228,20 @@ class ZohoApi:
             fresh = [
                 r
                 for r in rows
-                if str(r.get("id")) not in given or given[str(r.get("id"))] != _moment(r.get("Modified_Time"))
+                if str(r.get("id")) not in given
+                or given[str(r.get("id"))] != parse_time(r.get("Modified_Time"))
             ]
             if groups[1:] and fresh:
                 fresh = self._merge_groups(module, fresh, groups[1:], stream)
             if fresh:
                 yield fresh
             for r in fresh:
-                given[str(r.get("id"))] = _moment(r.get("Modified_Time"))
+                given[str(r.get("id"))] = parse_time(r.get("Modified_Time"))
             info = answer.body.get("info") or {}
             if not info.get("more_records") or not rows:
                 return
             top = max(
-                (m for m in (_moment(r.get("Modified_Time")) for r in rows) if m is not None), default=None
+                (m for m in (parse_time(r.get("Modified_Time")) for r in rows) if m is not None), default=None
             )
             if top is not None and (low is None or top - OVERLAP > low):
                 low, page, token = top - OVERLAP, 1, None
@@ -286,7 +287,8 @@ class ZohoApi:
             page += 1
 
 
-def _moment(value: Any) -> datetime | None:
+def parse_time(value: Any) -> datetime | None:
+    """An aware UTC datetime from a Zoho time (``+05:30``, ``+00:00``, ``Z``); None when absent or unreadable."""
     try:
         return parse_cursor(value) if value not in (None, "") else None
     except ValueError:

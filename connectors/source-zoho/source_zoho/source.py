@@ -61,8 +61,9 @@ class SourceZoho(Source[ZohoConfig]):
             )
 
     def streams(self, config: ZohoConfig) -> list[Stream]:
+        from source_zoho.api import parse_time
         from source_zoho.standard import specs_for
-        from source_zoho.streams import ModuleStream, StandardStream, parse_time
+        from source_zoho.streams import ModuleStream, StandardStream
 
         api = self.api(config)
         start = parse_time(config.start_date)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from staffwire.errors import ConfigError, RecordRejected
-from staffwire.incremental import CursorTracker, parse_cursor
+from staffwire.incremental import CursorTracker
 from staffwire.standard import standard_stream_schema
 from staffwire.streams import Checkpoint, Stream, SyncMode
 
@@ -24,19 +24,9 @@ from source_zoho.api import ZohoApi
 from source_zoho.schema import module_schema
 from source_zoho.standard import StandardMapper, StandardSpec
 
-__all__ = ["ModuleStream", "StandardStream", "parse_time"]
+__all__ = ["ModuleStream", "StandardStream", "pages"]
 
 Item = Mapping[str, Any] | list[dict[str, Any]] | Checkpoint | RecordRejected  # what read() yields
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An aware datetime from a Zoho time (``+05:30``, ``+00:00``, ``Z``); None when absent or unreadable."""
-    if value in (None, ""):
-        return None
-    try:
-        return parse_cursor(value)
-    except ValueError:
-        return None
 
 
 LOOKBACK = timedelta(seconds=1)
