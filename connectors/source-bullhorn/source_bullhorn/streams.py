@@ -229,17 +229,10 @@ class StandardStream(BullhornStream):
 
     cursor_field = ["remote_updated_at"]
 
-    def __init__(
-        self,
-        api: BullhornApi,
-        config: BullhornConfig,
-        info: EntityInfo,
-        *,
-        name: str,
-        fields: str,
-        mapping: CompiledMapping,
-    ) -> None:
-        super().__init__(api, config, info, name=name, fields=fields)
+    def __init__(self, *args: Any, mapping: CompiledMapping, **kwargs: Any) -> None:
+        """:class:`BullhornStream`'s arguments (``name`` and ``fields`` given), and the mapping that turns each page
+        of rows into standard records."""
+        super().__init__(*args, **kwargs)
         self.mapping = mapping
 
     def get_json_schema(self) -> dict[str, Any]:
