@@ -14,21 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from source_bullhorn.reference_data import DISPLAY_FIELDS
+
 __all__ = ["DISPLAY_FIELDS", "EntityInfo", "entity_info", "is_custom"]
 
-#: the sub-fields requested on associations, so a record says who or what it points at
-DISPLAY_FIELDS: dict[str, tuple[str, ...]] = {
-    "CorporateUser": ("firstName", "lastName"),
-    "Candidate": ("firstName", "lastName"),
-    "ClientContact": ("firstName", "lastName"),
-    "Person": ("firstName", "lastName"),
-    "ClientCorporation": ("name",),
-    "JobOrder": ("title",),
-    "Category": ("name",),
-    "Skill": ("name",),
-    "BusinessSector": ("name",),
-    "Specialty": ("name",),
-}
 TO_MANY_ROWS = 10  # Bullhorn returns at most 10 associated rows per to-many field
 _SKIP_TYPES = {"byte[]"}  # binary row versions (bhTimeStamp): not data
 

@@ -13,7 +13,7 @@ import json
 from importlib import resources
 from typing import Any
 
-__all__ = ["SEARCHABLE", "TENANT_LABELS", "entity_metas", "sample_rows"]
+__all__ = ["DISPLAY_FIELDS", "SEARCHABLE", "TENANT_LABELS", "entity_metas", "sample_rows"]
 
 #: Entities Bullhorn serves through ``search/`` (Lucene); every other entity goes through ``query/``.
 SEARCHABLE = frozenset(
@@ -29,6 +29,22 @@ SEARCHABLE = frozenset(
         "Task",
     }
 )
+
+#: The sub-fields that say who or what an association points at, by associated entity: what Bullhorn answers for
+#: ``owner`` or ``tearsheets`` when no sub-fields are asked (besides ``id``), and what the connector asks for.
+DISPLAY_FIELDS: dict[str, tuple[str, ...]] = {
+    "CorporateUser": ("firstName", "lastName"),
+    "Candidate": ("firstName", "lastName"),
+    "ClientContact": ("firstName", "lastName"),
+    "Person": ("firstName", "lastName"),
+    "ClientCorporation": ("name",),
+    "JobOrder": ("title",),
+    "Category": ("name",),
+    "Skill": ("name",),
+    "BusinessSector": ("name",),
+    "Specialty": ("name",),
+    "Tearsheet": ("name",),
+}
 
 #: Tenant-specific labels of the custom fields the sandbox seeds (what a real tenant configures in field maps).
 TENANT_LABELS: dict[str, dict[str, str]] = {

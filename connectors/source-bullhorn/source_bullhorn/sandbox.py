@@ -36,7 +36,7 @@ from urllib.parse import quote, urlencode
 import orjson
 from staffwire.testing.sandbox import HttpError, Request, Response, Sandbox, TokenBook, json_response, route
 
-from source_bullhorn.reference_data import SEARCHABLE, entity_metas
+from source_bullhorn.reference_data import DISPLAY_FIELDS, SEARCHABLE, entity_metas
 from source_bullhorn.sandbox_query import (
     FieldSpec,
     QuerySyntaxError,
@@ -55,18 +55,6 @@ MAX_COUNT = 500
 WIDE_COUNT = 200
 WIDE_FIELDS = 40  # more top-level fields than this (or any to-many) and Bullhorn answers at most 200 rows
 TO_MANY_DEFAULT, TO_MANY_MAX = 5, 10
-DISPLAY: dict[str, tuple[str, ...]] = {
-    "CorporateUser": ("firstName", "lastName"),
-    "Candidate": ("firstName", "lastName"),
-    "ClientContact": ("firstName", "lastName"),
-    "Person": ("firstName", "lastName"),
-    "ClientCorporation": ("name",),
-    "JobOrder": ("title",),
-    "Category": ("name",),
-    "Skill": ("name",),
-    "BusinessSector": ("name",),
-    "Tearsheet": ("name",),
-}
 DATA_CENTER = "east"
 CORP_TOKEN = "8ffx2"
 
@@ -738,7 +726,7 @@ class BullhornSandbox(Sandbox):
     def _sub_projection(self, target: str, subs: list[FieldSpec]) -> Callable[[int], dict[str, Any]]:
         table = self.rows.get(target, {})
         target_entity = self.entities.get(target)
-        names = [s.name for s in subs] if subs else ["id", *DISPLAY.get(target, ())]
+        names = [s.name for s in subs] if subs else ["id", *DISPLAY_FIELDS.get(target, ())]
         nested: dict[str, Callable[[Row], Any]] = {}
         if target_entity is not None:
             for s in subs:
