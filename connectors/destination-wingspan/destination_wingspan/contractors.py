@@ -19,32 +19,21 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
-from staffwire.errors import RecordRejected, Rejection, TransientError
+from staffwire.errors import RecordRejected, Rejection
 from staffwire.http.errors import ClientError, ConnectError, HttpError, ServerError, TimeoutError_
 
 from destination_wingspan.api import WingspanApi, reason
+from destination_wingspan.bulk import BATCH_LABELS, Pacing
 
-__all__ = [
-    "BATCH_LABELS",
-    "Contractor",
-    "ContractorDirectory",
-    "ContractorRequest",
-    "ContractorWriter",
-    "wait_for",
-]
+__all__ = ["Contractor", "ContractorDirectory", "ContractorRequest", "ContractorWriter"]
 
 _log = logging.getLogger("destination_wingspan.contractors")
-#: Labels on every batch this destination creates, so a later run recognises its own unfinished batches.
-BATCH_LABELS = {"createdBy": "staffwire-destination-wingspan"}
 _LOST = (ConnectError, TimeoutError_, ServerError)
-_TERMINAL = ("Complete", "Failed")
 
 
 @dataclass
@@ -78,51 +67,13 @@ class ContractorRequest:
         )
 
 
-def wait_for(
-    fetch: Callable[[], dict[str, Any]],
-    what: str,
-    *,
-    interval: float,
-    max_wait: float,
-    sleep: Callable[[float], None] = time.sleep,
-) -> dict[str, Any]:
-    """Poll ``fetch`` until the batch it returns is Complete or Failed; TransientError after ``max_wait``."""
-    deadline = time.monotonic() + max_wait
-    last_log = time.monotonic()
-    while True:
-        batch = fetch()
-        if batch.get("status") in _TERMINAL:
-            return batch
-        now = time.monotonic()
-        if now >= deadline:
-            raise TransientError(
-                f"Wingspan has not finished {what} after {max_wait:g}s (status {batch.get('status')}). Nothing is "
-                "lost: run the sync again and it resumes from the last committed state without duplicates.",
-                request=what,
-            )
-        if now - last_log >= 60:
-            stats = batch.get("statistics") or {}
-            _log.info(
-                "waiting for Wingspan to process %s: %s, %s of %s items processed",
-                what,
-                batch.get("status"),
-                stats.get("itemsProcessed", "?"),
-                stats.get("itemsTotal", "?"),
-            )
-            last_log = now
-        sleep(min(interval, max(0.0, deadline - now)))
-
-
 class ContractorDirectory:
     """The account's contractors, loaded once per run and kept current as this run creates more."""
 
-    def __init__(
-        self, api: WingspanApi, mode: str, *, poll_interval: float = 2.0, max_wait: float = 1800.0
-    ) -> None:
+    def __init__(self, api: WingspanApi, mode: str, pacing: Pacing) -> None:
         self.api = api
         self.mode = mode
-        self.poll_interval = poll_interval
-        self.max_wait = max_wait
+        self.pacing = pacing
         self._lock = threading.RLock()
         self._loaded = False
         self._by_external: dict[str, Contractor] = {}
@@ -146,13 +97,7 @@ class ContractorDirectory:
                 continue
             batch_id = batch["bulkCollaboratorBatchId"]
             _log.info("waiting for bulk collaborator batch %s submitted by an earlier run", batch_id)
-            path = f"/payments/bulk/collaborator/batch/{batch_id}"
-            wait_for(
-                partial(self.api.get, path, stream="candidates"),
-                f"bulk collaborator batch {batch_id}",
-                interval=self.poll_interval,
-                max_wait=self.max_wait,
-            )
+            self.pacing.wait(self.api, "collaborator", batch_id, stream="candidates")
 
     def refresh(self) -> None:
         with self._lock:
@@ -234,22 +179,19 @@ class ContractorWriter:
         *,
         mode: str,
         batch_size: int,
-        concurrency: int,
-        poll_interval: float,
-        max_wait: float,
-        max_attempts: int,
+        pacing: Pacing,
     ) -> None:
         self.api = api
         self.directory = directory
         self.mode = mode
         self.batch_size = batch_size
-        self.concurrency = concurrency
-        self.poll_interval = poll_interval
-        self.max_wait = max_wait
-        self.max_attempts = max_attempts
+        self.pacing = pacing
+        self.max_attempts = pacing.max_attempts
         self.created = 0
         self.updated = 0
-        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="wingspan-contractors")
+        self._pool = ThreadPoolExecutor(
+            max_workers=pacing.concurrency, thread_name_prefix="wingspan-contractors"
+        )
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -305,13 +247,7 @@ class ContractorWriter:
 
     # -------------------------------------------------------------------------------------------- bulk
     def _wait(self, batch_id: str) -> dict[str, Any]:
-        path = f"/payments/bulk/collaborator/batch/{batch_id}"
-        return wait_for(
-            lambda: self.api.get(path, stream="candidates"),
-            f"bulk collaborator batch {batch_id}",
-            interval=self.poll_interval,
-            max_wait=self.max_wait,
-        )
+        return self.pacing.wait(self.api, "collaborator", batch_id, stream="candidates")
 
     def _bulk(self, chunk: list[ContractorRequest]) -> list[RecordRejected]:
         _, batch = self.api.post(

@@ -17,7 +17,7 @@ from staffwire.errors import RecordRejected, Rejection
 from staffwire.http.errors import ClientError, ConnectError, ServerError, TimeoutError_
 
 from destination_wingspan.api import WingspanApi, reason
-from destination_wingspan.payables import REFERENCE_LABEL
+from destination_wingspan.payables import REFERENCE_LABEL, labelled_references
 
 __all__ = ["InvoiceLine", "InvoiceRequest", "InvoiceWriter"]
 
@@ -68,12 +68,7 @@ class InvoiceWriter:
         return self._clients
 
     def _load_invoices(self) -> set[str]:
-        rows = self.api.get("/payments/invoice", stream="invoices")
-        self._known = {
-            str((r.get("labels") or {}).get(REFERENCE_LABEL))
-            for r in rows
-            if (r.get("labels") or {}).get(REFERENCE_LABEL)
-        }
+        self._known = labelled_references(self.api.get("/payments/invoice", stream="invoices"))
         return self._known
 
     def commit(self, requests: Iterable[InvoiceRequest]) -> list[RecordRejected]:

@@ -17,19 +17,24 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from staffwire.errors import RecordRejected, Rejection
 from staffwire.http.errors import ClientError
 
 from destination_wingspan.api import WingspanApi, reason
-from destination_wingspan.contractors import BATCH_LABELS, ContractorDirectory, wait_for
+from destination_wingspan.bulk import BATCH_LABELS, Pacing
+from destination_wingspan.contractors import ContractorDirectory
 
 __all__ = ["REFERENCE_LABEL", "PayableLine", "PayableRequest", "PayableWriter"]
 
 _log = logging.getLogger("destination_wingspan.payables")
 REFERENCE_LABEL = "staffwireReference"
+
+
+def labelled_references(rows: Iterable[dict[str, Any]]) -> set[str]:
+    """The ``staffwireReference`` labels of listed payables or invoices: what earlier runs already wrote."""
+    return {str(ref) for row in rows if (ref := (row.get("labels") or {}).get(REFERENCE_LABEL))}
 
 
 @dataclass
@@ -73,33 +78,27 @@ class PayableWriter:
         *,
         status: str,
         batch_size: int,
-        concurrency: int,
-        poll_interval: float,
-        max_wait: float,
+        pacing: Pacing,
     ) -> None:
         self.api = api
         self.directory = directory
         self.status = status
         self.batch_size = batch_size
-        self.poll_interval = poll_interval
-        self.max_wait = max_wait
+        self.pacing = pacing
         self.created = 0
         self.skipped = 0
         self._known: set[str] | None = None
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="wingspan-payables")
+        self._pool = ThreadPoolExecutor(
+            max_workers=pacing.concurrency, thread_name_prefix="wingspan-payables"
+        )
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
 
     def _known_references(self) -> set[str]:
         if self._known is None:
-            rows = self.api.get("/payments/payable", stream="payables")
-            self._known = {
-                str((r.get("labels") or {}).get(REFERENCE_LABEL))
-                for r in rows
-                if (r.get("labels") or {}).get(REFERENCE_LABEL)
-            }
+            self._known = labelled_references(self.api.get("/payments/payable", stream="payables"))
         return self._known
 
     def commit(self, requests: Iterable[PayableRequest]) -> list[RecordRejected]:
@@ -179,14 +178,8 @@ class PayableWriter:
             self.api.patch(path, {"status": "Pending"}, stream="payables")
         refused: set[str] = set()
         for other in sorted(batches):
-            path = f"/payments/bulk/payable/batch/{other}"
-            wait_for(
-                partial(self.api.get, path, stream="payables"),
-                f"bulk payable batch {other}",
-                interval=self.poll_interval,
-                max_wait=self.max_wait,
-            )
-            for item in self.api.get(f"{path}/item", stream="payables"):
+            self.pacing.wait(self.api, "payable", other, stream="payables")
+            for item in self.api.get(f"/payments/bulk/payable/batch/{other}/item", stream="payables"):
                 entry = waiting.pop(str(item.get("bulkPayableItemReference")), None)
                 if entry is None:
                     continue

@@ -25,6 +25,7 @@ from typing import Any
 from staffwire.errors import RecordRejected, Rejection
 
 from destination_wingspan.api import WingspanApi
+from destination_wingspan.bulk import Pacing
 from destination_wingspan.config import WingspanConfig
 from destination_wingspan.contractors import ContractorDirectory, ContractorRequest, ContractorWriter
 from destination_wingspan.invoices import InvoiceLine, InvoiceRequest, InvoiceWriter
@@ -75,30 +76,21 @@ class WingspanWriter:
         self.config = config
         self.compiled = compiled or compile_config(config)
         self.api = api
-        self.directory = ContractorDirectory(
-            api,
-            config.contractor_mode,
-            poll_interval=config.poll_interval_s,
-            max_wait=config.max_batch_wait_s,
-        )
+        pacing = Pacing.from_config(config)
+        self.directory = ContractorDirectory(api, config.contractor_mode, pacing)
         self.contractors = ContractorWriter(
             api,
             self.directory,
             mode=config.contractor_mode,
             batch_size=config.contractor_batch_size,
-            concurrency=config.max_concurrency,
-            poll_interval=config.poll_interval_s,
-            max_wait=config.max_batch_wait_s,
-            max_attempts=config.max_attempts,
+            pacing=pacing,
         )
         self.payables = PayableWriter(
             api,
             self.directory,
             status=config.payable_status,
             batch_size=config.payable_batch_size,
-            concurrency=config.max_concurrency,
-            poll_interval=config.poll_interval_s,
-            max_wait=config.max_batch_wait_s,
+            pacing=pacing,
         )
         self.invoices = InvoiceWriter(api, status=config.invoice_status, max_attempts=config.max_attempts)
         self._contractors: dict[str, ContractorRequest] = {}
