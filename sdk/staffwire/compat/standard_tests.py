@@ -66,38 +66,34 @@ class _Fixtures:
         return "config.json"
 
 
-class SourceTestSuite(_Fixtures, SourceTestSuiteBase):
-    """airbyte-cdk's ``SourceTestSuiteBase`` for a Staffwire source: set ``connector`` to the source class."""
-
-    connector: ClassVar[Any]  # type: ignore[misc]
+class _Suite(_Fixtures):
+    """What both suites add: the config hook, and the Docker tests skipped in every concrete suite."""
 
     @classmethod
     def prepare_config(cls, config: dict[str, Any]) -> dict[str, Any]:
         """Adjust a scenario's config before each command (e.g. point ``api_url`` at a live sandbox)."""
         return config
 
-    @classmethod
-    def create_connector(cls, scenario: ConnectorTestScenario | None) -> CdkSource:
-        return as_cdk_source(cls.connector, cls.prepare_config)()
-
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         _skip_docker(cls)
 
 
-class DestinationTestSuite(_Fixtures, DestinationTestSuiteBase):
+class SourceTestSuite(_Suite, SourceTestSuiteBase):
+    """airbyte-cdk's ``SourceTestSuiteBase`` for a Staffwire source: set ``connector`` to the source class."""
+
+    connector: ClassVar[Any]  # type: ignore[misc]
+
+    @classmethod
+    def create_connector(cls, scenario: ConnectorTestScenario | None) -> CdkSource:
+        return as_cdk_source(cls.connector, cls.prepare_config)()
+
+
+class DestinationTestSuite(_Suite, DestinationTestSuiteBase):
     """airbyte-cdk's ``DestinationTestSuiteBase`` for a Staffwire destination: set ``connector``."""
 
     connector: ClassVar[Any]  # type: ignore[misc]
 
     @classmethod
-    def prepare_config(cls, config: dict[str, Any]) -> dict[str, Any]:
-        return config
-
-    @classmethod
     def create_connector(cls, scenario: ConnectorTestScenario | None) -> CdkDestination:
         return as_cdk_destination(cls.connector, cls.prepare_config)()
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        _skip_docker(cls)
