@@ -19,6 +19,7 @@ __all__ = [
     "BILLING_ADDRESS",
     "CRM_ORG",
     "ENVELOPE",
+    "ORGS",
     "RECRUIT_ORG",
     "FieldSpec",
     "ModuleSeed",
@@ -41,6 +42,7 @@ BASE_TIME = datetime(2024, 1, 8, 9, 0, 0, tzinfo=timezone.utc)
 
 RECRUIT_ORG = 486812000000
 CRM_ORG = 5725767000000
+ORGS = {"recruit": RECRUIT_ORG, "crm": CRM_ORG}  # product -> the org number its ids start with
 
 
 @dataclass(frozen=True)

@@ -159,9 +159,12 @@ class ZohoSandbox(AccountsServer, Sandbox):
     def create_record(self, product: str, module: str, **values: Any) -> str:
         with self._data_lock:
             store = self.store(product, module)
-            org = RECRUIT_ORG if product == "recruit" else CRM_ORG
             rid = str(
-                org * 1_000_000 + store.index * 100_000 + 90_000 + len(store.records) + len(store.deleted)
+                store.org * 1_000_000
+                + store.index * 100_000
+                + 90_000
+                + len(store.records)
+                + len(store.deleted)
             )
             now = self.tick()
             owner = dict(self._owners[product])
@@ -238,9 +241,7 @@ class ZohoSandbox(AccountsServer, Sandbox):
             seed = store.seed
             modules.append(
                 {
-                    "id": str(
-                        (RECRUIT_ORG if product == "recruit" else CRM_ORG) * 1_000_000 + store.index * 10 + 2
-                    ),
+                    "id": str(store.org * 1_000_000 + store.index * 10 + 2),
                     "api_name": seed.api_name,
                     "module_name": seed.api_name,
                     "plural_label": re.sub(r"(?<=[a-z])(?=[A-Z])", " ", seed.api_name),
@@ -273,9 +274,8 @@ class ZohoSandbox(AccountsServer, Sandbox):
             raise zoho_error(403, "NO_PERMISSION", "permission denied to access the module")
         if store.seed.metadata_status == 401:
             raise zoho_error(401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL")
-        org = RECRUIT_ORG if product == "recruit" else CRM_ORG
         fields = [
-            spec.metadata(str(org * 1_000_000 + store.index * 1000 + i), crm_v3)
+            spec.metadata(str(store.org * 1_000_000 + store.index * 1000 + i), crm_v3)
             for i, spec in enumerate(store.seed.fields, start=1)
         ]
         return json_response({"fields": fields})

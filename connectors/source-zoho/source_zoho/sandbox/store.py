@@ -9,7 +9,7 @@ from typing import Any
 
 from staffwire.testing.sandbox import HttpError
 
-from source_zoho.sandbox.seed import ModuleSeed
+from source_zoho.sandbox.seed import ORGS, ModuleSeed
 
 __all__ = [
     "CREDITS_EXCEEDED",
@@ -59,6 +59,11 @@ class ModuleStore:
     deleted: list[dict[str, Any]] = field(default_factory=list)
     version: int = 0
     _sorted: dict[tuple[str, bool], tuple[int, list[str]]] = field(default_factory=dict)
+
+    @property
+    def org(self) -> int:
+        """The org number the product's ids start with."""
+        return ORGS[self.product]
 
     def ordered(self, sort_by: str, descending: bool) -> list[str]:
         key = (sort_by, descending)
