@@ -406,7 +406,6 @@ class StandardMapper:
         custom_fields: list[str],
         status_overrides: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        self.spec = spec
         overrides = {f"{stream}_status": dict(words) for stream, words in (status_overrides or {}).items()}
         self.live: CompiledMapping = compile_mapping(
             mapping_document(spec, product, custom_fields), spec.stream, value_map_overrides=overrides
