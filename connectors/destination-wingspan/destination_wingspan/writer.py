@@ -18,6 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -48,6 +49,70 @@ def _reject(
         stream=stream,
         record_id=record_id,
     )
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """A payable or invoice record being checked: its reference, and what a rejection names."""
+
+    kind: str  # payable | invoice
+    stream: str
+    record_id: str | None
+    reference: str
+
+    def reject(self, rule: str, field: str, value: Any, message: str) -> RecordRejected:
+        return _reject(self.stream, self.record_id, rule, field, value, message)
+
+    def amount(self, value: Any) -> Decimal:
+        """A positive amount with at most 2 decimals."""
+        number = _decimal(value)
+        if number is None or number <= 0:
+            raise self.reject(
+                "format",
+                "amount",
+                value,
+                f"{self.kind} {self.reference} has a malformed amount {value!r}: it must be a positive number "
+                "with at most 2 decimals",
+            )
+        return number
+
+    def due_date(self, value: Any) -> str:
+        due = _date(value)
+        if due is None:
+            raise self.reject(
+                "format",
+                "due_date",
+                value,
+                f"{self.kind} {self.reference} needs a due_date as YYYY-MM-DD, got {value!r}",
+            )
+        return due
+
+    def currency(self, value: Any, verb: str) -> str:
+        currency = str(value or "USD").upper()
+        if currency not in _CURRENCIES:
+            raise self.reject(
+                "allowed_values",
+                "currency",
+                value,
+                f"{self.kind} {self.reference} is in {currency}; Wingspan {verb} in {' or '.join(_CURRENCIES)}",
+            )
+        return currency
+
+
+def _subject(kind: str, stream: str, record: Mapping[str, Any], original: Mapping[str, Any]) -> _Subject:
+    """The record's reference (its unique key in Wingspan) and id; rejected without a reference."""
+    reference = _label_text(record.get("reference"))
+    record_id = _label_text(original.get("id")) or reference
+    if not reference:
+        raise _reject(
+            stream,
+            record_id,
+            "required",
+            "reference",
+            None,
+            f"the {kind} has no reference (its unique key, needed to write it exactly once)",
+        )
+    return _Subject(kind, stream, record_id, reference)
 
 
 def _label_text(value: Any) -> str | None:
@@ -217,75 +282,16 @@ class WingspanWriter:
             self._enrichments.setdefault(candidate_id, {}).update(labels)
 
     def _payable(self, stream: str, record: Mapping[str, Any], original: Mapping[str, Any]) -> None:
-        record_id = _label_text(original.get("id")) or _label_text(record.get("reference"))
-        reference = _label_text(record.get("reference"))
-        if not reference:
-            raise _reject(
-                stream,
-                record_id,
-                "required",
-                "reference",
-                None,
-                "the payable has no reference (its unique key, needed to write it exactly once)",
-            )
+        subject = _subject("payable", stream, record, original)
+        reference, record_id = subject.reference, subject.record_id
         worker_id = _label_text(record.get("worker_id"))
         if not worker_id:
-            raise _reject(
-                stream,
-                record_id,
-                "required",
-                "worker_id",
-                None,
-                f"payable {reference} has no worker_id (the candidate to pay)",
+            raise subject.reject(
+                "required", "worker_id", None, f"payable {reference} has no worker_id (the candidate to pay)"
             )
-        raw_amount = record.get("amount")
-        try:
-            amount = (
-                Decimal(str(raw_amount))
-                if raw_amount is not None and not isinstance(raw_amount, bool)
-                else None
-            )
-        except InvalidOperation:
-            amount = None
-        if (
-            amount is None
-            or not amount.is_finite()
-            or amount <= 0
-            or amount != amount.quantize(Decimal("0.01"))
-        ):
-            raise _reject(
-                stream,
-                record_id,
-                "format",
-                "amount",
-                raw_amount,
-                f"payable {reference} has a malformed amount {raw_amount!r}: it must be a positive number "
-                "with at most 2 decimals",
-            )
-        due = record.get("due_date")
-        try:
-            due_date = date.fromisoformat(str(due)).isoformat() if due else None
-        except ValueError:
-            due_date = None
-        if due_date is None or len(str(due)) != 10:
-            raise _reject(
-                stream,
-                record_id,
-                "format",
-                "due_date",
-                due,
-                f"payable {reference} needs a due_date as YYYY-MM-DD, got {due!r}",
-            )
-        currency = str(record.get("currency") or "USD").upper()
-        if currency not in _CURRENCIES:
-            raise _reject(
-                stream,
-                record_id,
-                "allowed_values",
-                "currency",
-                record.get("currency"),
-                f"payable {reference} is in {currency}; Wingspan pays in {' or '.join(_CURRENCIES)}",
-            )
+        amount = subject.amount(record.get("amount"))
+        due_date = subject.due_date(record.get("due_date"))
+        currency = subject.currency(record.get("currency"), "pays")
         lines = [ln for ln in (record.get("line_items") or []) if isinstance(ln, Mapping)]
         description = (
             _label_text(record.get("description"))
@@ -309,47 +315,18 @@ class WingspanWriter:
         )
 
     def _invoice(self, stream: str, record: Mapping[str, Any], original: Mapping[str, Any]) -> None:
-        record_id = _label_text(original.get("id")) or _label_text(record.get("reference"))
-        reference = _label_text(record.get("reference"))
-        if not reference:
-            raise _reject(
-                stream,
-                record_id,
-                "required",
-                "reference",
-                None,
-                "the invoice has no reference (its unique key, needed to write it exactly once)",
-            )
+        subject = _subject("invoice", stream, record, original)
+        reference, record_id = subject.reference, subject.record_id
         email = record.get("client_email")
         if not isinstance(email, str) or not _EMAIL.match(email.strip()):
-            raise _reject(
-                stream,
-                record_id,
+            raise subject.reject(
                 "format",
                 "client_email",
                 email,
                 f"invoice {reference} needs the client's billing email, got {email!r}",
             )
-        due_date = _date(record.get("due_date"))
-        if due_date is None:
-            raise _reject(
-                stream,
-                record_id,
-                "format",
-                "due_date",
-                record.get("due_date"),
-                f"invoice {reference} needs a due_date as YYYY-MM-DD, got {record.get('due_date')!r}",
-            )
-        currency = str(record.get("currency") or "USD").upper()
-        if currency not in _CURRENCIES:
-            raise _reject(
-                stream,
-                record_id,
-                "allowed_values",
-                "currency",
-                record.get("currency"),
-                f"invoice {reference} is in {currency}; Wingspan invoices in {' or '.join(_CURRENCIES)}",
-            )
+        due_date = subject.due_date(record.get("due_date"))
+        currency = subject.currency(record.get("currency"), "invoices")
         description = _label_text(record.get("description")) or f"Invoice {reference}"
         lines: list[InvoiceLine] = []
         for i, line in enumerate(ln for ln in (record.get("line_items") or []) if isinstance(ln, Mapping)):
@@ -359,9 +336,7 @@ class WingspanWriter:
             )
             amount = _money(line.get("amount")) if line.get("amount") is not None else None
             if quantity is None or price is None or (amount is None and line.get("amount") is not None):
-                raise _reject(
-                    stream,
-                    record_id,
+                raise subject.reject(
                     "format",
                     f"line_items.{i}",
                     dict(line),
@@ -378,17 +353,7 @@ class WingspanWriter:
                 )
             )
         if not lines:
-            amount = _money(record.get("amount"))
-            if amount is None or amount <= 0:
-                raise _reject(
-                    stream,
-                    record_id,
-                    "format",
-                    "amount",
-                    record.get("amount"),
-                    f"invoice {reference} has a malformed amount {record.get('amount')!r}: it must be a "
-                    "positive number with at most 2 decimals",
-                )
+            amount = float(subject.amount(record.get("amount")))
             lines.append(InvoiceLine(description=description, quantity=1, unit_price=amount, amount=amount))
         self._invoices.append(
             InvoiceRequest(
@@ -443,7 +408,7 @@ class WingspanWriter:
         return rejections
 
 
-def _money(value: Any, places: int = 2) -> float | None:
+def _decimal(value: Any, places: int = 2) -> Decimal | None:
     """A finite number with at most ``places`` decimals, else None."""
     if value is None or isinstance(value, bool):
         return None
@@ -453,7 +418,13 @@ def _money(value: Any, places: int = 2) -> float | None:
         return None
     if not number.is_finite() or number != number.quantize(Decimal(1).scaleb(-places)):
         return None
-    return float(number)
+    return number
+
+
+def _money(value: Any, places: int = 2) -> float | None:
+    """A finite number with at most ``places`` decimals (as a float), else None."""
+    number = _decimal(value, places)
+    return None if number is None else float(number)
 
 
 def _date(value: Any) -> str | None:
