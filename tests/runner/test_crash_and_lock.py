@@ -85,21 +85,31 @@ def test_kill_9_mid_run_then_rerun_resumes_from_the_last_committed_state(
     )
 
 
-def test_a_second_run_of_the_same_connection_is_refused_while_one_runs(plain: Any, store: StateStore) -> None:
-    file = plain.file(counts={"users": 60, "orders": 1}, page=5, delay=0.01)
+def test_a_second_run_of_the_same_connection_is_refused_while_one_runs(
+    plain: Any, store: StateStore, tmp_path: Path
+) -> None:
+    hold = tmp_path / "hold"  # the first run's source sends nothing until this file is gone
+    hold.touch()
+    file = plain.file(counts={"users": 60, "orders": 1}, page=5, hold_while=str(hold))
     first = _start_sync(plain, file)
-    _wait_for(lambda: any(r["status"] == "running" for r in store.runs()))
+    try:
+        _wait_for(lambda: any(r["status"] == "running" for r in store.runs()))
 
-    with pytest.raises(ConnectionLocked) as refused:
-        run_sync(plain.connection(), store=store, env=plain.env)
-    assert refused.value.message.startswith(f"connection 'plain' is already running (pid {first.pid} since ")
-    assert refused.value.message.endswith(
-        "); this run was refused so the two cannot corrupt each other's state. Wait for it to finish, then run again."
-    )
-    second = _start_sync(plain, file)
-    assert second.wait(20) == 1
-    assert second.stderr is not None
-    assert b"error: connection 'plain' is already running" in second.stderr.read()
+        with pytest.raises(ConnectionLocked) as refused:
+            run_sync(plain.connection(), store=store, env=plain.env)
+        assert refused.value.message.startswith(
+            f"connection 'plain' is already running (pid {first.pid} since "
+        )
+        assert refused.value.message.endswith(
+            "); this run was refused so the two cannot corrupt each other's state. Wait for it to finish, then run "
+            "again."
+        )
+        second = _start_sync(plain, file)
+        assert second.wait(20) == 1
+        assert second.stderr is not None
+        assert b"error: connection 'plain' is already running" in second.stderr.read()
+    finally:
+        hold.unlink()
 
     assert first.wait(20) == 0
     assert [r["status"] for r in store.runs()] == ["succeeded"]  # the refused attempts left no run behind

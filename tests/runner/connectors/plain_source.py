@@ -4,7 +4,8 @@
 Config: streams {name: record count}, api_key (secret), page (records per state), and switches for failures:
 fail_after (records, then a TRACE ERROR and exit 1), crash_after (records, then exit 3 with a traceback on stderr),
 garbage_after (records, then a non-JSON line), rotate (emit a CONTROL message with a new api_key),
-log_secret (log a line holding the api_key), delay (seconds per record), extra_stream (send records for it).
+log_secret (log a line holding the api_key), delay (seconds per record), extra_stream (send records for it),
+hold_while (a file path: send nothing while that file exists, so a test can keep a run going as long as it needs).
 """
 
 import json
@@ -104,6 +105,8 @@ def main():
                 },
             }
         )
+    while config.get("hold_while") and Path(config["hold_while"]).exists():
+        time.sleep(0.01)
     for configured in catalog["streams"]:
         name = configured["stream"]["name"]
         start = cursors.get(name, 0) if configured["sync_mode"] == "incremental" else 0
