@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from staffwire.testing.sandbox import SeededData
+from staffwire.testing.seed import SKILLS, SeededData
 
 __all__ = ["CANDIDATE_STATUSES", "Sizes", "seed_rows"]
 
@@ -55,26 +55,6 @@ CATEGORIES = (
     "Administrative",
 )
 SECTORS = ("Manufacturing", "Healthcare", "Technology", "Logistics", "Financial Services")
-SKILLS = (
-    "Java",
-    "Python",
-    "SQL",
-    "Forklift",
-    "OSHA 10",
-    "CPR",
-    "Excel",
-    "Salesforce",
-    "AWS",
-    "Welding",
-    "Kubernetes",
-    "Bookkeeping",
-    "Spanish",
-    "CDL-A",
-    "Phlebotomy",
-    "AutoCAD",
-    "Scrum",
-    "Customer Service",
-)
 SOURCES = ("LinkedIn", "Indeed", "Referral", "Company Website", "Job Fair", "Dice")
 CLEARANCES = ("None", "Public Trust", "Secret", "Top Secret")
 WORK_AUTH = ("US Citizen", "Green Card", "H-1B", "TN Visa")
@@ -178,6 +158,7 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
         i: {"id": i, "name": name, "dateAdded": SeededData.epoch_ms(START)}
         for i, name in enumerate(SECTORS, 1)
     }
+    # the tenant's Skill table holds exactly the names SeededData.skills() draws candidates' skills from
     rows["Skill"] = {i: {"id": i, "name": name, "enabled": True} for i, name in enumerate(SKILLS, 1)}
     skill_ids = {name: i for i, name in enumerate(SKILLS, 1)}
 
@@ -288,7 +269,7 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
     for i in range(1, count["Candidate"] + 1):
         first, last = data.first_name(), data.last_name()
         added, modified = clock.stamps()
-        skills = data.random.sample(SKILLS, 3)
+        skills = data.skills(3)
         candidates[i] = {
             "id": i,
             "firstName": first,
