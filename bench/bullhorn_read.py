@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-FLOOR = r"""
+# both helper scripts start with Bullhorn's four-hop login, done by hand (no Staffwire code)
+LOGIN = r"""
 import sys, time, orjson, requests
 from urllib.parse import parse_qs, urlsplit
 login_info, user, password, client_id, secret, fields, size = sys.argv[1:8]
@@ -37,6 +38,11 @@ token = http.post(oauth + "token", params={"grant_type": "authorization_code", "
 login = http.get(rest + "login", params={"version": "*", "access_token": token}).json()
 http.headers["BhRestToken"] = login["BhRestToken"]
 url = login["restUrl"] + "search/Candidate"
+"""
+
+FLOOR = (
+    LOGIN
+    + r"""
 out = sys.stdout.buffer
 after = 0
 while True:
@@ -57,23 +63,13 @@ while True:
         break
 out.flush()
 """
+)
 
 # what the sandbox alone serves: the same pages (offset-paged over one cached result list), read and dropped
-FETCH = r"""
-import re, sys, requests
-from urllib.parse import parse_qs, urlsplit
-login_info, user, password, client_id, secret, fields, size = sys.argv[1:8]
-http = requests.Session()
-info = http.get(login_info, params={"username": user}).json()
-oauth, rest = info["oauthUrl"], info["restUrl"]
-loc = http.get(oauth + "authorize", params={"client_id": client_id, "response_type": "code", "action": "Login",
-               "username": user, "password": password}, allow_redirects=False).headers["Location"]
-code = parse_qs(urlsplit(loc).query)["code"][0]
-token = http.post(oauth + "token", params={"grant_type": "authorization_code", "code": code, "client_id": client_id,
-                  "client_secret": secret}).json()["access_token"]
-login = http.get(rest + "login", params={"version": "*", "access_token": token}).json()
-http.headers["BhRestToken"] = login["BhRestToken"]
-url = login["restUrl"] + "search/Candidate"
+FETCH = (
+    LOGIN
+    + r"""
+import re
 head = re.compile(rb'\{"total":(\d+),"start":(\d+),"count":(\d+),')
 start = 0
 while True:
@@ -85,6 +81,7 @@ while True:
     if not count or start >= total:
         break
 """
+)
 
 
 def _drain(process: subprocess.Popen[bytes], counts: dict[str, int]) -> None:
