@@ -116,8 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from source_bullhorn.meta import entity_info
     from source_bullhorn.reference_data import entity_metas
-    from source_bullhorn.sandbox import BullhornSandbox
-    from source_bullhorn.sandbox_seed import Sizes
+    from source_bullhorn.sandbox import BullhornSandbox, Sizes
 
     t0 = time.perf_counter()
     sizes = Sizes(
