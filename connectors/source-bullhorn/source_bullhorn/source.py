@@ -50,6 +50,7 @@ class SourceBullhorn(Source[BullhornConfig]):
         super().__init__()
         self._api: BullhornApi | None = None
         self._infos: dict[str, EntityInfo] | None = None
+        self._raw_names: list[str] = []  # the raw streams to offer, set with _infos
 
     def _spec_extras(self) -> dict[str, Any]:
         return {"supports_incremental": True}
