@@ -418,7 +418,13 @@ def _describe_validation_error(exc: Any) -> str:
         elif kind == "extra_forbidden":
             parts.append(f"config field '{loc}' is not a field of this connector")
         else:
-            parts.append(f"config field '{loc}' is invalid: {error.get('msg')}")
+            message = str(error.get("msg", ""))
+            if kind == "value_error":  # our own validators already say which field and what to do
+                message = message.removeprefix("Value error, ")
+                if message.startswith(f"config field '{loc}'"):
+                    parts.append(message)
+                    continue
+            parts.append(f"config field '{loc}' is invalid: {message}")
     return "; ".join(parts)
 
 

@@ -265,3 +265,20 @@ def test_spec_needs_no_config_and_exits_0() -> None:
     assert result.spec is not None
     assert result.spec["documentationUrl"] == "https://example.com/docs/source-example"
     assert_conformant(result)
+
+
+def test_a_validator_message_that_names_its_field_is_shown_as_is() -> None:
+    from pydantic import BaseModel
+    from staffwire.entrypoint import _describe_validation_error
+    from staffwire.spec import SecureUrl
+
+    class Config(BaseModel):
+        api_url: SecureUrl
+
+    try:
+        Config.model_validate({"api_url": "http://example.com"})
+    except Exception as exc:
+        message = _describe_validation_error(exc)
+    assert message == (
+        "config field 'api_url' must use https:// (plain http:// is accepted only for loopback hosts such as 127.0.0.1)"
+    )
