@@ -43,6 +43,7 @@ class Contractor:
     external_id: str | None = None
     payee_id: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    status: str | None = None  # Active / Inactive / Pending (a payee's payerOwnedData.status)
 
 
 @dataclass
@@ -147,6 +148,7 @@ def _from_collaborator(row: dict[str, Any]) -> Contractor | None:
         email=email,
         external_id=(row.get("clientData") or {}).get("externalId"),
         labels=dict(row.get("labels") or {}),
+        status=row.get("status"),
     )
 
 
@@ -166,6 +168,7 @@ def _from_payee(row: dict[str, Any]) -> Contractor | None:
         external_id=owned.get("payeeExternalId"),
         payee_id=row.get("payeeId"),
         labels=dict(owned.get("labels") or {}),
+        status=owned.get("status"),
     )
 
 
@@ -284,6 +287,7 @@ class ContractorWriter:
                         email=request.email,
                         external_id=request.external_id,
                         labels=dict(request.labels),
+                        status="Active",
                     )
                 )
                 self.created += 1

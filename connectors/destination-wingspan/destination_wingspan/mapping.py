@@ -19,7 +19,10 @@ from staffwire.mapping import CompiledMapping, compile_condition, compile_fields
 
 from destination_wingspan.config import StreamMapping, WingspanConfig
 
-__all__ = ["CompiledConfig", "StreamPlan", "compile_config", "map_labels"]
+__all__ = ["DELETED_FIELD", "CompiledConfig", "StreamPlan", "compile_config", "map_labels", "names_field"]
+
+#: The standard field a source sets on a soft-deleted record (the record is still emitted).
+DELETED_FIELD = "remote_deleted_at"
 
 #: Fields a stream mapping must map, by target (invoices also need ``amount`` or ``line_items``).
 _REQUIRED = {
@@ -35,6 +38,8 @@ class StreamPlan:
 
     target: str
     fields: CompiledMapping
+    #: its ``when`` names ``remote_deleted_at``: the user decides what deleted records do (otherwise skipped)
+    handles_deleted: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,20 @@ def compile_config(config: WingspanConfig) -> CompiledConfig:
             when=mapping.when,
             when_path=f"stream_mappings[{i}].when",
         )
-        streams.setdefault(mapping.stream, []).append(StreamPlan(mapping.target, compiled))
+        plan = StreamPlan(mapping.target, compiled, names_field(mapping.when, DELETED_FIELD))
+        streams.setdefault(mapping.stream, []).append(plan)
     return CompiledConfig(trigger_fn, contractor_labels, placement_labels, streams)
+
+
+def names_field(condition: Any, name: str) -> bool:
+    """Whether a condition (``{"field": ...}``, ``all``/``any``/``not`` nests) tests the field ``name``."""
+    if isinstance(condition, Mapping):
+        if condition.get("field") == name:
+            return True
+        return any(names_field(value, name) for value in condition.values())
+    if isinstance(condition, list):
+        return any(names_field(value, name) for value in condition)
+    return False
 
 
 def _always(record: Mapping[str, Any]) -> bool:

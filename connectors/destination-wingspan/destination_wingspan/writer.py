@@ -3,13 +3,19 @@
 Streams accepted:
 
 * ``candidates`` (standard): a candidate matching ``contractor_trigger`` (default ``status in [placed]``) becomes
-  a contractor (email, names, external id = the standard ``id``, ``contractor_labels``);
+  a contractor (email, names, external id = the standard ``id``, ``contractor_labels``); a deleted one
+  (``remote_deleted_at`` set) has its contractor set Inactive (see :mod:`destination_wingspan.deactivations`), as
+  has, with ``deactivate_untriggered``, one that no longer matches the trigger;
 * ``placements`` (standard): ``placement_labels`` are added to the placed candidate's contractor;
 * ``payables`` (standard): a payable for the contractor whose external id is ``worker_id``;
 * any stream named in ``stream_mappings`` (mapped to ``payables`` or ``contractors`` fields first).
 
+A deleted record (``remote_deleted_at`` set) of any other stream creates nothing in Wingspan (an INFO log says so),
+unless a stream mapping's ``when`` tests ``remote_deleted_at``: then that condition decides.
+
 Records of other streams are accepted and ignored (counted, not rejected). A commit writes contractors first (so
-payables in the same commit find them), then pending label updates, then payables.
+payables in the same commit find them), then pending label updates, then payables and invoices, then
+deactivations (a deleted worker's last payable still reaches its contractor).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from staffwire.errors import RecordRejected, Rejection
 
@@ -29,8 +35,9 @@ from destination_wingspan.api import WingspanApi
 from destination_wingspan.bulk import Pacing
 from destination_wingspan.config import WingspanConfig
 from destination_wingspan.contractors import ContractorDirectory, ContractorRequest, ContractorWriter
+from destination_wingspan.deactivations import DeactivationRequest, Deactivator
 from destination_wingspan.invoices import InvoiceLine, InvoiceRequest, InvoiceWriter
-from destination_wingspan.mapping import CompiledConfig, compile_config, map_labels
+from destination_wingspan.mapping import DELETED_FIELD, CompiledConfig, compile_config, map_labels
 from destination_wingspan.payables import PayableLine, PayableRequest, PayableWriter
 
 __all__ = ["WingspanWriter"]
@@ -158,7 +165,11 @@ class WingspanWriter:
             pacing=pacing,
         )
         self.invoices = InvoiceWriter(api, status=config.invoice_status, max_attempts=config.max_attempts)
+        self.deactivator = Deactivator(api, self.directory, mode=config.contractor_mode)
         self._contractors: dict[str, ContractorRequest] = {}
+        self._deactivations: dict[
+            str, DeactivationRequest
+        ] = {}  # by external id; the record's last word wins
         self._payables: list[PayableRequest] = []
         self._invoices: list[InvoiceRequest] = []
         self._enrichments: dict[str, dict[str, str]] = {}  # candidate id -> labels waiting for its contractor
@@ -169,17 +180,28 @@ class WingspanWriter:
     # ------------------------------------------------------------------------------------------ Writer
     def write(self, stream: str, record: Mapping[str, Any]) -> None:
         handled = False
+        deleted_at = record.get(DELETED_FIELD)
+        skipped: list[str] = []  # what a deleted record would otherwise have become
         if stream == "candidates":
             handled = True
             self._candidate(stream, record, record)
         elif stream == "placements":
             handled = True
-            self._placement(record)
+            if deleted_at:
+                skipped.append("placement labels")
+            else:
+                self._placement(record)
         elif stream == "payables":
             handled = True
-            self._payable(stream, record, record)
+            if deleted_at:
+                skipped.append("a payable")
+            else:
+                self._payable(stream, record, record)
         for plan in self.compiled.streams.get(stream, ()):
             handled = True
+            if deleted_at and not plan.handles_deleted:
+                skipped.append(f"{plan.target} (stream_mappings)")
+                continue
             mapped = plan.fields(record)
             if mapped is None:  # its `when` does not hold
                 continue
@@ -190,6 +212,15 @@ class WingspanWriter:
             else:
                 mapped.setdefault("id", record.get("id"))
                 self._candidate(stream, mapped, record, triggered=True)
+        if skipped:
+            _log.info(
+                "%s record %s was deleted in the source (remote_deleted_at %s): not written as %s; a "
+                "stream_mappings entry whose `when` tests remote_deleted_at decides otherwise",
+                stream,
+                _label_text(record.get("id")) or "(no id)",
+                deleted_at,
+                ", ".join(skipped),
+            )
         if not handled and stream not in self._ignored:
             self._ignored.add(stream)
             _log.info(
@@ -209,9 +240,12 @@ class WingspanWriter:
         self.payables.close()
         self.api.close()
         _log.info(
-            "Wingspan: %d contractors created, %d updated; %d payables created, %d already there",
+            "Wingspan: %d contractors created, %d updated, %d set Inactive (%d already were); %d payables "
+            "created, %d already there",
             self.contractors.created,
             self.contractors.updated,
+            self.deactivator.deactivated,
+            self.deactivator.already_inactive,
             self.payables.created,
             self.payables.skipped,
         )
@@ -231,9 +265,13 @@ class WingspanWriter:
                 None,
                 "the record has no id (the contractor's external id in Wingspan)",
             )
-        if not triggered and not self.compiled.trigger(record):
+        deleted_at = record.get(DELETED_FIELD)
+        if deleted_at:
+            self._deactivate(stream, record_id or external_id, external_id, "deleted", deleted_at)
             return
-        if record.get("remote_deleted_at"):
+        if not triggered and not self.compiled.trigger(record):
+            if self.config.deactivate_untriggered:
+                self._deactivate(stream, record_id or external_id, external_id, "untriggered", None)
             return
         email = record.get("email")
         if not isinstance(email, str) or not email.strip():
@@ -266,10 +304,25 @@ class WingspanWriter:
             last_name=_label_text(record.get("last_name")),
             labels=labels,
         )
+        self._deactivations.pop(external_id, None)
         previous = self._contractors.get(external_id)
         if previous is not None:
             request.labels = {**previous.labels, **request.labels}
         self._contractors[external_id] = request
+
+    def _deactivate(
+        self,
+        stream: str,
+        record_id: str,
+        external_id: str,
+        why: Literal["deleted", "untriggered"],
+        deleted_at: Any,
+    ) -> None:
+        """Replace whatever this commit would have done for the candidate with setting its contractor Inactive."""
+        self._contractors.pop(external_id, None)
+        self._deactivations[external_id] = DeactivationRequest(
+            stream, record_id, external_id, why, _label_text(deleted_at)
+        )
 
     def _placement(self, record: Mapping[str, Any]) -> None:
         candidate_id = _label_text(record.get("candidate_id"))
@@ -372,10 +425,10 @@ class WingspanWriter:
 
     # ------------------------------------------------------------------------------------------ commit
     def _buffered(self) -> int:
-        return len(self._contractors) + len(self._payables) + len(self._invoices)
+        return len(self._contractors) + len(self._payables) + len(self._invoices) + len(self._deactivations)
 
     def _due(self) -> bool:
-        if len(self._contractors) >= self.config.contractor_batch_size:
+        if max(len(self._contractors), len(self._deactivations)) >= self.config.contractor_batch_size:
             return True
         if len(self._payables) >= self.config.payable_batch_size:
             return True
@@ -405,6 +458,9 @@ class WingspanWriter:
         invoices, self._invoices = self._invoices, []
         if invoices:
             rejections += self.invoices.commit(invoices)
+        deactivations, self._deactivations = list(self._deactivations.values()), {}
+        if deactivations:
+            rejections += self.deactivator.commit(deactivations)
         return rejections
 
 
