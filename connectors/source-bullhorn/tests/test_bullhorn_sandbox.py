@@ -223,6 +223,16 @@ def test_a_change_shows_in_the_next_page_of_the_same_field_list(
     assert before["status"] != "Placed" and before["owner"]["firstName"] != "Renamed"
 
 
+def test_preload_encodes_every_row_and_pages_read_the_same(client: Client, sandbox: BullhornSandbox) -> None:
+    params = {"query": "id:[1 TO *] AND (isDeleted:0 OR isDeleted:1)", "fields": "id,firstName", "count": 500}
+    cold = client.get("search/Candidate", **params).content
+    sandbox.add("Candidate", firstName="Ada")  # a change: nothing encoded before it survives
+    assert sandbox.preload("Candidate", "id,firstName") == len(sandbox.ids("Candidate")) == 61
+    warm = client.get("search/Candidate", **params).content
+    expected = cold.replace(b'"total":60,"start":0,"count":60', b'"total":61,"start":0,"count":61')
+    assert warm == expected[:-2] + b',{"id":61,"firstName":"Ada"}]}'
+
+
 def test_soft_deleted_rows_are_hidden_unless_the_query_asks(client: Client, sandbox: BullhornSandbox) -> None:
     deleted = sandbox.ids("Candidate", deleted=True)
     default = client.get("search/Candidate", query="id:[1 TO *]", fields="id", count=500).json()
