@@ -83,13 +83,6 @@ class WingspanConfig(BaseModel):
         description="bulk: bulk collaborator batches (Wingspan's Contractor Batch Items; best for volume); "
         "payee: one POST /payments/payee per contractor (immediate, per-record errors).",
     )
-    deactivate_untriggered: bool = Field(
-        default=False,
-        title="Deactivate contractors who no longer match the trigger",
-        description="Set a contractor Inactive when its candidate no longer matches contractor_trigger (e.g. "
-        "placed, then inactive). Off by default: a candidate between placements may still be owed pay. A deleted "
-        "candidate (remote_deleted_at set) is set Inactive either way.",
-    )
     contractor_labels: dict[str, Any] = Field(
         default_factory=lambda: dict(DEFAULT_CONTRACTOR_LABELS),
         title="Contractor labels",
@@ -100,6 +93,13 @@ class WingspanConfig(BaseModel):
         default_factory=lambda: dict(DEFAULT_PLACEMENT_LABELS),
         title="Placement labels",
         description="Label key -> field spec, from a placement record; added to the placed candidate's contractor.",
+    )
+    deactivate_untriggered: bool = Field(
+        default=False,
+        title="Deactivate contractors who no longer match the trigger",
+        description="Set a contractor Inactive when its candidate no longer matches contractor_trigger (e.g. "
+        "placed, then inactive). Off by default: a candidate between placements may still be owed pay. A deleted "
+        "candidate (remote_deleted_at set) is set Inactive either way.",
     )
     stream_mappings: list[StreamMapping] = Field(
         default_factory=list,
