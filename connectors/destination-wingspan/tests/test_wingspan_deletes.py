@@ -7,7 +7,9 @@ import copy
 from typing import Any
 
 import pytest
+from destination_wingspan.config import WingspanConfig
 from destination_wingspan.examples import PLACEMENTS_TO_PAYABLES
+from destination_wingspan.mapping import compile_config
 from destination_wingspan.sandbox import WingspanSandbox
 from destination_wingspan.testing import (
     candidate,
@@ -333,3 +335,34 @@ def test_a_deleted_standard_payable_is_not_created(sandbox: WingspanSandbox) -> 
         f"payables record timesheets:ts-1 was deleted in the source (remote_deleted_at {DELETED}): not written "
         "as a payable; a stream_mappings entry whose `when` tests remote_deleted_at decides otherwise"
     ) in result.log_messages("INFO")
+
+
+@pytest.mark.parametrize(
+    ("when", "takes_deleted"),
+    [
+        (None, False),
+        ({"field": "pay_unit", "in": ["hour"]}, False),
+        ({"field": "remote_deleted_at", "exists": True}, True),
+        ({"field": "remote_deleted_at", "exists": False}, True),  # the user decides, even to exclude them
+        ({"not": {"field": "remote_deleted_at", "exists": True}}, True),
+        (
+            {
+                "all": [
+                    {"field": "pay_unit", "in": ["hour"]},
+                    {"any": [{"field": "remote_deleted_at", "gt": "2026"}]},
+                ]
+            },
+            True,
+        ),
+        ({"all": [{"field": "pay_unit", "equals": "remote_deleted_at"}]}, False),  # a value, not the field
+    ],
+)
+def test_a_mapping_takes_deleted_records_only_when_its_when_tests_remote_deleted_at(
+    when: dict[str, Any] | None, takes_deleted: bool
+) -> None:
+    mapping = {**copy.deepcopy(PLACEMENTS_TO_PAYABLES), "when": when}
+    config = WingspanConfig.model_validate({"api_token": "t", "stream_mappings": [mapping]})
+
+    [plan] = compile_config(config).streams["placements"]
+
+    assert plan.handles_deleted is takes_deleted
