@@ -63,8 +63,13 @@ class ZohoApi:
             client_secret=config.client_secret.get_secret_value(),
             refresh_token=config.refresh_token.get_secret_value(),
             data_center=config.data_center,
-            throttle_delay=max(config.retry_base_delay * 4, 0.0),
-            sleep=retry.sleep,
+            throttle=RetryPolicy(
+                max_attempts=4,
+                base_delay=max(config.retry_base_delay * 4, 0.0),
+                max_delay=max(config.retry_base_delay * 32, 60.0),
+                jitter=0.0,
+                sleep=retry.sleep,
+            ),
         )
         self.client = HttpClient(
             api + self.prefix, system=self.system, auth=self.auth, masker=masker, retry=retry

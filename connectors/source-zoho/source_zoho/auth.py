@@ -1,45 +1,55 @@
-"""Zoho OAuth: the refresh-token grant against the data center's accounts server, as an auth flow.
+"""Zoho OAuth: the SDK's refresh-token flow (:class:`~staffwire.auth.OAuth2RefreshTokenAuth`) with Zoho's rules.
 
-* ``POST {accounts}/oauth/v2/token`` with the refresh token; the access token is cached until shortly before
-  ``expires_in`` runs out (Zoho keeps at most 30 live tokens per refresh token, so never refresh per request).
-* ``Authorization: Zoho-oauthtoken <token>`` on every API call; a 401 ``INVALID_TOKEN`` /
-  ``AUTHENTICATION_FAILURE`` / ``INVALID_OAUTHTOKEN`` renews the token once and sends the call again.
-* The token endpoint reports a bad refresh token with **HTTP 200** ``{"error": "invalid_code"}``: the body is
-  checked, not only the status. "too many requests continuously" (400 ``Access Denied``) is backed off.
+The flow itself -- caching the access token until shortly before it expires (Zoho keeps at most 30 live tokens
+per refresh token, so never refresh per request), one renewal for all parallel requests, masking every token --
+is the SDK's. Zoho contributes only what differs:
+
+* the token endpoint is ``POST {accounts}/oauth/v2/token`` of the account's data center, and API calls carry
+  ``Authorization: Zoho-oauthtoken <token>``; tokens are renewed 5 minutes early;
+* a 401 ``INVALID_TOKEN`` / ``AUTHENTICATION_FAILURE`` / ``INVALID_OAUTHTOKEN`` renews the token once and sends
+  the call again; any other 401 (``OAUTH_SCOPE_MISMATCH``: renewing cannot add a scope) is left to
+  :class:`~source_zoho.api.ZohoApi`, which names the missing scope, or the data center when a fresh token is
+  refused too;
+* the token endpoint reports a bad refresh token or client with **HTTP 200** ``{"error": "invalid_code"}``: those
+  become config errors naming the field to fix; "too many requests continuously" (400 ``Access Denied``) is backed
+  off and retried.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 import requests
-from staffwire.auth.base import Auth, AuthFlow
-from staffwire.errors import ConfigError, TransientError
+from staffwire.auth import OAuth2RefreshTokenAuth
+from staffwire.errors import ConfigError
+from staffwire.http.errors import describe_request
+from staffwire.http.retry import RetryPolicy
 
-__all__ = ["RENEW_CODES", "ZohoAuth", "error_code"]
+__all__ = ["EARLY_RENEWAL", "RENEW_CODES", "ZohoAuth", "error_code"]
 
 RENEW_CODES = frozenset({"INVALID_TOKEN", "AUTHENTICATION_FAILURE", "INVALID_OAUTHTOKEN"})
-_EARLY = 300.0  # renew this many seconds before Zoho says the token expires
+EARLY_RENEWAL = 300.0  # seconds before Zoho's expires_in runs out (half the lifetime for shorter tokens)
+_CLIENT_FIELDS = {"invalid_client": "client_id", "invalid_client_secret": "client_secret"}
 
 
 def error_code(response: requests.Response) -> str | None:
     """Zoho's ``code`` (API) or ``error`` (accounts server) from a JSON error body, if any."""
-    try:
-        body = orjson.loads(response.content or b"null")
-    except orjson.JSONDecodeError:
-        return None
+    body = _json(response)
     if isinstance(body, dict):
         value = body.get("code") or body.get("error")
         return str(value) if value else None
     return None
 
 
-class ZohoAuth(Auth):
-    """Refresh-token grant with caching, renewal on 401 and back-off when Zoho throttles refreshes."""
+class ZohoAuth(OAuth2RefreshTokenAuth):
+    """:class:`OAuth2RefreshTokenAuth` set up for Zoho (see the module docstring); adds no flow of its own.
+
+    ``throttle`` paces retries of a throttled token request (default: 4 attempts, 2 s doubling).
+    """
 
     def __init__(
         self,
@@ -49,113 +59,64 @@ class ZohoAuth(Auth):
         client_secret: str,
         refresh_token: str,
         data_center: str,
-        throttle_attempts: int = 4,
-        throttle_delay: float = 2.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        throttle: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.accounts_url = accounts_url.rstrip("/")
-        self.token_url = f"{self.accounts_url}/oauth/v2/token"
-        self.client_id = client_id
-        self.client_secret = client_secret
-        self.refresh_token = refresh_token
+        accounts = accounts_url.rstrip("/")
         self.data_center = data_center
-        self.throttle_attempts = throttle_attempts
-        self.throttle_delay = throttle_delay
-        self.clock = clock
-        self.sleep = sleep
-        self.access_token: str | None = None
-        self.expires_at = 0.0
-        self.refresh_count = 0
+        super().__init__(
+            f"{accounts}/oauth/v2/token",
+            client_id=client_id,
+            client_secret=client_secret,
+            refresh_token=refresh_token,
+            prefix="Zoho-oauthtoken",
+            expiry_margin=EARLY_RENEWAL,
+            renew_when=renews_token,
+            token_failure=self.refusal,
+            throttled=is_throttled,
+            throttle=throttle or RetryPolicy(max_attempts=4, base_delay=2.0, jitter=0.0),
+            clock=clock,
+        )
+        # errors of the token flow name the accounts server, not the API the client talks to
+        self.system = f"Zoho accounts server {urlsplit(accounts).netloc or accounts}"
 
-    def secrets(self) -> list[str]:
-        return [self.client_secret, self.refresh_token]
-
-    @property
-    def _host(self) -> str:
-        return urlsplit(self.accounts_url).netloc or self.accounts_url
-
-    def invalidate(self) -> None:
-        self.access_token = None
-        self.expires_at = 0.0
-
-    def auth_flow(self, request: requests.PreparedRequest) -> AuthFlow:
-        if self.access_token is None or self.clock() >= self.expires_at:
-            yield from self._refresh()
-        request.headers["Authorization"] = f"Zoho-oauthtoken {self.access_token}"
-        response = yield request
-        if response.status_code == 401 and error_code(response) in RENEW_CODES:
-            self.invalidate()
-            yield from self._refresh()
-            request.headers["Authorization"] = f"Zoho-oauthtoken {self.access_token}"
-            yield request
-
-    def _refresh(self) -> Generator[requests.PreparedRequest, requests.Response, None]:
-        form = {
-            "grant_type": "refresh_token",
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-            "refresh_token": self.refresh_token,
-        }
-        where = "POST /oauth/v2/token"
-        for attempt in range(1, self.throttle_attempts + 1):
-            started = self.clock()
-            response = yield self.build("POST", self.token_url, data=form)
-            body = _json(response)
-            if _throttled(response, body):
-                if attempt == self.throttle_attempts:
-                    raise TransientError(
-                        f"Zoho accounts server {self._host} refused to issue an access token: too many token "
-                        f"requests in a short time ({where}, {attempt} attempts). Wait a few minutes and run "
-                        "again; do not run many syncs with the same refresh token at once.",
-                        request=where,
-                        status=response.status_code,
-                    )
-                self.sleep(self.throttle_delay * 2 ** (attempt - 1))
-                continue
-            token = body.get("access_token") if isinstance(body, dict) else None
-            if response.status_code == 200 and token:
-                self.register_secret(token)
-                self.access_token = str(token)
-                expires_in = float(body.get("expires_in") or 3600)
-                self.expires_at = started + max(expires_in - _EARLY, expires_in / 2)
-                self.refresh_count += 1
-                return
-            raise self._token_error(response, body, where)
-
-    def _token_error(self, response: requests.Response, body: Any, where: str) -> Exception:
-        code = str(body.get("error") or "") if isinstance(body, dict) else ""
-        host = self._host
+    def refusal(self, response: requests.Response) -> ConfigError | None:
+        """The config error for a refused refresh token or OAuth client; None leaves the answer to the SDK."""
+        code = error_code(response)
+        where = describe_request("POST", self.token_url)
         if code == "invalid_code":
             return ConfigError(
-                f"Zoho accounts server {host} rejected the refresh token (invalid_code) for {where}. The token is "
-                f"wrong, revoked, or was issued in another data center than {self.data_center!r}: check "
-                "data_center (or accounts_url), or generate a new refresh token.",
+                f"{self.system} rejected the refresh token (invalid_code) for {where}. The token is wrong, "
+                f"revoked, or was issued in another data center than {self.data_center!r}: check data_center (or "
+                "accounts_url), or generate a new refresh token.",
                 request=where,
                 status=response.status_code,
             )
-        if code in ("invalid_client", "invalid_client_secret"):
-            field = "client_id" if code == "invalid_client" else "client_secret"
+        if code in _CLIENT_FIELDS:
             return ConfigError(
-                f"Zoho accounts server {host} rejected the OAuth client ({code}) for {where}: check {field}, and "
+                f"{self.system} rejected the OAuth client ({code}) for {where}: check {_CLIENT_FIELDS[code]}, and "
                 f"that the client was created for the {self.data_center!r} data center (or enable it there in "
                 "the Zoho API console).",
                 request=where,
                 status=response.status_code,
             )
-        if response.status_code >= 500:
-            return TransientError(
-                f"Zoho accounts server {host} failed with HTTP {response.status_code} for {where}. Try again later.",
-                request=where,
-                status=response.status_code,
-            )
-        detail = code or f"HTTP {response.status_code}"
-        return ConfigError(
-            f"Zoho accounts server {host} did not issue an access token ({detail}) for {where}. Check client_id, "
-            "client_secret, refresh_token and data_center.",
-            request=where,
-            status=response.status_code,
-        )
+        return None
+
+
+def renews_token(response: requests.Response) -> bool:
+    """A 401 that a new access token cures (expired, missing or foreign token), unlike a missing scope."""
+    return response.status_code == 401 and error_code(response) in RENEW_CODES
+
+
+def is_throttled(response: requests.Response) -> bool:
+    """Zoho's "too many requests continuously": 400 ``Access Denied`` (or a plain 429)."""
+    if response.status_code == 429:
+        return True
+    body = _json(response)
+    if not isinstance(body, dict):
+        return False
+    text = f"{body.get('error', '')} {body.get('error_description', '')}".lower()
+    return "too many requests" in text or "access denied" in text
 
 
 def _json(response: requests.Response) -> Any:
@@ -163,10 +124,3 @@ def _json(response: requests.Response) -> Any:
         return orjson.loads(response.content or b"null")
     except orjson.JSONDecodeError:
         return None
-
-
-def _throttled(response: requests.Response, body: Any) -> bool:
-    if not isinstance(body, dict):
-        return response.status_code == 429
-    text = f"{body.get('error', '')} {body.get('error_description', '')}".lower()
-    return response.status_code == 429 or "too many requests" in text or "access denied" in text

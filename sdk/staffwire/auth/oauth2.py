@@ -8,7 +8,17 @@ Every token obtained is registered with the secret masker before anything else c
 
 Some token endpoints report failure inside an HTTP 200 body (Zoho: ``{"error": "invalid_code"}``); the default
 :meth:`OAuth2RefreshTokenAuth.token_error` catches an ``error`` field or a missing ``access_token``, and a
-``token_error=`` callable can recognise other shapes.
+``token_error=`` callable can recognise other shapes. Three more hooks let a connector keep its API's quirks
+without writing its own flow:
+
+* ``token_failure=`` turns a token answer into the connector's own error (one that names the config field to
+  fix), or returns None for the default reading;
+* ``throttled=`` recognises a token endpoint that throttles refreshes with something other than 429 (Zoho: 400
+  "too many requests continuously"); such answers are retried after the ``throttle`` policy's backoff;
+* ``renew_when=`` (see :mod:`staffwire.auth.refreshing`) decides which API answers mean "renew the token".
+
+A token whose lifetime is shorter than twice ``expiry_margin`` is renewed when half of its lifetime has passed,
+so a short-lived token is not replaced before every request.
 """
 
 from __future__ import annotations
@@ -22,7 +32,8 @@ from typing import Any, Literal
 import requests
 
 from staffwire.auth.refreshing import Obtain, RefreshingAuth
-from staffwire.http.errors import AuthenticationError
+from staffwire.http.errors import AuthenticationError, RateLimitedError, describe_request
+from staffwire.http.retry import RetryPolicy
 
 __all__ = ["AccessToken", "OAuth2RefreshTokenAuth"]
 
@@ -32,11 +43,14 @@ class AccessToken:
     token: str
     expires_at: float | None
     body: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    issued_at: float | None = None
 
 
 class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
     """``credentials_in``: where client id/secret and the refresh token go -- ``"body"`` (form, the RFC's way),
-    ``"query"`` (Zoho, Bullhorn) or ``"basic"`` (client id/secret as HTTP basic auth, the rest in the form)."""
+    ``"query"`` (Zoho, Bullhorn) or ``"basic"`` (client id/secret as HTTP basic auth, the rest in the form).
+    The hooks ``token_error``, ``token_failure``, ``throttled`` and ``renew_when`` are described in the module
+    docstring; ``throttle`` defaults to 4 attempts, 2 s doubling."""
 
     def __init__(
         self,
@@ -54,9 +68,13 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         default_expires_in: float = 3600.0,
         on_refresh_token_rotated: Callable[[str], None] | None = None,
         token_error: Callable[[Mapping[str, Any]], str | None] | None = None,
+        token_failure: Callable[[requests.Response], Exception | None] | None = None,
+        throttled: Callable[[requests.Response], bool] | None = None,
+        throttle: RetryPolicy | None = None,
+        renew_when: Callable[[requests.Response], bool] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(clock=clock)
+        super().__init__(clock=clock, renew_when=renew_when)
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
@@ -70,6 +88,9 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         self.default_expires_in = default_expires_in
         self.on_refresh_token_rotated = on_refresh_token_rotated
         self._token_error = token_error
+        self._token_failure = token_failure
+        self._throttled = throttled
+        self.throttle = throttle or RetryPolicy(max_attempts=4, base_delay=2.0, jitter=0.0)
 
     def secrets(self) -> list[str]:
         return [self.client_secret, self.refresh_token]
@@ -104,8 +125,34 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
             return "the answer has no access_token"
         return None
 
+    def send_token_request(self) -> Obtain[requests.Response]:
+        """Yield the token request -- again after a backoff while the endpoint throttles -- and return the answer."""
+        attempt = 1
+        while True:
+            response = yield self.token_request()
+            if self._throttled is None or not self._throttled(response):
+                return response
+            if attempt >= self.throttle.max_attempts:
+                request = describe_request("POST", self.token_url)
+                raise RateLimitedError(
+                    f"{self.system} refused to issue an access token: too many token requests in a short time "
+                    f"({request}, {attempt} attempts). Wait a few minutes and run again; do not run many syncs "
+                    "with the same refresh token at once.",
+                    system=self.system,
+                    method="POST",
+                    path=request.partition(" ")[2],
+                    status=response.status_code,
+                    response=response,
+                )
+            self.throttle.sleep(self.throttle.backoff(attempt))
+            attempt += 1
+
     def obtain(self) -> Obtain[AccessToken]:
-        response = yield self.token_request()
+        response = yield from self.send_token_request()
+        if self._token_failure is not None:
+            failure = self._token_failure(response)
+            if failure is not None:
+                raise failure
         what = "refreshing the access token"
         body = self.answer_json(
             response,
@@ -142,11 +189,23 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
             lifetime = float(expires_in) if expires_in is not None else self.default_expires_in
         except (TypeError, ValueError):
             lifetime = self.default_expires_in
-        return AccessToken(token, self.clock() + lifetime, body)
+        if lifetime <= 0:  # "expires_in": 0 says nothing usable; renewing before every request would be worse
+            lifetime = self.default_expires_in
+        now = self.clock()
+        return AccessToken(token, now + lifetime, body, issued_at=now)
 
     # using the token -----------------------------------------------------------------------------------
     def expires_at(self, credential: AccessToken) -> float | None:
         return credential.expires_at
+
+    def renew_at(self, credential: AccessToken) -> float | None:
+        """``expiry_margin`` before expiry, or half-way through a lifetime shorter than twice the margin."""
+        if credential.expires_at is None:
+            return None
+        margin = self.expiry_margin
+        if credential.issued_at is not None:
+            margin = min(margin, (credential.expires_at - credential.issued_at) / 2)
+        return credential.expires_at - margin
 
     def apply(self, request: requests.PreparedRequest, credential: AccessToken) -> requests.PreparedRequest:
         request.headers[self.header] = (

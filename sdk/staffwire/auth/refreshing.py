@@ -4,6 +4,11 @@
 that fails with an expired credential asks for a renewal *of the generation it used*; under the lock, a renewal
 happens only when that generation is still current. So N parallel requests failing together cause exactly one
 refresh, and a request that started before someone else's refresh simply retries with the new credential.
+
+Which answers mean "the credential is no longer accepted" is :meth:`RefreshingAuth.is_expired_response`: by
+default a status in :attr:`~RefreshingAuth.renew_on`; ``renew_when=`` decides from the whole answer instead, for
+APIs whose 401 covers both an expired token (renew) and a missing permission (renewing cannot help -- Zoho's
+``OAUTH_SCOPE_MISMATCH``).
 """
 
 from __future__ import annotations
@@ -26,15 +31,21 @@ Obtain = Generator[requests.PreparedRequest, requests.Response, C]
 
 class RefreshingAuth(Auth, Generic[C]):
     """Subclasses implement :meth:`obtain` (a flow returning a new credential), :meth:`apply`, and optionally
-    :meth:`expires_at` and :meth:`is_expired_response`."""
+    :meth:`expires_at`, :meth:`renew_at` and :meth:`is_expired_response`."""
 
     #: statuses that mean "the credential expired": renew and retry the request once
     renew_on: tuple[int, ...] = (401,)
     #: renew this many seconds before the credential's expiry
     expiry_margin: float = 60.0
 
-    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        renew_when: Callable[[requests.Response], bool] | None = None,
+    ) -> None:
         self._lock = threading.Lock()
+        self._renew_when = renew_when
         self._credential: C | None = None
         self._generation = 0
         self.clock = clock
@@ -54,7 +65,16 @@ class RefreshingAuth(Auth, Generic[C]):
         """Epoch seconds when ``credential`` expires, if known."""
         return None
 
+    def renew_at(self, credential: C) -> float | None:
+        """Epoch seconds from which ``credential`` is renewed before use (default: ``expiry_margin`` before it
+        expires); None renews it only when the API rejects it."""
+        expiry = self.expires_at(credential)
+        return None if expiry is None else expiry - self.expiry_margin
+
     def is_expired_response(self, response: requests.Response) -> bool:
+        """Whether ``response`` says the credential is no longer accepted (renew it and send the request again)."""
+        if self._renew_when is not None:
+            return self._renew_when(response)
         return response.status_code in self.renew_on
 
     # for obtain() ---------------------------------------------------------------------------------------
@@ -82,8 +102,8 @@ class RefreshingAuth(Auth, Generic[C]):
     def _usable(self, credential: C | None) -> bool:
         if credential is None:
             return False
-        expiry = self.expires_at(credential)
-        return expiry is None or self.clock() < expiry - self.expiry_margin
+        renew_at = self.renew_at(credential)
+        return renew_at is None or self.clock() < renew_at
 
     def current(self) -> tuple[C | None, int]:
         return self._credential, self._generation
