@@ -225,6 +225,36 @@ def test_the_deactivation_survives_a_fault_and_a_rerun_writes_nothing(
     assert [r for r in sandbox.log if r.method != "GET"] == []
 
 
+def test_5xx_beyond_the_retries_during_a_deactivation_fails_transient_and_a_rerun_finishes_it(
+    sandbox: WingspanSandbox,
+) -> None:
+    config = fast_config(sandbox, contractor_mode="payee")
+    load(sandbox, config, 1, 2)
+    sandbox.faults.server_error(STATUS_PATCH, status=503, times=None, method="PATCH")
+    messages = [record("candidates", deleted(1)), state("candidates", 1)]
+
+    failed = write(config, messages)
+
+    assert failed.exit_code == 1
+    assert stats(failed) == []  # the state is not echoed: the deactivation is not committed
+    [error] = failed.trace_errors
+    assert error["failure_type"] == "transient_error"
+    [c1] = [c for c in sandbox.contractors() if c["externalId"] == "bullhorn:1"]
+    assert error["message"].startswith(
+        f"Stream candidates: Wingspan failed with a server error for PATCH /payments/payee/{c1['payeeId']}"
+    )
+    assert "(HTTP 503) after 4 attempts" in error["message"]
+    assert statuses(sandbox) == {"bullhorn:1": "Active", "bullhorn:2": "Active"}
+    sandbox.faults.clear()
+    sandbox.clear_log()
+
+    rerun = write(config, messages)
+
+    assert stats(rerun) == [("candidates", 1, 0)]
+    assert statuses(sandbox) == {"bullhorn:1": "Inactive", "bullhorn:2": "Active"}
+    assert patches(sandbox) == [inactive_patch(sandbox, "bullhorn:1", "payee")]
+
+
 def test_wingspan_refusing_the_deactivation_rejects_the_record_with_its_reason(
     sandbox: WingspanSandbox,
 ) -> None:
