@@ -124,3 +124,31 @@ def test_a_failing_in_process_source_fails_the_run_after_what_was_committed(
     assert result.error is not None and "numbers API refused record 8: check token" in result.error
     assert store.states("counter")[("", "numbers")]["stream"]["stream_state"] == {"id": 6}
     assert TOKEN not in repr(store.run(result.run_id))
+
+
+def test_a_hung_in_process_source_is_cut_off_and_the_run_fails_after_what_was_committed(
+    pm: PluginManager, tmp_path: Path, store: StateStore, pair: ModuleType
+) -> None:
+    pair.RELEASE.clear()
+    try:
+        result = run_sync(
+            _connection(tmp_path, hang_at=8),
+            store=store,
+            env={"COUNTER_TOKEN": TOKEN},
+            pm=pm,
+            heartbeat_timeout=0.5,
+        )
+    finally:
+        pair.RELEASE.set()  # let the abandoned thread end (at its next write, which now fails)
+
+    assert result.status == "failed"
+    assert [(e.origin, e.failure_type) for e in result.errors] == [("source", "transient_error")]
+    assert result.errors[0].message.startswith("source source-counter printed nothing for ")
+    assert (
+        "(heartbeat_timeout 0.50s), so it was stopped. It ran in-process: its thread cannot be killed, so the "
+        "runner stopped relaying and left it behind; run it with --subprocess to have it killed. The run is "
+        "failed;" in result.errors[0].message
+    )
+    assert store.states("counter")[("", "numbers")]["stream"]["stream_state"] == {"id": 6}
+    assert pair.written(tmp_path / "out.jsonl") == [1, 2, 3, 4, 5, 6]
+    assert result.streams["numbers"]["status"] == "INCOMPLETE"

@@ -38,6 +38,14 @@ def register(subparsers: Any) -> None:
         help="run installed plugin connectors as subprocesses instead of in-process",
     )
     sync.add_argument(
+        "--heartbeat-timeout",
+        type=_duration,
+        default=None,
+        metavar="DURATION",
+        help="stop a connector that shows no sign of life (no line on stdout or stderr) for this long, e.g. 3h, "
+        "45m, 90s (default: the connection file's heartbeat_timeout, else 3h)",
+    )
+    sync.add_argument(
         "--connector-cache",
         type=Path,
         default=None,
@@ -79,6 +87,15 @@ def register(subparsers: Any) -> None:
     demo.set_defaults(func=_demo)
 
 
+def _duration(text: str) -> float:
+    from staffwire.runner.heartbeat import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
@@ -112,6 +129,7 @@ def _sync(args: argparse.Namespace) -> int:
             cache_dir=args.connector_cache,
             prefer_subprocess=args.subprocess,
             reset=args.reset,
+            heartbeat_timeout=args.heartbeat_timeout,
         )
     finally:
         store.close()

@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from staffwire.errors import ConfigError
+from staffwire.runner.heartbeat import parse_duration
 from staffwire.secrets import secret_paths
 
 __all__ = [
@@ -92,8 +93,18 @@ class Connection(BaseModel):
     source: ConnectorRef
     destination: ConnectorRef
     streams: list[StreamSelection] = Field(min_length=1)
+    heartbeat_timeout: float | None = Field(
+        default=None,
+        description="Stop a connector that shows no sign of life for this long: seconds, or e.g. 3h, 45m, 90s "
+        "(default 3h). See docs/runner.md, Heartbeat.",
+    )
     #: Directory that relative connector paths are resolved against (the connection file's folder).
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
+
+    @field_validator("heartbeat_timeout", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> float | None:
+        return None if value is None else parse_duration(value)
 
 
 def parse_connection(data: Any, *, origin: str = "connection", base_dir: Path | None = None) -> Connection:

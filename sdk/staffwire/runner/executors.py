@@ -20,7 +20,7 @@ import signal
 import subprocess
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, Protocol
 
 from staffwire.errors import ConfigError
@@ -28,6 +28,7 @@ from staffwire.errors import ConfigError
 __all__ = ["Executor", "InProcessExecutor", "Running", "SubprocessExecutor"]
 
 _STDERR_TAIL = 40
+_KILL_GRACE = 0.5  # seconds a killed in-process connector gets to notice before it is abandoned
 
 
 class Running(Protocol):
@@ -35,6 +36,8 @@ class Running(Protocol):
 
     stdin: IO[bytes] | None
     stdout: IO[bytes]
+    #: True when it is a thread of this process (it cannot be killed, only cut off)
+    in_process: bool
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the end; the exit code."""
@@ -47,6 +50,9 @@ class Running(Protocol):
         """The last lines it wrote to stderr (or the traceback it died with), for error messages."""
         ...
 
+    def on_stderr(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` for every line it writes to stderr (a sign of life for the heartbeat)."""
+
 
 class Executor(Protocol):
     """How to run a connector; ``describe`` is shown in logs and run history."""
@@ -58,6 +64,8 @@ class Executor(Protocol):
 
 # ------------------------------------------------------------------------------------------------- in-process
 class _ThreadRun:
+    in_process = True
+
     def __init__(self, connector_class: type, argv: Sequence[str], with_stdin: bool) -> None:
         out_r, out_w = os.pipe()
         self.stdout: IO[bytes] = os.fdopen(out_r, "rb")
@@ -70,6 +78,9 @@ class _ThreadRun:
             self.stdin = os.fdopen(in_w, "wb")
         self._code: int | None = None
         self._error = ""
+        self._fd_lock = threading.Lock()
+        self._pipes_closing = False
+        self._killed = False
         self._thread = threading.Thread(
             target=self._main,
             args=(connector_class, list(argv)),
@@ -90,6 +101,8 @@ class _ThreadRun:
             self._error = traceback.format_exc(limit=8)
             self._code = 1
         finally:
+            with self._fd_lock:
+                self._pipes_closing = True
             with contextlib.suppress(OSError, ValueError):
                 self._child_out.close()
             if self._child_in is not None:
@@ -99,20 +112,45 @@ class _ThreadRun:
                     self._child_in.close()
 
     def wait(self, timeout: float | None = None) -> int:
+        if self._killed:
+            # A killed connector's thread ends at its next read or write; a hung one never does, and is
+            # abandoned (a daemon thread, gone with the process).
+            self._thread.join(_KILL_GRACE if timeout is None else min(timeout, _KILL_GRACE))
+            return self._code if self._code is not None and not self._thread.is_alive() else -9
         self._thread.join(timeout)
         if self._thread.is_alive():
             raise TimeoutError("connector thread still running")
         return self._code if self._code is not None else 1
 
     def kill(self) -> None:
-        # A thread cannot be killed; closing its pipes makes its next read/write fail, which ends it.
-        for pipe in (self.stdin, self.stdout):
-            if pipe is not None:
+        """Cut the connector off from the runner. A thread cannot be killed, so its ends of the pipes are replaced
+        (``dup2``) by a broken pipe (its writes fail with EPIPE) and ``/dev/null`` (its reads see the end): the
+        runner's blocked reads of its stdout end at once, a blocked write to its stdin fails, and the thread
+        ends at its next read or write -- or, if it is stuck elsewhere, keeps running, abandoned. The runner's
+        own ends are not closed here: another runner thread may be blocked on them, and closing a buffered
+        file waits for that thread."""
+        with self._fd_lock:
+            self._killed = True
+            if self._pipes_closing:
+                return  # it is ending on its own; its descriptors may already be reused
+            broken_r, broken_w = os.pipe()
+            os.close(broken_r)
+            null = os.open(os.devnull, os.O_RDONLY)
+            try:
                 with contextlib.suppress(OSError, ValueError):
-                    pipe.close()
+                    os.dup2(broken_w, self._child_out.fileno())
+                if self._child_in is not None:
+                    with contextlib.suppress(OSError, ValueError):
+                        os.dup2(null, self._child_in.fileno())
+            finally:
+                os.close(broken_w)
+                os.close(null)
 
     def stderr_tail(self) -> str:
         return self._error
+
+    def on_stderr(self, callback: Callable[[], None]) -> None:
+        pass  # an in-process connector has no stderr of its own; its stdout lines are its signs of life
 
 
 class InProcessExecutor:
@@ -131,6 +169,8 @@ class InProcessExecutor:
 
 # -------------------------------------------------------------------------------------------------- subprocess
 class _ProcessRun:
+    in_process = False
+
     def __init__(
         self, command: Sequence[str], argv: Sequence[str], with_stdin: bool, env: dict[str, str] | None
     ) -> None:
@@ -146,11 +186,14 @@ class _ProcessRun:
         self.stdout: IO[bytes] = self._proc.stdout
         self.stdin: IO[bytes] | None = self._proc.stdin
         self._tail: collections.deque[str] = collections.deque(maxlen=_STDERR_TAIL)
+        self._on_stderr: Callable[[], None] | None = None
         self._stderr_thread = threading.Thread(target=self._drain, args=(self._proc.stderr,), daemon=True)
         self._stderr_thread.start()
 
     def _drain(self, pipe: IO[bytes]) -> None:
         for line in pipe:
+            if self._on_stderr is not None:
+                self._on_stderr()
             self._tail.append(line.decode("utf-8", "replace").rstrip())
         pipe.close()
 
@@ -166,6 +209,9 @@ class _ProcessRun:
 
     def stderr_tail(self) -> str:
         return "\n".join(self._tail)
+
+    def on_stderr(self, callback: Callable[[], None]) -> None:
+        self._on_stderr = callback
 
 
 class SubprocessExecutor:

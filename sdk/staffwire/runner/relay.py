@@ -16,6 +16,7 @@ import collections
 import contextlib
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -23,6 +24,7 @@ from typing import IO, Any
 import orjson
 
 from staffwire.runner.executors import Running
+from staffwire.runner.heartbeat import Pulse
 from staffwire.runner.messages import BadMessage, parse_message, state_key
 from staffwire.runner.stats import RunError, RunStats, StreamKey, stream_label
 from staffwire.runner.store import StateStore
@@ -68,8 +70,14 @@ class Relay:
         on_tick: Callable[[], None],
         on_control: Callable[[str, dict[str, Any]], None],
         names: Mapping[str, str] | None = None,
+        pulses: Mapping[str, Pulse] | None = None,
     ) -> None:
         self.names = dict(names or {})
+        #: signs of life per origin (:mod:`staffwire.runner.heartbeat`); unwatched stand-ins without a watchdog
+        self.pulses = {
+            origin: (pulses or {}).get(origin) or Pulse(origin, self.names.get(origin, origin), watched=False)
+            for origin in ("source", "destination")
+        }
         self.store = store
         self.stats = stats
         self.masker = masker
@@ -175,7 +183,9 @@ class Relay:
     def _messages(self, origin: str, stdout: Iterable[bytes]) -> Iterator[tuple[bytes, dict[str, Any]]]:
         """The stripped non-empty lines of a connector's stdout with their parsed messages; lines that are not
         usable messages are reported (:meth:`_garbage`) and skipped."""
+        pulse = self.pulses[origin]
         for raw in stdout:
+            pulse.last = time.monotonic()  # any line is a sign of life (Pulse.beat, inlined: once per record)
             line = raw.strip()
             if not line:
                 continue
@@ -188,7 +198,11 @@ class Relay:
 
     # ---------------------------------------------------------------------------------------- source pump
     def pump_source(self, source: Running, destination_in: IO[bytes]) -> None:
-        """Forward the source's records and states; always closes the destination's stdin at the end."""
+        """Forward the source's records and states; always closes the destination's stdin at the end.
+
+        While a write to the destination is blocked, the destination's silence is judged and the source's is not
+        (it waits for us); see :mod:`staffwire.runner.heartbeat`."""
+        src, dst = self.pulses["source"], self.pulses["destination"]
         try:
             for line, message in self._messages("source", source.stdout):
                 kind = message["type"]
@@ -204,7 +218,13 @@ class Relay:
                     self._sent[key] += 1
                     counts = self.stats.counts(key)
                     counts.read += 1
+                    src.watched = False
+                    dst.last = src.last  # the previous write went through: it is reading
+                    dst.watched = True
                     destination_in.write(line + b"\n")
+                    dst.watched = False
+                    src.last = time.monotonic()
+                    src.watched = True
                     if counts.read % 1000 == 0:
                         self.on_tick()
                 elif kind == "STATE":
@@ -214,8 +234,14 @@ class Relay:
                         continue  # a state for a stream this connection does not sync
                     with self._lock:  # the destination loop searches the queue concurrently
                         self._pending.append(_Pending(key, _without_stats(state), dict(self._sent)))
+                    src.watched = False
+                    dst.last = src.last
+                    dst.watched = True
                     destination_in.write(line + b"\n")
                     destination_in.flush()
+                    dst.watched = False
+                    src.last = time.monotonic()
+                    src.watched = True
                     self.on_tick()
                 else:
                     self._common("source", message)
@@ -227,6 +253,8 @@ class Relay:
             self.outcome.pump_error = f"{type(exc).__name__}: {exc}"
             source.kill()
         finally:
+            src.watched = False  # it has ended (or was stopped); from now on the destination is finishing
+            dst.resume()
             with contextlib.suppress(BrokenPipeError, ValueError, OSError):
                 destination_in.close()
             # Drain what is left so the source is not blocked on a full pipe after an early stop.

@@ -30,6 +30,7 @@ import orjson
 from staffwire.errors import ConfigError, InternalError, StaffwireError, TransientError
 from staffwire.runner.connection import Connection, ConnectorRef, check_no_literal_secrets
 from staffwire.runner.executors import Executor, Running
+from staffwire.runner.heartbeat import DEFAULT_HEARTBEAT_TIMEOUT, Pulse, Watchdog, format_duration
 from staffwire.runner.messages import BadMessage, parse_message
 from staffwire.runner.progress import NullProgress, Progress
 from staffwire.runner.relay import Relay
@@ -70,9 +71,11 @@ def run_sync(
     cache_dir: Path | None = None,
     prefer_subprocess: bool = False,
     reset: bool = False,
+    heartbeat_timeout: float | None = None,
 ) -> RunResult:
     """Run ``connection`` once; the outcome (also recorded in ``store``'s history). ``reset`` forgets the
-    committed states first, so every stream is read from the start.
+    committed states first, so every stream is read from the start. ``heartbeat_timeout`` (seconds) overrides the
+    connection's: a connector silent for longer is stopped and the run fails (docs/runner.md, Heartbeat).
 
     Raises :class:`~staffwire.runner.store.ConnectionLocked` (a ConfigError) when the connection is already running;
     every other problem ends as a failed :class:`RunResult`.
@@ -90,8 +93,9 @@ def run_sync(
         started = time.monotonic()
         stats.started = started
         fatal: StaffwireError | None = None
+        timeout = heartbeat_timeout or connection.heartbeat_timeout or DEFAULT_HEARTBEAT_TIMEOUT
         try:
-            _run(connection, store, stats, masker, progress, env, pm, cache_dir, prefer_subprocess)
+            _run(connection, store, stats, masker, progress, env, pm, cache_dir, prefer_subprocess, timeout)
         except StaffwireError as exc:
             fatal = exc
         except KeyboardInterrupt:
@@ -133,7 +137,13 @@ def _finish(store: StateStore, stats: RunStats, progress: Progress, started: flo
     failed = bool(stats.errors)
     first = stats.errors[0] if stats.errors else None
     status = "failed" if failed else "succeeded"
-    stream_status = {k: stats.status.get(k, "INCOMPLETE" if failed else "COMPLETE") for k in stats.streams}
+    # A failed run leaves every stream that did not finish INCOMPLETE (not STARTED / RUNNING forever).
+    stream_status = {
+        k: ("COMPLETE" if stats.status.get(k) == "COMPLETE" else "INCOMPLETE")
+        if failed
+        else stats.status.get(k, "COMPLETE")
+        for k in stats.streams
+    }
     for error in stats.errors:
         store.add_error(stats.run_id, error.origin, error.failure_type, error.message, error.stream)
     store.finish_run(
@@ -179,6 +189,7 @@ def _run(
     pm: object | None,
     cache_dir: Path | None,
     prefer_subprocess: bool,
+    heartbeat_timeout: float,
 ) -> None:
     sides = []
     for role, ref in (("source", connection.source), ("destination", connection.destination)):
@@ -226,8 +237,13 @@ def _run(
         def on_status(stream: str, status: str) -> None:
             progress.stream_status(stats, stream, status)
 
+        pulses = {
+            "source": Pulse("source", source.name, watched=True),
+            "destination": Pulse("destination", destination.name, watched=False),
+        }
         relay = Relay(
             names={"source": source.name, "destination": destination.name},
+            pulses=pulses,
             store=store,
             stats=stats,
             masker=masker,
@@ -256,24 +272,60 @@ def _run(
             write.kill()
             raise
         assert write.stdin is not None
+        processes = {"source": read, "destination": write}
+        for role, process in processes.items():
+            process.on_stderr(pulses[role].beat)
+
+        def on_silent(pulse: Pulse, seconds: float) -> None:
+            error = _silence_error(pulse, seconds, heartbeat_timeout, processes[pulse.role])
+            stats.errors.append(error)
+            progress.log("runner", "ERROR", error.message)
+            processes[pulse.role].kill()
+
+        watchdog = Watchdog(heartbeat_timeout, list(pulses.values()), on_silent)
         pump = threading.Thread(
             target=relay.pump_source, args=(read, write.stdin), name="staffwire-relay", daemon=True
         )
-        pump.start()
-        try:
-            relay.read_destination(write)
-        except BaseException:
-            read.kill()
-            write.kill()
-            raise
-        finally:
-            pump.join()
-        source_code = _wait(read)
-        destination_code = _wait(write)
+        with watchdog.running():
+            pump.start()
+            try:
+                relay.read_destination(write)
+            except BaseException:
+                read.kill()
+                write.kill()
+                raise
+            finally:
+                pump.join()
+            source_code = _wait(read)
+            destination_code = _wait(write)
         if rejected_file is not None:
             _detailed_rejections(rejected_file, destination.name, store, stats, masker)
 
     _judge(stats, relay, source, destination, read, write, source_code, destination_code, masker)
+
+
+def _silence_error(pulse: Pulse, seconds: float, timeout: float, process: Running) -> RunError:
+    """The run error for a connector that stopped showing signs of life (always transient: try again)."""
+    doing = (
+        "while the runner waited for its next message"
+        if pulse.role == "source"
+        else "while it should have been reading records or confirming what it wrote"
+    )
+    how = (
+        "It ran in-process: its thread cannot be killed, so the runner stopped relaying and left it behind; "
+        "run it with --subprocess to have it killed."
+        if process.in_process
+        else "Its process was killed."
+    )
+    return RunError(
+        pulse.role,
+        "transient_error",
+        f"{pulse.role} {pulse.name} printed nothing for {format_duration(seconds)} {doing} (heartbeat_timeout "
+        f"{format_duration(timeout)}), so it was stopped. {how} The run is failed; states committed before stay "
+        "committed and the next run resumes from them. If it is stuck on its API, check that system; if it "
+        "legitimately works this long without output, raise heartbeat_timeout in the connection file or "
+        "with --heartbeat-timeout.",
+    )
 
 
 def _prepare(
@@ -329,8 +381,10 @@ def _judge(
                 "report it. Nothing after the last committed state was stored.",
             )
         )
+    # The runner stops the source itself when the destination is gone; its exit code then says nothing new.
+    stopped = {"source"} if outcome.destination_gone and stats.errors else set()
     for side, code, process in ((source, source_code, read), (destination, destination_code, write)):
-        if code != 0 and not any(e.origin == side.role for e in stats.errors):
+        if code != 0 and side.role not in stopped and not any(e.origin == side.role for e in stats.errors):
             tail = masker.mask(process.stderr_tail().strip())
             stats.errors.append(
                 RunError(

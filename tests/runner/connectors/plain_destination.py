@@ -4,7 +4,8 @@
 Buffers records; on each STATE appends them to ``path`` (fsync) and only then echoes the state with
 destinationStats. Records whose id is in ``reject_ids`` are rejected (a LOG WARN with a ``rejection`` object).
 ``garbage`` prints a non-JSON line; ``fail_on_state`` exits 2 with a TRACE ERROR when that many states arrived;
-``echo_only_last`` echoes only the last state, at the end (as some Airbyte destinations do).
+``echo_only_last`` echoes only the last state, at the end (as some Airbyte destinations do); ``stop_reading_after``
+(records) stops reading its input and hangs; ``hang_at_end`` hangs silently once its input ended, without echoing.
 """
 
 import json
@@ -41,6 +42,8 @@ def main():
             message = json.loads(line)
             if message["type"] == "RECORD":
                 record = message["record"]
+                if config.get("stop_reading_after") == record["data"]["id"]:
+                    time.sleep(3600)
                 if record["data"]["id"] in reject:
                     rejected += 1
                     text = f"record {record['stream']} {record['data']['id']} rejected: name is not allowed"
@@ -92,6 +95,8 @@ def main():
                 else:
                     emit({"type": "STATE", "state": state})
                 buffered, rejected = [], 0
+    if config.get("hang_at_end"):
+        time.sleep(3600)
     if last is not None:
         emit({"type": "STATE", "state": last})
     return 0

@@ -5,10 +5,13 @@ Config: streams {name: record count}, api_key (secret), page (records per state)
 fail_after (records, then a TRACE ERROR and exit 1), crash_after (records, then exit 3 with a traceback on stderr),
 garbage_after (records, then a non-JSON line), rotate (emit a CONTROL message with a new api_key),
 log_secret (log a line holding the api_key), delay (seconds per record), extra_stream (send records for it),
-hold_while (a file path: send nothing while that file exists, so a test can keep a run going as long as it needs).
+hold_while (a file path: send nothing while that file exists, so a test can keep a run going as long as it needs),
+hang_after (records, then print nothing and never end), stderr_for (seconds of printing only to stderr, a line
+every 20 ms, before the first record), pidfile (write the process id there).
 """
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -76,6 +79,14 @@ def main():
     }
     page = config.get("page", 2)
     sent = 0
+    if config.get("pidfile"):
+        Path(config["pidfile"]).write_text(str(os.getpid()))
+    if config.get("stderr_for"):
+        until = time.monotonic() + config["stderr_for"]
+        while time.monotonic() < until:
+            sys.stderr.write("still working\n")
+            sys.stderr.flush()
+            time.sleep(0.02)
     if config.get("rotate"):
         emit(
             {
@@ -128,6 +139,8 @@ def main():
                     }
                 )
                 return 1
+            if config.get("hang_after") is not None and sent >= config["hang_after"]:
+                time.sleep(3600)
             if config.get("crash_after") is not None and sent >= config["crash_after"]:
                 sys.stderr.write("Traceback (most recent call last):\nKeyError: 'boom'\n")
                 return 3

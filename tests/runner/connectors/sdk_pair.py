@@ -5,6 +5,7 @@ asked to."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -24,6 +25,11 @@ class CounterConfig(BaseModel):
     page: int = 3
     delay: float = 0.0
     fail_at: int | None = None
+    hang_at: int | None = None  # block before this record until RELEASE is set (a hung in-process source)
+
+
+#: set by tests to let a source hung with ``hang_at`` finish (its thread cannot be killed)
+RELEASE = threading.Event()
 
 
 class Numbers(Stream):
@@ -41,6 +47,8 @@ class Numbers(Stream):
         start = int((state or {}).get("id", 0)) if sync_mode == "incremental" else 0
         page: list[dict[str, Any]] = []
         for n in range(start + 1, self.config.count + 1):
+            if self.config.hang_at == n:
+                RELEASE.wait()
             if self.config.fail_at == n:
                 raise ConfigError(f"numbers API refused record {n}: check token")
             page.append({"id": n, "square": n * n})
