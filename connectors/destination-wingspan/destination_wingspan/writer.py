@@ -10,7 +10,7 @@ Streams accepted:
 * ``payables`` (standard): a payable for the contractor whose external id is ``worker_id``;
 * any stream named in ``stream_mappings`` (mapped to ``payables`` or ``contractors`` fields first).
 
-A deleted record (``remote_deleted_at`` set) of any other stream creates nothing in Wingspan (an INFO log says so),
+A deleted record (``remote_deleted_at`` set) of any other stream (placements, payables, ...) creates nothing in Wingspan (an INFO log says so),
 unless a stream mapping's ``when`` tests ``remote_deleted_at``: then that condition decides.
 
 Records of other streams are accepted and ignored (counted, not rejected). A commit writes contractors first (so
@@ -167,9 +167,8 @@ class WingspanWriter:
         self.invoices = InvoiceWriter(api, status=config.invoice_status, max_attempts=config.max_attempts)
         self.deactivator = Deactivator(api, self.directory, mode=config.contractor_mode)
         self._contractors: dict[str, ContractorRequest] = {}
-        self._deactivations: dict[
-            str, DeactivationRequest
-        ] = {}  # by external id; the record's last word wins
+        # by external id; a candidate's last record in a commit wins (a later create drops its deactivation)
+        self._deactivations: dict[str, DeactivationRequest] = {}
         self._payables: list[PayableRequest] = []
         self._invoices: list[InvoiceRequest] = []
         self._enrichments: dict[str, dict[str, str]] = {}  # candidate id -> labels waiting for its contractor
