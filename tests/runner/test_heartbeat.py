@@ -74,6 +74,25 @@ def test_a_source_that_hangs_is_killed_and_the_run_fails_after_what_was_committe
     assert [(e["origin"], e["failure_type"]) for e in detail["errors"]] == [("source", "transient_error")]
 
 
+def test_a_discover_that_hangs_is_stopped_and_the_run_fails_before_reading(
+    plain: Any, store: StateStore
+) -> None:
+    result = run_sync(
+        plain.connection(hang_in="discover"), store=store, env=plain.env, heartbeat_timeout=HANG
+    )
+
+    assert result.status == "failed"
+    assert [(e.origin, e.failure_type) for e in result.errors] == [("runner", "transient_error")]
+    assert re.fullmatch(
+        rf"source {re.escape(str(plain.source_path))} printed nothing for {_SECONDS} during `discover` "
+        r"\(heartbeat_timeout 0\.50s\), so it was stopped\. If it is stuck on its API, check that system and run "
+        r"again; if it legitimately works this long without output, raise heartbeat_timeout in the connection "
+        r"file or with --heartbeat-timeout\.",
+        result.errors[0].message,
+    )
+    assert plain.written() == []
+
+
 def test_a_source_printing_only_on_stderr_is_alive(plain: Any, store: StateStore) -> None:
     connection = plain.connection(stderr_for=ALIVE * 1.6)
 

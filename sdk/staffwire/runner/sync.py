@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ class _Side:
         self.config: dict[str, Any] = {}
         self.fingerprint = ""
         self.catalog: dict[str, Any] = {}
+        self.heartbeat_timeout = DEFAULT_HEARTBEAT_TIMEOUT
 
     @property
     def name(self) -> str:
@@ -201,7 +202,9 @@ def _run(
             cache_dir=cache_dir,
             prefer_subprocess=prefer_subprocess,
         )
-        sides.append(_Side(role, ref, executor))
+        side = _Side(role, ref, executor)
+        side.heartbeat_timeout = heartbeat_timeout
+        sides.append(side)
     source, destination = sides
     store.set_run_connectors(stats.run_id, source.executor.describe(), destination.executor.describe())
 
@@ -518,7 +521,20 @@ def _one_shot(side: _Side, argv: list[str], expected: str) -> dict[str, Any]:
     found: dict[str, Any] | None = None
     errors: list[tuple[str, str]] = []
     garbage = 0
-    for raw in process.stdout:
+    pulse = Pulse(side.role, side.name, watched=True)
+    process.on_stderr(pulse.beat)
+    watchdog = Watchdog(side.heartbeat_timeout, [pulse], lambda _pulse, _seconds: process.kill())
+    with watchdog.running():
+        lines = list(_beating(process.stdout, pulse))
+    if watchdog.fired is not None:
+        _wait(process)
+        raise TransientError(
+            f"{side.role} {side.name} printed nothing for {format_duration(watchdog.fired[1])} during "
+            f"`{argv[0]}` (heartbeat_timeout {format_duration(side.heartbeat_timeout)}), so it was stopped. If it "
+            "is stuck on its API, check that system and run again; if it legitimately works this long without "
+            "output, raise heartbeat_timeout in the connection file or with --heartbeat-timeout."
+        )
+    for raw in lines:
         line = raw.strip()
         if not line:
             continue
@@ -549,6 +565,12 @@ def _one_shot(side: _Side, argv: list[str], expected: str) -> dict[str, Any]:
             + "). Is it an Airbyte-protocol connector? Run it on its own to see why."
         )
     return found
+
+
+def _beating(stdout: Iterable[bytes], pulse: Pulse) -> Iterator[bytes]:
+    for line in stdout:
+        pulse.beat()
+        yield line
 
 
 def _spec(side: _Side) -> dict[str, Any]:

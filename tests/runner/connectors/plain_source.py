@@ -7,7 +7,8 @@ garbage_after (records, then a non-JSON line), rotate (emit a CONTROL message wi
 log_secret (log a line holding the api_key), delay (seconds per record), extra_stream (send records for it),
 hold_while (a file path: send nothing while that file exists, so a test can keep a run going as long as it needs),
 hang_after (records, then print nothing and never end), stderr_for (seconds of printing only to stderr, a line
-every 20 ms, before the first record), pidfile (write the process id there).
+every 20 ms, before the first record), pidfile (write the process id there), hang_in (a command, e.g. discover:
+print nothing and never end).
 """
 
 import json
@@ -58,6 +59,8 @@ def main():
         emit({"type": "SPEC", "spec": SPEC})
         return 0
     config = json.loads(Path(arg("--config")).read_text())
+    if config.get("hang_in") == command:
+        time.sleep(3600)
     if command == "discover":
         streams = [
             {
