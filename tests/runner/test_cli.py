@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -84,7 +85,13 @@ def test_runs_show_details_one_run(plain: Any, cli: Any) -> None:
     assert code == 0
     assert out.splitlines()[0] == "run 1 of plain: succeeded"
     assert ["users", "orders"][0] in out
-    assert "rejected records:\n  users 3: record users 3 rejected: name is not allowed\n" in out
+    assert (
+        "rejected records (2):\n"
+        "  users 3, rejected by the destination:\n"
+        "    - name is not allowed (rule allowed, field name)\n"
+        "  orders 3, rejected by the destination:\n"
+        "    - name is not allowed (rule allowed, field name)\n"
+    ) in out
 
     code, out, _ = cli("runs", "show", "1", "--json")
     detail = json.loads(out)
@@ -92,6 +99,101 @@ def test_runs_show_details_one_run(plain: Any, cli: Any) -> None:
         ("orders", 2, 1),
         ("users", 4, 1),
     ]
+
+
+def test_runs_show_a_failed_run_names_its_error_origin_type_and_rejections(plain: Any, cli: Any) -> None:
+    cli("sync", str(plain.file(fail_after=5, dest_config={"reject_ids": [3]})), "-q")
+    failure = f"source {plain.source_path} failed: The API answered 401: check api_key"
+
+    code, out, _ = cli("runs", "show", "1")
+
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "run 1 of plain: failed"
+    assert lines[4] == f"  error (source, config_error): {failure}"
+    assert out.endswith(
+        "rejected records (1):\n"
+        "  users 3, rejected by the destination:\n"
+        "    - name is not allowed (rule allowed, field name)\n"
+        "\n"
+        "errors:\n"
+        f"  [source, config_error] {failure}\n"
+    )
+
+    code, out, _ = cli("runs", "show", "1", "--json")
+
+    detail = json.loads(out)
+    assert (detail["status"], detail["failure_origin"], detail["failure_type"], detail["error"]) == (
+        "failed",
+        "source",
+        "config_error",
+        failure,
+    )
+    assert [{k: v for k, v in e.items() if k != "at"} for e in detail["errors"]] == [
+        {"origin": "source", "failure_type": "config_error", "message": failure, "stream": None}
+    ]
+    assert detail["rejected_records"] == [
+        {
+            "origin": "destination",
+            "stream": "users",
+            "record_id": "3",
+            "message": "record users 3 rejected: name is not allowed",
+            "reasons": [{"rule": "allowed", "field": "name", "message": "name is not allowed"}],
+        }
+    ]
+    assert [(s["stream"], s["status"], s["records_written"]) for s in detail["streams"]] == [
+        ("orders", "INCOMPLETE", 0),
+        ("users", "COMPLETE", 4),
+    ]
+
+
+def test_runs_show_lists_a_rejection_without_structured_reasons_by_its_message(
+    plain: Any, cli: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from staffwire.runner.cli import print_run
+
+    detail = {
+        "id": 4,
+        "connection": "plain",
+        "status": "succeeded",
+        "source": "s",
+        "destination": "d",
+        "started_at": "2026-01-01T00:00:00.000Z",
+        "ended_at": "2026-01-01T00:00:01.000Z",
+        "duration_s": 1.0,
+        "streams": [],
+        "rejected_records": [
+            {
+                "origin": "source",
+                "stream": "users",
+                "record_id": None,
+                "message": "stream 'users': record (no id) rejected: no email",
+                "reasons": [{"rule": None, "field": None, "value": None, "message": "no email"}],
+            },
+            {
+                "origin": "destination",
+                "stream": "users",
+                "record_id": "9",
+                "message": "record users 9 rejected: bad rate",
+                "reasons": [{"rule": "rate", "field": "payRate", "value": -1, "message": "must be positive"}],
+            },
+            {"origin": "destination", "stream": None, "record_id": None, "message": "odd", "reasons": []},
+        ],
+        "errors": [],
+    }
+    capsys.readouterr()
+
+    print_run(detail, sys.stdout)
+
+    assert capsys.readouterr().out.endswith(
+        "rejected records (3):\n"
+        "  users (no id), rejected by the source:\n"
+        "    - no email\n"
+        "  users 9, rejected by the destination:\n"
+        "    - must be positive (rule rate, field payRate, value -1)\n"
+        "  - (no id), rejected by the destination:\n"
+        "    - odd\n"
+    )
 
 
 def test_runs_show_an_unknown_run_is_a_clear_error(plain: Any, cli: Any) -> None:

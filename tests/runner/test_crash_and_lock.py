@@ -83,6 +83,10 @@ def test_kill_9_mid_run_then_rerun_resumes_from_the_last_committed_state(
         "system_error",
         INTERRUPTED,
     )
+    assert killed["failure_origin"] == "runner"
+    assert [(e["origin"], e["failure_type"], e["message"]) for e in killed["errors"]] == [
+        ("runner", "system_error", INTERRUPTED)
+    ]
 
 
 def test_a_second_run_of_the_same_connection_is_refused_while_one_runs(

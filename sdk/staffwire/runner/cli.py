@@ -217,7 +217,8 @@ def print_run(detail: dict[str, Any], out: TextIO) -> None:
     out.write(f"  source:      {detail['source']}\n  destination: {detail['destination']}\n")
     out.write(f"  started {detail['started_at']}, ended {detail.get('ended_at') or '-'}, took {duration}\n")
     if detail.get("error"):
-        out.write(f"  error ({detail['failure_type']}): {detail['error']}\n")
+        cause = ", ".join(p for p in (detail.get("failure_origin"), detail.get("failure_type")) if p)
+        out.write(f"  error ({cause}): {detail['error']}\n")
     out.write("\n")
     print_table(
         "Streams",
@@ -236,14 +237,42 @@ def print_run(detail: dict[str, Any], out: TextIO) -> None:
         ],
         file=out,
     )
-    if detail["rejected_records"]:
-        out.write("\nrejected records:\n")
-        for r in detail["rejected_records"]:
-            out.write(f"  {r['stream'] or '-'} {r['record_id'] or '-'}: {r['message']}\n")
+    rejected = detail["rejected_records"]
+    if rejected:
+        out.write(f"\nrejected records ({len(rejected)}):\n")
+        for r in rejected[:_SHOWN_REJECTIONS]:
+            out.write(
+                f"  {r['stream'] or '-'} {r['record_id'] or '(no id)'}, rejected by the {r['origin']}:\n"
+            )
+            for line in _reasons(r):
+                out.write(f"    - {line}\n")
+        if len(rejected) > _SHOWN_REJECTIONS:
+            out.write(f"  ... and {len(rejected) - _SHOWN_REJECTIONS} more (--json lists them all)\n")
     if detail["errors"]:
         out.write("\nerrors:\n")
         for e in detail["errors"]:
-            out.write(f"  [{e['origin']}, {e['failure_type']}] {e['message']}\n")
+            where = f", stream {e['stream']}" if e.get("stream") else ""
+            out.write(f"  [{e['origin']}, {e['failure_type']}{where}] {e['message']}\n")
+
+
+_SHOWN_REJECTIONS = 50
+
+
+def _reasons(rejection: dict[str, Any]) -> list[str]:
+    """One line per structured reason: its message, then rule / field / value when known; the message of the
+    whole report when it has no structured reasons."""
+    lines = []
+    for reason in rejection.get("reasons") or []:
+        if not isinstance(reason, dict):
+            continue
+        details = [
+            f"{label} {reason[key]!r}" if key == "value" else f"{label} {reason[key]}"
+            for key, label in (("rule", "rule"), ("field", "field"), ("value", "value"))
+            if reason.get(key) is not None
+        ]
+        text = str(reason.get("message") or reason.get("rule") or "no reason given")
+        lines.append(text + (f" ({', '.join(details)})" if details else ""))
+    return lines or [str(rejection.get("message") or "no reason given")]
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -232,6 +232,13 @@ class StateStore:
         closed as failed first. Call with the connection's lock held."""
         now = utc_now()
         with self._tx() as db:
+            # The error row too, so `runs show` names the origin of the failure like any other run's.
+            db.execute(
+                "INSERT INTO run_errors (run_id, origin, failure_type, message, stream, at) "
+                "SELECT id, 'runner', 'system_error', ?, NULL, ? FROM runs "
+                "WHERE connection = ? AND status = 'running'",
+                (INTERRUPTED, now, connection),
+            )
             db.execute(
                 "UPDATE runs SET status = 'failed', failure_type = 'system_error', error = ?, ended_at = ? "
                 "WHERE connection = ? AND status = 'running'",
@@ -398,4 +405,6 @@ class StateStore:
             }
             for r in self._query("SELECT * FROM run_errors WHERE run_id = ? ORDER BY id", (run_id,))
         ]
+        # Who failed the run: the origin of its first error (the one in ``error`` / ``failure_type``).
+        detail["failure_origin"] = detail["errors"][0]["origin"] if detail["errors"] else None
         return detail
