@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -26,7 +27,7 @@ import yaml
 
 from staffwire.errors import ConfigError
 from staffwire.runner.connection import load_connection
-from staffwire.runner.progress import NullProgress, Progress, make_progress
+from staffwire.runner.progress import NullProgress, Progress, make_progress, wrap_lines
 from staffwire.runner.stats import RunResult
 from staffwire.runner.store import StateStore
 from staffwire.runner.sync import run_sync
@@ -189,12 +190,20 @@ def run_demo(
     progress: Progress | None = None,
     candidates: int = 200,
     sandboxes: tuple[Any, Any] | None = None,
+    width: int | None = None,
 ) -> DemoOutcome:
     """Run the demo; what it printed went to ``out`` (nothing when None). ``sandboxes`` (a running Bullhorn and
-    a running Wingspan sandbox) lets a caller inspect them afterwards; by default the demo runs its own."""
+    a running Wingspan sandbox) lets a caller inspect them afterwards; by default the demo runs its own.
+    ``width`` (a terminal's) wraps long lines at word boundaries under their own indentation."""
     started = time.monotonic()
     outcome = DemoOutcome()
-    write = (lambda text: (out.write(text + "\n"), out.flush())) if out is not None else (lambda text: None)
+
+    def write(text: str) -> None:
+        if out is None:
+            return
+        out.write((wrap_lines(text, width) if width else text) + "\n")
+        out.flush()
+
     with ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="staffwire-demo-"))
         bullhorn, wingspan = sandboxes or stack.enter_context(_sandboxes(candidates))
@@ -290,5 +299,6 @@ def main(*, db: Path | None = None, as_json: bool = False) -> int:
             db=db,
             out=sys.stdout,
             progress=make_progress(sys.stdout, level="ERROR", summary=False, plain=False),
+            width=shutil.get_terminal_size().columns - 1 if sys.stdout.isatty() else None,
         )
     return 0 if outcome.succeeded else 1

@@ -8,13 +8,22 @@ The relay calls :meth:`Progress.tick` often; displays throttle themselves.
 from __future__ import annotations
 
 import sys
+import textwrap
 import threading
 import time
 from typing import Any, Protocol, TextIO
 
 from staffwire.runner.stats import RunResult, RunStats, stream_label
 
-__all__ = ["LogProgress", "NullProgress", "Progress", "RichProgress", "format_summary", "make_progress"]
+__all__ = [
+    "LogProgress",
+    "NullProgress",
+    "Progress",
+    "RichProgress",
+    "format_summary",
+    "make_progress",
+    "wrap_lines",
+]
 
 _LEVELS = {"FATAL": 50, "ERROR": 40, "WARN": 30, "WARNING": 30, "INFO": 20, "DEBUG": 10, "TRACE": 5}
 
@@ -50,8 +59,40 @@ class NullProgress:
         pass
 
 
-def _rate(count: int, seconds: float) -> str:
+def _rate(count: float, seconds: float) -> str:
     return f"{count / seconds:,.0f}/s" if seconds > 0.05 else "-"
+
+
+def _clock(seconds: float) -> str:
+    """Elapsed time for a live display: ``4.2s``, ``2m 05s``, ``1h 02m``."""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
+    return f"{int(seconds // 3600)}h {int(seconds % 3600 // 60):02d}m"
+
+
+class _StreamTimes:
+    """When each stream started and ended (from its STARTED / COMPLETE / INCOMPLETE status), so a stream's rate
+    is its records over the time it was read -- not over the whole run, which would make a finished stream's
+    rate keep falling while the others run."""
+
+    def __init__(self) -> None:
+        self.began: dict[str, float] = {}
+        self.ended: dict[str, float] = {}
+
+    def status(self, stream: str, status: str) -> None:
+        now = time.monotonic()
+        if status == "STARTED":
+            self.began.setdefault(stream, now)
+        elif status in ("COMPLETE", "INCOMPLETE"):
+            self.ended.setdefault(stream, now)
+
+    def rate(self, stream: str, count: int, stats: RunStats) -> str:
+        if not count:
+            return "-"
+        began = self.began.get(stream, stats.started)
+        return _rate(count, self.ended.get(stream, time.monotonic()) - began)
 
 
 def format_summary(result: RunResult) -> list[str]:
@@ -63,8 +104,13 @@ def format_summary(result: RunResult) -> list[str]:
             f"{s['records_rejected']} rejected" + (f" ({s['status']})" if s.get("status") else "")
         )
     for rejected in result.rejected_records[:20]:
-        where = " ".join(p for p in (rejected.get("stream"), rejected.get("record_id")) if p)
-        lines.append(f"  rejected {where}: {rejected['message']}")
+        where = " ".join(p for p in (rejected.get("stream"), rejected.get("record_id") or "(no id)") if p)
+        reasons = [
+            str(r["message"])
+            for r in rejected.get("reasons") or []
+            if isinstance(r, dict) and r.get("message")
+        ]
+        lines.append(f"  rejected {where}: {'; '.join(reasons) or rejected['message']}")
     if len(result.rejected_records) > 20:
         lines.append(
             f"  ... and {len(result.rejected_records) - 20} more rejected records (staffwire runs show "
@@ -76,7 +122,10 @@ def format_summary(result: RunResult) -> list[str]:
 
 
 class LogProgress:
-    """Plain log lines: stream status changes, a counts line every ``interval`` seconds, warnings and errors."""
+    """Plain log lines for CI logs and files: stream status changes, warnings and errors as they happen, and every
+    ``interval`` seconds one line with each started stream's counts and its rate over that interval (so a
+    stalled stream shows ``0/s``), whether or not records arrive -- a quiet CI log then still shows the run is
+    alive and where it is."""
 
     def __init__(
         self, out: TextIO | None = None, *, interval: float = 5.0, level: str = "WARN", summary: bool = True
@@ -85,8 +134,11 @@ class LogProgress:
         self.summary = summary
         self.interval = interval
         self.min_level = _LEVELS.get(level, 30)
-        self._last = 0.0
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._timer: threading.Thread | None = None
+        self._previous: dict[str, int] = {}
+        self._last = 0.0
 
     def _line(self, text: str) -> None:
         with self._lock:
@@ -95,20 +147,39 @@ class LogProgress:
 
     def started(self, stats: RunStats, description: str) -> None:
         self._last = time.monotonic()
+        self._previous = {}
+        self._stop.clear()
         self._line(f"run {stats.run_id} of {stats.connection} started: {description}")
+        self._timer = threading.Thread(
+            target=self._every_interval, args=(stats,), name="staffwire-progress", daemon=True
+        )
+        self._timer.start()
+
+    def _every_interval(self, stats: RunStats) -> None:
+        while not self._stop.wait(self.interval):
+            self.report(stats)
+
+    def report(self, stats: RunStats) -> None:
+        """One counts line: ``progress: users 1,200 read (240/s), 1,000 written, 3 rejected; orders ...``."""
+        now = time.monotonic()
+        seconds, self._last = now - self._last, now
+        parts = []
+        for key, c in list(stats.streams.items()):
+            name = stream_label(key)
+            if not (c.read or c.committed or key in stats.status):
+                continue  # not started yet
+            rate = _rate(c.read - self._previous.get(name, 0), seconds)
+            self._previous[name] = c.read
+            rejected = c.all_rejected
+            parts.append(
+                f"{name} {c.read:,} read ({rate}), {c.written:,} written"
+                + (f", {rejected:,} rejected" if rejected else "")
+            )
+        if parts:
+            self._line(f"progress after {_clock(stats.elapsed)}: " + "; ".join(parts))
 
     def tick(self, stats: RunStats) -> None:
-        now = time.monotonic()
-        if now - self._last < self.interval:
-            return
-        self._last = now
-        parts = [
-            f"{stream_label(k)} {c.read} read ({_rate(c.read, stats.elapsed)}), {c.written} written"
-            for k, c in stats.streams.items()
-            if c.read or c.committed
-        ]
-        if parts:
-            self._line("progress: " + "; ".join(parts))
+        pass  # the interval thread reports; ticks come per 1,000 records, too often or too rarely for a log
 
     def stream_status(self, stats: RunStats, stream: str, status: str) -> None:
         self._line(f"stream {stream}: {status.lower()}")
@@ -118,14 +189,43 @@ class LogProgress:
             self._line(f"{origin} {level.lower()}: {message}")
 
     def finished(self, stats: RunStats, result: RunResult) -> None:
+        self._stop.set()
+        if self._timer is not None:
+            self._timer.join()
+            self._timer = None
         if not self.summary:
             return
         for line in format_summary(result):
             self._line(line)
 
 
+_FIXED_COLUMNS = 50  # the width of the status and count columns with their padding
+
+
+def wrap_lines(text: str, width: int) -> str:
+    """Each line of ``text`` wrapped at word boundaries to ``width``, continuation lines indented two more than
+    the line itself (a word longer than the line is left whole: the terminal folds it)."""
+    wrapped = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            wrapped.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        wrapped.append(
+            textwrap.fill(
+                line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+            )
+        )
+    return "\n".join(wrapped)
+
+
 class RichProgress:
-    """A live table on a terminal, refreshed a few times a second, then the summary."""
+    """A live table on a terminal, redrawn four times a second in place, then the summary.
+
+    The display is one header line (cut with an ellipsis, never wrapped), the table (fixed columns; long stream
+    names are cut) and one footer line. It is transient: when the run ends it is erased and the summary is
+    printed in its place, so the counts are not shown twice. Warnings and errors are printed above it.
+    """
 
     def __init__(self, out: TextIO | None = None, *, level: str = "WARN", summary: bool = True) -> None:
         from rich.console import Console
@@ -136,35 +236,64 @@ class RichProgress:
         self._live: Any = None
         self._stats: RunStats | None = None
         self._description = ""
+        self._times = _StreamTimes()
 
-    def _table(self) -> Any:
+    def _render(self) -> Any:
+        from rich.console import Group
         from rich.table import Table
+        from rich.text import Text
 
         stats = self._stats
-        table = Table(title=f"{stats.connection if stats else ''}  {self._description}", title_justify="left")
-        for column in ("stream", "status", "read", "rate", "written", "rejected"):
-            table.add_column(column, justify="left" if column in ("stream", "status") else "right")
+        header = Text(
+            f"{stats.connection if stats else ''}: {self._description}",
+            style="bold",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        # Never wider than the terminal (a wrapped line would break the redraw), and fixed minimum widths so
+        # growing numbers do not make the table jump sideways; a long stream name is cut instead.
+        table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold underline")
+        table.add_column(
+            "stream", no_wrap=True, overflow="ellipsis", max_width=max(8, self.console.width - _FIXED_COLUMNS)
+        )
+        table.add_column("status", no_wrap=True, min_width=10)
+        for column in ("read", "rate", "written", "rejected"):
+            table.add_column(column, justify="right", no_wrap=True, min_width=7)
+        totals = [0, 0, 0]
         if stats is not None:
-            elapsed = stats.elapsed
             for key, c in list(stats.streams.items()):
+                name = stream_label(key)
                 table.add_row(
-                    stream_label(key),
+                    name,
                     stats.status.get(key, "pending").lower(),
                     f"{c.read:,}",
-                    _rate(c.read, elapsed),
+                    self._times.rate(name, c.read, stats),
                     f"{c.written:,}",
                     f"{c.all_rejected:,}",
                 )
-            table.caption = f"{elapsed:.1f}s"
-        return table
+                totals = [totals[0] + c.read, totals[1] + c.written, totals[2] + c.all_rejected]
+        elapsed = stats.elapsed if stats is not None else 0.0
+        footer = Text(
+            f"{_clock(elapsed)}  {totals[0]:,} read, {totals[1]:,} written, {totals[2]:,} rejected",
+            style="dim",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        return Group(header, table, footer)
 
     def started(self, stats: RunStats, description: str) -> None:
         from rich.live import Live
 
         self._stats = stats
         self._description = description
+        self._times = _StreamTimes()
         self._live = Live(
-            self._table(), console=self.console, refresh_per_second=4, get_renderable=self._table
+            console=self.console,
+            refresh_per_second=4,
+            get_renderable=self._render,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self._live.start()
 
@@ -172,13 +301,16 @@ class RichProgress:
         pass  # the Live display pulls the table itself
 
     def stream_status(self, stats: RunStats, stream: str, status: str) -> None:
-        pass
+        self._times.status(stream, status)
 
     def log(self, origin: str, level: str, message: str) -> None:
         if _LEVELS.get(level.upper(), 20) >= self.min_level:
-            self.console.print(
-                f"[dim]{origin}[/dim] {level.lower()}: {message}", markup=True, highlight=False
-            )
+            from rich.text import Text
+
+            text = wrap_lines(f"{origin} {level.lower()}: {message}", self.console.width - 1)
+            line = Text(text)
+            line.stylize("dim", 0, len(origin))
+            self.console.print(line, highlight=False, soft_wrap=True)
 
     def finished(self, stats: RunStats, result: RunResult) -> None:
         if self._live is not None:
@@ -187,10 +319,13 @@ class RichProgress:
         if not self.summary:
             return
         style = "green" if result.succeeded else "red"
+        width = self.console.width - 1
         lines = format_summary(result)
-        self.console.print(lines[0], style=style, highlight=False, markup=False)
+        self.console.print(
+            wrap_lines(lines[0], width), style=style, highlight=False, markup=False, soft_wrap=True
+        )
         for line in lines[1:]:
-            self.console.print(line, highlight=False, markup=False)
+            self.console.print(wrap_lines(line, width), highlight=False, markup=False, soft_wrap=True)
 
 
 def make_progress(
