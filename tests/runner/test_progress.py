@@ -148,3 +148,13 @@ def test_the_live_display_never_draws_a_line_wider_than_the_terminal(
 )
 def test_long_lines_wrap_at_words_under_their_indentation(line: str, width: int, wrapped: str) -> None:
     assert wrap_lines(line, width) == wrapped
+
+
+def test_a_warning_with_brackets_is_shown_as_written_not_read_as_markup() -> None:
+    screen = Terminal()
+    progress = RichProgress(screen)
+
+    progress.log("source", "WARN", "page [2/5] of [bold]Candidate[/bold] was retried")
+
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+    assert shown == "source warn: page [2/5] of [bold]Candidate[/bold] was retried\n"
