@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from staffwire._pycompat import datetime_fromisoformat
+
 __all__ = [
     "CursorTracker",
     "parse_cursor",
@@ -62,12 +64,12 @@ def _from_iso(text: str) -> datetime:
     original = text
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
-    # Python 3.10's fromisoformat wants +HH:MM and at most 6 fraction digits; normalise both
+    # the parser sees +HH:MM and 6 fraction digits; on 3.10 it is 3.11's, backported (staffwire._pycompat)
     text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
     text = re.sub(r"(\.\d{6})\d+", r"\1", text)
     text = re.sub(r"\.(\d{1,5})(?=[+-]|$)", lambda m: "." + m.group(1).ljust(6, "0"), text)
     try:
-        return datetime.fromisoformat(
+        return datetime_fromisoformat(
             text.replace(" ", "T", 1) if "T" not in text and len(text) > 10 else text
         )
     except ValueError:

@@ -11,6 +11,7 @@ from typing import Any
 
 import phonenumbers
 
+from staffwire._pycompat import datetime_fromisoformat
 from staffwire.mapping.countries import ISO_ALPHA2, POSTAL_CODE_PATTERNS
 
 __all__ = ["FORMATS", "is_postal_code"]
@@ -56,7 +57,7 @@ def _datetime(value: Any) -> bool:
     if not isinstance(value, str) or not _DATETIME.fullmatch(value):
         return False
     try:
-        datetime.fromisoformat(value[:-1])
+        datetime_fromisoformat(value[:-1])
     except ValueError:
         return False
     return True

@@ -17,6 +17,8 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
+from staffwire._pycompat import datetime_fromisoformat
+
 __all__ = ["epoch_ms_to_utc", "parse_instant", "to_date", "to_utc_datetime"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -46,7 +48,7 @@ def parse_instant(value: Any, *, unit: str = "ms", assume: tzinfo = timezone.utc
         return _calendar_date(text).replace(tzinfo=timezone.utc)
     iso = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
     try:
-        moment = datetime.fromisoformat(iso)
+        moment = datetime_fromisoformat(iso)
     except ValueError:
         raise ValueError(f"{value!r} is not an ISO 8601 date/time or epoch number") from None
     if moment.tzinfo is None:
