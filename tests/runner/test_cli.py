@@ -215,3 +215,28 @@ def test_sync_reset_reads_every_stream_from_the_start(plain: Any, cli: Any) -> N
         "users": 5,
         "orders": 3,
     }
+
+
+def test_runs_show_on_a_terminal_wraps_long_lines_under_their_indentation(plain: Any, cli: Any) -> None:
+    import io
+
+    from staffwire.runner.cli import print_run
+    from staffwire.runner.store import StateStore
+
+    cli("sync", str(plain.file(fail_after=5)), "-q")
+    store = StateStore(plain.store.path)
+    try:
+        detail = store.run(1)
+    finally:
+        store.close()
+    assert detail is not None
+    out = io.StringIO()
+
+    print_run(detail, out, width=60)
+
+    lines = out.getvalue().splitlines()
+    error_at = next(i for i, text in enumerate(lines) if text.startswith("  error (source, config_error): "))
+    assert lines[error_at + 1].startswith("    ")  # continued under the error line, indented
+    paths = (str(plain.source_path), str(plain.destination_path))
+    text_lines = [t for t in lines if t.startswith(("run ", "  "))]  # not the streams table
+    assert [t for t in text_lines if len(t) > 60 and not any(p in t for p in paths)] == []

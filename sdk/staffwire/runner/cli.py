@@ -204,22 +204,32 @@ def _show(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(detail, indent=2) + "\n")
         return 0
-    print_run(detail, sys.stdout)
+    print_run(detail, sys.stdout, width=_terminal_width())
     return 0
 
 
-def print_run(detail: dict[str, Any], out: TextIO) -> None:
-    """One run's details as plain text."""
+def _terminal_width() -> int | None:
+    import shutil
+
+    return shutil.get_terminal_size().columns - 1 if sys.stdout.isatty() else None
+
+
+def print_run(detail: dict[str, Any], out: TextIO, width: int | None = None) -> None:
+    """One run's details as plain text; ``width`` (a terminal's) wraps long lines under their indentation."""
     from staffwire.cli import print_table
+    from staffwire.runner.progress import wrap_lines
+
+    def line(text: str) -> None:
+        out.write((wrap_lines(text, width) if width else text) + "\n")
 
     duration = f"{detail['duration_s']:.2f}s" if detail.get("duration_s") is not None else "-"
-    out.write(f"run {detail['id']} of {detail['connection']}: {detail['status']}\n")
-    out.write(f"  source:      {detail['source']}\n  destination: {detail['destination']}\n")
-    out.write(f"  started {detail['started_at']}, ended {detail.get('ended_at') or '-'}, took {duration}\n")
+    line(f"run {detail['id']} of {detail['connection']}: {detail['status']}")
+    line(f"  source:      {detail['source']}\n  destination: {detail['destination']}")
+    line(f"  started {detail['started_at']}, ended {detail.get('ended_at') or '-'}, took {duration}")
     if detail.get("error"):
         cause = ", ".join(p for p in (detail.get("failure_origin"), detail.get("failure_type")) if p)
-        out.write(f"  error ({cause}): {detail['error']}\n")
-    out.write("\n")
+        line(f"  error ({cause}): {detail['error']}")
+    line("")
     print_table(
         "Streams",
         ["Stream", "Mode", "Status", "Read", "Written", "Rejected", "States"],
@@ -239,20 +249,18 @@ def print_run(detail: dict[str, Any], out: TextIO) -> None:
     )
     rejected = detail["rejected_records"]
     if rejected:
-        out.write(f"\nrejected records ({len(rejected)}):\n")
+        line(f"\nrejected records ({len(rejected)}):")
         for r in rejected[:_SHOWN_REJECTIONS]:
-            out.write(
-                f"  {r['stream'] or '-'} {r['record_id'] or '(no id)'}, rejected by the {r['origin']}:\n"
-            )
-            for line in _reasons(r):
-                out.write(f"    - {line}\n")
+            line(f"  {r['stream'] or '-'} {r['record_id'] or '(no id)'}, rejected by the {r['origin']}:")
+            for reason in _reasons(r):
+                line(f"    - {reason}")
         if len(rejected) > _SHOWN_REJECTIONS:
-            out.write(f"  ... and {len(rejected) - _SHOWN_REJECTIONS} more (--json lists them all)\n")
+            line(f"  ... and {len(rejected) - _SHOWN_REJECTIONS} more (--json lists them all)")
     if detail["errors"]:
-        out.write("\nerrors:\n")
+        line("\nerrors:")
         for e in detail["errors"]:
             where = f", stream {e['stream']}" if e.get("stream") else ""
-            out.write(f"  [{e['origin']}, {e['failure_type']}{where}] {e['message']}\n")
+            line(f"  [{e['origin']}, {e['failure_type']}{where}] {e['message']}")
 
 
 _SHOWN_REJECTIONS = 50
