@@ -152,3 +152,22 @@ def test_a_hung_in_process_source_is_cut_off_and_the_run_fails_after_what_was_co
     assert store.states("counter")[("", "numbers")]["stream"]["stream_state"] == {"id": 6}
     assert pair.written(tmp_path / "out.jsonl") == [1, 2, 3, 4, 5, 6]
     assert result.streams["numbers"]["status"] == "INCOMPLETE"
+
+
+def test_a_hung_in_process_destination_is_cut_off_and_nothing_it_did_not_confirm_is_stored(
+    pm: PluginManager, tmp_path: Path, store: StateStore, pair: ModuleType
+) -> None:
+    pair.RELEASE.clear()
+    connection = _connection(tmp_path)
+    connection.destination.config["hang_on_flush"] = True
+    try:
+        result = run_sync(connection, store=store, env={"COUNTER_TOKEN": TOKEN}, pm=pm, heartbeat_timeout=0.5)
+    finally:
+        pair.RELEASE.set()
+
+    assert result.status == "failed"
+    assert [(e.origin, e.failure_type) for e in result.errors] == [("destination", "transient_error")]
+    assert result.errors[0].message.startswith("destination destination-file printed nothing for ")
+    assert "It ran in-process: its thread cannot be killed" in result.errors[0].message
+    assert store.states("counter") == {}
+    assert result.streams["numbers"]["records_written"] == 0

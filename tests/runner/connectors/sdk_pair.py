@@ -78,6 +78,7 @@ class FileConfig(BaseModel):
     path: str
     reject_odd: bool = False
     rejected_records_path: str | None = None
+    hang_on_flush: bool = False  # block in flush until RELEASE is set (a hung in-process destination)
 
 
 class _FileWriter:
@@ -93,6 +94,8 @@ class _FileWriter:
         self.buffer.append({"stream": stream, **record})
 
     def flush(self) -> Iterable[RecordRejected]:
+        if self.config.hang_on_flush:
+            RELEASE.wait()
         with open(self.config.path, "a") as out:
             for record in self.buffer:
                 out.write(json.dumps(record) + "\n")
