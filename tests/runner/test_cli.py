@@ -72,9 +72,11 @@ def test_runs_lists_the_history_as_a_table_and_as_json(plain: Any, cli: Any) -> 
 
     code, out, _ = cli("runs", "--json")
     runs = json.loads(out)
-    assert [(r["id"], r["status"], r["records_read"], r["failure_type"]) for r in runs] == [
-        (2, "failed", 0, "config_error"),
-        (1, "succeeded", 8, None),
+    assert [
+        (r["id"], r["status"], r["records_read"], r["failure_origin"], r["failure_type"]) for r in runs
+    ] == [
+        (2, "failed", 0, "source", "config_error"),
+        (1, "succeeded", 8, None, None),
     ]
 
 

@@ -355,7 +355,8 @@ class StateStore:
         sql = (
             "SELECT r.*, COALESCE(SUM(s.records_read), 0) AS records_read, "
             "COALESCE(SUM(s.records_committed - s.records_rejected), 0) AS records_written, "
-            "COALESCE(SUM(s.records_rejected + s.records_source_rejected), 0) AS records_rejected "
+            "COALESCE(SUM(s.records_rejected + s.records_source_rejected), 0) AS records_rejected, "
+            "(SELECT e.origin FROM run_errors e WHERE e.run_id = r.id ORDER BY e.id LIMIT 1) AS failure_origin "
             "FROM runs r LEFT JOIN run_streams s ON s.run_id = r.id"
         )
         args: tuple[Any, ...] = ()
