@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from staffwire._pycompat import datetime_fromisoformat
+from staffwire.pycompat import datetime_fromisoformat
 
 __all__ = [
     "CursorTracker",
@@ -64,7 +64,7 @@ def _from_iso(text: str) -> datetime:
     original = text
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
-    # the parser sees +HH:MM and 6 fraction digits; on 3.10 it is 3.11's, backported (staffwire._pycompat)
+    # the parser sees +HH:MM and 6 fraction digits; on 3.10 it is 3.11's, backported (staffwire.pycompat)
     text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
     text = re.sub(r"(\.\d{6})\d+", r"\1", text)
     text = re.sub(r"\.(\d{1,5})(?=[+-]|$)", lambda m: "." + m.group(1).ljust(6, "0"), text)

@@ -22,6 +22,7 @@ MODULES = [
     "staffwire.testing.seed",
     "staffwire.urls",
     "staffwire.compat",
+    "staffwire.pycompat",
 ]
 
 

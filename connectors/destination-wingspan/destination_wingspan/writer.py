@@ -25,11 +25,11 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from staffwire.errors import RecordRejected, Rejection
+from staffwire.pycompat import date_fromisoformat
 
 from destination_wingspan.api import WingspanApi
 from destination_wingspan.bulk import Pacing
@@ -487,7 +487,7 @@ def _date(value: Any) -> str | None:
     if not isinstance(value, str) or len(value) != 10:
         return None
     try:
-        return date.fromisoformat(value).isoformat()
+        return date_fromisoformat(value).isoformat()
     except ValueError:
         return None
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import phonenumbers
 
-from staffwire._pycompat import datetime_fromisoformat
 from staffwire.mapping.countries import ISO_ALPHA2, POSTAL_CODE_PATTERNS
+from staffwire.pycompat import datetime_fromisoformat
 
 __all__ = ["FORMATS", "is_postal_code"]
 

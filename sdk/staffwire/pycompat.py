@@ -5,7 +5,7 @@ no basic format (``20240501T100000``), fractions of exactly 3 or 6 digits. 3.11 
 APIs send all of those spellings. On 3.10 the functions here use the backport of 3.11's parser
 (``backports-datetime-fromisoformat``, a 3.10-only dependency) and hand its offsets back as
 ``datetime.timezone``, so callers get the same values and types on both versions. On 3.11+ they are the
-built-ins themselves.
+built-ins themselves. Code that parses ISO strings from an API or a user calls these, not the built-ins.
 """
 
 from __future__ import annotations
