@@ -14,7 +14,7 @@ from staffwire.errors import ConfigError
 from staffwire.runner import StateStore, load_connection, parse_connection, run_sync
 from staffwire.runner.heartbeat import format_duration, parse_duration
 
-HANG = 0.5  # seconds: the timeout of the tests where a connector hangs
+HANG = 1.0  # seconds: the timeout of the tests where a connector hangs (Python must start within it, on a busy machine)
 ALIVE = (
     1.0  # seconds: the timeout of the tests where a connector is slow but alive (margin for a busy machine)
 )
@@ -54,7 +54,7 @@ def test_a_source_that_hangs_is_killed_and_the_run_fails_after_what_was_committe
             "source",
             str(plain.source_path),
             "while the runner waited for its next message",
-            "0.50s",
+            "1.00s",
             "Its process was killed.",
         ),
         result.errors[0].message,
@@ -85,7 +85,7 @@ def test_a_discover_that_hangs_is_stopped_and_the_run_fails_before_reading(
     assert [(e.origin, e.failure_type) for e in result.errors] == [("runner", "transient_error")]
     assert re.fullmatch(
         rf"source {re.escape(str(plain.source_path))} printed nothing for {_SECONDS} during `discover` "
-        r"\(heartbeat_timeout 0\.50s\), so it was stopped\. If it is stuck on its API, check that system and run "
+        r"\(heartbeat_timeout 1\.00s\), so it was stopped\. If it is stuck on its API, check that system and run "
         r"again; if it legitimately works this long without output, raise heartbeat_timeout in the connection "
         r"file or with --heartbeat-timeout\.",
         result.errors[0].message,
@@ -130,7 +130,7 @@ def test_a_destination_that_stops_reading_is_stopped_and_blamed_not_the_source(
             "destination",
             str(plain.destination_path),
             "while it should have been reading records or confirming what it wrote",
-            "0.50s",
+            "1.00s",
             "Its process was killed.",
         ),
         result.errors[0].message,
@@ -161,12 +161,12 @@ def test_the_connection_file_sets_the_timeout_and_the_command_line_overrides_it(
     file.write_text(file.read_text() + "heartbeat_timeout: 1h\n")
     assert load_connection(file).heartbeat_timeout == 3600.0
 
-    code = main(["sync", str(file), "--db", str(store.path), "-q", "--heartbeat-timeout", "500ms"])
+    code = main(["sync", str(file), "--db", str(store.path), "-q", "--heartbeat-timeout", "1000ms"])
 
     out = capsys.readouterr().out
     assert code == 1
     assert "error (source, transient_error): source " in out
-    assert "(heartbeat_timeout 0.50s), so it was stopped." in out
+    assert "(heartbeat_timeout 1.00s), so it was stopped." in out
 
 
 @pytest.mark.parametrize(

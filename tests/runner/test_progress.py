@@ -78,7 +78,7 @@ def test_plain_lines_keep_coming_while_a_stream_stalls_and_show_it_at_0_per_seco
         store=store,
         env=plain.env,
         progress=LogProgress(out, interval=0.1),
-        heartbeat_timeout=0.6,
+        heartbeat_timeout=1.0,
     )
 
     assert result.status == "failed"
