@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone, tzinfo
+from datetime import timedelta, timezone, tzinfo
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from types import MappingProxyType
@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from staffwire.mapping.countries import ISO_ALPHA2
 from staffwire.mapping.problems import Reject, at, config_error, did_you_mean, from_validation_error
 from staffwire.mapping.timeparse import epoch_ms_to_utc, to_date, to_utc_datetime
+from staffwire.pycompat import date_fromisoformat
 
 __all__ = [
     "TRANSFORMS",
@@ -616,7 +617,7 @@ def _build_add_days(args: _AddDaysArgs, ctx: BuildContext, path: str) -> Transfo
         if value == "":
             return None
         try:
-            day = date.fromisoformat(to_date(value, unit=unit, assume=assume))
+            day = date_fromisoformat(to_date(value, unit=unit, assume=assume))
         except ValueError as exc:
             raise Reject(str(exc)) from None
         try:
