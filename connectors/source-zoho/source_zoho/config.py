@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from staffwire.errors import ConfigError
+from staffwire.pycompat import datetime_fromisoformat
 from staffwire.spec import SecureUrl
 
 __all__ = ["ACCOUNTS_HOSTS", "CRM_API_HOSTS", "RECRUIT_API_HOSTS", "ZohoConfig", "hosts_for"]
@@ -107,7 +107,7 @@ class ZohoConfig(BaseModel):
         if value is None or value == "":
             return None
         try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime_fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(
                 f"start_date must be ISO 8601 such as 2024-01-01T00:00:00Z, got {value!r}"

@@ -203,7 +203,12 @@ def test_parallel_calls_refused_together_cause_exactly_one_refresh(
     assert errors == []
     assert len(sandbox.requests_to(TOKEN_PATH)) == 2  # the first token, then one renewal for all six
     assert auth.renewals == 2
-    assert sorted(r.status for r in sandbox.requests_to(MODULES)) == [200] * 7 + [401] * 6
+    statuses = [r.status for r in sandbox.requests_to(MODULES)]
+    # Every call ends in a 200; how many were refused before the single renewal depends on thread timing
+    # (on a loaded machine a late thread may only start after the renewal), but never more than one each.
+    assert statuses.count(200) == 7
+    assert 1 <= statuses.count(401) <= 6
+    assert len(statuses) == 7 + statuses.count(401)
 
 
 # -------------------------------------------------------------------------------- token endpoint throttling

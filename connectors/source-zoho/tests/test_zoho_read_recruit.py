@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from source_zoho.sandbox import ZohoSandbox
+from staffwire.pycompat import datetime_fromisoformat
 
 
 def at(text: str) -> datetime:
     """An aware UTC datetime from any ISO 8601 offset style."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime_fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
 
 
 RAW = ["Candidates", "JobOpenings", "Clients", "Contacts", "Applications", "Interviews", "Departments"]

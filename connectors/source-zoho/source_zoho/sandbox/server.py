@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from staffwire.pycompat import datetime_fromisoformat
 from staffwire.testing.sandbox import (
     Request,
     Response,
@@ -334,7 +335,7 @@ class ZohoSandbox(AccountsServer, Sandbox):
         if not value:
             return None
         try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime_fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise zoho_error(
                 400, "INVALID_DATA", "invalid If-Modified-Since header", header="If-Modified-Since"
