@@ -1,0 +1,250 @@
+"""Contractors in the Wingspan sandbox: one stored row per contractor, served as two views, the collaborator
+(``/payments/collaborator``) and the payee (``/payments/payee``), as Wingspan's two APIs over the same person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from staffwire.testing.sandbox import HttpError, Request, Response, json_response, route
+
+from destination_wingspan.sandbox.common import Row, WingspanState, now
+from destination_wingspan.sandbox.validation import EMAIL, validated_body
+
+__all__ = ["ContractorRoutes", "collaborator_view", "payee_view"]
+
+
+def collaborator_view(c: Row) -> Row:
+    return {k: v for k, v in c.items() if k != "payeeId"}
+
+
+def payee_view(c: Row) -> Row:
+    first, _, last = (c["memberName"] or "").partition(" ")
+    return {
+        "payeeId": c["payeeId"],
+        "payerId": c["clientId"],
+        "user": {
+            "userId": c["memberId"],
+            "email": c["member"]["user"]["email"],
+            "status": c["member"]["user"]["status"],
+            "firstName": first or None,
+            "lastName": last or None,
+        },
+        "payerOwnedData": {
+            "payeeExternalId": c["clientData"].get("externalId"),
+            "status": "Inactive" if c["status"] == "Inactive" else "Active",
+            "labels": dict(c["labels"]),
+        },
+        "requirements": [
+            {
+                "payerPayeeEngagementIds": [c["collaboratorId"]],
+                "requirementType": "W9",
+                "status": "Incomplete",
+            }
+        ],
+        "createdAt": c["createdAt"],
+        "updatedAt": c["updatedAt"],
+    }
+
+
+def _patch_collaborator(c: Row, body: Row) -> None:
+    if body.get("labels"):
+        c["labels"].update(body["labels"])
+    if body.get("status"):
+        c["status"] = body["status"]
+    if body.get("clientData") and "externalId" in body["clientData"]:
+        c["clientData"]["externalId"] = body["clientData"]["externalId"]
+
+
+def _patch_payee(c: Row, body: Row) -> None:
+    owned = body.get("payerOwnedData") or {}
+    if owned.get("labels"):
+        c["labels"].update(owned["labels"])
+    if owned.get("status"):
+        c["status"] = owned["status"]
+    if owned.get("payeeExternalId"):
+        c["clientData"]["externalId"] = owned["payeeExternalId"]
+
+
+class ContractorRoutes(WingspanState):
+    """Collaborator and payee routes, and the contractor store the bulk collaborator processing also uses."""
+
+    def contractors(self, client_id: str | None = None) -> list[dict[str, Any]]:
+        """Every contractor (collaborator), flattened for assertions, in creation order."""
+        with self.lock:
+            return [
+                {
+                    "collaboratorId": c["collaboratorId"],
+                    "payeeId": c["payeeId"],
+                    "clientId": c["clientId"],
+                    "email": c["member"]["user"]["email"],
+                    "name": c["memberName"],
+                    "externalId": (c.get("clientData") or {}).get("externalId"),
+                    "labels": dict(c["labels"]),
+                    "status": c["status"],
+                }
+                for c in self.collaborators.values()
+                if client_id is None or c["clientId"] == client_id
+            ]
+
+    def _find_by_email(self, client: str, email: str) -> Row | None:
+        email = email.lower()
+        for c in self.collaborators.values():
+            if c["clientId"] == client and c["member"]["user"]["email"] == email:
+                return c
+        return None
+
+    def _new_contractor(
+        self,
+        client: str,
+        email: str,
+        name: str | None,
+        external_id: str | None,
+        labels: dict[str, str] | None,
+        status: str | None,
+        company: str | None = None,
+    ) -> Row:
+        stamp = now()
+        collaborator_id = self.ids.new("collaborator")
+        contractor: Row = {
+            "collaboratorId": collaborator_id,
+            "payeeId": self.ids.new("payee"),
+            "clientId": client,
+            "memberId": self.ids.new("member"),
+            "memberName": name,
+            "memberCompany": company,
+            "member": {"user": {"userId": None, "email": email.lower(), "status": "Pending"}},
+            "status": status or "Active",
+            "taxStatus": "Incomplete",
+            "clientData": {"externalId": external_id},
+            "labels": dict(labels or {}),
+            "eligibilityRequirements": [{"requirementType": "W9", "status": "New"}],
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
+        contractor["member"]["user"]["userId"] = contractor["memberId"]
+        self.collaborators[collaborator_id] = contractor
+        return contractor
+
+    def _collaborator(self, request: Request) -> Row:
+        return self._owned(self.collaborators, "id", request, "Collaborator")
+
+    def _payee(self, request: Request) -> Row:
+        client = self._client(request)
+        for c in self.collaborators.values():
+            if c["payeeId"] == request.params["id"] and c["clientId"] == client:
+                return c
+        raise HttpError(404, {"error": f"Payee {request.params['id']} not found"})
+
+    # ------------------------------------------------------------------------------------------ collaborators
+    @route("GET", "/payments/collaborator")
+    def list_collaborators(self, request: Request) -> Response:
+        return self._list(request, self.collaborators, collaborator_view)
+
+    @route("POST", "/payments/collaborator")
+    def create_collaborator(self, request: Request) -> Response:
+        body = validated_body(request, "POST /payments/collaborator")
+        email = body.get("memberEmail") or ""
+        if not EMAIL.match(email):
+            raise HttpError(400, {"error": "memberEmail must be a valid email address"})
+        client = self._client(request)
+        with self.lock:
+            existing = self._find_by_email(client, email)
+            if existing is not None:
+                raise HttpError(
+                    409,
+                    {
+                        "error": f"A collaborator with email {email} already exists",
+                        "collaboratorId": existing["collaboratorId"],
+                    },
+                )
+            c = self._new_contractor(
+                client,
+                email,
+                body.get("memberName"),
+                (body.get("clientData") or {}).get("externalId"),
+                body.get("labels"),
+                body.get("status"),
+                body.get("memberCompany"),
+            )
+            return json_response(collaborator_view(c))
+
+    @route("GET", "/payments/collaborator/{id}")
+    def get_collaborator(self, request: Request) -> Response:
+        return self._read(request, self._collaborator, collaborator_view)
+
+    @route("PATCH", "/payments/collaborator/{id}")
+    def update_collaborator(self, request: Request) -> Response:
+        body = validated_body(request, "PATCH /payments/collaborator/{id}")
+        return self._patch(request, body, self._collaborator, _patch_collaborator, collaborator_view)
+
+    @route("DELETE", "/payments/collaborator/{id}")
+    def delete_collaborator(self, request: Request) -> Response:
+        with self.lock:
+            c = self._collaborator(request)
+            del self.collaborators[c["collaboratorId"]]
+            return json_response(collaborator_view(c))
+
+    @route("GET", "/payments/collaborator/{id}/events")
+    def collaborator_events(self, request: Request) -> Response:
+        with self.lock:
+            self._collaborator(request)
+        return json_response(
+            {
+                "signedUpAt": None,
+                "knowYourCustomerVerifiedAt": None,
+                "taxDocumentationVerifiedAt": None,
+                "payoutMethodFirstAddedAt": None,
+            }
+        )
+
+    # ------------------------------------------------------------------------------------------ payees
+    @route("GET", "/payments/payee")
+    def list_payees(self, request: Request) -> Response:
+        return self._list(request, self.collaborators, payee_view)
+
+    @route("POST", "/payments/payee")
+    def create_payee(self, request: Request) -> Response:
+        body = validated_body(request, "POST /payments/payee")
+        email = body["email"]
+        if not EMAIL.match(email):
+            raise HttpError(400, {"error": "email must be a valid email address"})
+        if email.lower() in self.refused_emails:
+            raise HttpError(422, {"code": "ValidationError", "message": self.refused_emails[email.lower()]})
+        owned = body.get("payerOwnedData") or {}
+        name = " ".join(p for p in (body.get("firstName"), body.get("lastName")) if p) or None
+        client = self._client(request)
+        with self.lock:
+            existing = self._find_by_email(client, email)
+            if existing is not None:
+                raise HttpError(
+                    409,
+                    {"error": f"A payee with email {email} already exists", "payeeId": existing["payeeId"]},
+                )
+            c = self._new_contractor(
+                client, email, name, owned.get("payeeExternalId"), owned.get("labels"), owned.get("status")
+            )
+            return json_response(payee_view(c))
+
+    @route("GET", "/payments/payee/{id}")
+    def get_payee(self, request: Request) -> Response:
+        return self._read(request, self._payee, payee_view)
+
+    @route("PATCH", "/payments/payee/{id}")
+    def update_payee(self, request: Request) -> Response:
+        body = validated_body(request, "PATCH /payments/payee/{id}")
+        return self._patch(request, body, self._payee, _patch_payee, payee_view)
+
+    @route("GET", "/payments/payee/{id}/engagement")
+    def payee_engagements(self, request: Request) -> Response:
+        with self.lock:
+            c = self._payee(request)
+            return json_response(
+                [
+                    {
+                        "payerPayeeEngagementId": c["collaboratorId"],
+                        "payeeId": c["payeeId"],
+                        "status": c["status"],
+                    }
+                ]
+            )
