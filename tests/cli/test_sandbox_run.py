@@ -38,3 +38,41 @@ def test_sandbox_run_serves_the_emulator_until_ctrl_c(pets_plugin: Path) -> None
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def test_sandbox_run_prints_a_connector_config_that_passes_check(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [STAFFWIRE, "sandbox", "run", "bullhorn"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        url = re.fullmatch(
+            r"bullhorn sandbox listening on (\S+) \(Ctrl-C to stop\)\n", proc.stdout.readline()
+        )
+        assert url, "no listening line"
+        assert proc.stdout.readline() == (
+            "a connector config for it (the sandbox's demo credentials, not real ones):\n"
+        )
+        text = ""
+        while not text.endswith("}\n"):
+            text += proc.stdout.readline()
+        config = json.loads(text)
+        assert config["login_info_url"] == url.group(1) + "/rest-services/loginInfo"
+        path = tmp_path / "config.json"
+        path.write_text(json.dumps(config))
+        check = subprocess.run(
+            [str(Path(sys.executable).parent / "source-bullhorn"), "check", "--config", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert json.loads(check.stdout.splitlines()[-1]) == {
+            "type": "CONNECTION_STATUS",
+            "connectionStatus": {"status": "SUCCEEDED"},
+        }
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)

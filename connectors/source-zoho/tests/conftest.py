@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from source_zoho import SourceZoho
-from source_zoho.sandbox import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, ZohoSandbox
+from source_zoho.sandbox import ZohoSandbox
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, run_connector
 from staffwire.testing.sandbox import sandbox_fixture
 
@@ -30,17 +30,7 @@ sandbox = sandbox_fixture(
 
 
 def make_config(sandbox: ZohoSandbox, **overrides: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "refresh_token": REFRESH_TOKEN,
-        "data_center": "us",
-        "product": "recruit",
-        "accounts_url": sandbox.url,
-        "api_url": sandbox.url,
-        "retry_base_delay": 0.001,
-    }
-    config.update(overrides)
+    config = sandbox.demo_config(**{"data_center": "us", "retry_base_delay": 0.001, **overrides})
     return {k: v for k, v in config.items() if v is not None}
 
 

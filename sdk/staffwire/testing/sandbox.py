@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import json
 import re
 import socket
 import threading
@@ -319,10 +320,21 @@ class Sandbox:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    def demo_config(self, url: str | None = None, **overrides: Any) -> dict[str, Any] | None:
+        """A config of the connector this sandbox emulates for, pointing at it (demo credentials), or None.
+
+        Emulators override it so that ``staffwire sandbox run``, the demo and tests share one way to connect.
+        """
+        return None
+
     def serve_forever(self) -> None:
         """Run in the foreground (``python -m some_connector.sandbox``) until interrupted."""
         self.start()
         print(f"{self.name} sandbox listening on {self.url} (Ctrl-C to stop)", flush=True)
+        config = self.demo_config()
+        if config is not None:
+            print("a connector config for it (the sandbox's demo credentials, not real ones):", flush=True)
+            print(json.dumps(config, indent=2), flush=True)
         try:
             while True:
                 time.sleep(3600)

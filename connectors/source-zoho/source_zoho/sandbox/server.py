@@ -98,6 +98,21 @@ class ZohoSandbox(AccountsServer, Sandbox):
         self._seed("recruit", recruit_modules(recruit_sizes or {}), Seeder(seed, RECRUIT_ORG))
         self._seed("crm", crm_modules(crm_sizes or {}), Seeder(seed + 1, CRM_ORG))
 
+    def demo_config(self, url: str | None = None, **overrides: Any) -> dict[str, Any]:
+        """A source-zoho config for this sandbox (its demo client and refresh token; Recruit by default)."""
+        base = (url or self.url).rstrip("/")
+        config: dict[str, Any] = {
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "refresh_token": REFRESH_TOKEN,
+            "data_center": self.dc,
+            "product": "recruit",
+            "accounts_url": base,
+            "api_url": base,
+        }
+        config.update(overrides)
+        return config
+
     # ------------------------------------------------------------------------------------------ seeding
     def _seed(self, product: str, seeds: list[ModuleSeed], seeder: Seeder) -> None:
         for index, seed in enumerate(seeds, start=1):
