@@ -11,7 +11,8 @@ A connector sets ``name``, ``config_model`` (a pydantic model) and ``documentati
 
 The read loop, per configured stream and in catalog order: STREAM_STATUS STARTED; RUNNING at the first record;
 records (dicts or pydantic models, or pages of them as lists); STATE per checkpoint under the rules of :mod:`staffwire.state`; yielded
-:class:`~staffwire.errors.RecordRejected` logged as WARN and counted; COMPLETE. A stream that raises gets
+:class:`~staffwire.errors.RecordRejected` logged as WARN and counted; a yielded :class:`~staffwire.streams.Estimate`
+as a TRACE ESTIMATE (type STREAM) for the stream; COMPLETE. A stream that raises gets
 INCOMPLETE and a TRACE ERROR naming it, the other streams still run, and the process exits 1 at the end.
 
 What a source gets from the base class while it runs: ``self.secrets`` (the run's
@@ -37,14 +38,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace, read_state_file
 from staffwire.errors import ConfigError, InternalError, RecordRejected
 from staffwire.state import StateTracker, parse_state
-from staffwire.streams import Checkpoint, Stream, SyncMode
+from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
 
 if TYPE_CHECKING:
     from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
 
     from staffwire.protocol import Output
 
-__all__ = ["Source", "stream_status"]
+__all__ = ["Source", "estimate_trace", "stream_status"]
 
 
 def stream_status(
@@ -63,6 +64,21 @@ def stream_status(
     return {
         "type": "TRACE",
         "trace": {"type": "STREAM_STATUS", "emitted_at": time.time() * 1000, "stream_status": body},
+    }
+
+
+def estimate_trace(name: str, namespace: str | None, estimate: Estimate) -> dict[str, Any]:
+    """A TRACE ESTIMATE (type STREAM) message as a wire dict; unknown figures are left out."""
+    body: dict[str, Any] = {"name": name, "type": "STREAM"}
+    if namespace is not None:
+        body["namespace"] = namespace
+    if estimate.rows is not None:
+        body["row_estimate"] = estimate.rows
+    if estimate.bytes is not None:
+        body["byte_estimate"] = estimate.bytes
+    return {
+        "type": "TRACE",
+        "trace": {"type": "ESTIMATE", "emitted_at": time.time() * 1000, "estimate": body},
     }
 
 
@@ -231,10 +247,13 @@ class Source(Connector[ConfigT]):
             elif isinstance(item, RecordRejected):
                 rejected += 1
                 self._report_rejection(name, item)
+            elif isinstance(item, Estimate):
+                if item.rows is not None or item.bytes is not None:
+                    output.message(estimate_trace(name, namespace, item))
             else:
                 raise InternalError(
                     f"{self.name}: stream '{name}' yielded a {type(item).__name__}; a stream yields records "
-                    "(dict), pages (list of dict), Checkpoint or RecordRejected"
+                    "(dict), pages (list of dict), Checkpoint, Estimate or RecordRejected"
                 )
         return rejected
 

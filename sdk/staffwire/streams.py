@@ -7,7 +7,10 @@ A stream is named, has a JSON Schema, an optional primary key and cursor, and a 
 * :class:`Checkpoint` objects carrying the stream state that is safe to resume from *after every record yielded
   so far* (yield one at each page boundary, or every N records);
 * :class:`~staffwire.errors.RecordRejected` instances for records that cannot be mapped or validated (logged as
-  WARN with their reasons and counted; the stream goes on).
+  WARN with their reasons and counted; the stream goes on);
+* :class:`Estimate` objects when the stream learns how much it is about to read (e.g. a first page's ``total``):
+  emitted as a TRACE ESTIMATE (type STREAM) for this stream, so a platform can show progress. Yield one per read
+  (a later one replaces the guess); it is never counted as a record.
 
 The framework (``staffwire.source``) turns these into RECORD and STATE messages: it counts records between
 checkpoints (``sourceStats.recordCount``), never repeats an unchanged state with records in between, always emits
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 if TYPE_CHECKING:
     from staffwire.errors import RecordRejected
 
-__all__ = ["NO_CURSOR_STATE", "Checkpoint", "Stream", "SyncMode"]
+__all__ = ["NO_CURSOR_STATE", "Checkpoint", "Estimate", "Stream", "SyncMode"]
 
 SyncMode = Literal["full_refresh", "incremental"]
 NO_CURSOR_STATE: dict[str, Any] = {"__ab_no_cursor_state_message": True}
@@ -34,6 +37,20 @@ class Checkpoint:
     """The stream state to resume from, valid for every record yielded before it."""
 
     state: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """How much this read of the stream is expected to emit: ``rows`` records and/or ``bytes`` of records.
+    Emitted as an Airbyte TRACE ESTIMATE of type STREAM; an estimate is a guess, not a promise."""
+
+    rows: int | None = None
+    bytes: int | None = None
+
+    def __post_init__(self) -> None:
+        for label, value in (("rows", self.rows), ("bytes", self.bytes)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValueError(f"Estimate({label}=...) must be a non-negative int or None, not {value!r}")
 
 
 class Stream:
@@ -69,7 +86,7 @@ class Stream:
 
     def read(
         self, sync_mode: SyncMode, state: Mapping[str, Any] | None
-    ) -> Iterable[Mapping[str, Any] | list[dict[str, Any]] | Checkpoint | RecordRejected]:
-        """Yield records (or pages of records) and checkpoints. ``state`` is this stream's last committed state
+    ) -> Iterable[Mapping[str, Any] | list[dict[str, Any]] | Checkpoint | Estimate | RecordRejected]:
+        """Yield records (or pages of records), checkpoints and, when known, an estimate. ``state`` is this stream's last committed state
         (``None`` on a first run or in full refresh)."""
         raise NotImplementedError(f"stream {self.get_name()!r} does not implement read()")

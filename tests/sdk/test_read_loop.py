@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from sdk_support import SCRIPT_CONFIG, ScriptedStream, configured_catalog, scripted_source
 from source_example import SourceExample
 from staffwire.errors import RecordRejected, Rejection, TransientError
-from staffwire.streams import Checkpoint
+from staffwire.streams import Checkpoint, Estimate
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, run_connector
 
 NO_CURSOR = {"__ab_no_cursor_state_message": True}
@@ -193,7 +194,7 @@ def test_a_stream_yielding_something_else_is_an_internal_error() -> None:
     assert (error["failure_type"], error["message"]) == (
         "system_error",
         "source-scripted: stream 'a' yielded a int; a stream yields records (dict), pages (list of dict), "
-        "Checkpoint or RecordRejected",
+        "Checkpoint, Estimate or RecordRejected",
     )
 
 
@@ -275,3 +276,62 @@ def test_a_stream_may_yield_pydantic_models_as_records() -> None:
         {"id": "bullhorn:2", "email": "a@b.c"},
     ]
     assert _states(result, "a") == [(NO_CURSOR, 2.0)]
+
+
+def _without_time(message: dict[str, Any]) -> dict[str, Any]:
+    trace = {k: v for k, v in message["trace"].items() if k != "emitted_at"}
+    return {**message, "trace": trace}
+
+
+def test_an_estimate_becomes_a_trace_estimate_for_its_stream_and_is_not_counted_as_a_record() -> None:
+    script = [Estimate(rows=3), [{"id": 1}, {"id": 2}], Estimate(rows=3, bytes=120), {"id": 3}]
+    result = _read(ScriptedStream("a", script), ScriptedStream("b", [{"id": 9}]))
+    kinds = [
+        (m["type"], m["trace"]["type"]) if m["type"] == "TRACE" else (m["type"], None)
+        for m in result.messages
+        if m["type"] != "LOG"
+    ]
+    assert kinds[:4] == [
+        ("TRACE", "STREAM_STATUS"),  # STARTED
+        ("TRACE", "ESTIMATE"),
+        ("TRACE", "STREAM_STATUS"),  # RUNNING
+        ("RECORD", None),
+    ]
+    estimates = [_without_time(m) for m in result.of_type("TRACE") if m["trace"]["type"] == "ESTIMATE"]
+    assert estimates == [
+        {
+            "type": "TRACE",
+            "trace": {"type": "ESTIMATE", "estimate": {"name": "a", "type": "STREAM", "row_estimate": 3}},
+        },
+        {
+            "type": "TRACE",
+            "trace": {
+                "type": "ESTIMATE",
+                "estimate": {"name": "a", "type": "STREAM", "row_estimate": 3, "byte_estimate": 120},
+            },
+        },
+    ]
+    assert all(isinstance(m["trace"]["emitted_at"], float) for m in result.of_type("TRACE"))
+    assert _states(result, "a") == [(NO_CURSOR, 3.0)]
+    assert "stream 'a': 3 records read" in result.log_messages("INFO")
+
+
+def test_an_estimate_without_figures_emits_nothing() -> None:
+    result = _read(ScriptedStream("a", [Estimate(), {"id": 1}]))
+    assert [t for t in result.traces if t["type"] == "ESTIMATE"] == []
+    assert [r["id"] for r in result.records("a")] == [1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rows": -1}, "Estimate(rows=...) must be a non-negative int or None, not -1"),
+        ({"rows": 2.5}, "Estimate(rows=...) must be a non-negative int or None, not 2.5"),
+        ({"rows": True}, "Estimate(rows=...) must be a non-negative int or None, not True"),
+        ({"bytes": "10"}, "Estimate(bytes=...) must be a non-negative int or None, not '10'"),
+    ],
+)
+def test_an_estimate_refuses_figures_that_are_not_counts(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        Estimate(**kwargs)
+    assert str(caught.value) == message
