@@ -13,7 +13,7 @@ from staffwire.errors import TransientError
 from staffwire.http import HttpClient, HttpStream, RetryPolicy, rate_limit_listener
 from staffwire.incremental import to_epoch_ms
 from staffwire.paginate import OffsetPaginator, Paginator
-from staffwire.streams import Checkpoint
+from staffwire.streams import Checkpoint, Estimate
 
 BASE_MS = 1_700_000_000_000
 
@@ -63,17 +63,18 @@ def iso(i: int) -> str:
     ).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_full_refresh_yields_pages_and_no_checkpoints(client: HttpClient) -> None:
+def test_full_refresh_yields_the_estimate_then_pages_and_no_checkpoints(client: HttpClient) -> None:
     items = run(Changes(client), "full_refresh")
-    assert [len(i) for i in items] == [25, 25, 25, 20]
+    assert items[0] == Estimate(rows=TOTAL)
+    assert [len(i) for i in items[1:]] == [25, 25, 25, 20]
     assert records(items) == list(range(TOTAL))
 
 
 def test_incremental_checkpoints_after_every_page_with_the_max_cursor(client: HttpClient) -> None:
     items = run(Changes(client))
     assert records(items) == list(range(TOTAL))
-    kinds = ["page" if isinstance(i, list) else "checkpoint" for i in items]
-    assert kinds == ["page", "checkpoint"] * 4
+    kinds = [type(i).__name__ for i in items]
+    assert kinds == ["Estimate", *["list", "Checkpoint"] * 4]
     assert [c["updated"] for c in checkpoints(items)] == [iso(24), iso(49), iso(74), iso(94)]
     assert checkpoints(items)[-1]["seen"] == {"94": iso(94)}
 
@@ -122,7 +123,7 @@ def test_parallel_pages_complete_short_pages_without_skipping(
     for item in items:
         if isinstance(item, list):
             seen.extend(r["id"] for r in item)
-        else:
+        elif isinstance(item, Checkpoint):
             assert item.state["updated"] == iso(max(seen))
 
 
@@ -247,3 +248,36 @@ def test_parallel_pages_step_by_what_a_capped_api_returns(
     assert records(run(AsksForMore(client), "full_refresh")) == list(range(TOTAL))
     asked = sorted((int(r.arg("offset") or 0), r.arg("limit")) for r in sandbox.log)
     assert asked == [(0, "40"), (25, "25"), (50, "25"), (75, "25")]  # no overlap, no gap-filling requests
+
+
+def estimates(items: list[Any]) -> list[Estimate]:
+    return [item for item in items if isinstance(item, Estimate)]
+
+
+def test_parallel_pages_yield_one_estimate_of_the_total_before_the_first_page(client: HttpClient) -> None:
+    items = run(ParallelChanges(client))
+    assert estimates(items) == [Estimate(rows=TOTAL)]
+    assert items[0] == Estimate(rows=TOTAL)
+
+
+def test_an_incremental_read_estimates_what_the_api_counts_from_the_saved_cursor(client: HttpClient) -> None:
+    state = {"updated": iso(89), "seen": {"89": iso(89)}}
+    items = run(Changes(client), state=state)
+    assert estimates(items) == [Estimate(rows=6)]  # items 89..94, item 89 then dropped as already emitted
+    assert records(items) == [90, 91, 92, 93, 94]
+
+
+def test_a_paginator_without_a_total_yields_no_estimate(client: HttpClient) -> None:
+    class NoTotal(Changes):
+        def paginator(self) -> Paginator:
+            return OffsetPaginator(25)
+
+    items = run(NoTotal(client), "full_refresh")
+    assert estimates(items) == []
+    assert records(items) == list(range(TOTAL))
+
+
+def test_partitioned_reads_yield_no_estimate(client: HttpClient) -> None:
+    items = run(WindowedChanges(client))
+    assert estimates(items) == []
+    assert records(items) == list(range(TOTAL))

@@ -23,6 +23,9 @@ What the loop does:
   after each page, and that is checkpointed instead;
 * parallel pages (:attr:`parallel_pages` > 1 with an :class:`~staffwire.paginate.OffsetPaginator` that knows the
   total): after the first page, fetches the remaining offsets in a bounded thread pool and yields them in order;
+* estimate: when the paginator knows the total (an :class:`~staffwire.paginate.OffsetPaginator` with a
+  ``total_path``), one :class:`~staffwire.streams.Estimate` of that many rows is yielded before the first page of
+  a read that is not partitioned (an incremental read's total may include overlap rows later dropped as repeats);
 * partitions (:meth:`partitions` returns e.g. date windows or sub-resources): reads each partition with its own
   paginator, :attr:`parallel_partitions` at a time, yields them in partition order, checkpointing after each
   complete partition via :meth:`partition_state`.
@@ -51,11 +54,11 @@ from staffwire.paginate import (
     SinglePagePaginator,
     records_extractor,
 )
-from staffwire.streams import Checkpoint, Stream, SyncMode
+from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
 
 __all__ = ["HttpStream"]
 
-Item = dict[str, Any] | list[dict[str, Any]] | Checkpoint
+Item = dict[str, Any] | list[dict[str, Any]] | Checkpoint | Estimate
 Page = tuple[list[dict[str, Any]], requests.Response]
 
 
@@ -141,8 +144,11 @@ class HttpStream(Stream):
         partitions = self.partitions(state)
         custom = [state]
         if partitions is None:
-            pages = self._pages(base)
-            yield from self._emit(pages, tracker, custom, checkpoint_pages=self.sorted_by_cursor)
+            totals: list[int] = []
+            pages = self._pages(base, totals)
+            yield from self._emit(
+                pages, tracker, custom, checkpoint_pages=self.sorted_by_cursor, totals=totals
+            )
             if tracker is not None and not self.sorted_by_cursor:
                 yield Checkpoint(tracker.state())
             return
@@ -160,8 +166,13 @@ class HttpStream(Stream):
         custom: list[Mapping[str, Any] | None],
         *,
         checkpoint_pages: bool,
+        totals: list[int] | None = None,
     ) -> Iterator[Item]:
+        estimated = False
         for page, response in pages:
+            if totals and not estimated:
+                estimated = True
+                yield Estimate(rows=totals[0])
             records = tracker.filter(page) if tracker is not None else page
             if records:
                 yield records
@@ -185,8 +196,9 @@ class HttpStream(Stream):
         )
         return response, self.parse_page(body, response), body
 
-    def _pages(self, base: PageRequest) -> Iterator[Page]:
-        """Sequential paging; switches to parallel fetches once the first page tells the total."""
+    def _pages(self, base: PageRequest, totals: list[int] | None = None) -> Iterator[Page]:
+        """Sequential paging; switches to parallel fetches once the first page tells the total. The total the
+        first page tells (if any) is appended to ``totals`` before that page is yielded."""
         paginator = self.paginator()
         request = base.copy()
         paginator.init_request(request)
@@ -194,6 +206,13 @@ class HttpStream(Stream):
         while True:
             response, records, body = self.fetch(request)
             self.client.check_page(paginator, response, records, body, request, stream)
+            if (
+                totals is not None
+                and not totals
+                and isinstance(paginator, OffsetPaginator)
+                and paginator.total is not None
+            ):
+                totals.append(paginator.total)
             yield records, response
             if not paginator.has_next_page:
                 return
