@@ -10,6 +10,9 @@
 * Soft-deleted rows are asked for explicitly (``isDeleted`` either way), so deletes reach the destination.
 * With ``max_concurrency > 1`` a large read is cut into id ranges read by worker threads; pages are still
   yielded in id order, so a checkpoint after any page is exact.
+* :attr:`EntityReader.expected` is the ``total`` of the first answer of the last :meth:`~EntityReader.pages` call:
+  the rows the whole read expects (that first request, sequential or the parallel id probe, always spans every
+  range), which the stream reports as its estimate.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ class EntityReader:
         self.concurrency = concurrency
         self.stream = stream
         self.pages_read = 0
+        self.expected: int | None = None
+        self._note_total = False
 
     # ------------------------------------------------------------------------------------------ queries
     def conditions(self, lo: int | None, hi: int | None) -> list[str]:
@@ -101,6 +106,7 @@ class EntityReader:
             stream=self.stream,
         )
         self.pages_read += 1
+        self._noted(page.total)
         if not page.data:
             return None, page.total or 0
         return int(page.data[0]["id"]), page.total
@@ -120,6 +126,7 @@ class EntityReader:
                 stream=self.stream,
             )
             self.pages_read += 1
+            self._noted(page.total)
             rows = page.data
             if not rows:
                 return
@@ -137,6 +144,7 @@ class EntityReader:
 
     def pages(self, lo: int | None, hi: int | None, after_id: int = 0) -> Iterator[list[Row]]:
         """Every row with cursor in ``[lo, hi)`` (None: open) and id > ``after_id``, as pages in id order."""
+        self.expected, self._note_total = None, True
         conditions = self.conditions(lo, hi)
         if self.concurrency <= 1:
             yield from self._chunk(conditions, after_id, None)
@@ -160,6 +168,12 @@ class EntityReader:
             low = high
         bounds[-1] = (bounds[-1][0], None)  # the last range is open: rows added meanwhile are not lost
         yield from self._parallel(conditions, bounds)
+
+    def _noted(self, total: int | None) -> None:
+        """Keep the total of a read's first answer (always fetched on the reading thread, before any worker)."""
+        if self._note_total:
+            self._note_total = False
+            self.expected = total
 
     def _parallel(self, conditions: list[str], bounds: list[tuple[int, int | None]]) -> Iterator[list[Row]]:
         stop = threading.Event()

@@ -6,6 +6,8 @@ Both read through :class:`~source_bullhorn.reader.EntityReader`. State (per stre
     {"<cursor>": ..., "window": {"from": a, "to": b, "after_id": n}} inside a window: resume after id n
     {..., "cdc": {"subscription": "staffwire-Candidate", "acked": 41}}  change-data-capture mode
 
+Each read of rows reports Bullhorn's ``total`` for it (the first answer's; for parallel id ranges the probe that
+spans them all) as one :class:`~staffwire.streams.Estimate`, before its first page; event (CDC) reads report none.
 Incremental reads start ``lookback_seconds`` before the saved cursor. In change-data-capture mode the first read
 creates (or reuses) the stream's event subscription *before* reading, later reads fetch the changed rows by id
 from the events; a batch whose request id is newer than the acknowledged one (a crash after the events were
@@ -21,7 +23,7 @@ from typing import Any
 from staffwire.errors import RecordRejected
 from staffwire.mapping import CompiledMapping
 from staffwire.standard import standard_stream_schema
-from staffwire.streams import Checkpoint, Stream, SyncMode
+from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
 
 from source_bullhorn.api import BullhornApi
 from source_bullhorn.config import BullhornConfig
@@ -32,7 +34,7 @@ from source_bullhorn.reference_data import SEARCHABLE
 __all__ = ["BullhornStream", "RawStream", "StandardStream"]
 
 Row = dict[str, Any]
-Item = Row | list[Row] | Checkpoint | RecordRejected
+Item = Row | list[Row] | Checkpoint | Estimate | RecordRejected
 ENTITY_IDS_PER_CALL = 100
 
 
@@ -109,8 +111,11 @@ class BullhornStream(Stream):
         cursor = self.entity_cursor
         start = self.config.start_ms()
         if sync_mode != "incremental" or cursor is None:
-            for rows in self.reader.pages(start if cursor else None, None):
-                yield from self._emit(rows)
+            for rows in self._estimated(self.reader.pages(start if cursor else None, None)):
+                if isinstance(rows, Estimate):
+                    yield rows
+                else:
+                    yield from self._emit(rows)
             return
         saved = dict(state or {})
         cdc_state = saved.get("cdc") if isinstance(saved.get("cdc"), dict) else None
@@ -148,10 +153,25 @@ class BullhornStream(Stream):
         base: dict[str, Any] = {cursor: previous} if previous is not None else {}
         if cdc_state is not None:
             base["cdc"] = cdc_state
-        for rows in self.reader.pages(lo, hi, after):
+        for rows in self._estimated(self.reader.pages(lo, hi, after)):
+            if isinstance(rows, Estimate):
+                yield rows
+                continue
             yield from self._emit(rows)
             yield Checkpoint({**base, "window": {"from": lo, "to": hi, "after_id": rows[-1]["id"]}})
         yield Checkpoint({**base, cursor: hi})
+
+    def _estimated(self, pages: Iterator[list[Row]]) -> Iterator[list[Row] | Estimate]:
+        """The pages, preceded by one estimate from the total Bullhorn reported for this read (if it did)."""
+        estimated = False
+        for rows in pages:
+            if not estimated:
+                estimated = True
+                if self.reader.expected is not None:
+                    yield Estimate(rows=self.reader.expected)
+            yield rows
+        if not estimated and self.reader.expected is not None:
+            yield Estimate(rows=self.reader.expected)
 
     # ------------------------------------------------------------------------------------------------ CDC
     def _read_events(self, saved: dict[str, Any], cdc_state: dict[str, Any]) -> Iterator[Item]:
