@@ -164,3 +164,41 @@ def test_a_destination_must_echo_states_in_input_order_with_destination_stats() 
         assert_conformant(missing)
     assert "echoed STATE without destinationStats.recordCount" in str(caught.value)
     assert "2 states sent but 1 echoed on a successful write" in str(caught.value)
+
+
+def estimate(stream: str, **figures: Any) -> dict[str, Any]:
+    body = {"name": stream, "type": "STREAM", **figures}
+    return {"type": "TRACE", "trace": {"type": "ESTIMATE", "emitted_at": 1.0, "estimate": body}}
+
+
+def test_estimates_are_accepted_before_and_between_a_streams_records() -> None:
+    lines = [
+        GOOD[0],
+        estimate("a", row_estimate=2),
+        *GOOD[1:3],
+        estimate("a", row_estimate=2, byte_estimate=40),
+        *GOOD[3:],
+    ]
+    result = parse_output(["read"], 0, _out(*lines))
+    assert_conformant(result)
+    assert [t["estimate"] for t in result.traces if t["type"] == "ESTIMATE"] == [
+        {"name": "a", "type": "STREAM", "row_estimate": 2},
+        {"name": "a", "type": "STREAM", "row_estimate": 2, "byte_estimate": 40},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"name": "a", "row_estimate": 2}, "'type' is a required property"),
+        ({"type": "STREAM", "row_estimate": 2}, "'name' is a required property"),
+        ({"name": "a", "type": "ROWS"}, "'ROWS' is not one of ['STREAM', 'SYNC']"),
+        ({"name": "a", "type": "STREAM", "row_estimate": "2"}, "'2' is not of type 'integer'"),
+        ({"name": "a", "type": "STREAM", "byte_estimate": 1.5}, "1.5 is not of type 'integer'"),
+    ],
+)
+def test_a_malformed_estimate_is_not_a_valid_message(body: dict[str, Any], problem: str) -> None:
+    line = json.dumps({"type": "TRACE", "trace": {"type": "ESTIMATE", "emitted_at": 1.0, "estimate": body}})
+    with pytest.raises(AssertionError, match="stdout line is not a valid AirbyteMessage") as caught:
+        validate_line(line)
+    assert problem in str(caught.value)

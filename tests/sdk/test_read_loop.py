@@ -335,3 +335,12 @@ def test_an_estimate_refuses_figures_that_are_not_counts(kwargs: dict[str, Any],
     with pytest.raises(ValueError) as caught:
         Estimate(**kwargs)
     assert str(caught.value) == message
+
+
+def test_the_runner_takes_an_estimate_line_as_a_message_not_as_garbage() -> None:
+    from staffwire.runner.messages import parse_message
+
+    result = _read(ScriptedStream("a", [Estimate(rows=1), {"id": 1}]))
+    (line,) = [raw for raw in result.lines if b'"ESTIMATE"' in raw]
+    message = parse_message(line)
+    assert message["trace"]["estimate"] == {"name": "a", "type": "STREAM", "row_estimate": 1}
