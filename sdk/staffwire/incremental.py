@@ -9,10 +9,15 @@ timestamp, at the price of reading some records again. :class:`CursorTracker` re
 remembers the primary keys (with their cursor) read within the lookback of the highest cursor, keeps them in the
 state, and drops a re-read record whose key and cursor it has already emitted. With no lookback it still
 remembers the keys *at* the highest cursor, so a query ``cursor >= saved`` does not emit the boundary again.
+
+Memory stays bounded whatever order the records come in: keys fall out as soon as the highest cursor moves more
+than ``lookback`` past them (not only at checkpoints), so a stream not sorted by cursor holds only the keys within
+the lookback of its current maximum (with no lookback: the keys *at* it), plus the keys its input state carried.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -114,7 +119,14 @@ class CursorTracker:
     ``{"<cursor_field>": "<iso>", "seen": {"<key>": "<iso>", ...}}``. Use :attr:`query_from` as the lower bound
     of the next query (saved cursor minus ``lookback``), pass every record through :meth:`accept`, and yield
     :meth:`state` at checkpoints. Keys are kept for records within ``lookback`` of the highest cursor (at least
-    those *at* it), up to ``max_keys``; the oldest are forgotten first.
+    those *at* it), up to ``max_keys`` in the state; the oldest are forgotten first.
+
+    :attr:`seen` holds the keys emitted in this read that are still within ``lookback`` of the highest cursor:
+    a key is dropped the moment the maximum moves past its horizon, so it never grows beyond the records in that
+    horizon. The keys of the input state are consulted apart (they are the overlap this read re-reads, in any
+    order) and are never added to. For records in cursor order this drops exactly the repeats the tracker always
+    dropped; out of order, a repeat of a record already older than the horizon when it comes again is emitted
+    again (at-least-once), which is the price of the bound.
     """
 
     def __init__(
@@ -135,8 +147,11 @@ class CursorTracker:
         self.max_cursor: datetime | None = parse_cursor(saved) if saved not in (None, "") else None
         self.start = parse_cursor(start) if start not in (None, "") else None
         self.seen: dict[str, datetime] = {}
-        for key, moment in ((state or {}).get("seen") or {}).items():
-            self.seen[str(key)] = parse_cursor(moment)
+        #: the keys the input state carried: the overlap this read re-reads; only ever shrinks
+        self.carried: dict[str, datetime] = {
+            str(key): parse_cursor(moment) for key, moment in ((state or {}).get("seen") or {}).items()
+        }
+        self._expiry: list[tuple[datetime, str]] = []  # min-heap of (cursor, key) entries in ``seen``
         self.skipped = 0
 
     @property
@@ -159,33 +174,49 @@ class CursorTracker:
             return True  # no cursor: cannot be placed, never dropped
         moment = parse_cursor(raw)
         key = self.key_of(record)
-        if self.seen.get(key) == moment:
+        if self.seen.get(key) == moment or self.carried.get(key) == moment:
             self.skipped += 1
             return False
-        self.seen[key] = moment
+        self.carried.pop(key, None)  # superseded by this version
         if self.max_cursor is None or moment > self.max_cursor:
             self.max_cursor = moment
+            self._expire(moment - self.lookback)
+        if moment >= self.max_cursor - self.lookback:
+            self.seen[key] = moment
+            heapq.heappush(self._expiry, (moment, key))
+        else:  # already behind the horizon: it cannot come back in the overlap of a later read
+            self.seen.pop(key, None)
         return True
+
+    def _expire(self, horizon: datetime) -> None:
+        """Forget the keys whose cursor fell behind ``horizon`` (entries of superseded versions are skipped)."""
+        expiry, seen = self._expiry, self.seen
+        while expiry and expiry[0][0] < horizon:
+            moment, key = heapq.heappop(expiry)
+            if seen.get(key) == moment:
+                del seen[key]
 
     def filter(self, records: Iterable[Mapping[str, Any]]) -> list[Any]:
         return [r for r in records if self.accept(r)]
 
-    def _prune(self) -> None:
+    def _remembered(self) -> dict[str, datetime]:
+        """The keys the state keeps: this read's and the carried ones within the horizon, newest ``max_keys``."""
         if self.max_cursor is None:
-            return
+            return {}
         horizon = self.max_cursor - self.lookback
-        kept = {k: m for k, m in self.seen.items() if m >= horizon}
+        self._expire(horizon)
+        self.carried = {k: m for k, m in self.carried.items() if m >= horizon}
+        kept = {**self.carried, **self.seen}
         if len(kept) > self.max_keys:
             newest = sorted(kept.items(), key=lambda item: item[1], reverse=True)[: self.max_keys]
             kept = dict(newest)
-        self.seen = kept
+        return kept
 
     def state(self) -> dict[str, Any]:
         """The state to checkpoint: the highest cursor and the keys needed to de-duplicate the next overlap."""
-        self._prune()
         if self.max_cursor is None:
             return {}
         return {
             self.cursor_field: to_iso(self.max_cursor),
-            "seen": {k: to_iso(m) for k, m in sorted(self.seen.items())},
+            "seen": {k: to_iso(m) for k, m in sorted(self._remembered().items())},
         }
