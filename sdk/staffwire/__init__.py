@@ -16,6 +16,7 @@ _EXPORTS = {
     "Writer": "staffwire.destination",
     "Stream": "staffwire.streams",
     "Checkpoint": "staffwire.streams",
+    "Estimate": "staffwire.streams",
     "ConfigError": "staffwire.errors",
     "TransientError": "staffwire.errors",
     "InternalError": "staffwire.errors",
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from staffwire.secrets import SecretMasker as SecretMasker
     from staffwire.source import Source as Source
     from staffwire.streams import Checkpoint as Checkpoint
+    from staffwire.streams import Estimate as Estimate
     from staffwire.streams import Stream as Stream
 
 
