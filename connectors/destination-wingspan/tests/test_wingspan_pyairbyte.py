@@ -1,68 +1,87 @@
-"""PyAirbyte as a real client: source-bullhorn -> DuckDB cache -> destination-wingspan, both as local executables."""
+"""PyAirbyte as a real client: source-bullhorn -> DuckDB cache -> destination-wingspan, both as local executables.
+
+PyAirbyte runs through :func:`staffwire.testing.pyairbyte.run_pyairbyte` (a child interpreter that writes only under
+``tmp_path``); both sandboxes run here, the child reports what it read, and the assertions compare it with what
+Wingspan received.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from destination_wingspan.examples import PLACEMENTS_TO_PAYABLES
 from destination_wingspan.sandbox import WingspanSandbox
+from staffwire.testing.pyairbyte import run_pyairbyte
 
 BIN = Path(sys.executable).parent
 source_bullhorn_sandbox = pytest.importorskip("source_bullhorn.sandbox")
 
+CLIENT = """
+import airbyte as ab
+import pandas as pd
+from airbyte.caches import DuckDBCache
 
-@pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    monkeypatch.setenv("AIRBYTE_OFFLINE_MODE", "1")
-    monkeypatch.setenv("DO_NOT_TRACK", "1")
-    monkeypatch.setenv("AIRBYTE_LOGGING_ROOT", str(tmp_path / "logs"))
-    # PyAirbyte's default cache lives in ./.cache of the process (the repo root under pytest); every cache this
-    # test uses is passed explicitly, and this keeps anything PyAirbyte still defaults under tmp_path.
-    monkeypatch.setenv("AIRBYTE_CACHE_ROOT", str(tmp_path / "airbyte-cache"))
-    yield tmp_path
+source = ab.get_source(
+    "source-bullhorn",
+    config=inputs["source_config"],
+    streams=["candidates", "placements"],
+    local_executable=inputs["source_executable"],
+)
+cache = DuckDBCache(db_path=f"{home}/cache.duckdb", cache_dir=f"{home}/cache")
+read = source.read(cache=cache)
+destination = ab.get_destination(
+    "destination-wingspan",
+    local_executable=inputs["destination_executable"],
+    config=inputs["destination_config"],
+)
+# cache=False: write straight from the read result. PyAirbyte keeps the destination's state in `state_cache`,
+# which would otherwise default to get_default_cache().
+destination.write(read, cache=False, state_cache=cache)
+
+candidates = read["candidates"].to_pandas()
+placements = read["placements"].to_pandas()
+report({
+    "candidates": [
+        {"id": r.id, "status": r.status, "email": r.email if pd.notna(r.email) else None}
+        for r in candidates.itertuples()
+    ],
+    "placements": [
+        {"id": r.id, "pay_unit": r.pay_unit, "candidate_id": r.candidate_id, "pay_rate": float(r.pay_rate)}
+        for r in placements.itertuples()
+    ],
+})
+"""
 
 
 @pytest.mark.timeout(120)
-def test_pyairbyte_writes_bullhorn_placements_into_wingspan_exactly(offline: Path) -> None:
-    import airbyte as ab
-    from airbyte.caches import DuckDBCache
-
+def test_pyairbyte_writes_bullhorn_placements_into_wingspan_exactly(tmp_path: Path) -> None:
     with (
         source_bullhorn_sandbox.BullhornSandbox(seed=3, candidates=30, log_requests=False) as bullhorn,
         WingspanSandbox(process_delay=0.01) as wingspan,
     ):
-        source = ab.get_source(
-            "source-bullhorn",
-            config=bullhorn.demo_config(),
-            streams=["candidates", "placements"],
-            local_executable=str(BIN / "source-bullhorn"),
-        )
-        cache = DuckDBCache(db_path=str(offline / "cache.duckdb"), cache_dir=str(offline / "cache"))
-        read = source.read(cache=cache)
-        destination = ab.get_destination(
-            "destination-wingspan",
-            local_executable=str(BIN / "destination-wingspan"),
-            config=wingspan.demo_config(poll_interval_s=0.02, stream_mappings=[PLACEMENTS_TO_PAYABLES]),
-        )
+        inputs = {
+            "source_config": bullhorn.demo_config(),
+            "source_executable": str(BIN / "source-bullhorn"),
+            "destination_config": wingspan.demo_config(
+                poll_interval_s=0.02, stream_mappings=[PLACEMENTS_TO_PAYABLES]
+            ),
+            "destination_executable": str(BIN / "destination-wingspan"),
+        }
+        read: dict[str, Any] = run_pyairbyte(CLIENT, tmp_path, inputs=inputs, timeout=110)
 
-        # cache=False: write straight from the read result. PyAirbyte keeps the destination's state in
-        # `state_cache`, which defaults to get_default_cache() (./.cache/default_cache/default_cache.duckdb).
-        destination.write(read, cache=False, state_cache=cache)
-
-        candidates = read["candidates"].to_pandas()
-        placements = read["placements"].to_pandas()
-        placed = candidates[(candidates["status"] == "placed") & candidates["email"].notna()]
-        expected_contractors = sorted(zip(placed["id"], placed["email"], strict=True))
+        placed = [c for c in read["candidates"] if c["status"] == "placed" and c["email"] is not None]
+        expected_contractors = sorted((c["id"], c["email"]) for c in placed)
         assert len(expected_contractors) > 0
         assert sorted((c["externalId"], c["email"]) for c in wingspan.contractors()) == expected_contractors
-        hourly = placements[
-            (placements["pay_unit"] == "hour") & placements["candidate_id"].isin(set(placed["id"]))
+        placed_ids = {c["id"] for c in placed}
+        hourly = [
+            p for p in read["placements"] if p["pay_unit"] == "hour" and p["candidate_id"] in placed_ids
         ]
         expected_payables = sorted(
-            (f"placement:{row.id}:week1", round(float(row.pay_rate) * 40, 2)) for row in hourly.itertuples()
+            (f"placement:{p['id']}:week1", round(p["pay_rate"] * 40, 2)) for p in hourly
         )
         assert len(expected_payables) > 0
         assert (

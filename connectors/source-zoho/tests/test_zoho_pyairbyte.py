@@ -1,82 +1,65 @@
 """PyAirbyte as a real client: it runs the installed ``source-zoho`` executable (a subprocess speaking the
-Airbyte protocol) against the sandbox and loads the records into a DuckDB cache."""
+Airbyte protocol) against the sandbox and loads the records into a DuckDB cache.
+
+PyAirbyte runs through :func:`staffwire.testing.pyairbyte.run_pyairbyte` (a child interpreter that writes only under
+``tmp_path``); the child reports what it read, the assertions are here.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from source_zoho.sandbox import ZohoSandbox
+from staffwire.testing.pyairbyte import run_pyairbyte
 
 EXECUTABLE = Path(sys.executable).parent / "source-zoho"
 
+CLIENT = """
+import os
+import airbyte as ab
+from airbyte.caches import DuckDBCache
 
-@pytest.fixture
-def pyairbyte_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """PyAirbyte offline, with every file it writes under ``tmp_path``.
-
-    By default it keeps caches in ``./.cache`` of the process (the repo root under pytest), connector configs in
-    the system temp folder and logs in ``/tmp/airbyte/logs``. The environment variables cover a first import of
-    PyAirbyte; the module-level copies of those settings are patched too, because another test in this process
-    may have imported PyAirbyte already. The cwd moves to ``tmp_path`` for anything resolved against it.
-    """
-    registry = tmp_path / "registry.json"
-    registry.write_text('{"sources": [], "destinations": []}')
-    env = {
-        "AIRBYTE_OFFLINE_MODE": "1",
-        "DO_NOT_TRACK": "1",
-        "AIRBYTE_LOCAL_REGISTRY": str(registry),
-        "AIRBYTE_PROJECT_DIR": str(tmp_path),
-        "AIRBYTE_INSTALL_DIR": str(tmp_path / "install"),
-        "AIRBYTE_CACHE_ROOT": str(tmp_path / "cache"),
-        "AIRBYTE_TEMP_DIR": str(tmp_path / "tmp"),
-        "AIRBYTE_LOGGING_ROOT": str(tmp_path / "logs"),
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    (tmp_path / "tmp").mkdir()
-    monkeypatch.chdir(tmp_path)
-    import airbyte._util.temp_files
-    import airbyte.caches.util
-    import airbyte.logs
-
-    monkeypatch.setattr(airbyte.caches.util, "DEFAULT_CACHE_ROOT", tmp_path / "cache")
-    monkeypatch.setattr(airbyte._util.temp_files, "TEMP_DIR_OVERRIDE", tmp_path / "tmp")
-    monkeypatch.setattr(airbyte.logs, "AIRBYTE_LOGGING_ROOT", tmp_path / "logs")
-    return tmp_path
+source = ab.get_source(
+    "source-zoho", config=inputs["config"], local_executable=inputs["executable"], install_if_missing=False
+)
+source.check()
+source.select_streams(["zoho_Candidates", "candidates", "zoho_Clients"])
+cache = DuckDBCache(db_path=f"{home}/zoho.duckdb", cache_dir=f"{home}/cache")
+result = source.read(cache=cache)
+candidates = result["zoho_Candidates"].to_pandas()
+standard = result["candidates"].to_pandas()
+report({
+    "raw_candidate_ids": [str(i) for i in candidates["id"]],
+    "standard_ids": [str(i) for i in standard["id"]],
+    "hired_statuses": list(standard[standard["original_status"] == "Hired"]["status"]),
+    "client_ids": [str(i) for i in result["zoho_Clients"].to_pandas()["id"]],
+    "offline": os.environ["AIRBYTE_OFFLINE_MODE"],
+})
+"""
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(
     not EXECUTABLE.exists(), reason="the source-zoho console script is not installed in this venv"
 )
-def test_pyairbyte_reads_raw_and_standard_streams_into_duckdb(pyairbyte_home: Path, zoho: Any) -> None:
-    import airbyte as ab
-    from airbyte.caches import DuckDBCache
-
+def test_pyairbyte_reads_raw_and_standard_streams_into_duckdb(tmp_path: Path, zoho: Any) -> None:
     with ZohoSandbox(recruit_sizes={"Candidates": 9, "Clients": 3}) as sb:
         # DuckDB (like most SQL destinations) folds table names to lower case: Candidates would land in the
         # standard candidates table, so the raw streams get a prefix.
         config = zoho.make_config(sb, raw_stream_prefix="zoho_")
-        source = ab.get_source(
-            "source-zoho", config=config, local_executable=str(EXECUTABLE), install_if_missing=False
+        read: dict[str, Any] = run_pyairbyte(
+            CLIENT, tmp_path, inputs={"config": config, "executable": str(EXECUTABLE)}
         )
-        source.check()
-        source.select_streams(["zoho_Candidates", "candidates", "zoho_Clients"])
-        cache = DuckDBCache(
-            db_path=str(pyairbyte_home / "zoho.duckdb"), cache_dir=str(pyairbyte_home / "cache")
-        )
-        result = source.read(cache=cache)
 
-        candidates = result["zoho_Candidates"].to_pandas()
-        assert sorted(candidates["id"]) == sorted(sb.ids("recruit", "Candidates"))
-        assert len(candidates) == 9
-        standard = result["candidates"].to_pandas()
-        assert sorted(standard["id"]) == sorted(f"zoho_recruit:{i}" for i in sb.ids("recruit", "Candidates"))
-        hired = standard[standard["original_status"] == "Hired"]
-        assert list(hired["status"]) == ["placed"]
-        assert sorted(result["zoho_Clients"].to_pandas()["id"]) == sorted(sb.ids("recruit", "Clients"))
-        assert os.environ["AIRBYTE_OFFLINE_MODE"] == "1"
+        assert sorted(read["raw_candidate_ids"]) == sorted(sb.ids("recruit", "Candidates"))
+        assert len(read["raw_candidate_ids"]) == 9
+        assert sorted(read["standard_ids"]) == sorted(
+            f"zoho_recruit:{i}" for i in sb.ids("recruit", "Candidates")
+        )
+        assert read["hired_statuses"] == ["placed"]
+        assert sorted(read["client_ids"]) == sorted(sb.ids("recruit", "Clients"))
+        assert read["offline"] == "1"
+    assert (tmp_path / "zoho.duckdb").is_file()
