@@ -6,9 +6,10 @@
 
     SCRIPT = '''
     import airbyte as ab
+    from airbyte.caches import DuckDBCache
     source = ab.get_source("source-foo", config=inputs["config"], local_executable=inputs["exe"],
                            install_if_missing=False)
-    result = source.read(cache=ab.caches.DuckDBCache(db_path=f"{home}/foo.duckdb"))
+    result = source.read(cache=DuckDBCache(db_path=f"{home}/foo.duckdb"))
     report({"ids": sorted(result["candidates"].to_pandas()["id"])})
     '''
     read = run_pyairbyte(SCRIPT, tmp_path, inputs={"config": config, "exe": exe})
