@@ -52,6 +52,9 @@ def test_the_demo_syncs_everything_then_only_the_changes(
         "placements": 1,
     }
     assert (second.contractors_created, second.payables_created) == (2, 1)
+    # the soft-deleted candidate 190 was a contractor: the delete reaches Wingspan as Inactive
+    assert (first.contractors_deactivated, second.contractors_deactivated) == (0, 1)
+    assert [c["externalId"] for c in wingspan.contractors() if c["status"] == "Inactive"] == ["bullhorn:190"]
     assert second.result.rejected_records == []
     # exactly once: one contractor per placed candidate, one payable per hourly placement
     external_ids = [c["externalId"] for c in wingspan.contractors()]
@@ -69,7 +72,8 @@ def test_the_demo_syncs_everything_then_only_the_changes(
     assert f"    placements bullhorn:25: {FIRST_REJECTION}\n" in text
     assert "    ... and 6 more: staffwire runs show 1 lists them all\n" in text
     assert (
-        "  read from Bullhorn: candidates 3, placements 1\n  created in Wingspan: 2 contractors, 1 payable\n"
+        "  read from Bullhorn: candidates 3, placements 1\n"
+        "  created in Wingspan: 2 contractors, 1 payable; set Inactive: 1 contractor\n"
         "  rejected: none\n" in text
     )
     assert DEMO_TOKEN not in text and bullhorn.PASSWORD not in text and bullhorn.CLIENT_SECRET not in text
@@ -92,5 +96,8 @@ def test_staffwire_demo_exits_0_and_prints_json(capsys: pytest.CaptureFixture[st
     assert main(["demo", "--json"]) == 0
     outcome = json.loads(capsys.readouterr().out)
     assert outcome["succeeded"] is True
-    assert [(s["contractors_created"], s["payables_created"]) for s in outcome["steps"]] == [(32, 32), (2, 1)]
+    assert [
+        (s["contractors_created"], s["payables_created"], s["contractors_deactivated"])
+        for s in outcome["steps"]
+    ] == [(32, 32, 0), (2, 1, 1)]
     assert outcome["duration_s"] < 60

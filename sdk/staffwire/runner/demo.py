@@ -68,6 +68,7 @@ class DemoStep:
     result: RunResult
     contractors_created: int
     payables_created: int
+    contractors_deactivated: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +76,7 @@ class DemoStep:
             "run": self.result.as_dict(),
             "contractors_created": self.contractors_created,
             "payables_created": self.payables_created,
+            "contractors_deactivated": self.contractors_deactivated,
         }
 
 
@@ -229,6 +231,7 @@ def run_demo(
                         write(f"  - {change}")
                 write(f"\n{title}")
                 contractors, payables = len(wingspan.contractors()), len(wingspan.payables())
+                inactive = _inactive(wingspan)
                 result = run_sync(
                     load_connection(connection_file),
                     store=store,
@@ -240,6 +243,7 @@ def run_demo(
                     result,
                     len(wingspan.contractors()) - contractors,
                     len(wingspan.payables()) - payables,
+                    len(_inactive(wingspan) - inactive),
                 )
                 outcome.steps.append(step)
                 for line in _describe(step):
@@ -254,6 +258,11 @@ def run_demo(
         + (" (a temporary file, removed now; pass --db to keep it)" if db is None else "")
     )
     return outcome
+
+
+def _inactive(wingspan: Any) -> set[str]:
+    """External ids of the Wingspan contractors that are Inactive (deletes in Bullhorn end up here)."""
+    return {c["externalId"] for c in wingspan.contractors() if c["status"] == "Inactive"}
 
 
 def _plural(count: int, noun: str) -> str:
@@ -273,7 +282,12 @@ def _describe(step: DemoStep, shown: int = 5) -> list[str]:
     lines = [
         f"  read from Bullhorn: {read}",
         f"  created in Wingspan: {_plural(step.contractors_created, 'contractor')}, "
-        f"{_plural(step.payables_created, 'payable')}",
+        f"{_plural(step.payables_created, 'payable')}"
+        + (
+            f"; set Inactive: {_plural(step.contractors_deactivated, 'contractor')}"
+            if step.contractors_deactivated
+            else ""
+        ),
     ]
     rejected = result.rejected_records
     lines.append(f"  rejected: {_plural(len(rejected), 'record') if rejected else 'none'}")
