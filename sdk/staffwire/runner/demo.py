@@ -253,10 +253,13 @@ def run_demo(
         finally:
             store.close()
     outcome.duration_s = round(time.monotonic() - started, 2)
-    write(
-        f"\nDone in {outcome.duration_s:.1f}s. Run history: staffwire runs --db {outcome.db}"
-        + (" (a temporary file, removed now; pass --db to keep it)" if db is None else "")
-    )
+    if db is None:
+        write(
+            f"\nDone in {outcome.duration_s:.1f}s. The run history lived in a temporary file; run "
+            "`staffwire demo --db demo.db` to keep it, then `staffwire runs --db demo.db` to browse it."
+        )
+    else:
+        write(f"\nDone in {outcome.duration_s:.1f}s. Run history: staffwire runs --db {outcome.db}")
     return outcome
 
 
