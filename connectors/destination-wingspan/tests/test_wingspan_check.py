@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import socket
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -13,6 +10,7 @@ from destination_wingspan import DestinationWingspan
 from destination_wingspan.sandbox import DEMO_CHILD_USER_ID, DEMO_TOKEN, WingspanSandbox
 from destination_wingspan.testing import fast_config
 from staffwire.testing.conformance import assert_conformant, assert_no_secrets, run_connector
+from staffwire.testing.startup import modules_loaded_by_spec
 
 
 def check(config: dict[str, Any]) -> dict[str, Any]:
@@ -169,16 +167,7 @@ HEAVY = [
     "staffwire.mapping",
     "destination_wingspan.api",
 ]
-SPEC_ONLY = f"""
-import io, json, sys
-from destination_wingspan.run import DestinationWingspan
-out = io.BytesIO()
-code = DestinationWingspan.launch(["spec"], stdout=out)
-heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)
-print(json.dumps({{"code": code, "heavy": heavy, "spec": b'"type":"SPEC"' in out.getvalue()}}))
-"""
 
 
 def test_spec_imports_neither_the_http_client_nor_the_mapping_engine() -> None:
-    proc = subprocess.run([sys.executable, "-c", SPEC_ONLY], capture_output=True, check=True, timeout=60)
-    assert json.loads(proc.stdout) == {"code": 0, "heavy": [], "spec": True}
+    assert modules_loaded_by_spec("destination_wingspan.run:DestinationWingspan", HEAVY) == []
