@@ -195,16 +195,12 @@ class _WriteLoop:
         self.rejected[stream] = self.rejected.get(stream, 0) + 1
         self.total_rejected += 1
         self.pending_global_rejected += 1
-        reasons = (
-            "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in rejection.reasons)
-            or "no reason given"
-        )
         _log.warning(
             "%s stream '%s': record %s rejected: %s",
             self.name,
             stream,
             rejection.record_id or "(no id)",
-            reasons,
+            rejection.reasons_text() or "no reason given",
         )
         if self.rejected_path is not None:
             from staffwire.protocol import dumps

@@ -105,7 +105,11 @@ class RecordRejected(Exception):
     stream: str | None = None
     record_id: str | None = None
 
+    def reasons_text(self) -> str:
+        """The reasons as one line (``"; "``-joined; a reason without a message reads "<rule> failed on <field>")."""
+        return "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in self.reasons)
+
     def __str__(self) -> str:
         what = " ".join(p for p in (self.stream, self.record_id) if p)
-        why = "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in self.reasons)
+        why = self.reasons_text()
         return f"record {what} rejected: {why}" if what else f"record rejected: {why}"

@@ -258,15 +258,11 @@ class Source(Connector[ConfigT]):
         return rejected
 
     def _report_rejection(self, stream: str, rejection: RecordRejected) -> None:
-        reasons = (
-            "; ".join(r.message or f"{r.rule} failed on {r.field}" for r in rejection.reasons)
-            or "no reason given"
-        )
         self.logger.warning(
             "stream '%s': record %s rejected: %s",
             rejection.stream or stream,
             rejection.record_id or "(no id)",
-            reasons,
+            rejection.reasons_text() or "no reason given",
         )
 
 
