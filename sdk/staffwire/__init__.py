@@ -5,8 +5,9 @@ The public surface is re-exported lazily, so ``import staffwire`` (and a connect
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from staffwire.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -43,9 +44,4 @@ if TYPE_CHECKING:
     from staffwire.streams import Estimate as Estimate
     from staffwire.streams import Stream as Stream
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'staffwire' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
