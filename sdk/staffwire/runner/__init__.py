@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from staffwire.lazy import lazy_exports
 
 #: public name -> the module defining it; imported on first use, so ``staffwire --help`` (which registers the
 #: runner's commands from :mod:`staffwire.runner.cli`) does not pay for pydantic, SQLite and the sync machinery.
@@ -42,9 +43,4 @@ if TYPE_CHECKING:
     from staffwire.runner.store import default_db_path as default_db_path
     from staffwire.runner.sync import run_sync as run_sync
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'staffwire.runner' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
