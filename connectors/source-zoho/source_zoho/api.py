@@ -230,24 +230,22 @@ class ZohoApi:
             if answer.body is None:
                 return
             rows = list(answer.body.get("data") or [])
+            # each row's id and change time, read once per page (merging the other field groups changes neither)
+            stamps = [(str(r.get("id")), parse_time(r.get("Modified_Time"))) for r in rows]
             fresh = [
                 r
-                for r in rows
-                if str(r.get("id")) not in given
-                or given[str(r.get("id"))] != parse_time(r.get("Modified_Time"))
+                for r, (key, moment) in zip(rows, stamps, strict=True)
+                if key not in given or given[key] != moment
             ]
+            given.update(stamps)  # the rows not fresh are there already, with the same time
             if groups[1:] and fresh:
                 fresh = self._merge_groups(module, fresh, groups[1:], stream)
             if fresh:
                 yield fresh
-            for r in fresh:
-                given[str(r.get("id"))] = parse_time(r.get("Modified_Time"))
             info = answer.body.get("info") or {}
             if not info.get("more_records") or not rows:
                 return
-            top = max(
-                (m for m in (parse_time(r.get("Modified_Time")) for r in rows) if m is not None), default=None
-            )
+            top = max((m for _, m in stamps if m is not None), default=None)
             if top is not None and (low is None or top - OVERLAP > low):
                 low, page, token = top - OVERLAP, 1, None
                 given = {k: m for k, m in given.items() if m is not None and m >= low}
