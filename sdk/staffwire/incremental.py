@@ -67,16 +67,12 @@ def _from_epoch(number: float) -> datetime:
 
 def _from_iso(text: str) -> datetime:
     original = text
-    if text.endswith(("Z", "z")):
+    if text.endswith(("Z", "z")):  # 3.11's parser takes "Z" but not "z"
         text = text[:-1] + "+00:00"
-    # the parser sees +HH:MM and 6 fraction digits; on 3.10 it is 3.11's, backported (staffwire.pycompat)
-    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
-    text = re.sub(r"\.(\d{1,5})(?=[+-]|$)", lambda m: "." + m.group(1).ljust(6, "0"), text)
+    # 3.11's parser (backported for 3.10 by staffwire.pycompat) reads +HHMM, a space separator and any number
+    # of fraction digits itself: the cursor of every record goes straight to it
     try:
-        return datetime_fromisoformat(
-            text.replace(" ", "T", 1) if "T" not in text and len(text) > 10 else text
-        )
+        return datetime_fromisoformat(text)
     except ValueError:
         raise ValueError(f"not an ISO 8601 date-time or epoch value: {original!r}") from None
 
