@@ -11,8 +11,9 @@ process:
   hanging: a completed write counts as a sign of life. While it waits for the source it is not judged at all.
 
 This is the split Airbyte's platform makes (a heartbeat on the source's messages, default 3 hours; a timeout on
-blocked calls into the destination). The relay updates a :class:`Pulse` per record with two attribute writes and
-a clock read; the :class:`Watchdog` thread looks at them a few times per timeout.
+blocked calls into the destination). The relay beats a :class:`Pulse` per line (a clock read and an
+attribute write) and switches which side is judged around each block it writes to the destination; the
+:class:`Watchdog` thread looks at them a few times per timeout.
 """
 
 from __future__ import annotations

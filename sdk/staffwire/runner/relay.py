@@ -38,6 +38,10 @@ _REJECTED_TEXT = re.compile(
     re.S,
 )
 _GARBAGE_EXAMPLES = 3
+#: Records are handed to the destination in blocks of about this many bytes, and with every STATE (flushed). Its
+#: stdin is buffered anyway, so a record never reached it sooner; the heartbeat's bookkeeping around a write that
+#: may block is per block instead of per record.
+_BLOCK = 64 * 1024
 
 
 @dataclass
@@ -185,7 +189,7 @@ class Relay:
         usable messages are reported (:meth:`_garbage`) and skipped."""
         pulse = self.pulses[origin]
         for raw in stdout:
-            pulse.last = time.monotonic()  # any line is a sign of life (Pulse.beat, inlined: once per record)
+            pulse.last = time.monotonic()  # any line is a sign of life (Pulse.beat, inlined: once per line)
             line = raw.strip()
             if not line:
                 continue
@@ -203,6 +207,25 @@ class Relay:
         While a write to the destination is blocked, the destination's silence is judged and the source's is not
         (it waits for us); see :mod:`staffwire.runner.heartbeat`."""
         src, dst = self.pulses["source"], self.pulses["destination"]
+        block: list[bytes] = []  # forwarded lines not yet handed to the destination, and their size
+        size = 0
+
+        def hand_over(flush: bool) -> None:
+            # The only place the pump can block on the destination; its pulses change here, once per block.
+            nonlocal size
+            src.watched = False
+            dst.last = src.last  # the previous write went through: it is reading
+            dst.watched = True
+            block.append(b"")
+            destination_in.write(b"\n".join(block))
+            if flush:
+                destination_in.flush()
+            dst.watched = False
+            block.clear()
+            size = 0
+            src.last = time.monotonic()
+            src.watched = True
+
         try:
             for line, message in self._messages("source", source.stdout):
                 kind = message["type"]
@@ -218,13 +241,10 @@ class Relay:
                     self._sent[key] += 1
                     counts = self.stats.counts(key)
                     counts.read += 1
-                    src.watched = False
-                    dst.last = src.last  # the previous write went through: it is reading
-                    dst.watched = True
-                    destination_in.write(line + b"\n")
-                    dst.watched = False
-                    src.last = time.monotonic()
-                    src.watched = True
+                    block.append(line)
+                    size += len(line)
+                    if size >= _BLOCK:
+                        hand_over(flush=False)
                     if counts.read % 1000 == 0:
                         self.on_tick()
                 elif kind == "STATE":
@@ -234,17 +254,13 @@ class Relay:
                         continue  # a state for a stream this connection does not sync
                     with self._lock:  # the destination loop searches the queue concurrently
                         self._pending.append(_Pending(key, _without_stats(state), dict(self._sent)))
-                    src.watched = False
-                    dst.last = src.last
-                    dst.watched = True
-                    destination_in.write(line + b"\n")
-                    destination_in.flush()
-                    dst.watched = False
-                    src.last = time.monotonic()
-                    src.watched = True
+                    block.append(line)
+                    hand_over(flush=True)
                     self.on_tick()
                 else:
                     self._common("source", message)
+            if block:
+                hand_over(flush=False)
         except (BrokenPipeError, ValueError, OSError):
             # The destination closed its stdin (it died or stopped reading): stop feeding it.
             self.outcome.destination_gone = True
