@@ -14,17 +14,27 @@ import phonenumbers
 from staffwire.mapping.countries import ISO_ALPHA2, POSTAL_CODE_PATTERNS
 from staffwire.pycompat import datetime_fromisoformat
 
-__all__ = ["FORMATS", "is_postal_code"]
+__all__ = ["FORMATS", "is_currency_code", "is_email", "is_postal_code"]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 _E164 = re.compile(r"\+[1-9]\d{6,14}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def is_email(text: str) -> bool:
+    """The one definition of an address: the ``email`` transform's output always passes ``format: email``."""
+    return _EMAIL.fullmatch(text) is not None and ".." not in text
+
+
+def is_currency_code(text: str) -> bool:
+    return _CURRENCY.fullmatch(text) is not None
 
 
 def _email(value: Any) -> bool:
-    return isinstance(value, str) and _EMAIL.fullmatch(value) is not None and ".." not in value
+    return isinstance(value, str) and is_email(value)
 
 
 @lru_cache(maxsize=65536)
@@ -64,7 +74,7 @@ def _datetime(value: Any) -> bool:
 
 
 def _currency(value: Any) -> bool:
-    return isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value) is not None
+    return isinstance(value, str) and is_currency_code(value)
 
 
 def _url(value: Any) -> bool:

@@ -27,6 +27,7 @@ import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from staffwire.mapping.countries import ISO_ALPHA2
+from staffwire.mapping.formats import is_currency_code, is_email
 from staffwire.mapping.problems import Reject, at, config_error, did_you_mean, from_validation_error
 from staffwire.mapping.timeparse import epoch_ms_to_utc, to_date, to_utc_datetime
 from staffwire.pycompat import date_fromisoformat
@@ -402,8 +403,6 @@ def _build_boolean(args: Any, ctx: BuildContext, path: str) -> Transform:
 
 # -- contact data ---------------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
-
 
 def normalise_email(value: Any) -> str | None:
     """Trimmed and lower-cased; ``None`` when empty; Reject when it is not an address."""
@@ -412,7 +411,7 @@ def normalise_email(value: Any) -> str | None:
         text = text[7:]
     if not text:
         return None
-    if not _EMAIL.fullmatch(text) or ".." in text:
+    if not is_email(text):
         raise Reject(f"{value!r} is not an email address")
     return text
 
@@ -551,7 +550,7 @@ def _build_currency(args: Any, ctx: BuildContext, path: str) -> Transform:
         code = _text(value).strip().upper()
         if not code:
             return None
-        if not re.fullmatch(r"[A-Z]{3}", code):
+        if not is_currency_code(code):
             raise Reject(f"{value!r} is not an ISO 4217 currency code")
         return code
 
