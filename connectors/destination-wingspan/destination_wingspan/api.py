@@ -8,21 +8,25 @@ never opened), and the contractor/payable writers verify by lookup before retryi
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import requests
 from staffwire.auth.simple import BearerAuth
 from staffwire.http.client import HttpClient
-from staffwire.http.errors import ClientError, api_error_text
+from staffwire.http.errors import ClientError, ConnectError, ServerError, TimeoutError_, api_error_text
 from staffwire.http.ratelimit import RateLimiter
 from staffwire.http.retry import RetryPolicy
 from staffwire.secrets import SecretMasker
 
 from destination_wingspan.config import WingspanConfig
 
-__all__ = ["SYSTEM", "WingspanApi", "reason"]
+__all__ = ["LOST", "SYSTEM", "WingspanApi", "create_once", "reason"]
 
 SYSTEM = "Wingspan"
+#: A request whose answer may have been lost: it may or may not have taken effect in Wingspan.
+LOST = (ConnectError, TimeoutError_, ServerError)
+T = TypeVar("T")
 
 
 class WingspanApi:
@@ -103,3 +107,18 @@ def reason(exc: ClientError) -> str:
         if text:
             return f"{text} (HTTP {exc.status})"
     return exc.message
+
+
+def create_once(create: Callable[[], T], landed: Callable[[], bool], *, attempts: int) -> T | None:
+    """Send a create that Wingspan has no idempotency key for, at most ``attempts`` times: when its answer is
+    lost (:data:`LOST`), ask ``landed`` whether it took effect before sending it again. Returns what ``create``
+    returned, or None when a lost create had landed; the last lost answer raises."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return create()
+        except LOST:
+            if attempt == attempts:
+                raise
+            if landed():
+                return None
+    raise AssertionError("unreachable")  # pragma: no cover -- the loop returns or raises

@@ -25,15 +25,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from staffwire.errors import RecordRejected, Rejection
-from staffwire.http.errors import ClientError, ConnectError, HttpError, ServerError, TimeoutError_
+from staffwire.http.errors import ClientError, HttpError
 
-from destination_wingspan.api import WingspanApi, reason
+from destination_wingspan.api import WingspanApi, create_once, reason
 from destination_wingspan.bulk import BATCH_LABELS, Pacing
 
 __all__ = ["Contractor", "ContractorDirectory", "ContractorRequest", "ContractorWriter"]
 
 _log = logging.getLogger("destination_wingspan.contractors")
-_LOST = (ConnectError, TimeoutError_, ServerError)
 
 
 @dataclass
@@ -320,19 +319,19 @@ class ContractorWriter:
             "labels": request.labels or None,
         }
         path = f"/payments/bulk/collaborator/batch/{batch_id}/item"
-        for attempt in range(1, self.max_attempts + 1):
+
+        def add() -> RecordRejected | None:
             try:
                 self.api.post(path, body, stream=request.stream)
-                return None
             except ClientError as exc:
                 return request.rejected(f"Wingspan refused contractor {request.email}: {reason(exc)}")
-            except _LOST:
-                if attempt == self.max_attempts:
-                    raise
-                items = self.api.get(path, stream=request.stream)  # was it added before the answer was lost?
-                if any(i.get("externalId") == request.external_id for i in items):
-                    return None
-        return None  # pragma: no cover -- the loop returns or raises
+            return None
+
+        def landed() -> bool:  # was it added before the answer was lost?
+            items = self.api.get(path, stream=request.stream)
+            return any(i.get("externalId") == request.external_id for i in items)
+
+        return create_once(add, landed, attempts=self.max_attempts)
 
     # -------------------------------------------------------------------------------------------- payees
     def _payees(self, chunk: list[ContractorRequest]) -> list[RecordRejected]:
@@ -349,29 +348,31 @@ class ContractorWriter:
                 "labels": request.labels or None,
             },
         }
-        for attempt in range(1, self.max_attempts + 1):
+
+        def post() -> Any:  # the new payee, or the ClientError that refused it
             try:
-                _, payee = self.api.post("/payments/payee", body, stream=request.stream)
+                return self.api.post("/payments/payee", body, stream=request.stream)[1]
             except ClientError as exc:
-                if exc.status == 409:
-                    return self._already_there(request)
-                return request.rejected(f"Wingspan refused payee {request.email}: {reason(exc)}")
-            except _LOST:
-                if attempt == self.max_attempts:
-                    raise
-                if self._already_there(request, quiet=True) is None:
-                    return None
-                continue
-            contractor = _from_payee(payee)
-            if contractor is None:
-                return request.rejected(
-                    f"Wingspan created payee {payee.get('payeeId')} for {request.email} "
-                    "without an engagement id; payables cannot reach it"
-                )
-            self.directory.add(contractor, external_id=request.external_id)
-            self.created += 1
+                return exc
+
+        payee = create_once(
+            post, lambda: self._already_there(request, quiet=True) is None, attempts=self.max_attempts
+        )
+        if payee is None:
             return None
-        return None  # pragma: no cover
+        if isinstance(payee, ClientError):
+            if payee.status == 409:
+                return self._already_there(request)
+            return request.rejected(f"Wingspan refused payee {request.email}: {reason(payee)}")
+        contractor = _from_payee(payee)
+        if contractor is None:
+            return request.rejected(
+                f"Wingspan created payee {payee.get('payeeId')} for {request.email} "
+                "without an engagement id; payables cannot reach it"
+            )
+        self.directory.add(contractor, external_id=request.external_id)
+        self.created += 1
+        return None
 
     def _already_there(self, request: ContractorRequest, *, quiet: bool = False) -> RecordRejected | None:
         self.directory.refresh()

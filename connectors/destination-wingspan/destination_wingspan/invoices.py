@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from staffwire.errors import RecordRejected, Rejection
-from staffwire.http.errors import ClientError, ConnectError, ServerError, TimeoutError_
+from staffwire.http.errors import ClientError
 
-from destination_wingspan.api import WingspanApi, reason
+from destination_wingspan.api import WingspanApi, create_once, reason
 from destination_wingspan.payables import REFERENCE_LABEL, labelled_references
 
 __all__ = ["InvoiceLine", "InvoiceRequest", "InvoiceWriter"]
-
-_LOST = (ConnectError, TimeoutError_, ServerError)
 
 
 @dataclass
@@ -99,18 +97,17 @@ class InvoiceWriter:
             "status": "Active",
             "labels": {"createdBy": "staffwire-destination-wingspan"},
         }
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                _, client = self.api.post("/payments/memberClient", body, stream=request.stream)
-                clients[email] = client["memberClientId"]
-                return str(client["memberClientId"])
-            except _LOST:
-                if attempt == self.max_attempts:
-                    raise
-                clients = self._load_clients()  # was it created before the answer was lost?
-                if email in clients:
-                    return clients[email]
-        raise AssertionError("unreachable")  # pragma: no cover
+        client = create_once(
+            lambda: self.api.post("/payments/memberClient", body, stream=request.stream)[1],
+            lambda: email in self._load_clients(),  # was it created before the answer was lost?
+            attempts=self.max_attempts,
+        )
+        listed = self._clients  # listed again when a lost create was checked
+        assert listed is not None
+        if client is None:
+            return listed[email]
+        listed[email] = client["memberClientId"]
+        return str(client["memberClientId"])
 
     def _create(self, request: InvoiceRequest, member_client_id: str) -> None:
         body: dict[str, Any] = {
@@ -132,15 +129,11 @@ class InvoiceWriter:
             "invoiceNotes": request.notes,
             "labels": {**request.labels, REFERENCE_LABEL: request.reference},
         }
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                self.api.post("/payments/invoice", body, stream=request.stream)
-                break
-            except _LOST:
-                if attempt == self.max_attempts:
-                    raise
-                if request.reference in self._load_invoices():
-                    break
+        create_once(
+            lambda: self.api.post("/payments/invoice", body, stream=request.stream),
+            lambda: request.reference in self._load_invoices(),
+            attempts=self.max_attempts,
+        )
         assert self._known is not None
         self._known.add(request.reference)
         self.created += 1
