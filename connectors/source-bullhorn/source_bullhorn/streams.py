@@ -39,7 +39,7 @@ ENTITY_IDS_PER_CALL = 100
 
 
 class BullhornStream(Stream):
-    """Shared read logic; subclasses set the name, schema and :meth:`transform`."""
+    """Shared read logic; subclasses set the name, schema and what a page becomes (:meth:`_emit`)."""
 
     def __init__(
         self,
@@ -73,8 +73,9 @@ class BullhornStream(Stream):
         return self._name
 
     # ------------------------------------------------------------------------------------------ to override
-    def transform(self, rows: list[Row]) -> list[Item]:
-        return list(rows)
+    def _emit(self, rows: list[Row]) -> Iterator[Item]:
+        """What one page of rows becomes: here the page itself, as Bullhorn sent it."""
+        yield rows
 
     def tombstone(self, entity_id: int, at_ms: int) -> Row:
         return {
@@ -92,20 +93,6 @@ class BullhornStream(Stream):
     @property
     def subscription(self) -> str:
         return f"{self.config.change_data_capture.subscription_prefix}-{self._name}"
-
-    def _emit(self, rows: list[Row]) -> Iterator[Item]:
-        out = self.transform(rows)
-        page: list[Row] = []
-        for item in out:
-            if isinstance(item, dict):
-                page.append(item)
-            else:
-                if page:
-                    yield page
-                    page = []
-                yield item
-        if page:
-            yield page
 
     def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterable[Item]:
         cursor = self.entity_cursor
@@ -261,5 +248,16 @@ class StandardStream(BullhornStream):
     def get_cursor_field(self) -> list[str] | None:
         return ["remote_updated_at"] if self.info.cursor else None
 
-    def transform(self, rows: list[Row]) -> list[Item]:
-        return list(self.mapping.map_records(rows))
+    def _emit(self, rows: list[Row]) -> Iterator[Item]:
+        """The page's standard records, as pages split around the rows the mapping rejected."""
+        page: list[Row] = []
+        for item in self.mapping.map_records(rows):
+            if isinstance(item, dict):
+                page.append(item)
+            else:
+                if page:
+                    yield page
+                    page = []
+                yield item
+        if page:
+            yield page
