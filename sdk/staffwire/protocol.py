@@ -141,7 +141,10 @@ class Output:
 
     def record(self, stream: str, data: Mapping[str, Any] | Any, namespace: str | None = None) -> None:
         """Write one RECORD line."""
-        line = b'%s%d,"data":%s}}\n' % (self._prefix(stream, namespace), now_ms(), dumps(data))
+        # Called once per record: the prefix lookup, clock read and encode are inlined (no helper calls).
+        prefix = self._prefixes.get((stream, namespace)) or self._prefix(stream, namespace)
+        data_json = orjson.dumps(data, default=_default, option=_OPTS)
+        line = b'%s%d,"data":%s}}\n' % (prefix, int(time.time() * 1000), data_json)
         with self._lock:
             self._buffer += line
             if len(self._buffer) >= self._block_size:

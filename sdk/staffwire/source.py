@@ -224,6 +224,9 @@ class Source(Connector[ConfigT]):
         mode: SyncMode = "incremental" if selected.incremental else "full_refresh"
         running = False
         rejected = 0
+        write = output.record
+        # records yielded one by one since the last checkpoint: handed to the tracker per checkpoint, not per record
+        single = 0
         for item in selected.stream.read(mode, selected.state):
             if (
                 type(item) is dict or isinstance(item, Mapping) or hasattr(item, "model_dump")
@@ -231,8 +234,8 @@ class Source(Connector[ConfigT]):
                 if not running:
                     output.message(stream_status(name, namespace, "RUNNING"))
                     running = True
-                output.record(name, item, namespace)
-                tracker.records(1)
+                write(name, item, namespace)
+                single += 1
             elif isinstance(item, list):
                 if not item:
                     continue
@@ -241,6 +244,8 @@ class Source(Connector[ConfigT]):
                     running = True
                 tracker.records(output.records(name, item, namespace))
             elif isinstance(item, Checkpoint):
+                tracker.records(single)
+                single = 0
                 message = tracker.checkpoint(item.state)
                 if message is not None:
                     output.message(message)
@@ -255,6 +260,7 @@ class Source(Connector[ConfigT]):
                     f"{self.name}: stream '{name}' yielded a {type(item).__name__}; a stream yields records "
                     "(dict), pages (list of dict), Checkpoint, Estimate or RecordRejected"
                 )
+        tracker.records(single)
         return rejected
 
     def _report_rejection(self, stream: str, rejection: RecordRejected) -> None:
