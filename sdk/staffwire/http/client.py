@@ -28,6 +28,7 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
+from staffwire.auth.base import is_auth_request
 from staffwire.http.errors import (
     BadResponseError,
     ConnectError,
@@ -76,10 +77,6 @@ class PageOptions(TypedDict, total=False):
 _USER_AGENT = "staffwire/0.1 (+https://github.com/staffwire/staffwire)"
 _QUERY = re.compile(r"\?[^\s'\"]*")
 logger = logging.getLogger("staffwire.http")
-
-
-def _is_auth_request(request: requests.PreparedRequest) -> bool:
-    return bool(getattr(request, "_staffwire_auth_request", False))
 
 
 class HttpClient:
@@ -210,7 +207,7 @@ class HttpClient:
         try:
             outgoing = next(flow)
             while True:
-                own = _is_auth_request(outgoing)
+                own = is_auth_request(outgoing)
                 retry_own = bool(getattr(self.auth, "retry_auth_requests", True))
                 response = self._send(
                     outgoing, retry_own if own else idempotent, stream, follow_redirects=not own
