@@ -106,8 +106,8 @@ class _WriteLoop:
         self.total_records = 0
         self.total_rejected = 0
         self.skipped: dict[str, int] = {}
-        self.pending_global = 0
-        self.pending_global_rejected = 0
+        # the totals at the previous GLOBAL (or LEGACY) state: a global state counts everything since
+        self.global_mark = (0, 0)
         path = getattr(config, "rejected_records_path", None)
         self.rejected_path = Path(str(path)) if path else None
 
@@ -168,23 +168,18 @@ class _WriteLoop:
         if stream not in self.streams:
             self.skipped[stream] = self.skipped.get(stream, 0) + 1
             return
+        self.records[stream] = self.records.get(stream, 0) + 1
+        self.total_records += 1
         data = record.get("data")
         if not isinstance(data, dict):
             self._reject(RecordRejected(stream=stream, record_id=None, reasons=[_bad_data()]), None)
-            self._count(stream)
             return
-        self._count(stream)
         try:
             writer.write(stream, data)
         except RecordRejected as rejection:
             if rejection.stream is None:
                 rejection.stream = stream
             self._reject(rejection, data)
-
-    def _count(self, stream: str) -> None:
-        self.records[stream] = self.records.get(stream, 0) + 1
-        self.total_records += 1
-        self.pending_global += 1
 
     def _flush(self, writer: Writer) -> None:
         for rejection in writer.flush() or ():
@@ -194,7 +189,6 @@ class _WriteLoop:
         stream = rejection.stream or "(unknown stream)"
         self.rejected[stream] = self.rejected.get(stream, 0) + 1
         self.total_rejected += 1
-        self.pending_global_rejected += 1
         _log.warning(
             "%s stream '%s': record %s rejected: %s",
             self.name,
@@ -234,11 +228,12 @@ class _WriteLoop:
             count = self.records.pop(stream, 0)
             rejected = self.rejected.pop(stream, 0)
         else:  # GLOBAL (or LEGACY): it covers every stream
-            count, rejected = self.pending_global, self.pending_global_rejected
+            count = self.total_records - self.global_mark[0]
+            rejected = self.total_rejected - self.global_mark[1]
             self.records.clear()
             self.rejected.clear()
         if kind != "STREAM":
-            self.pending_global = self.pending_global_rejected = 0
+            self.global_mark = (self.total_records, self.total_rejected)
         state["destinationStats"] = {"recordCount": float(count), "rejectedRecordCount": float(rejected)}
         self.output.message({"type": "STATE", "state": state})
 
