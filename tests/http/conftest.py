@@ -13,12 +13,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from http_toolkit_sandbox import CLIENT_SECRET, PASSWORD, REFRESH_TOKEN, Sleeps, ToolkitSandbox
 from staffwire.http import HttpClient, RetryPolicy
 from staffwire.secrets import SecretMasker
+from staffwire.testing.sandbox import sandbox_fixture
 
-
-@pytest.fixture
-def sandbox() -> Iterator[ToolkitSandbox]:
-    with ToolkitSandbox() as sb:
-        yield sb
+sandbox = sandbox_fixture(ToolkitSandbox)
 
 
 @pytest.fixture

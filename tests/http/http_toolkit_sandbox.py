@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from staffwire.auth import OAuth2RefreshTokenAuth
 from staffwire.testing.sandbox import (
     HttpError,
     Request,
@@ -197,3 +198,24 @@ class Sleeps(list[float]):
 
     def __call__(self, seconds: float) -> None:
         self.append(round(seconds, 3))
+
+
+class Clock:
+    """A settable clock for authenticators (``clock=``): tests move ``now`` instead of waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def oauth(sandbox: ToolkitSandbox, **kwargs: Any) -> OAuth2RefreshTokenAuth:
+    """The refresh-token flow against this sandbox's token endpoint, with its valid credentials."""
+    return OAuth2RefreshTokenAuth(
+        sandbox.url + "/oauth/token",
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        refresh_token=REFRESH_TOKEN,
+        **kwargs,
+    )

@@ -15,15 +15,16 @@ from http_toolkit_sandbox import (
     REFRESH_TOKEN,
     TOTAL,
     USER,
+    Clock,
     Sleeps,
     ToolkitSandbox,
+    oauth,
 )
 from staffwire.auth import (
     ApiKeyAuth,
     BasicAuth,
     BearerAuth,
     LoginSession,
-    OAuth2RefreshTokenAuth,
     SessionLoginAuth,
 )
 from staffwire.errors import ConfigError, InternalError
@@ -32,26 +33,8 @@ from staffwire.paginate import OffsetPaginator
 from staffwire.secrets import SecretMasker
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def fast(sleeps: Sleeps) -> RetryPolicy:
     return RetryPolicy(max_attempts=3, base_delay=0.001, jitter=0, sleep=sleeps)
-
-
-def oauth(sandbox: ToolkitSandbox, **kwargs: Any) -> OAuth2RefreshTokenAuth:
-    return OAuth2RefreshTokenAuth(
-        sandbox.url + "/oauth/token",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        refresh_token=REFRESH_TOKEN,
-        **kwargs,
-    )
 
 
 def read_all(client: HttpClient, path: str) -> list[int]:

@@ -3,11 +3,9 @@ does): which 401s renew, connector-worded token errors, throttled refreshes, ear
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import requests
-from http_toolkit_sandbox import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Sleeps, ToolkitSandbox
+from http_toolkit_sandbox import Clock, Sleeps, ToolkitSandbox, oauth
 from staffwire.auth import OAuth2RefreshTokenAuth
 from staffwire.errors import ConfigError, TransientError
 from staffwire.http import AuthenticationError, HttpClient, RetryPolicy
@@ -15,24 +13,6 @@ from staffwire.http.errors import RateLimitedError
 
 TOKEN = "/oauth/token"
 ITEMS = "/api/items"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def oauth(sandbox: ToolkitSandbox, **kwargs: Any) -> OAuth2RefreshTokenAuth:
-    return OAuth2RefreshTokenAuth(
-        sandbox.url + TOKEN,
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        refresh_token=REFRESH_TOKEN,
-        **kwargs,
-    )
 
 
 def client_for(sandbox: ToolkitSandbox, auth: OAuth2RefreshTokenAuth, sleeps: Sleeps) -> HttpClient:

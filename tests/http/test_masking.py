@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from http_toolkit_sandbox import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Sleeps, ToolkitSandbox
-from staffwire.auth import ApiKeyAuth, OAuth2RefreshTokenAuth
+from http_toolkit_sandbox import CLIENT_SECRET, Sleeps, ToolkitSandbox, oauth
+from staffwire.auth import ApiKeyAuth
 from staffwire.http import ClientError, ConnectError, HttpClient, RetryPolicy
 from staffwire.secrets import SecretMasker
 
@@ -61,14 +61,7 @@ def test_a_connection_error_does_not_repeat_the_url_query(sleeps: Sleeps) -> Non
 def test_an_access_token_obtained_at_run_time_and_echoed_back_is_masked(
     sandbox: ToolkitSandbox, sleeps
 ) -> None:
-    auth = OAuth2RefreshTokenAuth(
-        sandbox.url + "/oauth/token",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        refresh_token=REFRESH_TOKEN,
-        header="X-API-Key",
-        prefix="",
-    )
+    auth = oauth(sandbox, header="X-API-Key", prefix="")
     client = HttpClient(sandbox.url, system="Toolkit", auth=auth, retry=RetryPolicy(sleep=sleeps))
     with pytest.raises(ClientError) as caught:
         client.get_json("/echo-error")

@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from http_toolkit_sandbox import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOTAL, Sleeps, ToolkitSandbox
-from staffwire.auth import OAuth2RefreshTokenAuth
+from http_toolkit_sandbox import TOTAL, Sleeps, ToolkitSandbox, oauth
 from staffwire.errors import TransientError
 from staffwire.http import HttpClient, HttpStream, RetryPolicy, rate_limit_listener
 from staffwire.incremental import to_epoch_ms
@@ -135,12 +134,7 @@ def test_parallel_pages_survive_token_expiry_with_an_exact_record_set(
             return "/api/items"
 
     sandbox.access.expire_after(2)
-    auth = OAuth2RefreshTokenAuth(
-        sandbox.url + "/oauth/token",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        refresh_token=REFRESH_TOKEN,
-    )
+    auth = oauth(sandbox)
     client = HttpClient(sandbox.url, auth=auth, retry=RetryPolicy(base_delay=0.001, sleep=sleeps))
     assert records(run(Api(client), "full_refresh")) == list(range(TOTAL))
 
