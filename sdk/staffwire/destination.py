@@ -16,13 +16,15 @@ not protocol messages; empty stdin is a config error (nothing was piped in).
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace
-from staffwire.errors import ConfigError, RecordRejected
+from staffwire.errors import ConfigError, RecordRejected, Rejection
+from staffwire.protocol import dumps, read_messages
 
 if TYPE_CHECKING:
     from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Destination", "Writer"]
 
 _log = logging.getLogger("staffwire.destination")
+_BAD_DATA = Rejection(rule="record_data", message="the RECORD message has no data object")
 
 
 @runtime_checkable
@@ -78,15 +81,9 @@ class Destination(Connector[ConfigT]):
             config = self.load_config(context.args.config)
             self.preflight(config)
             catalog = self.load_catalog(context.args.catalog)
-            stdin = context.stdin if context.stdin is not None else _stdin()
+            stdin = context.stdin if context.stdin is not None else sys.stdin.buffer
             return _WriteLoop(self, config, catalog, context.output).run(stdin)
         return super()._dispatch(context)
-
-
-def _stdin() -> IO[bytes]:
-    import sys
-
-    return sys.stdin.buffer
 
 
 class _WriteLoop:
@@ -112,8 +109,6 @@ class _WriteLoop:
         self.rejected_path = Path(str(path)) if path else None
 
     def run(self, stdin: IO[bytes]) -> int:
-        from staffwire.protocol import read_messages
-
         writer = self.destination.open(self.config, self.catalog)
         seen_any = False
         try:
@@ -172,7 +167,7 @@ class _WriteLoop:
         self.total_records += 1
         data = record.get("data")
         if not isinstance(data, dict):
-            self._reject(RecordRejected(stream=stream, record_id=None, reasons=[_bad_data()]), None)
+            self._reject(RecordRejected(stream=stream, record_id=None, reasons=[_BAD_DATA]), None)
             return
         try:
             writer.write(stream, data)
@@ -197,8 +192,6 @@ class _WriteLoop:
             rejection.reasons_text() or "no reason given",
         )
         if self.rejected_path is not None:
-            from staffwire.protocol import dumps
-
             line = {
                 "stream": stream,
                 "record_id": rejection.record_id,
@@ -236,9 +229,3 @@ class _WriteLoop:
             self.global_mark = (self.total_records, self.total_rejected)
         state["destinationStats"] = {"recordCount": float(count), "rejectedRecordCount": float(rejected)}
         self.output.message({"type": "STATE", "state": state})
-
-
-def _bad_data() -> Any:
-    from staffwire.errors import Rejection
-
-    return Rejection(rule="record_data", message="the RECORD message has no data object")
