@@ -94,6 +94,14 @@ class ContractorRoutes(WingspanState):
                 return c
         return None
 
+    def _refuse_duplicate(self, client: str, email: str, kind: str, id_field: str) -> None:
+        """Wingspan's 409 for a create whose email the client already has, naming the existing ``id_field``."""
+        existing = self._find_by_email(client, email)
+        if existing is not None:
+            raise HttpError(
+                409, {"error": f"A {kind} with email {email} already exists", id_field: existing[id_field]}
+            )
+
     def _new_contractor(
         self,
         client: str,
@@ -149,15 +157,7 @@ class ContractorRoutes(WingspanState):
             raise HttpError(400, {"error": "memberEmail must be a valid email address"})
         client = self._client(request)
         with self.lock:
-            existing = self._find_by_email(client, email)
-            if existing is not None:
-                raise HttpError(
-                    409,
-                    {
-                        "error": f"A collaborator with email {email} already exists",
-                        "collaboratorId": existing["collaboratorId"],
-                    },
-                )
+            self._refuse_duplicate(client, email, "collaborator", "collaboratorId")
             c = self._new_contractor(
                 client,
                 email,
@@ -215,12 +215,7 @@ class ContractorRoutes(WingspanState):
         name = " ".join(p for p in (body.get("firstName"), body.get("lastName")) if p) or None
         client = self._client(request)
         with self.lock:
-            existing = self._find_by_email(client, email)
-            if existing is not None:
-                raise HttpError(
-                    409,
-                    {"error": f"A payee with email {email} already exists", "payeeId": existing["payeeId"]},
-                )
+            self._refuse_duplicate(client, email, "payee", "payeeId")
             c = self._new_contractor(
                 client, email, name, owned.get("payeeExternalId"), owned.get("labels"), owned.get("status")
             )
