@@ -30,9 +30,7 @@ import requests
 
 from staffwire.auth.refreshing import Obtain, RefreshingAuth
 from staffwire.errors import InternalError
-from staffwire.http.errors import (
-    describe_request,
-)
+from staffwire.http.errors import describe_request
 
 __all__ = ["SESSION_BASE_URL", "LoginSession", "SessionLoginAuth"]
 
