@@ -21,14 +21,13 @@ MAX_GET_QUERY = 7_500
 class ListPage:
     """One answer of ``search/`` or ``query/``: ``total`` (None when not reported), ``count``, ``data``."""
 
-    __slots__ = ("count", "data", "start", "total")
+    __slots__ = ("count", "data", "total")
 
     def __init__(self, body: Mapping[str, Any]) -> None:
         data = body.get("data")
         self.data: list[dict[str, Any]] = data if isinstance(data, list) else []
         count = body.get("count")
         self.count: int = int(count) if isinstance(count, int) else len(self.data)
-        self.start: int = int(body.get("start") or 0)
         total = body.get("total")
         self.total: int | None = int(total) if total is not None else None
 

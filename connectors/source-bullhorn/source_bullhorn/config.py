@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from staffwire.incremental import parse_cursor
 from staffwire.spec import SecureUrl
@@ -122,6 +120,3 @@ class BullhornConfig(BaseModel):
         if not self.start_date:
             return None
         return int(parse_cursor(self.start_date).timestamp() * 1000)
-
-    def secret_values(self) -> list[Any]:
-        return [self.client_secret.get_secret_value(), self.password.get_secret_value()]
