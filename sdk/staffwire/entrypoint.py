@@ -31,7 +31,7 @@ import orjson
 
 from staffwire import logs
 from staffwire.errors import ConfigError, InternalError, StaffwireError, TransientError
-from staffwire.protocol import Output, dumps
+from staffwire.protocol import Output, ProtocolError, dumps, from_dict
 from staffwire.secrets import SecretMasker, secrets_in_config
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["Connector", "RunContext", "error_trace"]
 
 ConfigT = TypeVar("ConfigT", bound="BaseModel")
-_MISSING_FILE = object()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -156,15 +155,7 @@ class Connector(Generic[ConfigT]):
     # ------------------------------------------------------------------ config and catalog
     def config_from_dict(self, raw: Mapping[str, Any]) -> ConfigT:
         """Validate a config dict against the config model; registers its secrets first."""
-        from staffwire.secrets import secret_paths
-
-        try:
-            schema = self.spec()["connectionSpecification"]
-            if secret_paths(schema):
-                for value in secrets_in_config(schema, raw):
-                    self.secrets.add(value)
-        except Exception:  # a broken spec is reported by `spec`; validation below still runs
-            self.logger.debug("could not derive secret paths from the spec", exc_info=True)
+        self._register_spec_secrets(raw)
         from pydantic import ValidationError
 
         try:
@@ -189,8 +180,6 @@ class Connector(Generic[ConfigT]):
     def load_catalog(self, path: str | None) -> ConfiguredAirbyteCatalog:
         from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
 
-        from staffwire.protocol import ProtocolError, from_dict
-
         if not path:
             raise ConfigError(
                 f"{self.name}: this command needs --catalog PATH (a configured catalog JSON file)."
@@ -200,6 +189,15 @@ class Connector(Generic[ConfigT]):
             return from_dict(ConfiguredAirbyteCatalog, raw, "catalog")
         except ProtocolError as exc:
             raise ConfigError(f"the catalog file {path} is not a valid configured catalog: {exc}.") from None
+
+    def _register_spec_secrets(self, config: Mapping[str, Any]) -> None:
+        """Register the values of ``config`` at the spec's airbyte_secret paths with :attr:`secrets`."""
+        try:
+            schema = self.spec()["connectionSpecification"]
+            for value in secrets_in_config(schema, config):
+                self.secrets.add(value)
+        except Exception:  # a broken spec is reported by `spec`; the caller goes on
+            self.logger.debug("could not derive secret paths from the spec", exc_info=True)
 
     def _register_model_secrets(self, model: Any) -> None:
         from pydantic import BaseModel, SecretBytes, SecretStr
@@ -233,12 +231,7 @@ class Connector(Generic[ConfigT]):
         Its secret values are registered with :attr:`secrets`, so they stay masked everywhere else."""
         config = _reveal(new_config)
         self._register_model_secrets(new_config)
-        try:
-            schema = self.spec()["connectionSpecification"]
-            for value in secrets_in_config(schema, config):
-                self.secrets.add(value)
-        except Exception:
-            self.logger.debug("could not derive secret paths from the spec", exc_info=True)
+        self._register_spec_secrets(config)
         self.output.unmasked_message(
             {
                 "type": "CONTROL",
