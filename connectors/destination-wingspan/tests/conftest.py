@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from destination_wingspan.sandbox import WingspanSandbox
+from staffwire.testing.sandbox import sandbox_fixture
 
-
-@pytest.fixture
-def sandbox() -> Iterator[WingspanSandbox]:
-    with WingspanSandbox(process_delay=0.01, rate_limit_per_s=None, dedupe_by_email=False) as sb:
-        yield sb
+sandbox = sandbox_fixture(
+    lambda: WingspanSandbox(process_delay=0.01, rate_limit_per_s=None, dedupe_by_email=False), name="sandbox"
+)
