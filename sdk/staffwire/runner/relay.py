@@ -92,7 +92,8 @@ class Relay:
         self.on_control = on_control
         self.outcome = RelayOutcome()
         self._pending: collections.deque[_Pending] = collections.deque()
-        self._sent: dict[StreamKey, int] = dict.fromkeys(selected, 0)
+        #: the selected streams' counts; ``read`` is the number of records sent to the destination
+        self._counts = {key: stats.counts(key) for key in selected}
         self._lock = threading.Lock()
 
     # ----------------------------------------------------------------------------------------------- shared
@@ -232,14 +233,13 @@ class Relay:
                 if kind == "RECORD":
                     record = message["record"]
                     key = (record.get("namespace") or "", record["stream"])
-                    if key not in self._sent:
+                    counts = self._counts.get(key)
+                    if counts is None:
                         name = stream_label(key)
                         self.outcome.unselected_records[name] = (
                             self.outcome.unselected_records.get(name, 0) + 1
                         )
                         continue
-                    self._sent[key] += 1
-                    counts = self.stats.counts(key)
                     counts.read += 1
                     block.append(line)
                     size += len(line)
@@ -250,10 +250,11 @@ class Relay:
                 elif kind == "STATE":
                     state = message["state"]
                     key = state_key(state)
-                    if key != ("", "") and key not in self._sent:
+                    if key != ("", "") and key not in self._counts:
                         continue  # a state for a stream this connection does not sync
                     with self._lock:  # the destination loop searches the queue concurrently
-                        self._pending.append(_Pending(key, _without_stats(state), dict(self._sent)))
+                        sent = {k: c.read for k, c in self._counts.items()}
+                        self._pending.append(_Pending(key, _without_stats(state), sent))
                     block.append(line)
                     hand_over(flush=True)
                     self.on_tick()
