@@ -9,21 +9,33 @@ import signal
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 STAFFWIRE = str(Path(sys.executable).parent / "staffwire")
 
 
-def test_sandbox_run_serves_the_emulator_until_ctrl_c(pets_plugin: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(pets_plugin)}
+@contextmanager
+def sandbox_run(system: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
+    """`staffwire sandbox run <system>` in the background; killed at the end if the test did not stop it."""
     proc = subprocess.Popen(
-        [STAFFWIRE, "sandbox", "run", "pets"],
+        [STAFFWIRE, "sandbox", "run", system],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_sandbox_run_serves_the_emulator_until_ctrl_c(pets_plugin: Path) -> None:
+    with sandbox_run("pets", env={**os.environ, "PYTHONPATH": str(pets_plugin)}) as proc:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         match = re.fullmatch(
@@ -34,17 +46,10 @@ def test_sandbox_run_serves_the_emulator_until_ctrl_c(pets_plugin: Path) -> None
             assert json.loads(response.read()) == [{"id": 1, "name": "Rex"}]
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def test_sandbox_run_prints_a_connector_config_that_passes_check(tmp_path: Path) -> None:
-    proc = subprocess.Popen(
-        [STAFFWIRE, "sandbox", "run", "bullhorn"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
+    with sandbox_run("bullhorn") as proc:
         assert proc.stdout is not None
         url = re.fullmatch(
             r"bullhorn sandbox listening on (\S+) \(Ctrl-C to stop\)\n", proc.stdout.readline()
@@ -72,7 +77,3 @@ def test_sandbox_run_prints_a_connector_config_that_passes_check(tmp_path: Path)
         }
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
