@@ -31,7 +31,7 @@ import orjson
 
 from staffwire import logs
 from staffwire.errors import ConfigError, InternalError, StaffwireError, TransientError
-from staffwire.protocol import Output, ProtocolError, dumps, from_dict
+from staffwire.protocol import Output, ProtocolError, dumps, from_dict, json_type
 from staffwire.secrets import SecretMasker, secrets_in_config
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class Connector(Generic[ConfigT]):
         raw = _read_json(path, "config file")
         if not isinstance(raw, dict):
             raise ConfigError(
-                f"the config file {path} must hold a JSON object; found a JSON {_json_type(raw)}."
+                f"the config file {path} must hold a JSON object; found a JSON {json_type(raw)}."
             )
         return self.config_from_dict(raw)
 
@@ -355,12 +355,6 @@ def _status(status: str, message: str | None = None) -> dict[str, Any]:
     if message:
         body["message"] = message
     return {"type": "CONNECTION_STATUS", "connectionStatus": body}
-
-
-def _json_type(value: Any) -> str:
-    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
-        type(value), "number"
-    )
 
 
 def _read_json(path: str, what: str) -> Any:

@@ -38,6 +38,7 @@ __all__ = [
     "Output",
     "ProtocolError",
     "from_dict",
+    "json_type",
     "now_ms",
     "read_messages",
     "to_dict",
@@ -64,6 +65,13 @@ _BLOCK_SIZE = 64 * 1024
 def now_ms() -> int:
     """Milliseconds since the epoch (RECORD ``emitted_at``)."""
     return int(time.time() * 1000)
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type, for messages ("found a JSON string")."""
+    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )
 
 
 def _default(obj: Any) -> Any:

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from staffwire.errors import ConfigError
+from staffwire.protocol import json_type
 from staffwire.streams import NO_CURSOR_STATE
 
 __all__ = ["StateTracker", "StreamKey", "parse_state", "state_message"]
@@ -32,13 +33,12 @@ def parse_state(data: Any, where: str = "the state file") -> dict[StreamKey, dic
         return {}
     if isinstance(data, dict):
         raise ConfigError(
-            f"{where} holds a single JSON object (the LEGACY state format), which Staffwire does not read. "
-            "Pass a JSON list of per-stream state messages, or [] to start from scratch."
+            f"{where} holds a single JSON object (the LEGACY state format), which Staffwire does not read. {_FIX}"
         )
     if not isinstance(data, list):
         raise ConfigError(
             f"{where} must hold a JSON list of per-stream state messages (or []); "
-            f"found a JSON {_json_type(data)}."
+            f"found a JSON {json_type(data)}."
         )
     states: dict[StreamKey, dict[str, Any]] = {}
     for index, message in enumerate(data):
@@ -64,10 +64,6 @@ def parse_state(data: Any, where: str = "the state file") -> dict[StreamKey, dic
                 f"{where}: entry {index} has state type {kind!r}; only STREAM and GLOBAL are read. {_FIX}"
             )
     return states
-
-
-def _json_type(value: Any) -> str:
-    return {str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
 
 
 _FIX = "Pass a JSON list of per-stream state messages, or [] to start from scratch."
