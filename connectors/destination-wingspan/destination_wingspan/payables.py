@@ -123,16 +123,16 @@ class PayableWriter:
                 continue
             seen.add(request.reference)
             todo.append((request, contractor.collaborator_id))
-        start = 0
-        while start < len(todo):  # whole payables per batch, about batch_size items each
-            chunk: list[tuple[PayableRequest, str]] = []
-            items = 0
-            while start < len(todo) and (
-                not chunk or items + len(todo[start][0].item_references()) <= self.batch_size
-            ):
-                chunk.append(todo[start])
-                items += len(todo[start][0].item_references())
-                start += 1
+        chunk: list[tuple[PayableRequest, str]] = []
+        items = 0
+        for pair in todo:  # whole payables per batch, about batch_size items each
+            size = len(pair[0].item_references())
+            if chunk and items + size > self.batch_size:
+                rejections += self._bulk(chunk)
+                chunk, items = [], 0
+            chunk.append(pair)
+            items += size
+        if chunk:
             rejections += self._bulk(chunk)
         return rejections
 
