@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import io
 import re
 import threading
 import time
@@ -38,10 +39,10 @@ _REJECTED_TEXT = re.compile(
     re.S,
 )
 _GARBAGE_EXAMPLES = 3
-#: Records are handed to the destination in blocks of about this many bytes, and with every STATE (flushed). Its
-#: stdin is buffered anyway, so a record never reached it sooner; the heartbeat's bookkeeping around a write that
-#: may block is per block instead of per record.
-_BLOCK = 64 * 1024
+#: Records are handed to the destination in blocks of about this many bytes, and with every STATE (flushed): the
+#: size of its stdin's buffer, so records reach it when they did when each was written on its own; the heartbeat's
+#: bookkeeping around a write that may block is per block instead of per record.
+_BLOCK = io.DEFAULT_BUFFER_SIZE
 
 
 @dataclass
