@@ -85,8 +85,9 @@ class _ModuleReader:
 
         def snapshot() -> dict[str, Any]:
             out = live.state()
-            if gone.state():
-                out["deleted"] = gone.state()
+            deleted = gone.state()
+            if deleted:
+                out["deleted"] = deleted
             return out
 
         for page in self.api.records(
