@@ -330,12 +330,16 @@ class Sandbox:
     def serve_forever(self) -> None:
         """Run in the foreground (``python -m some_connector.sandbox``) until interrupted."""
         self.start()
-        print(f"{self.name} sandbox listening on {self.url} (Ctrl-C to stop)", flush=True)
-        config = self.demo_config()
-        if config is not None:
-            print("a connector config for it (the sandbox's demo credentials, not real ones):", flush=True)
-            print(json.dumps(config, indent=2), flush=True)
+        # Ctrl-C may come as soon as the listening line is out (a client saw it and is done), so the handler
+        # covers the printing too: otherwise an early Ctrl-C escapes as KeyboardInterrupt (exit 130).
         try:
+            print(f"{self.name} sandbox listening on {self.url} (Ctrl-C to stop)", flush=True)
+            config = self.demo_config()
+            if config is not None:
+                print(
+                    "a connector config for it (the sandbox's demo credentials, not real ones):", flush=True
+                )
+                print(json.dumps(config, indent=2), flush=True)
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
