@@ -85,11 +85,7 @@ def estimate_trace(name: str, namespace: str | None, estimate: Estimate) -> dict
 @contextlib.contextmanager
 def _rate_limit_reports(output: Output, name: str, namespace: str | None) -> Iterator[None]:
     """While the stream reads, an HTTP client waiting on a rate limit reports it as RUNNING + RATE_LIMITED."""
-    try:
-        from staffwire.http.hooks import rate_limit_listener
-    except ImportError:  # pragma: no cover - the HTTP toolkit is part of the SDK
-        yield
-        return
+    from staffwire.http.hooks import rate_limit_listener  # here: staffwire.http loads requests, spec need not
 
     def report(wait_seconds: float) -> None:
         output.message(
