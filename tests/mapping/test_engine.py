@@ -693,3 +693,12 @@ def test_a_document_that_cannot_be_loaded_is_a_config_error(source: Any, message
     with pytest.raises(ConfigError) as caught:
         load_document(source)
     assert str(caught.value) == message
+
+
+def test_map_pages_yields_pages_split_around_each_rejection_in_input_order() -> None:
+    bad = {**ROWS[5], "email": "not-an-email"}
+    items = list(candidates().map_pages([ROWS[2], ROWS[3], bad, ROWS[4], bad, ROWS[6]]))
+    shape = [[r["remote_id"] for r in i] if isinstance(i, list) else f"rejected {i.record_id}" for i in items]
+    ids = [str(ROWS[n]["id"]) for n in (2, 3, 4, 6)]
+    rejected = f"rejected bullhorn:{ROWS[5]['id']}"
+    assert shape == [ids[:2], rejected, [ids[2]], rejected, [ids[3]]]

@@ -250,14 +250,4 @@ class StandardStream(BullhornStream):
 
     def _emit(self, rows: list[Row]) -> Iterator[Item]:
         """The page's standard records, as pages split around the rows the mapping rejected."""
-        page: list[Row] = []
-        for item in self.mapping.map_records(rows):
-            if isinstance(item, dict):
-                page.append(item)
-            else:
-                if page:
-                    yield page
-                    page = []
-                yield item
-        if page:
-            yield page
+        yield from self.mapping.map_pages(rows)

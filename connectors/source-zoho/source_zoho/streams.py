@@ -24,7 +24,7 @@ from source_zoho.api import ZohoApi
 from source_zoho.schema import module_schema
 from source_zoho.standard import StandardMapper, StandardSpec
 
-__all__ = ["ModuleStream", "StandardStream", "pages"]
+__all__ = ["ModuleStream", "StandardStream"]
 
 Item = Mapping[str, Any] | list[dict[str, Any]] | Checkpoint | RecordRejected  # what read() yields
 
@@ -187,23 +187,6 @@ class StandardStream(Stream):
         mapper = self.compiled()
         for batch in self.reader.batches(sync_mode == "incremental", state, self.spec.stream):
             mapping = mapper.deleted if batch.kind == "deleted" else mapper.live
-            yield from pages(mapping.map_records(batch.rows))
+            yield from mapping.map_pages(batch.rows)
             if batch.state is not None:
                 yield Checkpoint(batch.state)
-
-
-def pages(
-    items: Iterable[dict[str, Any] | RecordRejected],
-) -> Iterator[list[dict[str, Any]] | RecordRejected]:
-    """Mapped records as pages (the read loop's fast path), each rejection on its own, in input order."""
-    page: list[dict[str, Any]] = []
-    for item in items:
-        if isinstance(item, RecordRejected):
-            if page:
-                yield page
-                page = []
-            yield item
-        else:
-            page.append(item)
-    if page:
-        yield page

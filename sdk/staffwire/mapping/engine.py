@@ -174,6 +174,21 @@ class CompiledMapping:
             if mapped is not None:
                 yield mapped
 
+    def map_pages(self, records: Iterable[Any]) -> Iterator[list[dict[str, Any]] | RecordRejected]:
+        """Like :meth:`map_records`, but mapped records come in pages (the read loop's fast path), split around
+        each rejection so that everything stays in input order."""
+        page: list[dict[str, Any]] = []
+        for item in self.map_records(records):
+            if isinstance(item, RecordRejected):
+                if page:
+                    yield page
+                    page = []
+                yield item
+            else:
+                page.append(item)
+        if page:
+            yield page
+
     def _reject(self, reasons: list[Rejection], record: Any, out: dict[str, Any] | None) -> None:
         self.stats.rejected += 1
         for reason in reasons:
