@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-__all__ = ["BullhornSandbox", "SourceBullhorn"]
+from staffwire.lazy import lazy_exports
+
+_EXPORTS = {
+    "BullhornSandbox": "source_bullhorn.sandbox",
+    "SourceBullhorn": "source_bullhorn.source",
+}
+__all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from source_bullhorn.sandbox import BullhornSandbox
-    from source_bullhorn.source import SourceBullhorn
+    from source_bullhorn.sandbox import BullhornSandbox as BullhornSandbox
+    from source_bullhorn.source import SourceBullhorn as SourceBullhorn
 
-
-def __getattr__(name: str) -> Any:  # lazy: importing the package does not start loading the sandbox's data
-    if name == "SourceBullhorn":
-        from source_bullhorn.source import SourceBullhorn
-
-        return SourceBullhorn
-    if name == "BullhornSandbox":
-        from source_bullhorn.sandbox import BullhornSandbox
-
-        return BullhornSandbox
-    raise AttributeError(f"module 'source_bullhorn' has no attribute {name!r}")
+# lazy: importing the package does not start loading the sandbox's data
+__getattr__ = lazy_exports(__name__, _EXPORTS)
