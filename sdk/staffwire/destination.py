@@ -11,17 +11,29 @@ Counts in an echoed per-stream state: ``recordCount`` = records of that stream r
 (rejected ones included), ``rejectedRecordCount`` = those of them rejected; a GLOBAL state counts every stream.
 Records of streams the catalog does not select are skipped (and reported once at the end), as are lines that are
 not protocol messages; empty stdin is a config error (nothing was piped in).
+
+A writer that has an ``outcomes`` attribute (:class:`~staffwire.activation.Outcomes`) reports what it did with each
+record: every echoed state then also carries ``createdRecordCount``, ``updatedRecordCount``,
+``unchangedRecordCount`` and ``ignoredRecordCount`` for the records since that stream's previous state.
+
+Data activation: a destination that declares the objects it writes (:attr:`Destination.objects`, or
+:meth:`Destination.destination_objects` when they depend on the config) also answers ``discover`` with a
+DESTINATION_CATALOG, and ``write`` binds every configured stream to its object first
+(:func:`~staffwire.activation.bind_streams`: ``destination_object_name``, ``destination_sync_mode``, matching
+keys), failing with a config error before any record is read when the catalog asks for something it does not have.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
+from staffwire.activation.objects import DestinationObject, ObjectBinding, bind_streams, destination_catalog
+from staffwire.activation.outcomes import OUTCOME_STATS, Outcomes
 from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace
 from staffwire.errors import ConfigError, RecordRejected, Rejection
 from staffwire.protocol import dumps, read_messages
@@ -60,13 +72,39 @@ class Destination(Connector[ConfigT]):
 
     commands: ClassVar[tuple[str, ...]] = ("spec", "check", "write")
     supported_destination_sync_modes: ClassVar[list[str]] = ["append", "overwrite", "append_dedup"]
+    #: The objects this destination writes (data activation); declaring any adds the ``discover`` command.
+    objects: ClassVar[tuple[DestinationObject, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declares = cls.objects or cls.destination_objects is not Destination.destination_objects
+        if declares and "discover" not in cls.commands:
+            cls.commands = (*cls.commands[:2], "discover", *cls.commands[2:])
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: stream -> its object, for destinations that declare objects (set before :meth:`open`)
+        self.bindings: dict[str, ObjectBinding] = {}
+
+    def destination_objects(self, config: ConfigT) -> Sequence[DestinationObject]:
+        """The objects this destination writes for ``config`` (default: :attr:`objects`)."""
+        return self.objects
 
     def open(self, config: ConfigT, catalog: ConfiguredAirbyteCatalog) -> Writer:
         """Return the writer for this run (the framework closes it)."""
         raise NotImplementedError(f"{self.name} does not implement open()")
 
     def _spec_extras(self) -> dict[str, Any]:
-        return {"destination_sync_modes": list(self.supported_destination_sync_modes)}
+        modes = list(self.supported_destination_sync_modes)
+        for obj in self.objects:
+            modes += [mode for mode in obj.sync_modes if mode not in modes]
+        return {"destination_sync_modes": modes}
+
+    def bind(self, config: ConfigT, catalog: ConfiguredAirbyteCatalog) -> dict[str, ObjectBinding]:
+        """Bind the catalog's streams to this destination's objects (none when it declares none)."""
+        if "discover" not in self.commands:
+            return {}
+        return bind_streams(catalog, self.destination_objects(config), connector=self.name)
 
     def preflight(self, config: ConfigT) -> None:
         path = getattr(config, "rejected_records_path", None)
@@ -81,8 +119,15 @@ class Destination(Connector[ConfigT]):
             config = self.load_config(context.args.config)
             self.preflight(config)
             catalog = self.load_catalog(context.args.catalog)
+            self.bindings = self.bind(config, catalog)
             stdin = context.stdin if context.stdin is not None else sys.stdin.buffer
             return _WriteLoop(self, config, catalog, context.output).run(stdin)
+        if context.command == "discover":
+            config = self.load_config(context.args.config)
+            self.preflight(config)
+            body = destination_catalog(self.destination_objects(config))
+            context.output.message({"type": "DESTINATION_CATALOG", "destination_catalog": body})
+            return 0
         return super()._dispatch(context)
 
 
@@ -107,9 +152,14 @@ class _WriteLoop:
         self.global_mark = (0, 0)
         path = getattr(config, "rejected_records_path", None)
         self.rejected_path = Path(str(path)) if path else None
+        self.outcomes: Outcomes | None = None
+        # outcome totals at each stream's previous echo ("" = at the previous GLOBAL state)
+        self.outcome_marks: dict[str, dict[Any, int]] = {}
 
     def run(self, stdin: IO[bytes]) -> int:
         writer = self.destination.open(self.config, self.catalog)
+        outcomes = getattr(writer, "outcomes", None)
+        self.outcomes = outcomes if isinstance(outcomes, Outcomes) else None
         seen_any = False
         try:
             for message in read_messages(stdin, self._bad_line):
@@ -215,6 +265,7 @@ class _WriteLoop:
             return
         state = dict(state)
         kind = state.get("type")
+        stream: str | None = None
         if kind == "STREAM" or (kind is None and isinstance(state.get("stream"), dict)):
             descriptor = (state.get("stream") or {}).get("stream_descriptor") or {}
             stream = str(descriptor.get("name"))
@@ -227,5 +278,18 @@ class _WriteLoop:
             self.rejected.clear()
         if kind != "STREAM":
             self.global_mark = (self.total_records, self.total_rejected)
-        state["destinationStats"] = {"recordCount": float(count), "rejectedRecordCount": float(rejected)}
+        stats = {"recordCount": float(count), "rejectedRecordCount": float(rejected)}
+        if self.outcomes is not None:
+            stats.update(self._outcome_stats(stream))
+        state["destinationStats"] = stats
         self.output.message({"type": "STATE", "state": state})
+
+    def _outcome_stats(self, stream: str | None) -> dict[str, float]:
+        """The outcome counts since the previous echo of ``stream`` (every stream's since the previous GLOBAL
+        state when None)."""
+        assert self.outcomes is not None
+        mark_key = stream if stream is not None else ""
+        totals = self.outcomes.totals(stream)
+        before = self.outcome_marks.get(mark_key, {})
+        self.outcome_marks[mark_key] = totals
+        return {name: float(totals.get(o, 0) - before.get(o, 0)) for o, name in OUTCOME_STATS.items()}
