@@ -218,6 +218,7 @@ def print_run(detail: dict[str, Any], out: TextIO, width: int | None = None) -> 
     """One run's details as plain text; ``width`` (a terminal's) wraps long lines under their indentation."""
     from staffwire.cli import print_table
     from staffwire.runner.progress import wrap_lines
+    from staffwire.runner.store import OUTCOMES
 
     def line(text: str) -> None:
         out.write((wrap_lines(text, width) if width else text) + "\n")
@@ -230,9 +231,11 @@ def print_run(detail: dict[str, Any], out: TextIO, width: int | None = None) -> 
         cause = ", ".join(p for p in (detail.get("failure_origin"), detail.get("failure_type")) if p)
         line(f"  error ({cause}): {detail['error']}")
     line("")
+    # destinations that report what they did per record get its columns (records_written then excludes ignored)
+    outcomes = [o for o in OUTCOMES if any(s.get(f"records_{o}") is not None for s in detail["streams"])]
     print_table(
         "Streams",
-        ["Stream", "Mode", "Status", "Read", "Written", "Rejected", "States"],
+        ["Stream", "Mode", "Status", "Read", "Written", "Rejected", "States"] + [o.capitalize() for o in outcomes],
         [
             (
                 s["stream"],
@@ -242,6 +245,7 @@ def print_run(detail: dict[str, Any], out: TextIO, width: int | None = None) -> 
                 s["records_written"],
                 s["records_rejected"],
                 s["states_committed"],
+                *("-" if s.get(f"records_{o}") is None else s[f"records_{o}"] for o in outcomes),
             )
             for s in detail["streams"]
         ],

@@ -15,6 +15,21 @@ A connection is a YAML file::
     streams:
       - {name: candidates, sync_mode: incremental, destination_sync_mode: append_dedup}
 
+A stream may go to one of the destination's objects (data activation, for destinations that answer ``discover``
+with a DESTINATION_CATALOG)::
+
+    streams:
+      - name: workers
+        destination_object: Candidate          # -> destination_object_name of the configured stream
+        destination_sync_mode: update          # the default for a destination object
+        matching_keys: [[id]]                  # optional: which of the object's matching keys (-> primary_key)
+        mapping: {id: link_id, customText5: onboarding_status}   # object field -> field spec
+        owned_fields: [customText5]            # optional: the only fields this connection writes
+        write_nulls: false                     # optional: a null never blanks a field unless true or listed
+
+``mapping``, ``when``, ``owned_fields`` and ``write_nulls`` reach the destination's config as
+``streams.<name>`` (see staffwire.activation.config.StreamWrite).
+
 ``${VAR}`` (or ``${VAR:-default}``) is replaced by the environment variable anywhere inside a string; ``$${`` is
 a literal ``${``. Secrets are checked against the connector's spec once it is known
 (:func:`check_no_literal_secrets`): a value in a field marked ``airbyte_secret`` must be a ``${VAR}`` reference.
@@ -84,6 +99,39 @@ class StreamSelection(BaseModel):
     )
     cursor_field: list[str] | None = None
     primary_key: list[list[str]] | None = None
+    destination_object: str | None = Field(
+        default=None, description="The destination object this stream writes (data activation)."
+    )
+    matching_keys: list[list[str]] | None = Field(
+        default=None, description="The object's matching keys to find records by, tried in order."
+    )
+    mapping: dict[str, Any] | None = Field(default=None, description="Object field -> field spec.")
+    when: dict[str, Any] | None = Field(default=None, description="Only records matching it are written.")
+    owned_fields: list[str] | None = Field(default=None, description="The only fields this connection writes.")
+    write_nulls: bool | list[str] | None = Field(
+        default=None, description="Whether (or for which fields) a null blanks the target's value."
+    )
+
+    def write_settings(self) -> dict[str, Any] | None:
+        """This stream's settings for the destination's ``streams.<name>`` config entry (None when it has none)."""
+        settings = {
+            key: value
+            for key, value in (
+                ("mapping", self.mapping),
+                ("when", self.when),
+                ("owned_fields", self.owned_fields),
+                ("write_nulls", self.write_nulls),
+            )
+            if value is not None
+        }
+        return settings or None
+
+    @property
+    def effective_destination_sync_mode(self) -> str:
+        """``update`` for a destination object unless the file says otherwise."""
+        if self.destination_object and "destination_sync_mode" not in self.model_fields_set:
+            return "update"
+        return self.destination_sync_mode
 
 
 class Connection(BaseModel):
@@ -100,6 +148,21 @@ class Connection(BaseModel):
     )
     #: Directory that relative connector paths are resolved against (the connection file's folder).
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
+
+    def destination_config(self, env: Mapping[str, str]) -> dict[str, Any]:
+        """The destination's effective config with the streams' write settings merged into ``streams``."""
+        config = self.destination.effective_config(env, "destination")
+        for stream in self.streams:
+            settings = stream.write_settings()
+            if settings is None:
+                continue
+            merged = dict(config.get("streams") or {})
+            merged[stream.name] = {
+                **(merged.get(stream.name) or {}),
+                **resolve_env(settings, env, f"streams.{stream.name}"),
+            }
+            config["streams"] = merged
+        return config
 
     @field_validator("heartbeat_timeout", mode="before")
     @classmethod

@@ -28,7 +28,7 @@ from staffwire.runner.executors import Running
 from staffwire.runner.heartbeat import Pulse
 from staffwire.runner.messages import BadMessage, parse_message, state_key
 from staffwire.runner.stats import RunError, RunStats, StreamKey, stream_label
-from staffwire.runner.store import StateStore
+from staffwire.runner.store import OUTCOMES, StateStore
 from staffwire.secrets import SecretMasker
 
 __all__ = ["Relay", "RelayOutcome"]
@@ -312,11 +312,17 @@ class Relay:
         for entry in skipped.values():
             self._store(entry, None)
         stats = state.get("destinationStats") or {}
-        rejected = stats.get("rejectedRecordCount") if isinstance(stats, dict) else None
-        self._store(popped[-1], rejected if isinstance(rejected, int | float) else None)
+        stats = stats if isinstance(stats, dict) else {}
+        rejected = stats.get("rejectedRecordCount")
+        outcomes = {
+            o: int(stats[f"{o}RecordCount"])
+            for o in OUTCOMES
+            if isinstance(stats.get(f"{o}RecordCount"), int | float)
+        }
+        self._store(popped[-1], rejected if isinstance(rejected, int | float) else None, outcomes)
         self.on_tick()
 
-    def _store(self, pending: _Pending, rejected: float | None) -> None:
+    def _store(self, pending: _Pending, rejected: float | None, outcomes: Mapping[str, int] | None = None) -> None:
         keys = [pending.key] if pending.key != ("", "") else list(pending.sent)
         for k in keys:
             counts = self.stats.counts(k)
@@ -324,6 +330,8 @@ class Relay:
             counts.states += 1
         if pending.key != ("", "") and rejected is not None:
             self.stats.counts(pending.key).rejected += int(rejected)
+        if pending.key != ("", "") and outcomes:
+            self.stats.counts(pending.key).add_outcomes(outcomes)
         self.store.commit_state(
             self.stats.connection,
             self.stats.run_id,

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS run_streams (
     status TEXT, records_read INTEGER NOT NULL DEFAULT 0, records_committed INTEGER NOT NULL DEFAULT 0,
     records_rejected INTEGER NOT NULL DEFAULT 0, records_source_rejected INTEGER NOT NULL DEFAULT 0,
     states_committed INTEGER NOT NULL DEFAULT 0,
+    records_created INTEGER, records_updated INTEGER, records_unchanged INTEGER, records_ignored INTEGER,
     PRIMARY KEY (run_id, namespace, stream));
 CREATE TABLE IF NOT EXISTS rejected_records (
     id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, origin TEXT NOT NULL, stream TEXT,
@@ -84,20 +85,35 @@ class ConnectionLocked(ConfigError):
     """Another run of the same connection holds the lock."""
 
 
+#: What a destination reports it did with committed records (destinationStats ``<outcome>RecordCount``).
+OUTCOMES = ("created", "updated", "unchanged", "ignored")
+#: Columns added to run_streams after its first release (a database made before gets them on open).
+_ADDED_COLUMNS = {f"records_{outcome}": "INTEGER" for outcome in OUTCOMES}
+
+
 @dataclass
 class StreamCounts:
     """Per-stream counts of one run. ``committed`` records are covered by an echoed state; ``rejected`` of them
-    the destination refused; ``source_rejected`` records the source could not map (never sent)."""
+    the destination refused; ``source_rejected`` records the source could not map (never sent). ``outcomes``
+    (created, updated, unchanged, ignored) is None unless the destination reports what it did per record."""
 
     read: int = 0
     committed: int = 0
     rejected: int = 0
     source_rejected: int = 0
     states: int = 0
+    outcomes: dict[str, int] | None = None
 
     @property
     def written(self) -> int:
-        return self.committed - self.rejected
+        """Committed records the destination took (not rejected, not ignored)."""
+        return self.committed - self.rejected - (self.outcomes or {}).get("ignored", 0)
+
+    def add_outcomes(self, counts: Mapping[str, int]) -> None:
+        if self.outcomes is None:
+            self.outcomes = dict.fromkeys(OUTCOMES, 0)
+        for outcome, count in counts.items():
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + count
 
     @property
     def all_rejected(self) -> int:
@@ -118,6 +134,10 @@ class StateStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
             self._db.executescript(_SCHEMA)
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(run_streams)")}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in have:
+                    self._db.execute(f"ALTER TABLE run_streams ADD COLUMN {column} {kind}")
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(
                 f"cannot open the runner database {self.path}: {exc}. Check the path "
@@ -339,13 +359,25 @@ class StateStore:
     ) -> None:
         db.executemany(
             "INSERT INTO run_streams (run_id, namespace, stream, records_read, records_committed, records_rejected, "
-            "records_source_rejected, "
-            "states_committed) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (run_id, namespace, stream) DO UPDATE SET "
+            "records_source_rejected, states_committed, records_created, records_updated, records_unchanged, "
+            "records_ignored) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (run_id, namespace, stream) DO UPDATE SET "
             "records_read = excluded.records_read, records_committed = excluded.records_committed, "
             "records_rejected = excluded.records_rejected, states_committed = excluded.states_committed, "
-            "records_source_rejected = excluded.records_source_rejected",
+            "records_source_rejected = excluded.records_source_rejected, "
+            "records_created = excluded.records_created, records_updated = excluded.records_updated, "
+            "records_unchanged = excluded.records_unchanged, records_ignored = excluded.records_ignored",
             [
-                (run_id, ns, name, c.read, c.committed, c.rejected, c.source_rejected, c.states)
+                (
+                    run_id,
+                    ns,
+                    name,
+                    c.read,
+                    c.committed,
+                    c.rejected,
+                    c.source_rejected,
+                    c.states,
+                    *((c.outcomes or {}).get(o) if c.outcomes is not None else None for o in OUTCOMES),
+                )
                 for (ns, name), c in stream_counts.items()
             ],
         )
@@ -354,7 +386,8 @@ class StateStore:
     def runs(self, connection: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         sql = (
             "SELECT r.*, COALESCE(SUM(s.records_read), 0) AS records_read, "
-            "COALESCE(SUM(s.records_committed - s.records_rejected), 0) AS records_written, "
+            "COALESCE(SUM(s.records_committed - s.records_rejected - COALESCE(s.records_ignored, 0)), 0) "
+            "AS records_written, "
             "COALESCE(SUM(s.records_rejected + s.records_source_rejected), 0) AS records_rejected, "
             "(SELECT e.origin FROM run_errors e WHERE e.run_id = r.id ORDER BY e.id LIMIT 1) AS failure_origin "
             "FROM runs r LEFT JOIN run_streams s ON s.run_id = r.id"
@@ -378,9 +411,15 @@ class StateStore:
                 "sync_mode": r["sync_mode"],
                 "status": r["status"],
                 "records_read": r["records_read"],
-                "records_written": r["records_committed"] - r["records_rejected"],
+                "records_written": r["records_committed"] - r["records_rejected"] - (r["records_ignored"] or 0),
                 "records_rejected": r["records_rejected"] + r["records_source_rejected"],
                 "states_committed": r["states_committed"],
+                # what the destination did per record, when it reports it
+                **(
+                    {f"records_{o}": r[f"records_{o}"] or 0 for o in OUTCOMES}
+                    if any(r[f"records_{o}"] is not None for o in OUTCOMES)
+                    else {}
+                ),
             }
             for r in self._query(
                 "SELECT * FROM run_streams WHERE run_id = ? ORDER BY namespace, stream", (run_id,)

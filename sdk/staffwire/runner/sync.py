@@ -36,7 +36,7 @@ from staffwire.runner.progress import NullProgress, Progress
 from staffwire.runner.relay import Relay
 from staffwire.runner.resolve import resolve_connector
 from staffwire.runner.stats import RunError, RunResult, RunStats, StreamKey, stream_label
-from staffwire.runner.store import StateStore, config_fingerprint
+from staffwire.runner.store import OUTCOMES, StateStore, config_fingerprint
 from staffwire.secrets import SecretMasker, secrets_in_config
 
 __all__ = ["run_sync"]
@@ -168,6 +168,8 @@ def _finish(store: StateStore, stats: RunStats, progress: Progress, started: flo
                 "records_rejected": c.all_rejected,
                 "states_committed": c.states,
                 "status": stream_status[k],
+                # what the destination did per record, when it reports it
+                **({f"records_{o}": c.outcomes.get(o, 0) for o in OUTCOMES} if c.outcomes is not None else {}),
             }
             for k, c in stats.streams.items()
         },
@@ -343,7 +345,11 @@ def _prepare(
     (into ``source.catalog``); the path of the source's config file."""
     source = sides[0]
     for side in sides:
-        file_config = side.ref.effective_config(env, side.role)
+        file_config = (
+            connection.destination_config(env)
+            if side.role == "destination"
+            else side.ref.effective_config(env, side.role)
+        )
         side.fingerprint = config_fingerprint(file_config)
         rotated = store.rotated_config(connection.name, side.role, side.fingerprint)
         side.config = rotated if rotated is not None else file_config
@@ -617,8 +623,13 @@ def _configure(
                 f"stream {choice.name!r} is incremental but has no cursor field; set cursor_field in the "
                 "connection or use sync_mode full_refresh."
             )
-        primary_key = choice.primary_key or stream.get("source_defined_primary_key") or []
-        if choice.destination_sync_mode == "append_dedup" and not primary_key:
+        mode = choice.effective_destination_sync_mode
+        if choice.destination_object:
+            # the object's matching keys, not the source's primary key (the destination checks them)
+            primary_key = choice.matching_keys or []
+        else:
+            primary_key = choice.primary_key or stream.get("source_defined_primary_key") or []
+        if mode == "append_dedup" and not primary_key and not choice.destination_object:
             raise ConfigError(
                 f"stream {choice.name!r} uses destination_sync_mode append_dedup but has no primary key; set "
                 "primary_key in the connection or use append/overwrite."
@@ -626,14 +637,16 @@ def _configure(
         entry: dict[str, Any] = {
             "stream": stream,
             "sync_mode": choice.sync_mode,
-            "destination_sync_mode": choice.destination_sync_mode,
+            "destination_sync_mode": mode,
             "cursor_field": cursor,
             "primary_key": primary_key,
             # Each run is a generation; overwrite means "keep only this generation" (protocol refreshes).
             "generation_id": run_id,
-            "minimum_generation_id": run_id if choice.destination_sync_mode == "overwrite" else 0,
+            "minimum_generation_id": run_id if mode == "overwrite" else 0,
             "sync_id": run_id,
         }
+        if choice.destination_object:
+            entry["destination_object_name"] = choice.destination_object
         configured.append(entry)
         selected[key] = choice.sync_mode
     return {"streams": configured}, selected
