@@ -274,7 +274,14 @@ def test_the_rest_write_api_creates_updates_and_deletes_with_events(
     client.http.put(client.base + "event/subscription/w", params={"type": "entity", "names": "Candidate"})
     created = client.http.put(
         client.base + "entity/Candidate",
-        json={"firstName": "Ada", "lastName": "Byron", "status": "New", "owner": {"id": 1}},
+        json={
+            "firstName": "Ada",
+            "lastName": "Byron",
+            "status": "New Lead",
+            "owner": {"id": 1},
+            "customText5": "Sales",
+            "educationDegree": "BA",
+        },
     )
     new_id = created.json()["changedEntityId"]
     assert created.json()["changeType"] == "INSERT" and sandbox.rows["Candidate"][new_id]["owner"] == 1
@@ -286,7 +293,9 @@ def test_the_rest_write_api_creates_updates_and_deletes_with_events(
         "data": {"status": "Active"},
     }
     bad = client.http.post(client.base + f"entity/Candidate/{new_id}", json={"nope": 1})
-    assert bad.status_code == 400 and bad.json()["messages"][0]["propertyName"] == "nope"
+    assert bad.status_code == 400 and bad.json()["errors"] == [
+        {"propertyName": "nope", "severity": "ERROR", "type": "INVALID_FIELD"}
+    ]
     assert client.http.delete(client.base + f"entity/Candidate/{new_id}").json()["changeType"] == "DELETE"
     assert sandbox.rows["Candidate"][new_id]["isDeleted"] is True
     kinds = [e["entityEventType"] for e in client.get("event/subscription/w", maxEvents=10).json()["events"]]

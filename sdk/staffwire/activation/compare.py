@@ -28,7 +28,9 @@ class WritePolicy:
     write_nulls: bool | frozenset[str] = False
 
     @classmethod
-    def of(cls, owned_fields: Collection[str] | None = None, write_nulls: bool | Collection[str] = False) -> WritePolicy:
+    def of(
+        cls, owned_fields: Collection[str] | None = None, write_nulls: bool | Collection[str] = False
+    ) -> WritePolicy:
         nulls = write_nulls if isinstance(write_nulls, bool) else frozenset(write_nulls)
         return cls(None if owned_fields is None else frozenset(owned_fields), nulls)
 
@@ -36,7 +38,9 @@ class WritePolicy:
         return self.owned_fields is None or field in self.owned_fields
 
     def blanks(self, field: str) -> bool:
-        return self.write_nulls is True or (not isinstance(self.write_nulls, bool) and field in self.write_nulls)
+        return self.write_nulls is True or (
+            not isinstance(self.write_nulls, bool) and field in self.write_nulls
+        )
 
     def writable(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The fields of ``values`` this connection may send at all (owned; nulls only where they may blank)."""
@@ -75,7 +79,7 @@ def same(desired: Any, current: Any) -> bool:
             and all(same(a, b) for a, b in zip(desired, current, strict=True))
         )
     if isinstance(desired, bool) or isinstance(current, bool):
-        return desired is current or desired == current and type(desired) is type(current)
+        return type(desired) is type(current) and desired == current
     if isinstance(desired, str) and isinstance(current, str):
         return desired == current  # "02134" is not "2134"
     number_a, number_b = _number(desired), _number(current)

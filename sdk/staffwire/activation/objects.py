@@ -51,7 +51,9 @@ class DestinationObject:
     def __post_init__(self) -> None:
         unknown = [mode for mode in self.sync_modes if mode not in SYNC_MODES]
         if unknown or not self.sync_modes:
-            raise ValueError(f"object {self.name}: sync modes {unknown or '(none)'} are not among {SYNC_MODES}")
+            raise ValueError(
+                f"object {self.name}: sync modes {unknown or '(none)'} are not among {SYNC_MODES}"
+            )
 
     def operations(self) -> list[dict[str, Any]]:
         """The object's ``DestinationOperation`` wire dicts, one per sync mode."""
@@ -127,7 +129,9 @@ def bind_streams(
         if mode == "append":  # matches nothing: a source's primary key here says nothing about the object
             bindings[stream] = ObjectBinding(stream, obj, mode)
             continue
-        chosen = tuple(tuple(str(p) for p in path) for path in (_get(configured, "primary_key") or []) if path)
+        chosen = tuple(
+            tuple(str(p) for p in path) for path in (_get(configured, "primary_key") or []) if path
+        )
         unknown = [".".join(path) for path in chosen if path not in obj.matching_keys]
         if unknown:
             known = ", ".join(".".join(k) for k in obj.matching_keys) or "none"

@@ -93,7 +93,14 @@ class SafeWriter:
         if found is None and not self.binding.creates:
             keys = " or ".join(".".join(k) for k in self.binding.keys)
             raise RecordRejected(
-                [Rejection("matching_key", keys, None, f"the record has no {keys} to find its {self.binding.object.name} by")],
+                [
+                    Rejection(
+                        "matching_key",
+                        keys,
+                        None,
+                        f"the record has no {keys} to find its {self.binding.object.name} by",
+                    )
+                ],
                 stream=self.stream,
                 record_id=record_id,
             )

@@ -235,7 +235,8 @@ def print_run(detail: dict[str, Any], out: TextIO, width: int | None = None) -> 
     outcomes = [o for o in OUTCOMES if any(s.get(f"records_{o}") is not None for s in detail["streams"])]
     print_table(
         "Streams",
-        ["Stream", "Mode", "Status", "Read", "Written", "Rejected", "States"] + [o.capitalize() for o in outcomes],
+        ["Stream", "Mode", "Status", "Read", "Written", "Rejected", "States"]
+        + [o.capitalize() for o in outcomes],
         [
             (
                 s["stream"],

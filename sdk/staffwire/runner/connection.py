@@ -107,7 +107,9 @@ class StreamSelection(BaseModel):
     )
     mapping: dict[str, Any] | None = Field(default=None, description="Object field -> field spec.")
     when: dict[str, Any] | None = Field(default=None, description="Only records matching it are written.")
-    owned_fields: list[str] | None = Field(default=None, description="The only fields this connection writes.")
+    owned_fields: list[str] | None = Field(
+        default=None, description="The only fields this connection writes."
+    )
     write_nulls: bool | list[str] | None = Field(
         default=None, description="Whether (or for which fields) a null blanks the target's value."
     )

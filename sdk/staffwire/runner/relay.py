@@ -322,7 +322,9 @@ class Relay:
         self._store(popped[-1], rejected if isinstance(rejected, int | float) else None, outcomes)
         self.on_tick()
 
-    def _store(self, pending: _Pending, rejected: float | None, outcomes: Mapping[str, int] | None = None) -> None:
+    def _store(
+        self, pending: _Pending, rejected: float | None, outcomes: Mapping[str, int] | None = None
+    ) -> None:
         keys = [pending.key] if pending.key != ("", "") else list(pending.sent)
         for k in keys:
             counts = self.stats.counts(k)

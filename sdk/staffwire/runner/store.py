@@ -411,7 +411,9 @@ class StateStore:
                 "sync_mode": r["sync_mode"],
                 "status": r["status"],
                 "records_read": r["records_read"],
-                "records_written": r["records_committed"] - r["records_rejected"] - (r["records_ignored"] or 0),
+                "records_written": r["records_committed"]
+                - r["records_rejected"]
+                - (r["records_ignored"] or 0),
                 "records_rejected": r["records_rejected"] + r["records_source_rejected"],
                 "states_committed": r["states_committed"],
                 # what the destination did per record, when it reports it

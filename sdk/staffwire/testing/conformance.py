@@ -16,8 +16,9 @@ or as a subprocess (a console-script name, a path, or an argv list), and validat
 a line that is not valid raises ``AssertionError`` at once. ``config=``, ``catalog=`` and ``state=`` take Python
 objects, written to temporary files and passed as ``--config`` / ``--catalog`` / ``--state``.
 
-:func:`assert_conformant` checks the rules the platform enforces: one SPEC / CATALOG / CONNECTION_STATUS where
-due; per stream STARTED, RUNNING before the first record, COMPLETE or INCOMPLETE last and nothing of the stream
+:func:`assert_conformant` checks the rules the platform enforces: one SPEC / CATALOG (DESTINATION_CATALOG for a
+destination, with each object and sync mode once and matching keys from the object's schema) / CONNECTION_STATUS
+where due; per stream STARTED, RUNNING before the first record, COMPLETE or INCOMPLETE last and nothing of the stream
 after it; at least one STATE per completed stream; ``sourceStats.recordCount`` equal to the records since the
 stream's previous state; no identical state twice in a row with records between (except a stream's closing state,
 see :mod:`staffwire.state`); a failure explained by a TRACE ERROR and a non-zero exit; records valid against their
@@ -165,6 +166,11 @@ class ConnectorResult:
         return found[-1]["catalog"] if found else None
 
     @property
+    def destination_catalog(self) -> dict[str, Any] | None:
+        found = self.of_type("DESTINATION_CATALOG")
+        return found[-1]["destination_catalog"] if found else None
+
+    @property
     def controls(self) -> list[dict[str, Any]]:
         return [m["control"] for m in self.of_type("CONTROL")]
 
@@ -290,8 +296,8 @@ def assert_conformant(result: ConnectorResult, *, catalog: Mapping[str, Any] | N
             problems.append(f"TRACE ERROR message carries a traceback: {error['message'][:200]!r}")
     if command == "spec" and result.exit_code == 0 and len(result.of_type("SPEC")) != 1:
         problems.append(f"spec printed {len(result.of_type('SPEC'))} SPEC messages, expected 1")
-    if command == "discover" and result.exit_code == 0 and len(result.of_type("CATALOG")) != 1:
-        problems.append(f"discover printed {len(result.of_type('CATALOG'))} CATALOG messages, expected 1")
+    if command == "discover" and result.exit_code == 0:
+        problems += _discover_problems(result)
     if command == "check":
         statuses = result.of_type("CONNECTION_STATUS")
         if result.exit_code == 0 and len(statuses) != 1:
@@ -303,6 +309,37 @@ def assert_conformant(result: ConnectorResult, *, catalog: Mapping[str, Any] | N
     if command == "write":
         problems += _write_problems(result)
     assert not problems, "connector output is not conformant:\n- " + "\n- ".join(problems)
+
+
+def _discover_problems(result: ConnectorResult) -> list[str]:
+    """A source prints one CATALOG; a destination (data activation) one DESTINATION_CATALOG whose operations name
+    each (object, sync mode) once and whose matching keys are properties of the object's schema."""
+    catalogs, destination = result.of_type("CATALOG"), result.of_type("DESTINATION_CATALOG")
+    if len(catalogs) + len(destination) != 1:
+        return [
+            f"discover printed {len(catalogs)} CATALOG and {len(destination)} DESTINATION_CATALOG messages, "
+            "expected exactly one"
+        ]
+    if not destination:
+        return []
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for op in destination[0]["destination_catalog"]["operations"]:
+        where = (op["object_name"], op["sync_mode"])
+        if where in seen:
+            problems.append(f"DESTINATION_CATALOG lists {where[0]} with sync mode {where[1]} twice")
+        seen.add(where)
+        properties = (op.get("json_schema") or {}).get("properties") or {}
+        for key in op.get("matching_keys") or []:
+            node: Any = {"properties": properties}
+            for part in key:
+                node = (node.get("properties") or {}).get(part) if isinstance(node, dict) else None
+            if not isinstance(node, dict):
+                problems.append(
+                    f"DESTINATION_CATALOG object {where[0]}: matching key {'.'.join(key)} is not a property of its "
+                    "json_schema"
+                )
+    return problems
 
 
 def _descriptor_name(body: Mapping[str, Any]) -> str:
@@ -416,6 +453,14 @@ def _write_problems(result: ConnectorResult) -> list[str]:
         stats = state.get("destinationStats")
         if not isinstance(stats, dict) or "recordCount" not in stats:
             problems.append(f"echoed STATE without destinationStats.recordCount: {state}")
+            continue
+        outcomes = [stats.get(f"{o}RecordCount") for o in ("created", "updated", "unchanged", "ignored")]
+        if any(v is not None for v in outcomes):
+            told = sum(float(v or 0) for v in outcomes) + float(stats.get("rejectedRecordCount") or 0)
+            if told > float(stats["recordCount"]):
+                problems.append(
+                    f"echoed STATE counts {told:g} record outcomes for {stats['recordCount']:g} records: {stats}"
+                )
     sent = [m["state"] for m in result.stdin_messages if m.get("type") == "STATE"]
     if sent:
 

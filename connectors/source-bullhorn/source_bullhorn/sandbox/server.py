@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from staffwire.testing.sandbox import HttpError, Request, Response, Sandbox, TokenBook, json_response, route
+from staffwire.testing.sandbox import Request, Response, Sandbox, TokenBook, json_response, route
 
 from source_bullhorn.reference_data import entity_metas
 from source_bullhorn.sandbox.auth import AuthHops
@@ -27,6 +27,7 @@ from source_bullhorn.sandbox.query import (
 )
 from source_bullhorn.sandbox.ranges import sort_by, split_id_range
 from source_bullhorn.sandbox.seed import Sizes, seed_rows
+from source_bullhorn.sandbox.writes import EntityWrites, WriteLog
 
 __all__ = ["BullhornSandbox"]
 
@@ -35,7 +36,7 @@ WIDE_COUNT = 200
 WIDE_FIELDS = 40  # more top-level fields than this (or any to-many) and Bullhorn answers at most 200 rows
 
 
-class BullhornSandbox(AuthHops, EventSubscriptions, Sandbox):
+class BullhornSandbox(AuthHops, EventSubscriptions, EntityWrites, Sandbox):
     """Bullhorn emulator. ``BullhornSandbox(seed=7, candidates=200)`` seeds realistic data of that size."""
 
     name = "bullhorn"
@@ -77,6 +78,7 @@ class BullhornSandbox(AuthHops, EventSubscriptions, Sandbox):
         self.rows.update(seed_rows(seed, self.sizes))
         self.next_ids = {name: (max(rows) if rows else 0) + 1 for name, rows in self.rows.items()}
         self.subscriptions: dict[str, Subscription] = {}
+        self.writes: list[WriteLog] = []  # every accepted PUT/POST/DELETE entity write
         self._event_ids = itertools.count(1)
         self._request_ids = itertools.count(1)
         self._version = 0
@@ -191,105 +193,6 @@ class BullhornSandbox(AuthHops, EventSubscriptions, Sandbox):
                 )
             return json_response({"data": found[0]})
         return json_response({"data": found})
-
-    @route("PUT", "/dc/{dc}/rest-services/{corp}/entity/{entity}")
-    def create_entity(self, request: Request) -> Response:
-        """``PUT entity/{Entity}`` with the new row's fields; to-one values as ``{"id": n}``."""
-        entity = self._entity(request.params["entity"])
-        values = self._writable(entity, request.json())
-        new_id = self.add(entity.name, **values)
-        return json_response(
-            {
-                "changedEntityType": entity.name,
-                "changedEntityId": new_id,
-                "changeType": "INSERT",
-                "data": {k: request.json()[k] for k in values},
-            }
-        )
-
-    @route("POST", "/dc/{dc}/rest-services/{corp}/entity/{entity}/{entity_id}")
-    def update_entity(self, request: Request) -> Response:
-        """``POST entity/{Entity}/{id}`` with only the changed fields."""
-        entity = self._entity(request.params["entity"])
-        entity_id = self._existing(entity, request.params["entity_id"])
-        values = self._writable(entity, request.json())
-        self.update(entity.name, entity_id, **values)
-        return json_response(
-            {
-                "changedEntityType": entity.name,
-                "changedEntityId": entity_id,
-                "changeType": "UPDATE",
-                "data": {k: request.json()[k] for k in values},
-            }
-        )
-
-    @route("DELETE", "/dc/{dc}/rest-services/{corp}/entity/{entity}/{entity_id}")
-    def delete_entity(self, request: Request) -> Response:
-        """Soft delete where the entity has ``isDeleted``, else a hard delete."""
-        entity = self._entity(request.params["entity"])
-        entity_id = self._existing(entity, request.params["entity_id"])
-        if "isDeleted" in entity.fields:
-            self.soft_delete(entity.name, entity_id)
-        else:
-            self.hard_delete(entity.name, entity_id)
-        return json_response(
-            {"changedEntityType": entity.name, "changedEntityId": entity_id, "changeType": "DELETE"}
-        )
-
-    def _existing(self, entity: Entity, raw_id: str) -> int:
-        if not raw_id.isdigit() or int(raw_id) not in self.rows[entity.name]:
-            raise bullhorn_error(
-                404,
-                f"Cannot find entity of type '{entity.name}' with id: {raw_id}",
-                "errors.cannotFindEntity",
-            )
-        return int(raw_id)
-
-    def _writable(self, entity: Entity, body: Any) -> dict[str, Any]:
-        """The stored form of a write body; 400 with Bullhorn's ``messages`` for unknown or read-only fields."""
-        if not isinstance(body, dict) or not body:
-            raise bullhorn_error(
-                400, "The request body must be a JSON object of fields.", "errors.badRequest"
-            )
-        problems: list[dict[str, Any]] = []
-        values: dict[str, Any] = {}
-        for name, value in body.items():
-            meta = entity.fields.get(name)
-            if meta is None or meta["type"] == "ID":
-                problems.append(
-                    {
-                        "detailMessage": f"'{name}' is not a writable field of {entity.name}",
-                        "propertyName": name,
-                        "severity": "ERROR",
-                        "type": "INVALID_FIELD",
-                    }
-                )
-            elif name in entity.to_one:
-                values[name] = value.get("id") if isinstance(value, dict) else value
-            elif name in entity.to_many:
-                problems.append(
-                    {
-                        "detailMessage": f"to-many '{name}' is changed through entity/{entity.name}/id/"
-                        f"{name}/ids",
-                        "propertyName": name,
-                        "severity": "ERROR",
-                        "type": "INVALID_FIELD",
-                    }
-                )
-            else:
-                values[name] = value
-        if problems:
-            raise HttpError(
-                400,
-                {
-                    "errorMessage": f"error persisting an entity of type: {entity.name}",
-                    "errorMessageKey": "errors.cannotPersistEntity",
-                    "errorCode": 400,
-                    "messages": problems,
-                    "entityName": entity.name,
-                },
-            )
-        return values
 
     @route("GET", "/dc/{dc}/rest-services/{corp}/search/{entity}")
     def search(self, request: Request) -> Response:
