@@ -68,7 +68,7 @@ class BullhornStore:
         found: dict[Any, dict[str, Any]] = {}
         for start in range(0, len(values), _VALUES_PER_SEARCH):
             chunk = list(values[start : start + _VALUES_PER_SEARCH])
-            terms = " OR ".join('"' + str(v).replace('"', '\\"') + '"' for v in chunk)
+            terms = " OR ".join('"' + str(v).strip().replace('"', '\\"') + '"' for v in chunk)
             wanted = {_norm(v): v for v in chunk}
             offset = 0
             while True:

@@ -29,6 +29,8 @@ class _Plan:
     rules: EntityRules
     writer: SafeWriter
     store: BullhornStore
+    #: mapped fields a null may blank (the mapping leaves a null out; these get it back)
+    nullable: tuple[str, ...] = ()
 
 
 class BullhornWriter:
@@ -53,7 +55,10 @@ class BullhornWriter:
             writer = SafeWriter(
                 binding, store, self.outcomes, settings.policy(), batch_size=config.batch_size
             )
-            self.plans[stream] = _Plan(settings.compile(stream, f"streams.{stream}"), rules, writer, store)
+            policy = settings.policy()
+            nullable = tuple(n for n in settings.mapping or {} if n != "id" and policy.blanks(n))
+            mapping = settings.compile(stream, f"streams.{stream}")
+            self.plans[stream] = _Plan(mapping, rules, writer, store, nullable)
         self._rejections: list[RecordRejected] = []
 
     def write(self, stream: str, record: Mapping[str, Any]) -> None:
@@ -66,6 +71,8 @@ class BullhornWriter:
         if mapped is None:
             self.outcomes.add(stream, Outcome.IGNORED)
             return
+        for name in plan.nullable:
+            mapped.setdefault(name, None)
         values = plan.rules.normalise(mapped)
         if values.get("id") not in (None, ""):
             bullhorn_id = parse_bullhorn_id(values["id"])

@@ -169,6 +169,8 @@ class SafeWriter:
                 current[where] = {**values, "id": new_id}
             return
         diff = changes(item.values, target, self.policy)
+        if item.key is not None:
+            diff.pop(item.key[0], None)  # it matched (as the store compares keys): never rewritten as given
         if not diff:
             self.outcomes.add(self.stream, Outcome.UNCHANGED)
             return

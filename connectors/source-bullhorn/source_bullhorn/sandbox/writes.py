@@ -121,6 +121,13 @@ class EntityWrites:
                 WriteLog(method, entity, entity_id, tuple(body) if isinstance(body, dict) else ())
             )
 
+    def _exists(self, entity: str, entity_id: Any) -> bool:
+        """Whether a to-one may point at ``entity_id`` (a ``Person`` is a candidate, contact or user)."""
+        if not isinstance(entity_id, int) or isinstance(entity_id, bool):
+            return False
+        kinds = ("Candidate", "ClientContact", "CorporateUser") if entity == "Person" else (entity,)
+        return any(entity_id in self.rows.get(kind, {}) for kind in kinds)
+
     def _existing(self, entity: Entity, raw_id: str) -> int:
         if not raw_id.isdigit() or int(raw_id) not in self.rows[entity.name]:
             raise bullhorn_error(
@@ -146,9 +153,7 @@ class EntityWrites:
                 problems.append((name, "READ_ONLY"))
             elif name in entity.to_one:
                 target = value.get("id") if isinstance(value, dict) else None
-                if value is not None and (
-                    not isinstance(target, int) or target not in self.rows.get(entity.to_one[name], {})
-                ):
+                if value is not None and not self._exists(entity.to_one[name], target):
                     problems.append((name, "INVALID_VALUE"))
                 else:
                     values[name] = target
