@@ -292,4 +292,4 @@ class _WriteLoop:
         totals = self.outcomes.totals(stream)
         before = self.outcome_marks.get(mark_key, {})
         self.outcome_marks[mark_key] = totals
-        return {name: float(totals.get(o, 0) - before.get(o, 0)) for o, name in OUTCOME_STATS.items()}
+        return {OUTCOME_STATS[o]: float(totals.get(o, 0) - before.get(o, 0)) for o in self.outcomes.reported}

@@ -13,7 +13,9 @@ from source_bullhorn.sandbox import BullhornSandbox
 from staffwire.runner import StateStore, load_connection, run_sync
 from staffwire.runner.cli import print_run
 
-WHEN = {"all": [{"field": "status", "in": ["placed"]}, {"not": {"field": "remote_deleted_at", "exists": True}}]}
+WHEN = {
+    "all": [{"field": "status", "in": ["placed"]}, {"not": {"field": "remote_deleted_at", "exists": True}}]
+}
 
 
 def _connection(tmp_path: Path, sandbox: BullhornSandbox) -> tuple[Path, dict[str, str]]:
@@ -25,7 +27,10 @@ def _connection(tmp_path: Path, sandbox: BullhornSandbox) -> tuple[Path, dict[st
     secrets = {"client_secret": "${BH_SECRET}", "password": "${BH_PASSWORD}"}
     document = {
         "name": "bh-status",
-        "source": {"connector": "source-bullhorn", "config": {**source, **secrets, "entities": ["Candidate"]}},
+        "source": {
+            "connector": "source-bullhorn",
+            "config": {**source, **secrets, "entities": ["Candidate"]},
+        },
         "destination": {"connector": "destination-bullhorn", "config": {**destination, **secrets}},
         "streams": [
             {
@@ -33,7 +38,10 @@ def _connection(tmp_path: Path, sandbox: BullhornSandbox) -> tuple[Path, dict[st
                 "sync_mode": "incremental",
                 "destination_object": "Candidate",
                 "matching_keys": [["id"]],
-                "mapping": {"id": "id", "customText3": {"template": "placed via staffwire ({original_status})"}},
+                "mapping": {
+                    "id": "id",
+                    "customText3": {"template": "placed via staffwire ({original_status})"},
+                },
                 "when": WHEN,
                 "owned_fields": ["customText3"],
             }
@@ -44,11 +52,15 @@ def _connection(tmp_path: Path, sandbox: BullhornSandbox) -> tuple[Path, dict[st
     return path, env
 
 
-def test_a_connection_writes_a_stream_into_an_object_and_its_second_run_writes_nothing(tmp_path: Path) -> None:
+def test_a_connection_writes_a_stream_into_an_object_and_its_second_run_writes_nothing(
+    tmp_path: Path,
+) -> None:
     with BullhornSandbox(seed=7, candidates=30) as sandbox:
         path, env = _connection(tmp_path, sandbox)
         placed = [
-            i for i, row in sandbox.rows["Candidate"].items() if row.get("status") == "Placed" and not row.get("isDeleted")
+            i
+            for i, row in sandbox.rows["Candidate"].items()
+            if row.get("status") == "Placed" and not row.get("isDeleted")
         ]
         every = list(sandbox.rows["Candidate"])  # soft-deleted ones too: the source emits them, deleted
         store = StateStore(tmp_path / "staffwire.db")

@@ -13,7 +13,11 @@ Streams accepted:
 A deleted record (``remote_deleted_at`` set) of any other stream (placements, payables, ...) creates nothing in Wingspan (an INFO log says so),
 unless a stream mapping's ``when`` tests ``remote_deleted_at``: then that condition decides.
 
-Records of other streams are accepted and ignored (counted, not rejected). A commit writes contractors first (so
+Records of other streams are accepted and ignored (counted, not rejected). What the writer ignores is reported
+as such (``ignoredRecordCount`` in every echoed state, :class:`staffwire.activation.Outcomes`): records of
+streams it has no use for, deleted records that become nothing, candidates that do not match the trigger (unless
+``deactivate_untriggered``) and stream-mapping records whose ``when`` does not hold; the runner then shows them
+as ignored, not written. A commit writes contractors first (so
 payables in the same commit find them), then pending label updates, then payables and invoices, then
 deactivations (a deleted worker's last payable still reaches its contractor).
 
@@ -28,6 +32,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from staffwire.activation import Outcome, Outcomes
 from staffwire.errors import RecordRejected
 
 from destination_wingspan.api import WingspanApi
@@ -86,27 +91,37 @@ class WingspanWriter:
         self._rejections: list[RecordRejected] = []
         self._since = time.monotonic()
         self._ignored: set[str] = set()
+        self.outcomes = Outcomes(reported=[Outcome.IGNORED])
 
     # ------------------------------------------------------------------------------------------ Writer
     def write(self, stream: str, record: Mapping[str, Any]) -> None:
+        if not self._route(stream, record):
+            self.outcomes.add(stream, Outcome.IGNORED)
+        if self._due():
+            self._rejections += self._commit()
+
+    def _route(self, stream: str, record: Mapping[str, Any]) -> bool:
+        """Buffer what ``record`` becomes; False when it becomes nothing (ignored)."""
+        used = False
         handled = False
         deleted_at = record.get(DELETED_FIELD)
         skipped: list[str] = []  # what a deleted record would otherwise have become
         if stream == "candidates":
             handled = True
-            self._candidate(stream, record, record)
+            used = self._candidate(stream, record, record)
         elif stream == "placements":
             handled = True
             if deleted_at:
                 skipped.append("placement labels")
             else:
-                self._placement(record)
+                used = self._placement(record)
         elif stream == "payables":
             handled = True
             if deleted_at:
                 skipped.append("a payable")
             else:
                 self._payables.append(payable_request(stream, record, record))
+                used = True
         for plan in self.compiled.streams.get(stream, ()):
             handled = True
             if deleted_at and not plan.handles_deleted:
@@ -115,6 +130,7 @@ class WingspanWriter:
             mapped = plan.fields(record)
             if mapped is None:  # its `when` does not hold
                 continue
+            used = True
             if plan.target == "payables":
                 self._payables.append(payable_request(stream, mapped, record))
             elif plan.target == "invoices":
@@ -137,8 +153,7 @@ class WingspanWriter:
                 "destination-wingspan ignores stream '%s' (no standard meaning and no stream_mappings entry)",
                 stream,
             )
-        if self._due():
-            self._rejections += self._commit()
+        return used
 
     def flush(self) -> list[RecordRejected]:
         rejections = self._rejections + self._commit()
@@ -163,7 +178,8 @@ class WingspanWriter:
     # ------------------------------------------------------------------------------------------ records
     def _candidate(
         self, stream: str, record: Mapping[str, Any], original: Mapping[str, Any], *, triggered: bool = False
-    ) -> None:
+    ) -> bool:
+        """Buffer the candidate's contractor (or its deactivation); False when it becomes nothing."""
         record_id = label_text(original.get("id"))
         external_id = label_text(record.get("id"))
         if not external_id:
@@ -178,11 +194,12 @@ class WingspanWriter:
         deleted_at = record.get(DELETED_FIELD)
         if deleted_at:
             self._deactivate(stream, record_id or external_id, external_id, "deleted", deleted_at)
-            return
+            return True
         if not triggered and not self.compiled.trigger(record):
             if self.config.deactivate_untriggered:
                 self._deactivate(stream, record_id or external_id, external_id, "untriggered", None)
-            return
+                return True
+            return False
         email = candidate_email(stream, record_id, external_id, record)
         labels = text_labels(map_labels(self.compiled.contractor_labels, record, stream, record_id))
         request = ContractorRequest(
@@ -199,6 +216,7 @@ class WingspanWriter:
         if previous is not None:
             request.labels = {**previous.labels, **request.labels}
         self._contractors[external_id] = request
+        return True
 
     def _deactivate(
         self,
@@ -214,15 +232,17 @@ class WingspanWriter:
             stream, record_id, external_id, why, label_text(deleted_at)
         )
 
-    def _placement(self, record: Mapping[str, Any]) -> None:
+    def _placement(self, record: Mapping[str, Any]) -> bool:
+        """Queue the placement's labels for its candidate's contractor; False when it has none to add."""
         candidate_id = label_text(record.get("candidate_id"))
         if not candidate_id:
-            return
+            return False
         labels = text_labels(
             map_labels(self.compiled.placement_labels, record, "placements", label_text(record.get("id")))
         )
         if labels:
             self._enrichments.setdefault(candidate_id, {}).update(labels)
+        return bool(labels)
 
     # ------------------------------------------------------------------------------------------ commit
     def _buffered(self) -> int:

@@ -11,6 +11,7 @@ way the destination does not tell apart (e.g. appended).
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from enum import Enum
 
 __all__ = ["OUTCOME_STATS", "Outcome", "Outcomes"]
@@ -35,16 +36,21 @@ OUTCOME_STATS = {
 
 class Outcomes:
     """Running totals per stream and outcome (thread-safe). A writer that has one as its ``outcomes`` attribute
-    gets its counts reported in every echoed state."""
+    gets its counts reported in every echoed state: those of the outcomes in ``reported`` (default: created,
+    updated, unchanged and ignored); a destination that only tells ignored records apart passes
+    ``reported=[Outcome.IGNORED]``."""
 
-    def __init__(self) -> None:
+    def __init__(self, reported: Iterable[Outcome] = tuple(OUTCOME_STATS)) -> None:
         self._totals: dict[str, dict[Outcome, int]] = {}
         self._lock = threading.Lock()
+        self.reported = tuple(Outcome(o) for o in reported)
 
     def add(self, stream: str, outcome: Outcome | str, count: int = 1) -> None:
         outcome = Outcome(outcome)
-        if outcome is Outcome.REJECTED:
-            raise ValueError("rejections are counted by the write loop: raise or return RecordRejected")
+        if outcome not in self.reported:
+            raise ValueError(
+                f"{outcome.value} is not among the outcomes this writer reports ({self.reported})"
+            )
         with self._lock:
             per = self._totals.setdefault(stream, {})
             per[outcome] = per.get(outcome, 0) + count

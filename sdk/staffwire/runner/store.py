@@ -110,8 +110,9 @@ class StreamCounts:
         return self.committed - self.rejected - (self.outcomes or {}).get("ignored", 0)
 
     def add_outcomes(self, counts: Mapping[str, int]) -> None:
+        """Add the outcomes a destination reported (those it does not report stay unknown)."""
         if self.outcomes is None:
-            self.outcomes = dict.fromkeys(OUTCOMES, 0)
+            self.outcomes = {}
         for outcome, count in counts.items():
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + count
 
@@ -376,7 +377,7 @@ class StateStore:
                     c.rejected,
                     c.source_rejected,
                     c.states,
-                    *((c.outcomes or {}).get(o) if c.outcomes is not None else None for o in OUTCOMES),
+                    *((c.outcomes or {}).get(o) for o in OUTCOMES),
                 )
                 for (ns, name), c in stream_counts.items()
             ],
@@ -418,7 +419,7 @@ class StateStore:
                 "states_committed": r["states_committed"],
                 # what the destination did per record, when it reports it
                 **(
-                    {f"records_{o}": r[f"records_{o}"] or 0 for o in OUTCOMES}
+                    {f"records_{o}": r[f"records_{o}"] for o in OUTCOMES}
                     if any(r[f"records_{o}"] is not None for o in OUTCOMES)
                     else {}
                 ),

@@ -169,9 +169,7 @@ def _finish(store: StateStore, stats: RunStats, progress: Progress, started: flo
                 "states_committed": c.states,
                 "status": stream_status[k],
                 # what the destination did per record, when it reports it
-                **(
-                    {f"records_{o}": c.outcomes.get(o, 0) for o in OUTCOMES} if c.outcomes is not None else {}
-                ),
+                **({f"records_{o}": c.outcomes.get(o) for o in OUTCOMES} if c.outcomes is not None else {}),
             }
             for k, c in stats.streams.items()
         },
