@@ -40,10 +40,18 @@ class DestinationBullhorn(Destination[BullhornDestinationConfig]):
         self._metas: dict[str, dict[str, Any]] = {}
 
     def api(self, config: BullhornDestinationConfig) -> BullhornApi:
+        """source-bullhorn's client (its login, retries and rate budget), with the requests paced evenly: at most
+        ``requests_per_minute`` in any minute and a sixtieth of it in any second, so a write-back never bursts a
+        minute's budget into a system people are working in."""
         if self._api is None:
             from source_bullhorn.api import BullhornApi
+            from staffwire.http import RateLimiter
 
             self._api = BullhornApi(config.source_config(), self.secrets)
+            per_second = max(1.0, config.requests_per_minute / 60.0)
+            self._api.client.rate_limiter = RateLimiter(
+                per_minute=config.requests_per_minute, per_second=per_second, max_concurrency=1
+            )
         return self._api
 
     def metas(self, config: BullhornDestinationConfig) -> dict[str, dict[str, Any]]:

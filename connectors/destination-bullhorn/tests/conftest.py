@@ -23,6 +23,8 @@ class WriteBack:
         self.sandbox = sandbox
 
     def config(self, streams: Mapping[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+        # a high request budget: the tests are about what is written, not pacing (bench/ measures that)
+        overrides = {"requests_per_minute": 60_000, **overrides}
         config = self.sandbox.demo_config(retry_base_seconds=0.001, **overrides)
         if streams is not None:
             config["streams"] = dict(streams)
