@@ -83,7 +83,9 @@ def test_a_connection_writes_a_stream_into_an_object_and_its_second_run_writes_n
                 i: "placed via staffwire (Placed)" for i in placed
             }
             writes = len(sandbox.writes)
-            time.sleep(1.1)  # the source reads up to the last whole second: let the first run's writes fall before it
+            time.sleep(
+                1.1
+            )  # the source reads up to the last whole second: let the first run's writes fall before it
 
             second = run_sync(load_connection(path), store=store, env=env)
 
