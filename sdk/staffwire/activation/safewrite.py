@@ -74,6 +74,11 @@ class SafeWriter:
         batch_size: int = 100,
         create_attempts: int = 3,
     ) -> None:
+        if binding.sync_mode == "soft_delete":
+            raise ValueError(
+                f"stream {binding.stream}: SafeWriter writes values (append, update, append_dedup); a destination "
+                "that offers soft_delete deletes the matched records itself"
+            )
         self.binding = binding
         self.store = store
         self.outcomes = outcomes
