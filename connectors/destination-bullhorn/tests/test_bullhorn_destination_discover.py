@@ -54,3 +54,16 @@ def test_check_succeeds_with_the_demo_login_and_fails_on_a_wrong_password(
     bad = writeback.run("check", {**writeback.config(), "password": "not-the-password"})
     assert bad.connection_status["status"] == "FAILED"
     assert "the username or password is wrong" in bad.connection_status["message"]
+
+
+def test_spec_starts_without_the_http_client_the_api_or_the_mapping_engine() -> None:
+    from staffwire.testing.startup import modules_loaded_by_spec
+
+    heavy = [
+        "requests",
+        "staffwire.http",
+        "staffwire.mapping",
+        "source_bullhorn.api",
+        "destination_bullhorn.store",
+    ]
+    assert modules_loaded_by_spec("destination_bullhorn.run:DestinationBullhorn", heavy) == []
