@@ -62,6 +62,8 @@ class DestinationBullhorn(Destination[BullhornDestinationConfig]):
         return self._metas
 
     def check(self, config: BullhornDestinationConfig) -> None:
+        for stream, settings in config.streams.items():  # mapping mistakes fail here, before any request
+            settings.compile(stream, f"streams.{stream}")
         try:
             self.api(config).ping()
         finally:

@@ -67,3 +67,14 @@ def test_spec_starts_without_the_http_client_the_api_or_the_mapping_engine() -> 
         "destination_bullhorn.store",
     ]
     assert modules_loaded_by_spec("destination_bullhorn.run:DestinationBullhorn", heavy) == []
+
+
+def test_check_fails_on_a_mapping_mistake_naming_its_config_path(writeback: Any) -> None:
+    config = writeback.config(
+        {"workers": {"mapping": {"customText3": {"path": "s", "transforms": ["lowr"]}}}}
+    )
+    status = writeback.run("check", config).connection_status
+    assert status == {
+        "status": "FAILED",
+        "message": "streams.workers.mapping.customText3.transforms[0]: unknown transform 'lowr' (did you mean 'lower'?)",
+    }
