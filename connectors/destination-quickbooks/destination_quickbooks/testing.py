@@ -70,13 +70,12 @@ def _envelope(n: int, **extra: Any) -> dict[str, Any]:
 
 
 def client(n: int, name: str | None = None, **extra: Any) -> dict[str, Any]:
-    return _envelope(
-        n,
-        name=name or f"Client {n} Corp",
-        status="active",
-        phone="+14155550100",
-        website=f"https://client{n}.example",
-        address={
+    values: dict[str, Any] = {
+        "name": name or f"Client {n} Corp",
+        "status": "active",
+        "phone": "+14155550100",
+        "website": f"https://client{n}.example",
+        "address": {
             "line1": f"{n} Market St",
             "line2": None,
             "city": "San Francisco",
@@ -84,25 +83,26 @@ def client(n: int, name: str | None = None, **extra: Any) -> dict[str, Any]:
             "postal_code": "94105",
             "country": "US",
         },
-        **extra,
-    )
+    }
+    values.update(extra)
+    return _envelope(n, **values)
 
 
 def candidate(
     n: int, first: str = "Ada", last: str | None = None, *, status: str = "placed", **extra: Any
 ) -> dict[str, Any]:
-    return _envelope(
-        n,
-        first_name=first,
-        last_name=last if last is not None else f"Worker{n}",
-        email=f"{first.lower()}.worker{n}@example.com",
-        phone="+14155550123",
-        mobile=None,
-        address=None,
-        status=status,
-        original_status=status.title(),
-        **extra,
-    )
+    values: dict[str, Any] = {
+        "first_name": first,
+        "last_name": last if last is not None else f"Worker{n}",
+        "email": f"{first.lower()}.worker{n}@example.com",
+        "phone": "+14155550123",
+        "mobile": None,
+        "address": None,
+        "status": status,
+        "original_status": status.title(),
+    }
+    values.update(extra)
+    return _envelope(n, **values)
 
 
 def job(n: int, title: str = "Registered Nurse", client_n: int = 80, **extra: Any) -> dict[str, Any]:
@@ -231,7 +231,10 @@ def keyed(sb: QuickBooksSandbox, entity: str, field: str) -> dict[str, dict[str,
         value = found.get(field)
         if not isinstance(value, str) or not value:
             continue
-        key = value.split("\n", 1)[0].removeprefix("staffwire-key: ")
+        first = value.split("\n", 1)[0]
+        if field in ("Notes", "PrivateNote") and not first.startswith("staffwire-key: "):
+            continue
+        key = first.removeprefix("staffwire-key: ")
         assert key not in out, f"two {entity}s carry the key {key}"
         out[key] = found
     return out

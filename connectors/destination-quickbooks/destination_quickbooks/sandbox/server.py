@@ -94,6 +94,7 @@ class QuickBooksSandbox(Sandbox):
         self.peak_in_flight = 0
         self.remembered: dict[str, tuple[int, bytes]] = {}  # requestid -> the first answer
         self.replayed = 0
+        self._interference: dict[str, tuple[int, dict[str, Any]]] = {}
         self._in_flight = 0
         self._gate = threading.Lock()
         self._calls: collections.deque[float] = collections.deque()
@@ -113,6 +114,23 @@ class QuickBooksSandbox(Sandbox):
         """Another user edits an entity (its SyncToken moves on, so a writer's copy is stale)."""
         with self.lock:
             return self.company.touch(entity, entity_id, **changes)
+
+    def interfere(self, entity: str, *, times: int = 1, **changes: Any) -> None:
+        """The next ``times`` updates of a ``entity`` find it just edited by another user (applied with
+        ``changes`` right before), so they carry a stale SyncToken (5010)."""
+        with self.lock:
+            self._interference[entity] = (times, changes)
+
+    def _interfere(self, entity: str, body: Any) -> None:
+        pending = self._interference.get(entity)
+        if not pending or not isinstance(body, dict) or body.get("Id") in (None, ""):
+            return
+        times, changes = pending
+        if str(body["Id"]) in self.company.entities.get(entity, {}):
+            self.company.touch(entity, str(body["Id"]), **changes)
+            self._interference[entity] = (times - 1, changes)
+            if times <= 1:
+                del self._interference[entity]
 
     def entities(self, entity: str) -> list[dict[str, Any]]:
         """Every entity of a kind (inactive ones too), by Id."""
@@ -341,6 +359,7 @@ class QuickBooksSandbox(Sandbox):
                     "500", "Unsupported Operation", f"Operation {operation} is not supported", "operation"
                 )
             payload = item[entity]
+            self._interfere(entity, payload)
             if operation == "update":
                 written = self.company.update(entity, payload if isinstance(payload, dict) else {})
             else:
@@ -360,6 +379,7 @@ class QuickBooksSandbox(Sandbox):
         body = request.json()
         try:
             with self.lock:
+                self._interfere(entity, body)
                 written = self.company.create(entity, body)
             return json_response({entity: written, "time": qbo_time()})
         except QboFault as fault:
