@@ -214,7 +214,7 @@ def test_a_placement_without_its_candidate_and_job_in_the_sync_is_named_after_th
 ) -> None:
     config = fast_config(sandbox)
     base = [record("clients", client(80, "Northwind Health")), state("clients", 1)]
-    write(config, base + [record("placements", placement(600, 7, job_n=71)), state("placements", 1)])
+    write(config, [*base, record("placements", placement(600, 7, job_n=71)), state("placements", 1)])
     [job] = [c for k, c in keyed(sandbox, "Customer", "Notes").items() if k == "Job/bullhorn:600"]
     assert job["DisplayName"] == "bullhorn:7 - bullhorn:71 (2026-07-06)".replace(":", "-")
 
@@ -222,7 +222,7 @@ def test_a_placement_without_its_candidate_and_job_in_the_sync_is_named_after_th
         record("candidates", candidate(7, "Grace", "Hopper")),
         record("jobs", {"id": "bullhorn:71", "title": "Nurse"}),
     ]
-    write(config, named + [record("placements", placement(600, 7, job_n=71)), state("placements", 2)])
+    write(config, [*named, record("placements", placement(600, 7, job_n=71)), state("placements", 2)])
     assert (
         keyed(sandbox, "Customer", "Notes")["Job/bullhorn:600"]["DisplayName"]
         == "Grace Hopper - Nurse (2026-07-06)"
