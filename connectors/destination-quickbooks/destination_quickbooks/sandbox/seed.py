@@ -65,6 +65,14 @@ def seed_company(company: Company, *, full: bool = True) -> None:
                 "Lat": "INVALID",
                 "Long": "INVALID",
             },
+            "ShipAddr": {
+                "Line1": "4581 Finch St.",
+                "City": "Bayshore",
+                "CountrySubDivisionCode": "CA",
+                "PostalCode": "94326",
+                "Lat": "INVALID",
+                "Long": "INVALID",
+            },
         },
         SyncToken="5",
     )
