@@ -30,7 +30,7 @@ class ObjectMapping(BaseModel):
         default=None,
         title="Condition",
         description='Only records matching it are written, e.g. {"field": "status", "in": ["placed"]}; '
-        "replaces the default condition.",
+        "replaces the default condition ({} writes every record).",
     )
     fields: dict[str, Any] = Field(
         default_factory=dict,
