@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["KEY_PREFIX", "OBJECTS", "QuickBooksObject", "key_marker", "marker_of", "object_named"]
+__all__ = [
+    "KEY_PREFIX",
+    "OBJECTS",
+    "QuickBooksObject",
+    "describe_objects",
+    "key_marker",
+    "marker_of",
+    "object_named",
+]
 
 #: The prefix of the key marker written into a Customer's or a Bill's note.
 KEY_PREFIX = "staffwire-key: "
@@ -189,3 +197,23 @@ _BY_NAME = {o.name: o for o in OBJECTS}
 
 def object_named(name: str) -> QuickBooksObject:
     return _BY_NAME[name]
+
+
+def describe_objects() -> list[dict[str, Any]]:
+    """The table as plain data, one entry per object (what a destination catalog lists): name, entity, input
+    stream, sync modes, matching keys, key field, default fields and condition."""
+    return [
+        {
+            "name": o.name,
+            "entity": o.entity,
+            "stream": o.stream,
+            "description": o.description,
+            "sync_modes": list(o.sync_modes),
+            "matching_keys": [list(k) for k in o.matching_keys],
+            "key_field": o.key_field,
+            "depends_on": list(o.depends_on),
+            "fields": dict(o.fields),
+            "when": dict(o.when) if o.when else None,
+        }
+        for o in OBJECTS
+    ]

@@ -36,7 +36,7 @@ from destination_quickbooks.api import QuickBooksApi, request_id
 from destination_quickbooks.company import CompanySettings
 from destination_quickbooks.config import QuickBooksConfig
 from destination_quickbooks.directory import Directory
-from destination_quickbooks.faults import DUPLICATE_NAME, STALE_OBJECT, Fault, rejection
+from destination_quickbooks.faults import DUPLICATE_NAME, STALE_OBJECT, Fault, parse_fault, rejection
 from destination_quickbooks.mapping import CompiledObject
 from destination_quickbooks.objects import KEY_PREFIX, OBJECTS, QuickBooksObject, marker_of, object_named
 from destination_quickbooks.payloads import Payload, build, changes, disambiguated
@@ -254,8 +254,6 @@ class QuickBooksWriter:
     def _batch(
         self, obj: QuickBooksObject, chunk: list[_Write]
     ) -> list[tuple[_Write, dict[str, Any] | None, Fault | None]]:
-        from destination_quickbooks.faults import parse_fault
-
         items = [{"bId": str(i), "operation": w.op, obj.entity: w.body} for i, w in enumerate(chunk)]
         answers = {
             str(a.get("bId")): a for a in self.api.batch(items, request_id("batch", obj.entity, items))

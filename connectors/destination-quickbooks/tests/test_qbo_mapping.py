@@ -62,3 +62,21 @@ def test_vendors_can_come_from_another_stream_and_an_object_can_be_turned_off(
         "bullhorn:9": "Lin Tan"
     }
     assert keyed(sandbox, "Item", "Sku") == {}
+
+
+def test_the_object_table_describes_every_object_for_a_destination_catalog() -> None:
+    from destination_quickbooks.objects import describe_objects
+
+    described = describe_objects()
+    assert [(d["name"], d["entity"], d["stream"], d["key_field"], d["depends_on"]) for d in described] == [
+        ("Customer", "Customer", "clients", "Notes", []),
+        ("Job", "Customer", "placements", "Notes", ["Customer"]),
+        ("Item", "Item", "placements", "Sku", []),
+        ("Vendor", "Vendor", "candidates", "AcctNum", []),
+        ("Bill", "Bill", "payables", "PrivateNote", ["Vendor"]),
+    ]
+    assert {d["name"]: (d["sync_modes"], d["matching_keys"]) for d in described}["Bill"] == (
+        ["append_dedup"],
+        [["id"]],
+    )
+    assert described[3]["when"] == {"field": "status", "in": ["placed"]}
