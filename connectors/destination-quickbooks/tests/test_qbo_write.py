@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from destination_quickbooks.sandbox import QuickBooksSandbox
 from destination_quickbooks.testing import (
     candidate,
@@ -135,8 +137,6 @@ def test_a_changed_record_sends_a_sparse_update_of_only_the_changed_fields(
 
     [update] = sandbox.requests_to(WRITES, "POST")
     assert update.path.endswith("/customer")
-    import json
-
     assert json.loads(update.body) == {
         "PrimaryPhone": {"FreeFormNumber": "+14155550199"},
         "Id": customer["Id"],
@@ -265,3 +265,28 @@ def test_single_requests_when_batch_is_off(sandbox: QuickBooksSandbox) -> None:
         "vendor",
     ]
     assert len(keyed(sandbox, "Bill", "PrivateNote")) == 2
+
+
+def test_a_company_with_more_customers_than_one_query_answers_is_read_page_by_page(
+    sandbox: QuickBooksSandbox,
+) -> None:
+    with sandbox.lock:
+        for n in range(1000):
+            sandbox.company.seed("Customer", {"DisplayName": f"Walk-in customer {n:04d}"})
+        sandbox.company.seed(
+            "Customer", {"DisplayName": "Keyed late", "Notes": "staffwire-key: Customer/bullhorn:80"}
+        )
+
+    result = write(fast_config(sandbox), [record("clients", client(80, "Keyed late")), state("clients", 1)])
+
+    assert stats(result) == [("clients", 1, 0)]
+    pages = [
+        r.arg("query") for r in sandbox.requests_to(r"/query$") if "FROM Customer " in (r.arg("query") or "")
+    ]
+    assert pages == [
+        "SELECT * FROM Customer WHERE Active IN (true, false) STARTPOSITION 1 MAXRESULTS 1000",
+        "SELECT * FROM Customer WHERE Active IN (true, false) STARTPOSITION 1001 MAXRESULTS 1000",
+    ]
+    [update] = sandbox.requests_to(WRITES, "POST")  # found on the second page: updated, not created again
+    assert json.loads(update.body)["Id"] == "1003"
+    assert len(keyed(sandbox, "Customer", "Notes")) == 1
