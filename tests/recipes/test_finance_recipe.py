@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from destination_quickbooks import DestinationQuickBooks
 from destination_quickbooks.sandbox import QuickBooksSandbox
 from destination_quickbooks.testing import keyed
 from source_bullhorn.sandbox import BullhornSandbox
-from staffwire.runner import StateStore
+from staffwire.runner import StateStore, load_connection
+from staffwire.testing.conformance import run_connector
 
 RECIPE = Path(__file__).resolve().parents[2] / "docs" / "recipes" / "bullhorn-to-quickbooks.yaml"
 WRITES = r"/v3/company/\d+/(customer|vendor|item|bill|batch)$"
@@ -107,3 +109,14 @@ def test_bullhorn_placements_become_quickbooks_jobs_items_and_vendors_exactly_on
     assert {e: quickbooks.entities(e) for e in before} == before
     [refresh] = quickbooks.requests_to(r"/oauth2/v1/tokens/bearer$", "POST")
     assert f"refresh_token={rotated}".encode() in refresh.body  # the runner handed over the rotated token
+
+
+def test_the_payables_leg_is_a_valid_connection_whose_destination_config_checks_against_the_sandbox(
+    sandboxes: tuple[BullhornSandbox, QuickBooksSandbox],
+) -> None:
+    connection = load_connection(RECIPE.with_name("wingspan-payables-to-quickbooks.yaml"))
+    assert connection.source.connector == "source-wingspan"
+    assert [s.name for s in connection.streams] == ["payables"]
+    config = connection.destination.effective_config(_env(*sandboxes), "destination")
+    status = run_connector(DestinationQuickBooks, "check", config=config).connection_status
+    assert status == {"status": "SUCCEEDED"}
