@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -76,7 +76,7 @@ class QuickBooksApi:
         self,
         config: QuickBooksConfig,
         masker: SecretMasker | None = None,
-        on_rotated: Any = None,
+        on_rotated: Callable[[str], None] | None = None,
     ) -> None:
         self.config = config
         self.masker = masker if masker is not None else SecretMasker()

@@ -115,7 +115,7 @@ def _bill(payload: Payload, mapped: dict[str, Any], settings: CompanySettings) -
         raise payload.reject(
             "required", "worker_id", None, "the payable has no worker_id (the bill's Vendor)"
         )
-    amount = mapped.get("amount")
+    amount: Any = mapped.get("amount")
     if not _is_number(amount):
         raise payload.reject(
             "number",
@@ -160,7 +160,7 @@ def _lines(
     for i, item in enumerate(items):
         if not isinstance(item, Mapping):
             raise payload.reject("type", f"line_items[{i}]", item, f"line_items[{i}] is not an object")
-        line_amount = item.get("amount")
+        line_amount: Any = item.get("amount")
         if not _is_number(line_amount):
             raise payload.reject(
                 "number",
@@ -171,7 +171,7 @@ def _lines(
         text = _line_text(item)
         details.append(f"{text} = {_num(line_amount)}")
         lines.append(_line(float(line_amount), text, account))
-    if lines and abs(sum(float(i.get("amount")) for i in items) - amount) < 0.005:
+    if lines and abs(sum(line["Amount"] for line in lines) - amount) < 0.005:
         return lines
     text = description or ""
     if details:  # the lines do not add up to the amount: one line of the amount, with the details

@@ -330,9 +330,9 @@ class QuickBooksWriter:
         )
         payload.body[name_field] = renamed
         body = {**write.body, name_field: renamed}
-        entity, fault = self.api.write(obj.entity, body, request_id(obj.entity, "create", body))
-        if entity is not None:
-            self._done(_Write(payload, "create", body), entity)
+        created, fault = self.api.write(obj.entity, body, request_id(obj.entity, "create", body))
+        if created is not None:
+            self._done(_Write(payload, "create", body), created)
             return
         if fault is not None and fault.code == DUPLICATE_NAME:
             again = self.directory.name_holder(obj, renamed)

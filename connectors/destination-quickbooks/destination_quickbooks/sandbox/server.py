@@ -27,6 +27,7 @@ import collections
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -385,11 +386,11 @@ class QuickBooksSandbox(Sandbox):
         except QboFault as fault:
             return _answer(fault)
 
-    def _idempotent(self, request: Request, longest: int, perform: Any) -> Response:
+    def _idempotent(self, request: Request, longest: int, perform: Callable[[], Response]) -> Response:
         """Perform a write once per ``requestid``: a repeated id gets the first answer, nothing is done again."""
         request_id = request.arg("requestid")
         if request_id is None:
-            return perform()  # type: ignore[no-any-return]
+            return perform()
         if len(request_id) > longest:
             return _answer(
                 QboFault(
