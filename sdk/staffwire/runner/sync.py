@@ -232,6 +232,13 @@ def _run(
             side = source if origin == "source" else destination
             for value in secrets_in_config(side.spec, config):
                 masker.add(value)
+            if (
+                side is destination
+                and rejected_file is not None
+                and config.get(_REJECTED_PATH) == str(rejected_file)
+            ):
+                # the runner's own per-run file (it is gone after this run): not part of the stored config
+                config = {k: v for k, v in config.items() if k != _REJECTED_PATH}
             store.save_rotated_config(connection.name, side.role, config, side.fingerprint)
             progress.log(
                 "runner",

@@ -1,0 +1,240 @@
+"""Test kit for destination-quickbooks: input-message builders, runs through the conformance kit, sandbox views.
+
+Used by the connector's tests and by ``bench/quickbooks_write.py``; never on a production path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from staffwire.testing.conformance import ConnectorResult, assert_conformant, assert_no_secrets, run_connector
+
+from destination_quickbooks.sandbox import QuickBooksSandbox
+
+STREAMS = ("clients", "candidates", "jobs", "placements", "payables")
+
+
+def fast_config(sb: QuickBooksSandbox, **overrides: Any) -> dict[str, Any]:
+    """The sandbox's demo config with limits that cost nothing in tests (the limits are tested on their own)."""
+    config: dict[str, Any] = {
+        "requests_per_minute": 100000,
+        "batch_requests_per_minute": 100000,
+        "backoff_base_s": 0.001,
+        "request_timeout_s": 2,
+        "max_attempts": 4,
+    }
+    config.update(overrides)
+    return sb.demo_config(**config)
+
+
+def catalog(*streams: str) -> dict[str, Any]:
+    return {
+        "streams": [
+            {
+                "stream": {
+                    "name": name,
+                    "json_schema": {"type": "object"},
+                    "supported_sync_modes": ["full_refresh", "incremental"],
+                },
+                "sync_mode": "incremental",
+                "destination_sync_mode": "append_dedup",
+                "primary_key": [["id"]],
+            }
+            for name in (streams or STREAMS)
+        ]
+    }
+
+
+def record(stream: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "RECORD", "record": {"stream": stream, "data": data, "emitted_at": 1763880000000}}
+
+
+def state(stream: str, value: Any) -> dict[str, Any]:
+    return {
+        "type": "STATE",
+        "state": {
+            "type": "STREAM",
+            "stream": {"stream_descriptor": {"name": stream}, "stream_state": {"cursor": value}},
+        },
+    }
+
+
+def _envelope(n: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"bullhorn:{n}",
+        "remote_id": str(n),
+        "source_system": "bullhorn",
+        "custom_fields": {},
+        **extra,
+    }
+
+
+def client(n: int, name: str | None = None, **extra: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": name or f"Client {n} Corp",
+        "status": "active",
+        "phone": "+14155550100",
+        "website": f"https://client{n}.example",
+        "address": {
+            "line1": f"{n} Market St",
+            "line2": None,
+            "city": "San Francisco",
+            "state": "CA",
+            "postal_code": "94105",
+            "country": "US",
+        },
+    }
+    values.update(extra)
+    return _envelope(n, **values)
+
+
+def candidate(
+    n: int, first: str = "Ada", last: str | None = None, *, status: str = "placed", **extra: Any
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "first_name": first,
+        "last_name": last if last is not None else f"Worker{n}",
+        "email": f"{first.lower()}.worker{n}@example.com",
+        "phone": "+14155550123",
+        "mobile": None,
+        "address": None,
+        "status": status,
+        "original_status": status.title(),
+    }
+    values.update(extra)
+    return _envelope(n, **values)
+
+
+def job(n: int, title: str = "Registered Nurse", client_n: int = 80, **extra: Any) -> dict[str, Any]:
+    return _envelope(n, title=title, client_id=f"bullhorn:{client_n}", status="open", **extra)
+
+
+def placement(n: int, candidate_n: int, job_n: int = 70, client_n: int = 80, **extra: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "candidate_id": f"bullhorn:{candidate_n}",
+        "job_id": f"bullhorn:{job_n}",
+        "client_id": f"bullhorn:{client_n}",
+        "status": "active",
+        "start_date": "2026-07-06",
+        "end_date": "2026-12-18",
+        "pay_rate": 42.5,
+        "bill_rate": 61.0,
+        "currency": "USD",
+        "pay_unit": "hour",
+        "employment_type": "contract",
+    }
+    values.update(extra)
+    return _envelope(n, **values)
+
+
+SPLIT_LINES = [
+    {"description": "Regular hours", "quantity": 40, "unit": "hour", "unit_price": 25.0, "amount": 1000.0},
+    {"description": "Overtime", "quantity": 4, "unit": "hour", "unit_price": 62.5, "amount": 250.0},
+]
+
+
+def payable(
+    ref: str, worker_n: int, amount: Any = 1250.0, *, split: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """A standard payable of 1,250 USD: one line item, or (``split``) regular hours plus overtime."""
+    lines = (
+        [dict(line) for line in SPLIT_LINES]
+        if split
+        else [
+            {
+                "description": "Regular hours",
+                "quantity": 40,
+                "unit": "hour",
+                "unit_price": 31.25,
+                "amount": 1250.0,
+            }
+        ]
+    )
+    values: dict[str, Any] = {
+        "id": f"timesheets:{ref}",
+        "remote_id": ref,
+        "source_system": "timesheets",
+        "custom_fields": {},
+        "worker_id": f"bullhorn:{worker_n}",
+        "amount": amount,
+        "currency": "USD",
+        "due_date": "2026-07-17",
+        "description": f"Week 28 ({ref})",
+        "reference": ref,
+        "line_items": lines,
+    }
+    values.update(extra)
+    return values
+
+
+def standard_input(n_placements: int = 3, n_payables: int = 3) -> list[dict[str, Any]]:
+    """Client 80, candidates 1..n (placed), job 70, placements 500+i of candidate i, payables of workers
+    1..n_payables (those of even workers with two line items)."""
+    messages = [record("clients", client(80, "Northwind Health")), state("clients", "k1")]
+    messages += [record("candidates", candidate(i)) for i in range(1, n_placements + 1)]
+    messages.append(state("candidates", "c1"))
+    messages += [record("jobs", job(70)), state("jobs", "j1")]
+    messages += [record("placements", placement(500 + i, i)) for i in range(1, n_placements + 1)]
+    messages.append(state("placements", "p1"))
+    messages += [
+        record("payables", payable(f"ts-{i}", i, split=i % 2 == 0)) for i in range(1, n_payables + 1)
+    ]
+    messages.append(state("payables", "t1"))
+    return messages
+
+
+def write(
+    config: dict[str, Any],
+    messages: list[dict[str, Any]],
+    streams: tuple[str, ...] = STREAMS,
+    *,
+    subprocess: bool = False,
+) -> ConnectorResult:
+    """Run ``write`` (in-process, or as the console script) and assert the output is protocol-conformant and
+    free of secrets (the CONTROL message, which must carry the rotated token, excepted)."""
+    from destination_quickbooks.destination import DestinationQuickBooks
+
+    connector: Any = "destination-quickbooks" if subprocess else DestinationQuickBooks
+    result = run_connector(connector, "write", config=config, catalog=catalog(*streams), stdin=messages)
+    assert_conformant(result)
+    secrets = [str(config["client_secret"]), str(config["refresh_token"])]
+    visible = [m for m in result.messages if m.get("type") != "CONTROL"]
+    for message in visible:
+        text = str(message)
+        assert not any(s in text for s in secrets), f"a secret leaked in {message.get('type')}"
+    if not result.controls:
+        assert_no_secrets(result, secrets)
+    return result
+
+
+def stats(result: ConnectorResult) -> list[tuple[str, float, float]]:
+    """(stream, recordCount, rejectedRecordCount) of every echoed state, in order."""
+    return [
+        (
+            s["stream"]["stream_descriptor"]["name"],
+            s["destinationStats"]["recordCount"],
+            s["destinationStats"]["rejectedRecordCount"],
+        )
+        for s in result.states
+    ]
+
+
+def rejected(result: ConnectorResult) -> list[str]:
+    """The WARN log lines about rejected records, in order."""
+    return [line for line in result.log_messages("WARN") if "rejected:" in line]
+
+
+def keyed(sb: QuickBooksSandbox, entity: str, field: str) -> dict[str, dict[str, Any]]:
+    """The sandbox's entities of a kind that carry a Staffwire key in ``field``, by key (duplicates fail)."""
+    out: dict[str, dict[str, Any]] = {}
+    for found in sb.entities(entity):
+        value = found.get(field)
+        if not isinstance(value, str) or not value:
+            continue
+        first = value.split("\n", 1)[0]
+        if field in ("Notes", "PrivateNote") and not first.startswith("staffwire-key: "):
+            continue
+        key = first.removeprefix("staffwire-key: ")
+        assert key not in out, f"two {entity}s carry the key {key}"
+        out[key] = found
+    return out
