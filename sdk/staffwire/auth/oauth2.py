@@ -108,8 +108,8 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         else:
             fields.update({"client_id": self.client_id, "client_secret": self.client_secret})
         if self.credentials_in == "query":
-            return self.build("POST", self.token_url, params=fields, headers=headers)
-        return self.build("POST", self.token_url, data=fields, headers=headers)
+            return self.build("POST", self.token_url, params=fields, headers=headers, expect_json=True)
+        return self.build("POST", self.token_url, data=fields, headers=headers, expect_json=True)
 
     def token_error(self, body: Mapping[str, Any]) -> str | None:
         """The error a 200 token answer carries, or None when it holds a token."""

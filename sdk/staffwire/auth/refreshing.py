@@ -95,8 +95,9 @@ class RefreshingAuth(Auth, Generic[C]):
                 what=what,
                 kinds=refused,
                 advice=refused_advice if response.status_code in refused else None,
+                auth_answer=True,
             )
-        return json_body(response, system=self.system, masker=self.masker, empty=empty)
+        return json_body(response, system=self.system, masker=self.masker, empty=empty, auth_answer=True)
 
     # machinery -----------------------------------------------------------------------------------------
     def _usable(self, credential: C | None) -> bool:

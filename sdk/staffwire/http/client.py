@@ -28,7 +28,7 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
-from staffwire.auth.base import is_auth_request
+from staffwire.auth.base import expects_json, is_auth_request
 from staffwire.http.errors import (
     BadResponseError,
     ConnectError,
@@ -250,6 +250,18 @@ class HttpClient:
                 response.close()
                 self._log_retry(prepared, "HTTP 429", wait, attempt, policy.rate_limit_attempts)
                 self._notify_rate_limited(wait)
+                policy.sleep(wait)
+                continue
+            if (
+                idempotent
+                and attempt < policy.max_attempts
+                and 200 <= status < 300
+                and expects_json(prepared)
+                and _unreadable(response)
+            ):  # a token endpoint's cut-off or HTML answer: a hiccup, like a 503, not bad credentials
+                response.close()
+                wait = policy.backoff(attempt)
+                self._log_retry(prepared, "a cut-off or HTML body", wait, attempt, policy.max_attempts)
                 policy.sleep(wait)
                 continue
             if status in policy.retry_statuses and idempotent and attempt < policy.max_attempts:
@@ -505,3 +517,15 @@ def _broken_body(exc: requests.RequestException) -> bool:
     return isinstance(
         exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
     )
+
+
+def _unreadable(response: requests.Response) -> bool:
+    """A non-empty body that is not JSON (cut off, or an HTML page)."""
+    body = response.content
+    if not body:
+        return False
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return True
+    return False
