@@ -29,7 +29,7 @@ MASK = "****"
 _MIN_LENGTH = 4  # shorter values would mask ordinary text ("a", "1", "yes")
 _WHITESPACE = re.compile(r"\s+")
 #: a run of token characters (base64/base64url/hex/JWT/Zoho "1000.x.y") of at least 16
-_TOKEN_RUN = re.compile(r"[A-Za-z0-9._~+/=-]{16,}")
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9._~_+/=-]{16,}")
 
 
 def _form_pattern(form: str) -> str:
