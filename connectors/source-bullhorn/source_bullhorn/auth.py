@@ -203,7 +203,8 @@ class BullhornLogin(SessionLoginAuth):
     def _token(self, grant: dict[str, str]) -> Obtain[str]:
         url = f"{self.oauth_url}/token"
         params = {**grant, "client_id": self.client_id, "client_secret": self.client_secret}
-        response = yield self.build("POST", url, params=params, expect_json=True)
+        # a single-use code: a lost answer is not sent again but restarts the login (RefreshingAuth.restart)
+        response = yield self.build("POST", url, params=params)
         body = self._answer(response)
         request = f"POST {urlsplit(url).path}"
         if response.status_code >= 400 or not isinstance(body, dict) or not body.get("access_token"):
@@ -241,8 +242,8 @@ class BullhornLogin(SessionLoginAuth):
             "client_id": self.client_id,
             "client_secret": self.client_secret,
         }
-        response = yield self.build("POST", url, params=params, expect_json=True)
-        body = self._answer(response)
+        response = yield self.build("POST", url, params=params)  # single use: never sent twice
+        body = _body(response)
         if response.status_code >= 400 or not isinstance(body, dict) or not body.get("access_token"):
             return None
         self.refreshes += 1

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import threading
 import time
 import traceback
@@ -29,7 +28,7 @@ import orjson
 
 from staffwire.errors import ConfigError, InternalError, StaffwireError, TransientError
 from staffwire.runner.connection import Connection, ConnectorRef, check_no_literal_secrets
-from staffwire.runner.executors import Executor, Running
+from staffwire.runner.executors import Executor, MemoryFile, Running, private_workdir
 from staffwire.runner.heartbeat import DEFAULT_HEARTBEAT_TIMEOUT, Pulse, Watchdog, format_duration
 from staffwire.runner.messages import BadMessage, parse_message
 from staffwire.runner.progress import NullProgress, Progress
@@ -208,11 +207,11 @@ def _run(
     source, destination = sides
     store.set_run_connectors(stats.run_id, source.executor.describe(), destination.executor.describe())
 
-    with _workdir() as workdir:
-        source_config = _prepare(connection, store, sides, env, masker, workdir)
+    with private_workdir() as workdir, contextlib.ExitStack() as in_memory:
+        source_config = _prepare(connection, store, sides, env, masker, in_memory)
         catalog = source.catalog
         rejected_file = _ask_for_rejected_records(destination, workdir)
-        destination_config = _write_json(workdir / "destination-config.json", destination.config)
+        destination_config = _secret_json(in_memory, "destination-config.json", destination.config, workdir)
         configured, selected = _configure(connection, catalog, source.name, stats.run_id)
         catalog_file = _write_json(workdir / "catalog.json", configured)
         committed = store.states(connection.name)
@@ -337,17 +336,17 @@ def _prepare(
     sides: list[_Side],
     env: Mapping[str, str],
     masker: SecretMasker,
-    workdir: Path,
-) -> Path:
+    in_memory: contextlib.ExitStack,
+) -> str:
     """Resolve both configs, read both specs (refusing literal secrets) and discover the source's streams
-    (into ``source.catalog``); the path of the source's config file."""
+    (into ``source.catalog``); the path of the source's config (a memory file closed with ``in_memory``)."""
     source = sides[0]
     for side in sides:
         file_config = side.ref.effective_config(env, side.role)
         side.fingerprint = config_fingerprint(file_config)
         rotated = store.rotated_config(connection.name, side.role, side.fingerprint)
         side.config = rotated if rotated is not None else file_config
-    source_config = _write_json(workdir / "source-config.json", source.config)
+    source_config = _secret_json(in_memory, "source-config.json", source.config)
     # spec of both sides and the source's discover at once: each is a process start (seconds for a PyPI
     # connector). Error messages are masked when the run records them, after the specs are known.
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="staffwire-prepare") as pool:
@@ -493,11 +492,11 @@ def _detailed_rejections(
     store.replace_rejections(stats.run_id, "destination", entries)
 
 
-@contextlib.contextmanager
-def _workdir() -> Iterator[Path]:
-    """A private temporary directory (mode 0700) for config, catalog and state files; removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="staffwire-run-") as path:
-        yield Path(path)
+def _secret_json(
+    in_memory: contextlib.ExitStack, name: str, obj: Any, fallback_dir: Path | None = None
+) -> str:
+    """A resolved config (it holds secrets) as a memory file, never on disk; its path for ``--config``."""
+    return in_memory.enter_context(MemoryFile(orjson.dumps(obj), name, fallback_dir)).path
 
 
 def _write_json(path: Path, obj: Any) -> Path:
@@ -579,7 +578,7 @@ def _spec(side: _Side) -> dict[str, Any]:
     return schema
 
 
-def _discover(side: _Side, config: Path) -> dict[str, Any]:
+def _discover(side: _Side, config: str) -> dict[str, Any]:
     message = _one_shot(side, ["discover", "--config", str(config)], "CATALOG")
     catalog: dict[str, Any] = message["catalog"]
     return catalog

@@ -39,6 +39,7 @@ class BullhornSandbox(AuthHops, EventSubscriptions, Sandbox):
     """Bullhorn emulator. ``BullhornSandbox(seed=7, candidates=200)`` seeds realistic data of that size."""
 
     name = "bullhorn"
+    size_option = "candidates"  # staffwire sandbox run bullhorn --size N
     # demo credentials (also what tests use)
     CLIENT_ID = "staffwire-demo-client"
     CLIENT_SECRET = "demo-client-secret-7f3a"
