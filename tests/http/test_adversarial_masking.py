@@ -112,7 +112,7 @@ def test_a_token_answer_cut_short_quotes_no_live_token(sandbox: ToolkitSandbox) 
     sandbox.faults.truncate("/oauth/token", times=None)
     masker = SecretMasker()
     auth = oauth(sandbox)
-    auth.restart = RetryPolicy(max_attempts=2, sleep=Sleeps())  # the whole exchange is started over once
+    auth.restart = RetryPolicy(max_attempts=2, sleep=Sleeps())  # started over once (a flow may choose to)
     client = HttpClient(
         sandbox.url,
         system="Toolkit",

@@ -92,6 +92,10 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         self._throttled = throttled
         self.throttle = throttle or RetryPolicy(max_attempts=4, base_delay=2.0, jitter=0.0)
 
+    #: the token request is retried by the client itself (``expect_json``) and the refresh token stays valid,
+    #: so a cut-off exchange is not started over: that would only spend the endpoint's refresh quota
+    restart = RetryPolicy(max_attempts=1)
+
     def secrets(self) -> list[str]:
         return [self.client_secret, self.refresh_token]
 

@@ -28,6 +28,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -260,6 +261,7 @@ class SubprocessExecutor:
 # ------------------------------------------------------------------------------------------- files of a run
 _FD_PATH = re.compile(r"/dev/fd/(\d+)")
 WORKDIR_PREFIX = "staffwire-run-"
+_LEGACY_AGE = 600.0  # seconds
 
 
 def _passed_fds(argv: Sequence[str]) -> tuple[int, ...]:
@@ -328,12 +330,13 @@ def remove_leftover_workdirs(root: Path | None = None) -> list[Path]:
         if not folder.is_dir() or folder.is_symlink():
             continue
         pid = folder.name[len(WORKDIR_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit():
-            if _alive(int(pid)):
-                continue
-        elif not any(folder.glob("*config.json")):
-            continue
         with contextlib.suppress(OSError):
+            if pid.isdigit():
+                if _alive(int(pid)):
+                    continue
+            # an older version's folder (no pid): only once no run could still be starting a connector from it
+            elif not any(folder.glob("*config.json")) or time.time() - folder.stat().st_mtime < _LEGACY_AGE:
+                continue
             if folder.stat().st_uid != os.getuid():
                 continue
             shutil.rmtree(folder)

@@ -35,7 +35,7 @@ from staffwire.runner.progress import NullProgress, Progress
 from staffwire.runner.relay import Relay
 from staffwire.runner.resolve import resolve_connector
 from staffwire.runner.stats import RunError, RunResult, RunStats, StreamKey, stream_label
-from staffwire.runner.store import StateStore, config_fingerprint
+from staffwire.runner.store import DatabaseDamaged, StateStore, config_fingerprint
 from staffwire.secrets import SecretMasker, secrets_in_config
 
 __all__ = ["run_sync"]
@@ -144,17 +144,31 @@ def _finish(store: StateStore, stats: RunStats, progress: Progress, started: flo
         else stats.status.get(k, "COMPLETE")
         for k in stats.streams
     }
-    for error in stats.errors:
-        store.add_error(stats.run_id, error.origin, error.failure_type, error.message, error.stream)
-    store.finish_run(
-        stats.run_id,
-        status,
-        stream_counts=stats.streams,
-        stream_status=stream_status,
-        failure_type=first.failure_type if first else None,
-        error=first.message if first else None,
-        started=started,
-    )
+    try:
+        for error in stats.errors:
+            store.add_error(stats.run_id, error.origin, error.failure_type, error.message, error.stream)
+        store.finish_run(
+            stats.run_id,
+            status,
+            stream_counts=stats.streams,
+            stream_status=stream_status,
+            failure_type=first.failure_type if first else None,
+            error=first.message if first else None,
+            started=started,
+        )
+    except DatabaseDamaged as exc:
+        # The history cannot take this run's record: the result below (printed, --json) is then the record of
+        # what was committed to the destination, so it must still be produced.
+        stats.errors.append(
+            RunError(
+                "runner",
+                "config_error",
+                f"this run's outcome could not be recorded: {exc.message} The counts of this run are in its "
+                "output; states committed before the damage stay committed.",
+            )
+        )
+        first = first or stats.errors[0]
+        status = "failed"
     result = RunResult(
         run_id=stats.run_id,
         connection=stats.connection,
