@@ -76,11 +76,24 @@ class Destination(Connector[ConfigT]):
                 "Create it, or change rejected_records_path in the config."
             )
 
+    def check_sync_modes(self, catalog: ConfiguredAirbyteCatalog) -> None:
+        """Refuse a destination_sync_mode the spec does not offer, before anything is written (a silently
+        ignored ``overwrite`` would leave old data a user expects gone)."""
+        for configured in catalog.streams:
+            mode = configured.destination_sync_mode.value
+            if mode not in self.supported_destination_sync_modes:
+                raise ConfigError(
+                    f"{self.name} does not support destination_sync_mode '{mode}' (stream "
+                    f"'{configured.stream.name}'); it supports {', '.join(self.supported_destination_sync_modes)}. "
+                    "Change the stream's destination_sync_mode in the catalog."
+                )
+
     def _dispatch(self, context: RunContext) -> int:
         if context.command == "write":
             config = self.load_config(context.args.config)
             self.preflight(config)
             catalog = self.load_catalog(context.args.catalog)
+            self.check_sync_modes(catalog)
             stdin = context.stdin if context.stdin is not None else sys.stdin.buffer
             return _WriteLoop(self, config, catalog, context.output).run(stdin)
         return super()._dispatch(context)

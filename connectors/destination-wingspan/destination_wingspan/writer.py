@@ -41,6 +41,7 @@ from destination_wingspan.payables import PayableRequest, PayableWriter
 from destination_wingspan.records import (
     candidate_email,
     invoice_request,
+    key_text,
     label_text,
     payable_request,
     reject,
@@ -165,7 +166,7 @@ class WingspanWriter:
         self, stream: str, record: Mapping[str, Any], original: Mapping[str, Any], *, triggered: bool = False
     ) -> None:
         record_id = label_text(original.get("id"))
-        external_id = label_text(record.get("id"))
+        external_id = key_text(record.get("id"))
         if not external_id:
             raise reject(
                 stream,
@@ -215,7 +216,7 @@ class WingspanWriter:
         )
 
     def _placement(self, record: Mapping[str, Any]) -> None:
-        candidate_id = label_text(record.get("candidate_id"))
+        candidate_id = key_text(record.get("candidate_id"))
         if not candidate_id:
             return
         labels = text_labels(

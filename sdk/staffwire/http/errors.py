@@ -40,6 +40,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
+    "RequestTooLargeError",
     "ServerError",
     "TimeoutError_",
     "api_error_text",
@@ -133,6 +134,10 @@ class ConnectError(HttpTransientError):
 
 class BadResponseError(HttpTransientError):
     """The answer is not what the API documents: HTML instead of JSON, truncated or invalid JSON."""
+
+
+class RequestTooLargeError(HttpConfigError):
+    """HTTP 414 / 431: the URL or headers were too long -- a config value (a token, an id) far too long."""
 
 
 class ClientError(HttpInternalError):
@@ -290,6 +295,14 @@ def error_for_response(
         klass, head = (
             ServerError,
             f"{system} failed with a server error for {request}{on} (HTTP {status}){tries}{detail}.",
+        )
+    elif status in (414, 431):
+        klass = RequestTooLargeError
+        what_part = "URL is" if status == 414 else "headers are"
+        head = f"{system} refused {request}{on}: its {what_part} too long (HTTP {status})."
+        advice = advice or (
+            "A value the connector sends with it comes from the config and is far too long: check the config "
+            "fields (tokens, ids and names are at most a few thousand characters)."
         )
     elif status == 408:
         klass, head = TimeoutError_, f"{system} timed out on {request}{on} (HTTP 408){tries}{detail}."
