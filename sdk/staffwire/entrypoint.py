@@ -289,7 +289,9 @@ class Connector(Generic[ConfigT]):
                 except Exception as exc:
                     try:
                         output.message(exception_trace(exc, connector=self.name, command=args.command))
-                    except Exception as broken:  # stdout is gone (the reader hung up): nowhere else to say it
+                    except BrokenPipeError:
+                        pass  # the reader hung up (the runner stopped reading after the other side failed)
+                    except Exception as broken:  # stdout is gone otherwise: nowhere else to say it
                         logs.stderr(
                             self.secrets.mask(f"{self.name}: {exc!r}; could not write to stdout: {broken!r}")
                         )
@@ -297,6 +299,8 @@ class Connector(Generic[ConfigT]):
         finally:
             try:
                 output.flush()
+            except BrokenPipeError:
+                pass  # the reader hung up: it knows, and nobody else is listening
             except Exception as exc:  # stdout closed under us: nothing left to tell anyone
                 logs.stderr(self.secrets.mask(f"{self.name}: could not write to stdout: {exc}"))
             self._output = None

@@ -28,6 +28,7 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
+from staffwire import logs
 from staffwire.auth.base import expects_json, is_auth_request
 from staffwire.http.errors import (
     BadResponseError,
@@ -120,6 +121,8 @@ class HttpClient:
         self.session.headers["Accept"] = "application/json"
         self.session.headers.update(headers or {})
         self._env_cache: dict[str, dict[str, Any]] = {}
+        # the connector run this client belongs to: retry lines logged from a worker thread go to its output
+        self._log_owner = logs.owner()
         bind = getattr(auth, "bind", None)
         if callable(bind):
             bind(system=system, masker=self.masker)
@@ -279,15 +282,16 @@ class HttpClient:
     ) -> None:
         if logger.isEnabledFor(logging.INFO):
             request = describe_request(prepared.method or "GET", prepared.url or "")
-            logger.info(
-                "%s answered %s for %s; retrying in %.3gs (attempt %d of %d)",
-                self.system,
-                what,
-                request,
-                wait,
-                attempt + 1,
-                attempts,
-            )
+            with logs.as_owner(self._log_owner):  # a worker thread's retry line still belongs to this run
+                logger.info(
+                    "%s answered %s for %s; retrying in %.3gs (attempt %d of %d)",
+                    self.system,
+                    what,
+                    request,
+                    wait,
+                    attempt + 1,
+                    attempts,
+                )
 
     def _send_once(self, prepared: requests.PreparedRequest, follow_redirects: bool) -> requests.Response:
         settings = self._environment(prepared.url or "")
