@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from source_bullhorn.source import SourceBullhorn
+from staffwire.testing.conformance import assert_no_secrets, run_connector
 
 RESET = (
     "Nothing was read. Reset stream '{stream}' to read it again from the start: remove its entry from the state "
@@ -90,3 +92,25 @@ def test_sessions_that_die_after_two_requests_do_not_fail_discover(bullhorn: Any
     result = bullhorn.run("discover", bullhorn.config(entities=["Candidate", "JobOrder", "Placement"]))
     assert result.exit_code == 0, result.trace_errors
     assert {s["name"] for s in result.catalog["streams"]} >= {"Candidate", "JobOrder", "Placement"}
+
+
+def test_a_million_character_client_id_fails_check_naming_the_field(bullhorn: Any) -> None:
+    # F3: an HTTP 414 used to be a system_error "likely a bug" with exit 1
+    result = bullhorn.run("check", bullhorn.config(client_id="c" * 1_000_000))
+    assert result.exit_code == 0
+    assert result.connection_status == {
+        "status": "FAILED",
+        "message": "Bullhorn refused GET /dc/east/oauth/authorize (authorization): its URL is too long (HTTP 414). "
+        "A value the connector sends with it comes from the config and is far too long: check the config fields "
+        "(tokens, ids and names are at most a few thousand characters). Far too long for any API: config field "
+        "'client_id' (1,000,000 characters).",
+    }
+
+
+def test_a_password_in_the_login_url_is_never_printed(bullhorn: Any) -> None:
+    # L5
+    config = bullhorn.config()
+    config["login_info_url"] = "http://admin:UrlPw-Secret-123@127.0.0.1:1/rest-services/loginInfo"
+    result = run_connector(SourceBullhorn, "check", config=config)
+    assert_no_secrets(result, ["UrlPw-Secret-123"])
+    assert result.connection_status is not None and result.connection_status["status"] == "FAILED"
