@@ -127,7 +127,7 @@ class BullhornLogin(SessionLoginAuth):
         where = f"the data-center discovery at {self.login_info_url}"
         if response.status_code >= 400:
             error = error_for_response(
-                response, system=SYSTEM, masker=self.masker, what="data-center discovery"
+                response, system=SYSTEM, masker=self.masker, what="data-center discovery", auth_answer=True
             )
             raise ConfigError(
                 f"{SYSTEM}: {where} answered HTTP {response.status_code}. Check login_info_url (Bullhorn's is "
@@ -198,7 +198,9 @@ class BullhornLogin(SessionLoginAuth):
                 request=request,
                 status=response.status_code,
             )
-        raise error_for_response(response, system=SYSTEM, masker=self.masker, what="authorization")
+        raise error_for_response(
+            response, system=SYSTEM, masker=self.masker, what="authorization", auth_answer=True
+        )
 
     def _token(self, grant: dict[str, str]) -> Obtain[str]:
         url = f"{self.oauth_url}/token"

@@ -43,8 +43,9 @@ class RefreshingAuth(Auth, Generic[C]):
     renew_on: tuple[int, ...] = (401,)
     #: renew this many seconds before the credential's expiry
     expiry_margin: float = 60.0
-    #: how many times one request renews an expired credential before its answer stands
-    max_renewals: int = 4
+    #: how many times one request renews an expired credential before its answer stands (sessions that die
+    #: after a couple of requests raise it: see SessionLoginAuth)
+    max_renewals: int = 1
     #: how often (and how patiently) a login whose answer was cut off or HTML is started over
     restart: RetryPolicy = RetryPolicy(max_attempts=3, base_delay=1.0, jitter=0.0)
 
@@ -156,8 +157,8 @@ class RefreshingAuth(Auth, Generic[C]):
         assert credential is not None
         original = request.copy()
         response = yield self.apply(request, credential)
-        # Renewed credentials that die again before this request could use them (sessions good for a couple of
-        # requests, shared by parallel workers) are renewed again, a bounded number of times: a wrong password
+        # A renewed credential that dies again before this request could use it (a session good for a couple of
+        # requests, shared by parallel workers) is renewed again, up to max_renewals times: a wrong password
         # fails in the login itself, so repeated expiry is not a verdict on the credentials.
         for _ in range(self.max_renewals):
             if not self.is_expired_response(response):

@@ -160,6 +160,22 @@ class Faults:
     ) -> Fault:
         return self.add(Fault("html", path, method, times=times, after=after))
 
+    def listing(self) -> list[dict[str, Any]]:
+        """The switches and how often each fired (the sandbox's admin route answers it)."""
+        with self._lock:
+            return [
+                {
+                    "kind": f.kind,
+                    "path": f.path,
+                    "method": f.method,
+                    "status": f.status,
+                    "times": f.times,
+                    "after": f.after,
+                    "fired": f.fired,
+                }
+                for f in self._faults
+            ]
+
     def pick(self, method: str, path: str) -> Fault | None:
         """The fault that fires for this request, if any (counts it as fired)."""
         if not self._faults:

@@ -384,20 +384,7 @@ class Sandbox:
         if what == "tokens" and request.method == "GET":
             return json_response({name: book.listing() for name, book in self.token_books().items()})
         if what == "faults" and request.method == "GET":
-            return json_response(
-                [
-                    {
-                        "kind": f.kind,
-                        "path": f.path,
-                        "method": f.method,
-                        "status": f.status,
-                        "times": f.times,
-                        "after": f.after,
-                        "fired": f.fired,
-                    }
-                    for f in self.faults._faults
-                ]
-            )
+            return json_response(self.faults.listing())
         if what == "faults" and request.method == "POST":
             body = request.json()
             spec = body.get("spec") if isinstance(body, dict) else None
