@@ -61,3 +61,41 @@ def test_a_damaged_history_database_gives_a_clear_error_and_no_traceback(plain: 
         f"the runner database {db} cannot be used: database disk image is malformed. To recover what it holds: "
         f"`sqlite3 {db} .recover | sqlite3 {db}.recovered`, then run with --db {db}.recovered" in said
     )
+
+
+def test_a_malformed_cursor_in_the_state_table_is_a_config_error_naming_stream_key_and_reset(
+    plain: Any, store: StateStore, tmp_path: Path
+) -> None:
+    from source_bullhorn.sandbox import BullhornSandbox
+    from staffwire.runner import load_connection, run_sync
+    from staffwire.runner.store import StreamCounts
+
+    with BullhornSandbox(seed=7, candidates=5) as bullhorn:
+        source = bullhorn.demo_config(entities=["Candidate"], retry_base_seconds=0.001)
+        env = {"BH_SECRET": source.pop("client_secret"), "BH_PASSWORD": source.pop("password")}
+        file = plain.file(
+            name="bh-plain",
+            source={
+                "connector": "source-bullhorn",
+                "config": {**source, "client_secret": "${BH_SECRET}", "password": "${BH_PASSWORD}"},
+            },
+            streams=[{"name": "Candidate", "sync_mode": "incremental", "destination_sync_mode": "append"}],
+        )
+        state = {
+            "type": "STREAM",
+            "stream": {
+                "stream_descriptor": {"name": "Candidate"},
+                "stream_state": {"dateLastModified": "banana"},
+            },
+        }
+        store.commit_state("bh-plain", 0, ("", "Candidate"), state, {("", "Candidate"): StreamCounts()})
+        result = run_sync(load_connection(file), store=store, env=env)
+
+    assert (result.status, result.failure_type) == ("failed", "config_error")
+    assert result.error is not None and result.error.endswith(
+        "The saved state of stream 'Candidate' is invalid: its 'dateLastModified' is 'banana', not epoch "
+        "milliseconds (an integer). Nothing was read. Reset stream 'Candidate' to read it again from the start: "
+        "remove its entry from the state file (or pass [] as the state); under the runner, `staffwire sync "
+        "CONNECTION_FILE --reset`."
+    )
+    assert plain.written() == []
