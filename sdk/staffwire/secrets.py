@@ -27,6 +27,7 @@ __all__ = ["MASK", "SecretMasker", "mask_token_shaped", "secret_paths", "secrets
 
 MASK = "****"
 _MIN_LENGTH = 4  # shorter values would mask ordinary text ("a", "1", "yes")
+_LONG_FORM = 4096  # longer forms are masked by plain replacement, not by the pattern
 _WHITESPACE = re.compile(r"\s+")
 #: a run of token characters (base64/base64url/hex/JWT/Zoho "1000.x.y") of at least 16
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9._~_+/=-]{16,}")
@@ -76,6 +77,7 @@ class SecretMasker:
         self._lock = threading.Lock()
         self._values: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self._long: tuple[str, ...] = ()
         self._bytes_needles: tuple[bytes, ...] = ()
         for value in values:
             self.add(value)
@@ -103,7 +105,11 @@ class SecretMasker:
                 return
             self._values |= forms
             ordered = sorted(self._values, key=len, reverse=True)
-            self._pattern = re.compile("|".join(_form_pattern(v) for v in ordered))
+            # a huge value (a pasted file, a 1,000,000-character token) is replaced literally: compiling it into
+            # the pattern on every registration would cost seconds
+            self._long = tuple(v for v in ordered if len(v) > _LONG_FORM)
+            short = [v for v in ordered if len(v) <= _LONG_FORM]
+            self._pattern = re.compile("|".join(_form_pattern(v) for v in short)) if short else None
             # the byte scan must find any form the pattern would match: for a form with whitespace, its longest
             # whitespace-free piece
             self._bytes_needles = tuple(
@@ -115,13 +121,16 @@ class SecretMasker:
 
     def __contains__(self, text: str) -> bool:
         pattern = self._pattern
-        return bool(pattern and pattern.search(text))
+        return bool(pattern and pattern.search(text)) or any(v in text for v in self._long)
 
     def mask(self, text: str) -> str:
-        pattern = self._pattern
-        if pattern is None or not text:
+        if not text:
             return text
-        return pattern.sub(MASK, text)
+        for value in self._long:
+            if value in text:
+                text = text.replace(value, MASK)
+        pattern = self._pattern
+        return pattern.sub(MASK, text) if pattern is not None else text
 
     def mask_bytes(self, data: bytes) -> bytes:
         """Mask a block of encoded output; a cheap substring scan first, so clean blocks cost almost nothing."""

@@ -166,3 +166,11 @@ def test_an_error_body_of_a_plain_request_is_masked_before_it_is_parsed(sandbox:
     with pytest.raises(ClientError) as caught:
         client.get_json("/echo-error", params={"api_key": "key-0123456789abcdef"})
     assert "0123456789abcdef" not in caught.value.message
+
+
+def test_a_huge_secret_is_masked_in_every_form_without_a_pattern() -> None:
+    secret = "t/" * 5000 + "ä"  # 10,001 characters: replaced literally, not compiled into the pattern
+    masker = SecretMasker([secret, "short-secret-1"])
+    encoded = requests.utils.quote(secret, safe="")
+    assert masker.mask(f"a {secret} b {encoded} c short-secret-1") == "a **** b **** c ****"
+    assert f"x{secret}" in masker and "nothing" not in masker
