@@ -55,7 +55,7 @@ def test_retry_lines_of_connector_worker_threads_stay_off_stderr(
     wingspan.faults.server_error(r"/bulk/collaborator/batch", status=503, times=2)
     result = _sync(tmp_path, bullhorn, wingspan, DEMO_TOKEN)
     assert result.status == "succeeded", result.errors
-    assert sum(f.fired for f in bullhorn.faults._faults) + sum(f.fired for f in wingspan.faults._faults) == 4
+    assert sum(f["fired"] for f in [*bullhorn.faults.listing(), *wingspan.faults.listing()]) == 4
     assert capfd.readouterr().err == ""
 
 
