@@ -94,11 +94,15 @@ class Destination(Connector[ConfigT]):
         """Return the writer for this run (the framework closes it)."""
         raise NotImplementedError(f"{self.name} does not implement open()")
 
-    def _spec_extras(self) -> dict[str, Any]:
+    def offered_sync_modes(self) -> list[str]:
+        """The destination_sync_modes the spec lists: the class's own plus every declared object's."""
         modes = list(self.supported_destination_sync_modes)
         for obj in self.objects:
             modes += [mode for mode in obj.sync_modes if mode not in modes]
-        return {"destination_sync_modes": modes}
+        return modes
+
+    def _spec_extras(self) -> dict[str, Any]:
+        return {"destination_sync_modes": self.offered_sync_modes()}
 
     def bind(self, config: ConfigT, catalog: ConfiguredAirbyteCatalog) -> dict[str, ObjectBinding]:
         """Bind the catalog's streams to this destination's objects (none when it declares none)."""
@@ -114,11 +118,25 @@ class Destination(Connector[ConfigT]):
                 "Create it, or change rejected_records_path in the config."
             )
 
+    def check_sync_modes(self, catalog: ConfiguredAirbyteCatalog) -> None:
+        """Refuse a destination_sync_mode the spec does not offer, before anything is written (a silently
+        ignored ``overwrite`` would leave old data a user expects gone)."""
+        offered = self.offered_sync_modes()
+        for configured in catalog.streams:
+            mode = configured.destination_sync_mode.value
+            if mode not in offered:
+                raise ConfigError(
+                    f"{self.name} does not support destination_sync_mode '{mode}' (stream "
+                    f"'{configured.stream.name}'); it supports {', '.join(offered)}. "
+                    "Change the stream's destination_sync_mode in the catalog."
+                )
+
     def _dispatch(self, context: RunContext) -> int:
         if context.command == "write":
             config = self.load_config(context.args.config)
             self.preflight(config)
             catalog = self.load_catalog(context.args.catalog)
+            self.check_sync_modes(catalog)
             self.bindings = self.bind(config, catalog)
             stdin = context.stdin if context.stdin is not None else sys.stdin.buffer
             return _WriteLoop(self, config, catalog, context.output).run(stdin)

@@ -129,6 +129,7 @@ class Connector(Generic[ConfigT]):
 
     def __init__(self) -> None:
         self.secrets = SecretMasker()
+        self._long_fields: list[tuple[str, int]] = []
         self.logger = logging.getLogger(f"staffwire.connector.{self.name or type(self).__name__}")
         self._output: Output | None = None
 
@@ -156,6 +157,7 @@ class Connector(Generic[ConfigT]):
     def config_from_dict(self, raw: Mapping[str, Any]) -> ConfigT:
         """Validate a config dict against the config model; registers its secrets first."""
         self._register_spec_secrets(raw)
+        self._long_fields = _long_strings(raw)
         from pydantic import ValidationError
 
         try:
@@ -287,7 +289,9 @@ class Connector(Generic[ConfigT]):
                 except Exception as exc:
                     try:
                         output.message(exception_trace(exc, connector=self.name, command=args.command))
-                    except Exception as broken:  # stdout is gone (the reader hung up): nowhere else to say it
+                    except BrokenPipeError:
+                        pass  # the reader hung up (the runner stopped reading after the other side failed)
+                    except Exception as broken:  # stdout is gone otherwise: nowhere else to say it
                         logs.stderr(
                             self.secrets.mask(f"{self.name}: {exc!r}; could not write to stdout: {broken!r}")
                         )
@@ -295,6 +299,8 @@ class Connector(Generic[ConfigT]):
         finally:
             try:
                 output.flush()
+            except BrokenPipeError:
+                pass  # the reader hung up: it knows, and nobody else is listening
             except Exception as exc:  # stdout closed under us: nothing left to tell anyone
                 logs.stderr(self.secrets.mask(f"{self.name}: could not write to stdout: {exc}"))
             self._output = None
@@ -326,13 +332,20 @@ class Connector(Generic[ConfigT]):
             self.preflight(config)
             self.check(config)
         except (ConfigError, TransientError) as exc:
-            output.message(_status("FAILED", exc.message))
+            output.message(_status("FAILED", self._with_long_fields(exc)))
             return 0
         except Exception as exc:
             output.message(exception_trace(exc, connector=self.name, command="check"))
             return 1
         output.message(_status("SUCCEEDED"))
         return 0
+
+    def _with_long_fields(self, exc: StaffwireError) -> str:
+        """A request refused as too large (HTTP 414/431) names the config fields that are far too long."""
+        if exc.status not in (414, 431) or not self._long_fields:
+            return exc.message
+        named = ", ".join(f"'{path}' ({length:,} characters)" for path, length in self._long_fields)
+        return f"{exc.message} Far too long for any API: config field {named}."
 
     def _dispatch(self, context: RunContext) -> int:
         if context.command == "spec":
@@ -413,6 +426,20 @@ def _describe_validation_error(exc: Any) -> str:
                     continue
             parts.append(f"config field '{loc}' is invalid: {message}")
     return "; ".join(parts)
+
+
+_LONG = 4096  # characters: longer than any token, id or name an API takes in a URL or a header
+
+
+def _long_strings(node: Any, path: str = "") -> list[tuple[str, int]]:
+    """The config's string values longer than :data:`_LONG`, as (dotted path, length)."""
+    if isinstance(node, str):
+        return [(path, len(node))] if len(node) > _LONG else []
+    if isinstance(node, Mapping):
+        return [f for k, v in node.items() for f in _long_strings(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(node, list | tuple):
+        return [f for i, v in enumerate(node) for f in _long_strings(v, f"{path}[{i}]")]
+    return []
 
 
 def _reveal(value: Any) -> Any:

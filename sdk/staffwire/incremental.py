@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from staffwire.pycompat import datetime_fromisoformat
+from staffwire.state import InvalidStateError
 
 __all__ = [
     "CursorTracker",
@@ -108,6 +109,14 @@ def windows(start: Any, end: Any, step: timedelta) -> Iterator[tuple[datetime, d
         low = upper
 
 
+def _saved_cursor(value: Any, key: str) -> datetime:
+    """A cursor value read back from a saved state; a malformed one is an InvalidStateError naming ``key``."""
+    try:
+        return parse_cursor(value)
+    except (ValueError, OverflowError, OSError):
+        raise InvalidStateError(key, value, "a date-time or epoch cursor value") from None
+
+
 class CursorTracker:
     """Follows the highest cursor of a stream and de-duplicates re-read records across the lookback overlap.
 
@@ -134,18 +143,30 @@ class CursorTracker:
         lookback: timedelta = timedelta(0),
         start: Any = None,
         max_keys: int = 10_000,
+        state_path: str = "",
     ) -> None:
+        """``state_path`` names where ``state`` sits in the stream's state (``"deleted."``), for the
+        :class:`~staffwire.state.InvalidStateError` a malformed saved value raises."""
         self.cursor_field = cursor_field
         self.key_fields = tuple(key_fields)
         self.lookback = lookback
         self.max_keys = max_keys
+        if state is not None and not isinstance(state, Mapping):
+            raise InvalidStateError(state_path.rstrip(".") or "state", state, "a JSON object")
         saved = (state or {}).get(cursor_field)
-        self.max_cursor: datetime | None = parse_cursor(saved) if saved not in (None, "") else None
+        self.max_cursor: datetime | None = (
+            _saved_cursor(saved, state_path + cursor_field) if saved not in (None, "") else None
+        )
         self.start = parse_cursor(start) if start not in (None, "") else None
         self.seen: dict[str, datetime] = {}
+        carried = (state or {}).get("seen") or {}
+        if not isinstance(carried, Mapping):
+            raise InvalidStateError(
+                f"{state_path}seen", carried, "an object of record keys and cursor values"
+            )
         #: the keys the input state carried: the overlap this read re-reads; only ever shrinks
         self.carried: dict[str, datetime] = {
-            str(key): parse_cursor(moment) for key, moment in ((state or {}).get("seen") or {}).items()
+            str(key): _saved_cursor(moment, f"{state_path}seen.{key}") for key, moment in carried.items()
         }
         self._expiry: list[tuple[datetime, str]] = []  # min-heap of (cursor, key) entries in ``seen``
         self.skipped = 0

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 if TYPE_CHECKING:
     from staffwire.protocol import Output
 
-__all__ = ["bound", "capture", "format_stack", "log_message"]
+__all__ = ["as_owner", "bound", "capture", "format_stack", "log_message", "owner"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -122,6 +122,25 @@ def bound(func: Callable[P, R]) -> Callable[P, R]:
         return context.copy().run(func, *args, **kwargs)
 
     return run_in_context
+
+
+def owner() -> object | None:
+    """The run that the current context logs to (None outside a run): keep it in an object that may later log
+    from another thread (an HTTP client shared by a worker pool) and log under :func:`as_owner`."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def as_owner(run: object | None) -> Iterator[None]:
+    """Log to ``run`` (from :func:`owner`) in this block, whichever thread runs it; no-op for None."""
+    if not isinstance(run, _Run) or _current.get() is run:
+        yield
+        return
+    token = _current.set(run)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 class _MaskingFactory:

@@ -5,7 +5,13 @@ A :class:`SecretMasker` collects secret values as they become known: config valu
 tokens) the moment they are received. Everything written to stdout/stderr passes through :meth:`SecretMasker.mask`.
 
 Each secret is also masked in the encodings it tends to reappear in: URL-encoded (``quote``/``quote_plus``, as in
-a query string), JSON-escaped (inside an echoed API error body).
+a query string or a URL path), JSON-escaped (inside an echoed API error body), and whitespace-normalised (a secret
+holding spaces or tabs is matched with any run of whitespace where it has one, so an error text whose whitespace
+was collapsed still masks it). A value that is a URL carrying a password (``https://user:pw@host``) also registers
+the password. Mask *before* cutting or normalising a text: a cut can leave half a secret that no longer matches.
+
+:func:`token_shaped` finds values that look like credentials (long runs of token characters mixing letters and
+digits); an auth answer that could not be parsed is masked with it too, since a token in it was never registered.
 """
 
 from __future__ import annotations
@@ -15,12 +21,53 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote, urlsplit
 
-__all__ = ["MASK", "SecretMasker", "secret_paths", "secrets_in_config"]
+__all__ = ["MASK", "SecretMasker", "mask_token_shaped", "secret_paths", "secrets_in_config", "token_shaped"]
 
 MASK = "****"
 _MIN_LENGTH = 4  # shorter values would mask ordinary text ("a", "1", "yes")
+_LONG_FORM = 4096  # longer forms are masked by plain replacement, not by the pattern
+_WHITESPACE = re.compile(r"\s+")
+#: a run of token characters (base64/base64url/hex/JWT/Zoho "1000.x.y") of at least 16
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9._~_+/=-]{16,}")
+
+
+def _form_pattern(form: str) -> str:
+    """The regex of one form: literal, except that a whitespace run matches any whitespace run."""
+    parts = _WHITESPACE.split(form)
+    if len(parts) == 1:
+        return re.escape(form)
+    return r"\s+".join(re.escape(p) for p in parts)
+
+
+def token_shaped(text: str) -> list[str]:
+    """The values in ``text`` that look like credentials: 16+ token characters holding letters and digits
+    (``1000.8f3c...``, a UUID, a JWT), not plain words, paths or host names."""
+    found = []
+    for run in _TOKEN_RUN.findall(text):
+        core = run.strip("./-")
+        if any(c.isdigit() for c in core) and any(c.isalpha() for c in core) and "//" not in core:
+            found.append(run)
+    return found
+
+
+def mask_token_shaped(text: str) -> str:
+    """``text`` with every :func:`token_shaped` value replaced by ``****``."""
+    for value in sorted(set(token_shaped(text)), key=len, reverse=True):
+        text = text.replace(value, MASK)
+    return text
+
+
+def url_password(value: str) -> str | None:
+    """The password of a URL with credentials (``https://user:pw@host/``), else None."""
+    if "@" not in value or "://" not in value:
+        return None
+    try:
+        password = urlsplit(value.strip()).password
+    except ValueError:
+        return None
+    return unquote(password) if password else None
 
 
 class SecretMasker:
@@ -30,6 +77,7 @@ class SecretMasker:
         self._lock = threading.Lock()
         self._values: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self._long: tuple[str, ...] = ()
         self._bytes_needles: tuple[bytes, ...] = ()
         for value in values:
             self.add(value)
@@ -42,6 +90,9 @@ class SecretMasker:
             value = str(value)
         if len(value) < _MIN_LENGTH:
             return
+        password = url_password(value)
+        if password is not None:
+            self.add(password)
         forms = {
             value,
             quote(value, safe=""),
@@ -54,21 +105,32 @@ class SecretMasker:
                 return
             self._values |= forms
             ordered = sorted(self._values, key=len, reverse=True)
-            self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
-            self._bytes_needles = tuple(v.encode() for v in ordered)
+            # a huge value (a pasted file, a 1,000,000-character token) is replaced literally: compiling it into
+            # the pattern on every registration would cost seconds
+            self._long = tuple(v for v in ordered if len(v) > _LONG_FORM)
+            short = [v for v in ordered if len(v) <= _LONG_FORM]
+            self._pattern = re.compile("|".join(_form_pattern(v) for v in short)) if short else None
+            # the byte scan must find any form the pattern would match: for a form with whitespace, its longest
+            # whitespace-free piece
+            self._bytes_needles = tuple(
+                {max(_WHITESPACE.split(v), key=len).encode() or v.encode() for v in ordered}
+            )
 
     def __bool__(self) -> bool:
         return bool(self._values)
 
     def __contains__(self, text: str) -> bool:
         pattern = self._pattern
-        return bool(pattern and pattern.search(text))
+        return bool(pattern and pattern.search(text)) or any(v in text for v in self._long)
 
     def mask(self, text: str) -> str:
-        pattern = self._pattern
-        if pattern is None or not text:
+        if not text:
             return text
-        return pattern.sub(MASK, text)
+        for value in self._long:
+            if value in text:
+                text = text.replace(value, MASK)
+        pattern = self._pattern
+        return pattern.sub(MASK, text) if pattern is not None else text
 
     def mask_bytes(self, data: bytes) -> bytes:
         """Mask a block of encoded output; a cheap substring scan first, so clean blocks cost almost nothing."""
@@ -104,7 +166,8 @@ def secret_paths(schema: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> lis
 
 
 def secrets_in_config(schema: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
-    """The values of ``config`` that the spec marks secret."""
+    """The values of ``config`` that the spec marks secret, and the password of any URL in it
+    (``"api_url": "https://admin:pw@host"``: a credential whatever field holds it)."""
     values: list[str] = []
     for path in secret_paths(schema):
         node: Any = config
@@ -112,4 +175,16 @@ def secrets_in_config(schema: Mapping[str, Any], config: Mapping[str, Any]) -> l
             node = node.get(part) if isinstance(node, Mapping) else None
         if isinstance(node, str | int | float) and not isinstance(node, bool):
             values.append(str(node))
+    values.extend(_url_passwords(config))
     return values
+
+
+def _url_passwords(node: Any) -> list[str]:
+    if isinstance(node, str):
+        password = url_password(node)
+        return [password] if password else []
+    if isinstance(node, Mapping):
+        return [p for value in node.values() for p in _url_passwords(value)]
+    if isinstance(node, list | tuple):
+        return [p for value in node for p in _url_passwords(value)]
+    return []

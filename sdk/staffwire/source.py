@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace, read_state_file
 from staffwire.errors import ConfigError, InternalError, RecordRejected
-from staffwire.state import StateTracker, parse_state
+from staffwire.state import InvalidStateError, StateTracker, parse_state
 from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
 
 if TYPE_CHECKING:
@@ -141,9 +141,16 @@ class Source(Connector[ConfigT]):
         """Match the configured catalog to this source's streams; unknown streams and modes are ConfigErrors."""
         available = {(s.get_name(), s.namespace): s for s in self._streams(config)}
         selected: list[_Selected] = []
+        listed: set[tuple[str, str | None]] = set()
         for configured in catalog.streams:
             name = configured.stream.name
             namespace = configured.stream.namespace
+            if (name, namespace) in listed:
+                raise ConfigError(
+                    f"the catalog lists stream '{name}' twice; each stream may be selected once (reading it "
+                    "twice would send every record twice). Remove the duplicate from the catalog."
+                )
+            listed.add((name, namespace))
             stream = available.get((name, namespace)) or (available.get((name, None)) if namespace else None)
             if stream is None:
                 names = ", ".join(sorted(n for n, _ in available)) or "none"
@@ -200,6 +207,8 @@ class Source(Connector[ConfigT]):
             if final is not None:
                 output.message(final)
         except Exception as exc:
+            if isinstance(exc, InvalidStateError) and exc.stream is None:
+                exc = exc.for_stream(name)
             output.message(stream_status(name, namespace, "INCOMPLETE"))
             output.message(
                 exception_trace(exc, connector=self.name, command="read", stream=name, namespace=namespace)

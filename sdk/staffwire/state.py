@@ -22,7 +22,7 @@ from staffwire.errors import ConfigError
 from staffwire.protocol import json_type
 from staffwire.streams import NO_CURSOR_STATE
 
-__all__ = ["StateTracker", "StreamKey", "parse_state", "state_message"]
+__all__ = ["InvalidStateError", "StateTracker", "StreamKey", "parse_state", "state_message"]
 
 StreamKey = tuple[str, "str | None"]
 
@@ -67,6 +67,32 @@ def parse_state(data: Any, where: str = "the state file") -> dict[StreamKey, dic
 
 
 _FIX = "Pass a JSON list of per-stream state messages, or [] to start from scratch."
+
+
+class InvalidStateError(ConfigError):
+    """A saved state holds a value the stream cannot resume from (a cursor of ``"banana"``, a window without an
+    end). Never ignored (that would silently read everything again) and never a crash: a config error naming the
+    stream, the key and how to reset. Raised without a stream, the read loop fills in the stream it was reading."""
+
+    def __init__(self, key: str, value: Any, expected: str, *, stream: str | None = None) -> None:
+        self.key = key
+        self.value = value
+        self.expected = expected
+        super().__init__(self._text(stream), stream=stream)
+
+    def _text(self, stream: str | None) -> str:
+        shown = repr(self.value)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        where = f"stream '{stream}'" if stream else "the stream"
+        return (
+            f"The saved state of {where} is invalid: its {self.key!r} is {shown}, not {self.expected}. Nothing "
+            f"was read. Reset {where} to read it again from the start: remove its entry from the state file (or "
+            "pass [] as the state); under the runner, `staffwire sync CONNECTION_FILE --reset`."
+        )
+
+    def for_stream(self, stream: str) -> InvalidStateError:
+        """The same error naming ``stream``."""
+        return InvalidStateError(self.key, self.value, self.expected, stream=stream)
 
 
 def _add_stream_state(states: dict[StreamKey, dict[str, Any]], stream: Any, where: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import requests
 from staffwire.auth.simple import BearerAuth
@@ -72,7 +73,8 @@ class WingspanApi:
 
     # session -------------------------------------------------------------------------------------------
     def session(self, token: str) -> dict[str, Any]:
-        return self.reads.get_json(f"/users/session/token/{token}")
+        # percent-encoded, so a "/" or "?" in a token cannot change the path; the masker knows this form too
+        return self.reads.get_json(f"/users/session/token/{quote(token, safe='')}")
 
     # generic -------------------------------------------------------------------------------------------
     def get(self, path: str, *, stream: str | None = None) -> Any:

@@ -138,6 +138,15 @@ class WingspanConfig(BaseModel):
     max_attempts: int = Field(default=6, ge=1, le=20, title="Attempts per request")
     backoff_base_s: float = Field(default=0.5, ge=0, title="First retry wait (seconds)")
 
+    @field_validator("api_token")
+    @classmethod
+    def _token_given(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError(
+                "config field 'api_token' is empty: put a Wingspan API token in it (Settings > API tokens)"
+            )
+        return value
+
     @field_validator("api_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:

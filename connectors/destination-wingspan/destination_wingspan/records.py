@@ -5,6 +5,7 @@ user can fix in the source system. Nothing here talks to Wingspan or keeps state
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,11 +18,29 @@ from staffwire.pycompat import date_fromisoformat
 from destination_wingspan.invoices import InvoiceLine, InvoiceRequest
 from destination_wingspan.payables import PayableLine, PayableRequest
 
-__all__ = ["candidate_email", "invoice_request", "label_text", "payable_request", "reject", "text_labels"]
+__all__ = [
+    "candidate_email",
+    "invoice_request",
+    "key_text",
+    "label_text",
+    "payable_request",
+    "reject",
+    "text_labels",
+]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCIES = ("USD", "CAD")
 _MAX_LABEL = 255
+#: identities (external ids, references) up to this length are sent as they are; 15 characters stay free for a
+#: line suffix ("#12") within Wingspan's 255
+_MAX_KEY = 240
+_HASH_MARK = "~sha256:"
+#: control characters (NUL...) and the bidirectional overrides that make a name display as something else
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: a due date outside these years is a data error (0001-01-01, 9999-12-31), not a payable
+_DUE_YEARS = (2000, 2099)
+#: no payable or invoice line is this large; 1e15 is a unit error upstream
+_MAX_AMOUNT = Decimal("10000000")
 
 
 def reject(
@@ -47,7 +66,7 @@ class _Subject:
         return reject(self.stream, self.record_id, rule, field, value, message)
 
     def amount(self, value: Any) -> Decimal:
-        """A positive amount with at most 2 decimals."""
+        """A positive amount with at most 2 decimals, below :data:`_MAX_AMOUNT`."""
         number = _decimal(value)
         if number is None or number <= 0:
             raise self.reject(
@@ -56,6 +75,14 @@ class _Subject:
                 value,
                 f"{self.kind} {self.reference} has a malformed amount {value!r}: it must be a positive number "
                 "with at most 2 decimals",
+            )
+        if number > _MAX_AMOUNT:
+            raise self.reject(
+                "range",
+                "amount",
+                value,
+                f"{self.kind} {self.reference} has an amount of {number:,.2f}, above the {_MAX_AMOUNT:,.0f} any "
+                "payment can be: check the amount (and its unit) in the source system",
             )
         return number
 
@@ -67,6 +94,15 @@ class _Subject:
                 "due_date",
                 value,
                 f"{self.kind} {self.reference} needs a due_date as YYYY-MM-DD, got {value!r}",
+            )
+        low, high = _DUE_YEARS
+        if not low <= int(due[:4]) <= high:
+            raise self.reject(
+                "range",
+                "due_date",
+                value,
+                f"{self.kind} {self.reference} has a due_date of {due}, outside the years {low}-{high}: "
+                "fix the date in the source system",
             )
         return due
 
@@ -84,7 +120,7 @@ class _Subject:
 
 def _subject(kind: str, stream: str, record: Mapping[str, Any], original: Mapping[str, Any]) -> _Subject:
     """The record's reference (its unique key in Wingspan) and id; rejected without a reference."""
-    reference = label_text(record.get("reference"))
+    reference = key_text(record.get("reference"))
     record_id = label_text(original.get("id")) or reference
     if not reference:
         raise reject(
@@ -98,15 +134,33 @@ def _subject(kind: str, stream: str, record: Mapping[str, Any], original: Mappin
     return _Subject(kind, stream, record_id, reference)
 
 
-def label_text(value: Any) -> str | None:
-    """A scalar as Wingspan label text (at most 255 characters); None for empty values, objects and lists."""
+def _text(value: Any) -> str | None:
+    """A scalar as text without control or bidirectional-override characters; None for empty values, objects
+    and lists."""
     if value is None or value == "" or isinstance(value, dict | list):
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value)[:_MAX_LABEL]
+    return _UNSAFE.sub("", str(value)) or None
+
+
+def label_text(value: Any) -> str | None:
+    """A scalar as Wingspan label text (at most 255 characters; a label is a value, not an identity)."""
+    text = _text(value)
+    return text[:_MAX_LABEL] if text is not None else None
+
+
+def key_text(value: Any) -> str | None:
+    """A scalar as an identity (an external id, a reference), never cut: up to 240 characters as is; a longer one
+    becomes its first 168 characters + ``~sha256:`` + the SHA-256 of the whole (64 hex digits), 240 in all, so
+    two keys that differ anywhere stay two keys, and the same key maps the same way in every run."""
+    text = _text(value)
+    if text is None or len(text) <= _MAX_KEY:
+        return text
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return text[: _MAX_KEY - len(_HASH_MARK) - len(digest)] + _HASH_MARK + digest
 
 
 def text_labels(values: Mapping[str, Any]) -> dict[str, str]:
@@ -123,6 +177,16 @@ def candidate_email(stream: str, record_id: str | None, external_id: str, record
     """A triggered candidate's email, stripped; rejected without a valid one, since Wingspan invites contractors
     by email."""
     email = record.get("email")
+    if email is not None and not isinstance(email, str):
+        raise reject(
+            stream,
+            record_id,
+            "format",
+            "email",
+            email,
+            f"candidate {external_id} has an email that is not text ({email!r}); Wingspan invites contractors by "
+            "email, so fix it in the source system",
+        )
     if not isinstance(email, str) or not email.strip():
         raise reject(
             stream,
@@ -150,7 +214,7 @@ def payable_request(stream: str, record: Mapping[str, Any], original: Mapping[st
     """A ``payables`` record (standard, or mapped from ``original``) as a payable request; rejected when malformed."""
     subject = _subject("payable", stream, record, original)
     reference, record_id = subject.reference, subject.record_id
-    worker_id = label_text(record.get("worker_id"))
+    worker_id = key_text(record.get("worker_id"))
     if not worker_id:
         raise subject.reject(
             "required", "worker_id", None, f"payable {reference} has no worker_id (the candidate to pay)"

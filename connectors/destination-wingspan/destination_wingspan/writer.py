@@ -46,6 +46,7 @@ from destination_wingspan.payables import PayableRequest, PayableWriter
 from destination_wingspan.records import (
     candidate_email,
     invoice_request,
+    key_text,
     label_text,
     payable_request,
     reject,
@@ -181,7 +182,7 @@ class WingspanWriter:
     ) -> bool:
         """Buffer the candidate's contractor (or its deactivation); False when it becomes nothing."""
         record_id = label_text(original.get("id"))
-        external_id = label_text(record.get("id"))
+        external_id = key_text(record.get("id"))
         if not external_id:
             raise reject(
                 stream,
@@ -234,7 +235,7 @@ class WingspanWriter:
 
     def _placement(self, record: Mapping[str, Any]) -> bool:
         """Queue the placement's labels for its candidate's contractor; False when it has none to add."""
-        candidate_id = label_text(record.get("candidate_id"))
+        candidate_id = key_text(record.get("candidate_id"))
         if not candidate_id:
             return False
         labels = text_labels(

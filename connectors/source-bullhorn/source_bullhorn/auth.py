@@ -23,7 +23,7 @@ import requests
 from staffwire.auth.refreshing import Obtain
 from staffwire.auth.session import LoginSession, SessionLoginAuth
 from staffwire.errors import ConfigError
-from staffwire.http.errors import AuthenticationError, error_for_response
+from staffwire.http.errors import AuthenticationError, error_for_response, json_body
 from staffwire.urls import plain_http_allowed
 
 __all__ = ["BullhornLogin"]
@@ -94,6 +94,13 @@ class BullhornLogin(SessionLoginAuth):
     def apply_token(self, request: requests.PreparedRequest, session: LoginSession) -> None:
         request.headers["BhRestToken"] = session.token
 
+    def _answer(self, response: requests.Response) -> Any:
+        """A token or login answer's JSON; a 2xx answer still cut off or HTML after the client's retries is a
+        transient BadResponseError (its token-shaped values masked), not a verdict on the credentials."""
+        if response.status_code >= 400:
+            return _body(response)
+        return json_body(response, system=SYSTEM, masker=self.masker, auth_answer=True)
+
     # ------------------------------------------------------------------------------------------- flow
     def login(self) -> Obtain[LoginSession]:
         access: str | None = None
@@ -110,7 +117,7 @@ class BullhornLogin(SessionLoginAuth):
         url = self.login_info_url
         response: requests.Response | None = None
         for _ in range(_MAX_REDIRECTS + 1):
-            response = yield self.build("GET", url, params={"username": self.username})
+            response = yield self.build("GET", url, params={"username": self.username}, expect_json=True)
             if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("Location"):
                 url = urljoin(url, response.headers["Location"])
                 url = url.split("?", 1)[0]  # the username goes in params again
@@ -120,7 +127,7 @@ class BullhornLogin(SessionLoginAuth):
         where = f"the data-center discovery at {self.login_info_url}"
         if response.status_code >= 400:
             error = error_for_response(
-                response, system=SYSTEM, masker=self.masker, what="data-center discovery"
+                response, system=SYSTEM, masker=self.masker, what="data-center discovery", auth_answer=True
             )
             raise ConfigError(
                 f"{SYSTEM}: {where} answered HTTP {response.status_code}. Check login_info_url (Bullhorn's is "
@@ -191,13 +198,16 @@ class BullhornLogin(SessionLoginAuth):
                 request=request,
                 status=response.status_code,
             )
-        raise error_for_response(response, system=SYSTEM, masker=self.masker, what="authorization")
+        raise error_for_response(
+            response, system=SYSTEM, masker=self.masker, what="authorization", auth_answer=True
+        )
 
     def _token(self, grant: dict[str, str]) -> Obtain[str]:
         url = f"{self.oauth_url}/token"
         params = {**grant, "client_id": self.client_id, "client_secret": self.client_secret}
+        # a single-use code: a lost answer is not sent again but restarts the login (RefreshingAuth.restart)
         response = yield self.build("POST", url, params=params)
-        body = _body(response)
+        body = self._answer(response)
         request = f"POST {urlsplit(url).path}"
         if response.status_code >= 400 or not isinstance(body, dict) or not body.get("access_token"):
             error = body.get("error") if isinstance(body, dict) else None
@@ -234,7 +244,7 @@ class BullhornLogin(SessionLoginAuth):
             "client_id": self.client_id,
             "client_secret": self.client_secret,
         }
-        response = yield self.build("POST", url, params=params)
+        response = yield self.build("POST", url, params=params)  # single use: never sent twice
         body = _body(response)
         if response.status_code >= 400 or not isinstance(body, dict) or not body.get("access_token"):
             return None
@@ -248,8 +258,8 @@ class BullhornLogin(SessionLoginAuth):
     def _rest_login(self, access_token: str) -> Obtain[LoginSession]:
         url = f"{self.rest_login_url}/login"
         params = {"version": "*", "access_token": access_token, "ttl": str(self.ttl_minutes)}
-        response = yield self.build("GET", url, params=params)
-        body = _body(response)
+        response = yield self.build("GET", url, params=params, expect_json=True)
+        body = self._answer(response)
         if response.status_code >= 400 or not isinstance(body, dict) or not body.get("BhRestToken"):
             message = body.get("errorMessage") if isinstance(body, dict) else None
             raise AuthenticationError(

@@ -23,6 +23,7 @@ from typing import Any
 from staffwire.errors import RecordRejected
 from staffwire.mapping import CompiledMapping
 from staffwire.standard import standard_stream_schema
+from staffwire.state import InvalidStateError
 from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
 
 from source_bullhorn.api import BullhornApi
@@ -124,10 +125,10 @@ class BullhornStream(Stream):
     def _read_window(self, saved: dict[str, Any], cdc_state: dict[str, Any] | None) -> Iterator[Item]:
         cursor = self.entity_cursor
         assert cursor is not None
-        window = saved.get("window") if isinstance(saved.get("window"), dict) else None
-        previous = saved.get(cursor) if isinstance(saved.get(cursor), int) else None
+        window = _saved_window(saved)
+        previous = _saved_ms(saved.get(cursor), cursor)
         if window:
-            lo, hi, after = window.get("from"), int(window["to"]), int(window.get("after_id") or 0)
+            lo, hi, after = window
         else:
             start = self.config.start_ms()
             lo = previous - self.config.lookback_seconds * 1000 if previous is not None else start
@@ -163,10 +164,10 @@ class BullhornStream(Stream):
     # ------------------------------------------------------------------------------------------------ CDC
     def _read_events(self, saved: dict[str, Any], cdc_state: dict[str, Any]) -> Iterator[Item]:
         cdc = self.config.change_data_capture
-        acked = int(cdc_state.get("acked") or 0)
+        acked = _saved_ms(cdc_state.get("acked"), "cdc.acked") or 0
         cursor = self.entity_cursor
         assert cursor is not None
-        high = saved.get(cursor)
+        high = _saved_ms(saved.get(cursor), cursor)
         replay: int | None = None
         last = self.api.last_request_id(self.subscription, stream=self._name)
         if last is not None and last > acked:
@@ -251,3 +252,32 @@ class StandardStream(BullhornStream):
     def _emit(self, rows: list[Row]) -> Iterator[Item]:
         """The page's standard records, as pages split around the rows the mapping rejected."""
         yield from self.mapping.map_pages(rows)
+
+
+_MS = "epoch milliseconds (an integer)"
+
+
+def _saved_ms(value: Any, key: str) -> int | None:
+    """An integer read back from a saved state (None when absent); anything else is an InvalidStateError."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidStateError(key, value, _MS if key != "cdc.acked" else "an integer request id")
+    return value
+
+
+def _saved_window(saved: Mapping[str, Any]) -> tuple[int | None, int, int] | None:
+    """The interrupted window ``(from, to, after_id)`` of a saved state, checked; None when there is none."""
+    window = saved.get("window")
+    if window is None:
+        return None
+    if not isinstance(window, dict):
+        raise InvalidStateError("window", window, 'an object {"from", "to", "after_id"}')
+    hi = _saved_ms(window.get("to"), "window.to")
+    if hi is None:
+        raise InvalidStateError("window.to", None, _MS)
+    return (
+        _saved_ms(window.get("from"), "window.from"),
+        hi,
+        _saved_ms(window.get("after_id"), "window.after_id") or 0,
+    )

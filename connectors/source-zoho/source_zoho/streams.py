@@ -80,7 +80,11 @@ class _ModuleReader:
         state = state or {}
         live = CursorTracker("Modified_Time", state=state, lookback=LOOKBACK, start=self.start)
         gone = CursorTracker(
-            "deleted_time", state=state.get("deleted") or {}, lookback=LOOKBACK, start=self.start
+            "deleted_time",
+            state=state.get("deleted") or {},
+            lookback=LOOKBACK,
+            start=self.start,
+            state_path="deleted.",
         )
 
         def snapshot() -> dict[str, Any]:

@@ -15,8 +15,10 @@ on a 401 refresh and yield the caller's request again -- so the client needs no 
 
 Requests made with :meth:`Auth.build` are the flow's own (token, login hops): the client sends them without
 following redirects (login hops read ``Location`` themselves) and retries them on connection errors and 5xx only
-when :attr:`Auth.retry_auth_requests` is true. Any other yielded request is the caller's and keeps the caller's
-retry rules.
+when :attr:`Auth.retry_auth_requests` is true. A flow's request built with ``expect_json=True`` (a token endpoint,
+a login answer) is also retried, like a 503, when a 2xx answer's body is cut off or an HTML page instead of JSON:
+a proxy hiccup must not fail a run as bad credentials. Any other yielded request is the caller's and keeps the
+caller's retry rules.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ import requests
 
 from staffwire.secrets import SecretMasker
 
-__all__ = ["Auth", "AuthFlow", "Authenticator", "NoAuth", "is_auth_request"]
+__all__ = ["Auth", "AuthFlow", "Authenticator", "NoAuth", "expects_json", "is_auth_request"]
 
 AuthFlow = Generator[requests.PreparedRequest, requests.Response, None]
 
 _AUTH_MARK = "_staffwire_auth_request"
+_JSON_MARK = "_staffwire_expects_json"
 
 
 @runtime_checkable
@@ -81,12 +84,16 @@ class Auth:
         data: Mapping[str, Any] | str | bytes | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        expect_json: bool = False,
     ) -> requests.PreparedRequest:
-        """A prepared request of the flow itself (token / login hop), marked as such for the client."""
+        """A prepared request of the flow itself (token / login hop), marked as such for the client;
+        ``expect_json``: its 2xx answer must be JSON (a cut-off or HTML answer is retried)."""
         prepared = requests.Request(
             method.upper(), url, params=dict(params or {}), data=data, json=json, headers=dict(headers or {})
         ).prepare()
         setattr(prepared, _AUTH_MARK, True)
+        if expect_json:
+            setattr(prepared, _JSON_MARK, True)
         return prepared
 
 
@@ -96,3 +103,8 @@ class NoAuth(Auth):
 
 def is_auth_request(request: requests.PreparedRequest) -> bool:
     return bool(getattr(request, _AUTH_MARK, False))
+
+
+def expects_json(request: requests.PreparedRequest) -> bool:
+    """Whether a flow's own request was built with ``expect_json=True``."""
+    return bool(getattr(request, _JSON_MARK, False))

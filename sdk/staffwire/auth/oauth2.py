@@ -92,6 +92,10 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         self._throttled = throttled
         self.throttle = throttle or RetryPolicy(max_attempts=4, base_delay=2.0, jitter=0.0)
 
+    #: the token request is retried by the client itself (``expect_json``) and the refresh token stays valid,
+    #: so a cut-off exchange is not started over: that would only spend the endpoint's refresh quota
+    restart = RetryPolicy(max_attempts=1)
+
     def secrets(self) -> list[str]:
         return [self.client_secret, self.refresh_token]
 
@@ -108,8 +112,8 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         else:
             fields.update({"client_id": self.client_id, "client_secret": self.client_secret})
         if self.credentials_in == "query":
-            return self.build("POST", self.token_url, params=fields, headers=headers)
-        return self.build("POST", self.token_url, data=fields, headers=headers)
+            return self.build("POST", self.token_url, params=fields, headers=headers, expect_json=True)
+        return self.build("POST", self.token_url, data=fields, headers=headers, expect_json=True)
 
     def token_error(self, body: Mapping[str, Any]) -> str | None:
         """The error a 200 token answer carries, or None when it holds a token."""

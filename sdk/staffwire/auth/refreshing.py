@@ -5,6 +5,11 @@ that fails with an expired credential asks for a renewal *of the generation it u
 happens only when that generation is still current. So N parallel requests failing together cause exactly one
 refresh, and a request that started before someone else's refresh simply retries with the new credential.
 
+A login or token exchange whose answer came back cut off or as an HTML page (:class:`BadResponseError`: the client
+already retried what it could send again) is started over from the beginning up to ``restart.max_attempts``
+times: a single-use grant (an authorization code, a rotating refresh token) may have been spent by the lost
+answer, so only a fresh start can succeed.
+
 Which answers mean "the credential is no longer accepted" is :meth:`RefreshingAuth.is_expired_response`: by
 default a status in :attr:`~RefreshingAuth.renew_on`; ``renew_when=`` decides from the whole answer instead, for
 APIs whose 401 covers both an expired token (renew) and a missing permission (renewing cannot help -- Zoho's
@@ -21,7 +26,8 @@ from typing import Any, Generic, TypeVar
 import requests
 
 from staffwire.auth.base import Auth, AuthFlow
-from staffwire.http.errors import AuthenticationError, error_for_response, json_body
+from staffwire.http.errors import AuthenticationError, BadResponseError, error_for_response, json_body
+from staffwire.http.retry import RetryPolicy
 
 __all__ = ["RefreshingAuth"]
 
@@ -37,6 +43,11 @@ class RefreshingAuth(Auth, Generic[C]):
     renew_on: tuple[int, ...] = (401,)
     #: renew this many seconds before the credential's expiry
     expiry_margin: float = 60.0
+    #: how many times one request renews an expired credential before its answer stands (sessions that die
+    #: after a couple of requests raise it: see SessionLoginAuth)
+    max_renewals: int = 1
+    #: how often (and how patiently) a login whose answer was cut off or HTML is started over
+    restart: RetryPolicy = RetryPolicy(max_attempts=3, base_delay=1.0, jitter=0.0)
 
     def __init__(
         self,
@@ -95,8 +106,9 @@ class RefreshingAuth(Auth, Generic[C]):
                 what=what,
                 kinds=refused,
                 advice=refused_advice if response.status_code in refused else None,
+                auth_answer=True,
             )
-        return json_body(response, system=self.system, masker=self.masker, empty=empty)
+        return json_body(response, system=self.system, masker=self.masker, empty=empty, auth_answer=True)
 
     # machinery -----------------------------------------------------------------------------------------
     def _usable(self, credential: C | None) -> bool:
@@ -121,11 +133,22 @@ class RefreshingAuth(Auth, Generic[C]):
             credential = self._credential
             if self._generation != seen_generation and credential is not None and self._usable(credential):
                 return credential, self._generation  # someone renewed since we looked: use theirs
-            credential = yield from self.obtain()
+            credential = yield from self._obtain_restarting()
             self._credential = credential
             self._generation += 1
             self.renewals += 1
             return credential, self._generation
+
+    def _obtain_restarting(self) -> Generator[requests.PreparedRequest, requests.Response, C]:
+        attempt = 1
+        while True:
+            try:
+                return (yield from self.obtain())
+            except BadResponseError:
+                if attempt >= self.restart.max_attempts:
+                    raise
+            self.restart.sleep(self.restart.backoff(attempt))
+            attempt += 1
 
     def auth_flow(self, request: requests.PreparedRequest) -> AuthFlow:
         credential, generation = self.current()
@@ -134,6 +157,11 @@ class RefreshingAuth(Auth, Generic[C]):
         assert credential is not None
         original = request.copy()
         response = yield self.apply(request, credential)
-        if self.is_expired_response(response):
+        # A renewed credential that dies again before this request could use it (a session good for a couple of
+        # requests, shared by parallel workers) is renewed again, up to max_renewals times: a wrong password
+        # fails in the login itself, so repeated expiry is not a verdict on the credentials.
+        for _ in range(self.max_renewals):
+            if not self.is_expired_response(response):
+                return
             credential, generation = yield from self._renew(generation)
-            yield self.apply(original, credential)
+            response = yield self.apply(original.copy(), credential)

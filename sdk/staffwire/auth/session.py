@@ -50,6 +50,9 @@ class SessionLoginAuth(RefreshingAuth[LoginSession]):
     """Base for multi-hop logins; see the module docstring."""
 
     renew_on: tuple[int, ...] = (401, 403)
+    #: sessions may die after a few requests (shared by parallel workers): one request may renew several times
+    #: (the login itself proves the credentials); an OAuth access token is renewed once per request
+    max_renewals = 4
     default_base_url = SESSION_BASE_URL
 
     def login(self) -> Obtain[LoginSession]:

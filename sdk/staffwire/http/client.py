@@ -28,7 +28,8 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
-from staffwire.auth.base import is_auth_request
+from staffwire import logs
+from staffwire.auth.base import expects_json, is_auth_request
 from staffwire.http.errors import (
     BadResponseError,
     ConnectError,
@@ -120,6 +121,8 @@ class HttpClient:
         self.session.headers["Accept"] = "application/json"
         self.session.headers.update(headers or {})
         self._env_cache: dict[str, dict[str, Any]] = {}
+        # the connector run this client belongs to: retry lines logged from a worker thread go to its output
+        self._log_owner = logs.owner()
         bind = getattr(auth, "bind", None)
         if callable(bind):
             bind(system=system, masker=self.masker)
@@ -252,6 +255,18 @@ class HttpClient:
                 self._notify_rate_limited(wait)
                 policy.sleep(wait)
                 continue
+            if (
+                idempotent
+                and attempt < policy.max_attempts
+                and 200 <= status < 300
+                and expects_json(prepared)
+                and _unreadable(response)
+            ):  # a token endpoint's cut-off or HTML answer: a hiccup, like a 503, not bad credentials
+                response.close()
+                wait = policy.backoff(attempt)
+                self._log_retry(prepared, "a cut-off or HTML body", wait, attempt, policy.max_attempts)
+                policy.sleep(wait)
+                continue
             if status in policy.retry_statuses and idempotent and attempt < policy.max_attempts:
                 # a 503 may say when to come back (maintenance windows): honour it like a 429's
                 wait = policy.retry_after(response.headers.get("Retry-After"), attempt)
@@ -267,15 +282,16 @@ class HttpClient:
     ) -> None:
         if logger.isEnabledFor(logging.INFO):
             request = describe_request(prepared.method or "GET", prepared.url or "")
-            logger.info(
-                "%s answered %s for %s; retrying in %.3gs (attempt %d of %d)",
-                self.system,
-                what,
-                request,
-                wait,
-                attempt + 1,
-                attempts,
-            )
+            with logs.as_owner(self._log_owner):  # a worker thread's retry line still belongs to this run
+                logger.info(
+                    "%s answered %s for %s; retrying in %.3gs (attempt %d of %d)",
+                    self.system,
+                    what,
+                    request,
+                    wait,
+                    attempt + 1,
+                    attempts,
+                )
 
     def _send_once(self, prepared: requests.PreparedRequest, follow_redirects: bool) -> requests.Response:
         settings = self._environment(prepared.url or "")
@@ -505,3 +521,15 @@ def _broken_body(exc: requests.RequestException) -> bool:
     return isinstance(
         exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
     )
+
+
+def _unreadable(response: requests.Response) -> bool:
+    """A non-empty body that is not JSON (cut off, or an HTML page)."""
+    body = response.content
+    if not body:
+        return False
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return True
+    return False

@@ -11,7 +11,10 @@ from :mod:`staffwire.errors` that says what happens next, so callers catch ``Con
       HttpInternalError (InternalError)    ClientError (any other 4xx)
 
 Messages name the system, the method and the path (never the query string, which may carry tokens), the status
-and the API's own error text, with every registered secret masked.
+and the API's own error text, with every registered secret masked. A body is masked whole *before* it is parsed,
+cut or whitespace-normalised, so no cut can leave half a secret. The answer of an auth request (``auth_answer``)
+is treated harder: every token-shaped value in it is registered as a secret and masked, since an answer that was
+cut off or never parsed may hold a freshly issued token nobody registered yet.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import orjson
 import requests
 
 from staffwire.errors import ConfigError, InternalError, StaffwireError, TransientError
-from staffwire.secrets import SecretMasker
+from staffwire.secrets import MASK, SecretMasker, token_shaped
 
 __all__ = [
     "AuthenticationError",
@@ -37,6 +40,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
+    "RequestTooLargeError",
     "ServerError",
     "TimeoutError_",
     "api_error_text",
@@ -132,6 +136,10 @@ class BadResponseError(HttpTransientError):
     """The answer is not what the API documents: HTML instead of JSON, truncated or invalid JSON."""
 
 
+class RequestTooLargeError(HttpConfigError):
+    """HTTP 414 / 431: the URL or headers were too long -- a config value (a token, an id) far too long."""
+
+
 class ClientError(HttpInternalError):
     """Any other 4xx: the connector sent something the API does not accept."""
 
@@ -180,9 +188,30 @@ def _text_from_json(obj: Any) -> str | None:
     return None
 
 
-def _excerpt(text: str) -> str:
+def _excerpt(text: str, limit: int = _EXCERPT) -> str:
+    """Whitespace-normalised and cut; only ever called on text that is already masked."""
     text = " ".join(text.split())
-    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "..."
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    # never end on part of the mask: "****" cut to "**" would look like a value
+    partial = next((n for n in range(len(MASK) - 1, 0, -1) if cut.endswith(MASK[:n])), 0)
+    return (cut[:-partial] if partial else cut) + "..."
+
+
+def masked_body(
+    response: requests.Response, masker: SecretMasker | None, *, auth_answer: bool = False
+) -> str:
+    """The whole body as text with every secret masked (token-shaped values too for an auth answer)."""
+    text = (response.content or b"").decode("utf-8", "replace")
+    if auth_answer:
+        tokens = token_shaped(text)
+        if masker is not None:
+            for token in tokens:
+                masker.add(token)
+        else:
+            masker = SecretMasker(tokens)
+    return masker.mask(text) if masker is not None else text
 
 
 def looks_like_html(body: bytes, content_type: str) -> bool:
@@ -190,21 +219,23 @@ def looks_like_html(body: bytes, content_type: str) -> bool:
     return "html" in content_type.lower() or head.startswith((b"<!doctype html", b"<html"))
 
 
-def api_error_text(response: requests.Response, masker: SecretMasker | None = None) -> str:
-    """The API's own words for an error: a JSON error field, else a short excerpt of the body (masked)."""
+def api_error_text(
+    response: requests.Response, masker: SecretMasker | None = None, *, auth_answer: bool = False
+) -> str:
+    """The API's own words for an error: a JSON error field, else a short excerpt of the body; masked before
+    anything is parsed or cut."""
     body = response.content or b""
-    text: str | None = None
     if not body:
-        text = ""
-    elif looks_like_html(body, response.headers.get("Content-Type", "")):
-        text = "(an HTML page)"
-    else:
-        try:
-            text = _text_from_json(orjson.loads(body))
-        except orjson.JSONDecodeError:
-            text = None
-        if text is None:
-            text = body[: _EXCERPT * 2].decode("utf-8", "replace")
+        return ""
+    if looks_like_html(body, response.headers.get("Content-Type", "")):
+        return "(an HTML page)"
+    masked = masked_body(response, masker, auth_answer=auth_answer)
+    try:
+        text = _text_from_json(orjson.loads(masked))
+    except orjson.JSONDecodeError:
+        text = None
+    if text is None:
+        text = masked[: _EXCERPT * 2]
     text = _excerpt(text)
     return masker.mask(text) if masker is not None else text
 
@@ -229,6 +260,7 @@ def error_for_response(
     kinds: Mapping[int, type[HttpError]] | None = None,
     what: str | None = None,
     advice: str | None = None,
+    auth_answer: bool = False,
 ) -> HttpError:
     """The typed error for a failed answer (status >= 400); ``kinds`` overrides the class per status."""
     status = response.status_code
@@ -236,7 +268,7 @@ def error_for_response(
     url = response.request.url if response.request is not None and response.request.url else response.url
     request = describe_request(method, url or "")
     verb, _, path = request.partition(" ")
-    quoted = api_error_text(response, masker)
+    quoted = api_error_text(response, masker, auth_answer=auth_answer)
     detail = f': "{quoted}"' if quoted else ""
     tries = f" after {attempts} attempts" if attempts > 1 else ""
     on = f" ({what})" if what else ""
@@ -263,6 +295,14 @@ def error_for_response(
         klass, head = (
             ServerError,
             f"{system} failed with a server error for {request}{on} (HTTP {status}){tries}{detail}.",
+        )
+    elif status in (414, 431):
+        klass = RequestTooLargeError
+        what_part = "URL is" if status == 414 else "headers are"
+        head = f"{system} refused {request}{on}: its {what_part} too long (HTTP {status})."
+        advice = advice or (
+            "A value the connector sends with it comes from the config and is far too long: check the config "
+            "fields (tokens, ids and names are at most a few thousand characters)."
         )
     elif status == 408:
         klass, head = TimeoutError_, f"{system} timed out on {request}{on} (HTTP 408){tries}{detail}."
@@ -291,6 +331,7 @@ def error_for_body(
     problem: str,
     masker: SecretMasker | None = None,
     stream: str | None = None,
+    auth_answer: bool = False,
 ) -> BadResponseError:
     """``Bullhorn answered HTML, not JSON, for GET /search/Candidate (HTTP 200)`` and its kin."""
     method = response.request.method if response.request is not None else "GET"
@@ -304,7 +345,8 @@ def error_for_body(
             "or try again later."
         )
     else:
-        tail = _excerpt(body[-80:].decode("utf-8", "replace"))
+        masked = masked_body(response, masker, auth_answer=auth_answer)
+        tail = " ".join(masked.split())[-80:]
         message = (
             f"{system} answered truncated or invalid JSON for {request} (HTTP {response.status_code}, "
             f"{len(body)} bytes, ending {tail!r}). The answer was probably cut off: try again later."
@@ -331,6 +373,7 @@ def json_body(
     masker: SecretMasker | None = None,
     stream: str | None = None,
     empty: bytes = b"null",
+    auth_answer: bool = False,
 ) -> Any:
     """The parsed JSON body (an empty body parses as ``empty``); :func:`error_for_body` for HTML or broken JSON."""
     body = response.content or empty
@@ -338,4 +381,6 @@ def json_body(
         return orjson.loads(body)
     except orjson.JSONDecodeError:
         problem = "html" if looks_like_html(body, response.headers.get("Content-Type", "")) else "json"
-        raise error_for_body(response, system=system, problem=problem, masker=masker, stream=stream) from None
+        raise error_for_body(
+            response, system=system, problem=problem, masker=masker, stream=stream, auth_answer=auth_answer
+        ) from None

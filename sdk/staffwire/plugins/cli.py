@@ -28,6 +28,16 @@ def register(subparsers: Any) -> None:
     run.add_argument("system", help="the system name, e.g. bullhorn (see `staffwire sandbox list`)")
     run.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
     run.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    run.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="KIND[@PATH][,OPTION=VALUE...]",
+        help="switch on a fault (repeatable), e.g. rate-limit@/oauth,times=2,retry-after=1 or "
+        "truncate@/token,times=forever or expire-tokens,uses=2; kinds: rate-limit, server-error, drop, "
+        "drop-after-write, slow, truncate, html, short-pages, expire-tokens (docs/testing.md)",
+    )
+    run.add_argument("--size", type=int, metavar="N", help="seed N main records (e.g. candidates)")
     run.set_defaults(func=_sandbox_run)
 
 
@@ -67,5 +77,19 @@ def _sandbox_run(args: argparse.Namespace) -> int:
     pm = get_plugin_manager()
     cls = find_sandbox(args.system, pm)
     _report_problems(pm)
-    cls(host=args.host, port=args.port).serve_forever()
+    from staffwire.errors import ConfigError
+    from staffwire.testing.faults import FaultSpecError
+
+    sized: dict[str, Any] = {}
+    if args.size is not None:
+        if args.size < 0:
+            raise ConfigError(f"--size must be 0 or more, not {args.size}.")
+        found = getattr(cls, "size_kwargs", lambda _size: None)(args.size)
+        if found is None:
+            raise ConfigError(f"the {args.system} sandbox has no size option; run it without --size.")
+        sized = found
+    try:
+        cls(host=args.host, port=args.port, **sized).serve_forever(faults=args.fault)
+    except FaultSpecError as exc:
+        raise ConfigError(f"--fault: {exc}.") from None
     return 0

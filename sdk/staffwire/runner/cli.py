@@ -121,6 +121,7 @@ def _sync(args: argparse.Namespace) -> int:
     connection = load_connection(args.connection)
     store = StateStore(_db(args))
     try:
+        _sigterm_interrupts()
         progress_out = sys.stderr if args.json else sys.stdout
         result = run_sync(
             connection,
@@ -140,6 +141,19 @@ def _sync(args: argparse.Namespace) -> int:
 
         sys.stdout.write("\n".join(format_summary(result)) + "\n")
     return result.exit_code
+
+
+def _sigterm_interrupts() -> None:
+    """SIGTERM (``kill``, a container stop) ends a sync like Ctrl-C: the run is recorded as interrupted and its work
+    folder removed, instead of the process vanishing mid-write."""
+    import signal
+    import threading
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def _runs(args: argparse.Namespace) -> int:

@@ -8,6 +8,12 @@ stdout to read lines from, ``wait``/``kill``):
   bytes on the wire as the console script would print;
 * :class:`SubprocessExecutor` runs any Airbyte-protocol executable (a path, a console script, an Airbyte PyPI
   connector installed in a cached venv).
+
+Resolved configs hold secrets, so they never touch the disk: :class:`MemoryFile` keeps them in an anonymous
+in-memory file (``memfd``) that a connector opens as ``/dev/fd/N`` -- a thread of this process directly, a child
+process because every ``/dev/fd/N`` in its argv is passed to it. The file dies with the runner, ``kill -9``
+included. The rest of a run's files (catalog, state, rejected records) go in :func:`private_workdir`, a 0700
+folder named after the runner's pid, so :func:`remove_leftover_workdirs` can clear what killed runs left behind.
 """
 
 from __future__ import annotations
@@ -16,16 +22,29 @@ import collections
 import contextlib
 import io
 import os
+import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
+import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import IO, Protocol
 
 from staffwire.errors import ConfigError
 
-__all__ = ["Executor", "InProcessExecutor", "Running", "SubprocessExecutor"]
+__all__ = [
+    "Executor",
+    "InProcessExecutor",
+    "MemoryFile",
+    "Running",
+    "SubprocessExecutor",
+    "private_workdir",
+    "remove_leftover_workdirs",
+]
 
 _STDERR_TAIL = 40
 _KILL_GRACE = 0.5  # seconds a killed in-process connector gets to notice before it is abandoned
@@ -176,6 +195,7 @@ class _ProcessRun:
     ) -> None:
         self._proc = subprocess.Popen(
             [*command, *argv],
+            pass_fds=_passed_fds(argv),
             stdin=subprocess.PIPE if with_stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -236,3 +256,99 @@ class SubprocessExecutor:
                 f"cannot start connector {self.name} ({' '.join(self.command)}): {exc.strerror}. "
                 "Check that the file exists and is executable."
             ) from None
+
+
+# ------------------------------------------------------------------------------------------- files of a run
+_FD_PATH = re.compile(r"/dev/fd/(\d+)")
+WORKDIR_PREFIX = "staffwire-run-"
+_LEGACY_AGE = 600.0  # seconds
+
+
+def _passed_fds(argv: Sequence[str]) -> tuple[int, ...]:
+    """The descriptors named ``/dev/fd/N`` in ``argv`` (memory files the child must inherit)."""
+    return tuple(int(m.group(1)) for arg in argv for m in [_FD_PATH.fullmatch(arg)] if m)
+
+
+class MemoryFile:
+    """Bytes a connector reads by path that never reach the disk (Linux ``memfd``; readable any number of
+    times). Elsewhere, a 0600 file in ``fallback_dir`` deleted on :meth:`close`. A context manager."""
+
+    def __init__(self, data: bytes, name: str, fallback_dir: Path | None = None) -> None:
+        self._fd: int | None = None
+        self._file: Path | None = None
+        memfd_create = getattr(os, "memfd_create", None)
+        if memfd_create is not None:
+            fd = memfd_create(name)  # close-on-exec; passed to a child only through pass_fds
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            except BaseException:
+                os.close(fd)
+                raise
+            self._fd = fd
+            self.path = f"/dev/fd/{fd}"
+        else:  # pragma: no cover - non-Linux
+            folder = fallback_dir or Path(tempfile.gettempdir())
+            self._file = folder / name
+            handle = os.open(self._file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            self.path = str(self._file)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        if self._file is not None:
+            self._file.unlink(missing_ok=True)
+            self._file = None
+
+    def __enter__(self) -> MemoryFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def private_workdir() -> Iterator[Path]:
+    """A 0700 temporary folder named ``staffwire-run-<pid>-...``, removed on every exit path Python sees (SIGTERM
+    and Ctrl-C included, see ``staffwire.runner.cli``); leftovers of killed runs are cleared first."""
+    remove_leftover_workdirs()
+    with tempfile.TemporaryDirectory(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-") as path:
+        yield Path(path)
+
+
+def remove_leftover_workdirs(root: Path | None = None) -> list[Path]:
+    """Remove the work folders of runs whose process is gone (``kill -9``, a crash), and folders of older
+    Staffwire versions that still hold config files; the folders removed."""
+    root = Path(tempfile.gettempdir()) if root is None else root
+    removed = []
+    for folder in root.glob(f"{WORKDIR_PREFIX}*"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        pid = folder.name[len(WORKDIR_PREFIX) :].split("-", 1)[0]
+        with contextlib.suppress(OSError):
+            if pid.isdigit():
+                if _alive(int(pid)):
+                    continue
+            # an older version's folder (no pid): only once no run could still be starting a connector from it
+            elif not any(folder.glob("*config.json")) or time.time() - folder.stat().st_mtime < _LEGACY_AGE:
+                continue
+            if folder.stat().st_uid != os.getuid():
+                continue
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -28,7 +28,14 @@ import orjson
 
 from staffwire.errors import ConfigError
 
-__all__ = ["ConnectionLocked", "StateStore", "config_fingerprint", "default_db_path", "utc_now"]
+__all__ = [
+    "ConnectionLocked",
+    "DatabaseDamaged",
+    "StateStore",
+    "config_fingerprint",
+    "default_db_path",
+    "utc_now",
+]
 
 DB_ENV = "STAFFWIRE_DB"
 
@@ -91,6 +98,23 @@ OUTCOMES = ("created", "updated", "unchanged", "ignored")
 _ADDED_COLUMNS = {f"records_{outcome}": "INTEGER" for outcome in OUTCOMES}
 
 
+class DatabaseDamaged(ConfigError):
+    """The runner database cannot be read or written (damaged file, full disk, unreadable row)."""
+
+
+def _damaged(path: Path, exc: Exception) -> DatabaseDamaged:
+    text = str(exc)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        how = (
+            f"To recover what it holds: `sqlite3 {path} .recover | sqlite3 {path}.recovered`, then run with "
+            f"--db {path}.recovered (or move the damaged file away to start afresh: every stream is then read "
+            "again from the start, and a destination that de-duplicates makes that safe)."
+        )
+    else:
+        how = "Check the disk (space, permissions) and run again."
+    return DatabaseDamaged(f"the runner database {path} cannot be used: {text}. {how}")
+
+
 @dataclass
 class StreamCounts:
     """Per-stream counts of one run. ``committed`` records are covered by an echoed state; ``rejected`` of them
@@ -139,6 +163,8 @@ class StateStore:
             for column, kind in _ADDED_COLUMNS.items():
                 if column not in have:
                     self._db.execute(f"ALTER TABLE run_streams ADD COLUMN {column} {kind}")
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.path, exc) from None
         except (OSError, sqlite3.Error) as exc:
             raise ConfigError(
                 f"cannot open the runner database {self.path}: {exc}. Check the path "
@@ -153,19 +179,28 @@ class StateStore:
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise _damaged(self.path, exc) from None
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            cursor = self._db.execute(sql, args)
-            cursor.row_factory = sqlite3.Row
-            return cursor.fetchall()
+            try:
+                cursor = self._db.execute(sql, args)
+                cursor.row_factory = sqlite3.Row
+                return cursor.fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise _damaged(self.path, exc) from None
 
     # ---------------------------------------------------------------------------------------------- locking
     @contextlib.contextmanager
@@ -198,7 +233,23 @@ class StateStore:
         rows = self._query(
             "SELECT namespace, stream, state FROM stream_state WHERE connection = ?", (connection,)
         )
-        return {(r["namespace"], r["stream"]): orjson.loads(r["state"]) for r in rows}
+        states = {}
+        for row in rows:
+            try:
+                state = orjson.loads(row["state"])
+            except orjson.JSONDecodeError:
+                state = None
+            if not isinstance(state, dict):
+                text = str(row["state"])
+                shown = text if len(text) <= 60 else text[:57] + "..."
+                stream = row["stream"] or "(the global state)"
+                raise DatabaseDamaged(
+                    f"the runner database {self.path} holds an unreadable state for stream '{stream}' of "
+                    f"connection {connection!r} ({shown!r} is not a JSON state object). Reset the connection's "
+                    f"state to read its streams again from the start: `staffwire sync CONNECTION_FILE --reset`."
+                )
+            states[(row["namespace"], row["stream"])] = state
+        return states
 
     def commit_state(
         self,

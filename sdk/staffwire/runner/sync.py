@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import threading
 import time
 import traceback
@@ -29,14 +28,14 @@ import orjson
 
 from staffwire.errors import ConfigError, InternalError, StaffwireError, TransientError
 from staffwire.runner.connection import Connection, ConnectorRef, check_no_literal_secrets
-from staffwire.runner.executors import Executor, Running
+from staffwire.runner.executors import Executor, MemoryFile, Running, private_workdir
 from staffwire.runner.heartbeat import DEFAULT_HEARTBEAT_TIMEOUT, Pulse, Watchdog, format_duration
 from staffwire.runner.messages import BadMessage, parse_message
 from staffwire.runner.progress import NullProgress, Progress
 from staffwire.runner.relay import Relay
 from staffwire.runner.resolve import resolve_connector
 from staffwire.runner.stats import RunError, RunResult, RunStats, StreamKey, stream_label
-from staffwire.runner.store import OUTCOMES, StateStore, config_fingerprint
+from staffwire.runner.store import OUTCOMES, DatabaseDamaged, StateStore, config_fingerprint
 from staffwire.secrets import SecretMasker, secrets_in_config
 
 __all__ = ["run_sync"]
@@ -145,17 +144,31 @@ def _finish(store: StateStore, stats: RunStats, progress: Progress, started: flo
         else stats.status.get(k, "COMPLETE")
         for k in stats.streams
     }
-    for error in stats.errors:
-        store.add_error(stats.run_id, error.origin, error.failure_type, error.message, error.stream)
-    store.finish_run(
-        stats.run_id,
-        status,
-        stream_counts=stats.streams,
-        stream_status=stream_status,
-        failure_type=first.failure_type if first else None,
-        error=first.message if first else None,
-        started=started,
-    )
+    try:
+        for error in stats.errors:
+            store.add_error(stats.run_id, error.origin, error.failure_type, error.message, error.stream)
+        store.finish_run(
+            stats.run_id,
+            status,
+            stream_counts=stats.streams,
+            stream_status=stream_status,
+            failure_type=first.failure_type if first else None,
+            error=first.message if first else None,
+            started=started,
+        )
+    except DatabaseDamaged as exc:
+        # The history cannot take this run's record: the result below (printed, --json) is then the record of
+        # what was committed to the destination, so it must still be produced.
+        stats.errors.append(
+            RunError(
+                "runner",
+                "config_error",
+                f"this run's outcome could not be recorded: {exc.message} The counts of this run are in its "
+                "output; states committed before the damage stay committed.",
+            )
+        )
+        first = first or stats.errors[0]
+        status = "failed"
     result = RunResult(
         run_id=stats.run_id,
         connection=stats.connection,
@@ -210,11 +223,11 @@ def _run(
     source, destination = sides
     store.set_run_connectors(stats.run_id, source.executor.describe(), destination.executor.describe())
 
-    with _workdir() as workdir:
-        source_config = _prepare(connection, store, sides, env, masker, workdir)
+    with private_workdir() as workdir, contextlib.ExitStack() as in_memory:
+        source_config = _prepare(connection, store, sides, env, masker, in_memory)
         catalog = source.catalog
         rejected_file = _ask_for_rejected_records(destination, workdir)
-        destination_config = _write_json(workdir / "destination-config.json", destination.config)
+        destination_config = _secret_json(in_memory, "destination-config.json", destination.config, workdir)
         configured, selected = _configure(connection, catalog, source.name, stats.run_id)
         catalog_file = _write_json(workdir / "catalog.json", configured)
         committed = store.states(connection.name)
@@ -346,10 +359,10 @@ def _prepare(
     sides: list[_Side],
     env: Mapping[str, str],
     masker: SecretMasker,
-    workdir: Path,
-) -> Path:
+    in_memory: contextlib.ExitStack,
+) -> str:
     """Resolve both configs, read both specs (refusing literal secrets) and discover the source's streams
-    (into ``source.catalog``); the path of the source's config file."""
+    (into ``source.catalog``); the path of the source's config (a memory file closed with ``in_memory``)."""
     source = sides[0]
     for side in sides:
         file_config = (
@@ -360,7 +373,7 @@ def _prepare(
         side.fingerprint = config_fingerprint(file_config)
         rotated = store.rotated_config(connection.name, side.role, side.fingerprint)
         side.config = rotated if rotated is not None else file_config
-    source_config = _write_json(workdir / "source-config.json", source.config)
+    source_config = _secret_json(in_memory, "source-config.json", source.config)
     # spec of both sides and the source's discover at once: each is a process start (seconds for a PyPI
     # connector). Error messages are masked when the run records them, after the specs are known.
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="staffwire-prepare") as pool:
@@ -506,11 +519,11 @@ def _detailed_rejections(
     store.replace_rejections(stats.run_id, "destination", entries)
 
 
-@contextlib.contextmanager
-def _workdir() -> Iterator[Path]:
-    """A private temporary directory (mode 0700) for config, catalog and state files; removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="staffwire-run-") as path:
-        yield Path(path)
+def _secret_json(
+    in_memory: contextlib.ExitStack, name: str, obj: Any, fallback_dir: Path | None = None
+) -> str:
+    """A resolved config (it holds secrets) as a memory file, never on disk; its path for ``--config``."""
+    return in_memory.enter_context(MemoryFile(orjson.dumps(obj), name, fallback_dir)).path
 
 
 def _write_json(path: Path, obj: Any) -> Path:
@@ -592,7 +605,7 @@ def _spec(side: _Side) -> dict[str, Any]:
     return schema
 
 
-def _discover(side: _Side, config: Path) -> dict[str, Any]:
+def _discover(side: _Side, config: str) -> dict[str, Any]:
     message = _one_shot(side, ["discover", "--config", str(config)], "CATALOG")
     catalog: dict[str, Any] = message["catalog"]
     return catalog

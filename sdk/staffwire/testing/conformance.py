@@ -205,7 +205,7 @@ def run_connector(
         stdin = b"".join(orjson.dumps(m) + b"\n" for m in stdin_messages)
     elif stdin is not None:
         stdin_messages = _json_objects(bytes(stdin).splitlines())
-    with tempfile.TemporaryDirectory(prefix="staffwire-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="staffwire-test-") as tmp:
         for flag, value in (("--config", config), ("--catalog", catalog), ("--state", state)):
             if value is not None:
                 path = Path(tmp) / f"{flag[2:]}.json"

@@ -38,7 +38,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
@@ -46,7 +46,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
-from staffwire.testing.faults import Fault, Faults
+from staffwire.testing.faults import Fault, Faults, FaultSpecError, apply_fault_spec
 from staffwire.testing.seed import SeededData
 from staffwire.testing.tokens import TokenBook
 
@@ -212,7 +212,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
         )
-        fault = sandbox.faults.pick(request.method, request.path)
+        admin = request.path.startswith(sandbox.ADMIN + "/")
+        fault = None if admin else sandbox.faults.pick(request.method, request.path)
         response: Response | None
         if fault is not None and fault.kind == "drop_before":
             sandbox._log(request, None, self.client_address)
@@ -274,6 +275,11 @@ class Sandbox:
     """Base class of an API emulator: subclass it and mark handler methods with :func:`route`."""
 
     name = "sandbox"
+    #: the constructor keyword that sets the seeded data's size (``staffwire sandbox run --size N``), if any
+    size_option: str | None = None
+    #: where the kit's admin routes live: ``GET {ADMIN}/tokens`` lists every token issued, ``GET``/``POST
+    #: {ADMIN}/faults`` lists / switches on fault switches (``{"spec": "rate-limit@/x,times=2"}``)
+    ADMIN = "/__staffwire"
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, log_requests: bool = True) -> None:
         self.host = host
@@ -327,8 +333,10 @@ class Sandbox:
         """
         return None
 
-    def serve_forever(self) -> None:
-        """Run in the foreground (``python -m some_connector.sandbox``) until interrupted."""
+    def serve_forever(self, faults: Sequence[str] = ()) -> None:
+        """Run in the foreground (``python -m some_connector.sandbox``) until interrupted, with the fault switches
+        ``faults`` on (text specs, see :func:`~staffwire.testing.faults.parse_fault_spec`)."""
+        switched = [self.switch_on(spec) for spec in faults]  # a bad spec fails before anything listens
         self.start()
         # Ctrl-C may come as soon as the listening line is out (a client saw it and is done), so the handler
         # covers the printing too: otherwise an early Ctrl-C escapes as KeyboardInterrupt (exit 130).
@@ -340,10 +348,53 @@ class Sandbox:
                     "a connector config for it (the sandbox's demo credentials, not real ones):", flush=True
                 )
                 print(json.dumps(config, indent=2), flush=True)
+            for line in switched:
+                print(f"fault switch on: {line}", flush=True)
+            print(
+                f"admin: GET {self.url}{self.ADMIN}/tokens lists the tokens issued; "
+                f"GET/POST {self.url}{self.ADMIN}/faults lists / switches on faults",
+                flush=True,
+            )
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             self.stop()
+
+    @classmethod
+    def size_kwargs(cls, size: int) -> dict[str, Any] | None:
+        """The constructor keywords for a seeded data set of ``size`` main records (``--size``), or None when the
+        sandbox has no size; the default uses :attr:`size_option`."""
+        return {cls.size_option: size} if cls.size_option else None
+
+    # admin ---------------------------------------------------------------------------------------------
+    def token_books(self) -> dict[str, TokenBook]:
+        """The sandbox's token books by attribute name (issued tokens, sessions, codes)."""
+        return {name: value for name, value in vars(self).items() if isinstance(value, TokenBook)}
+
+    def issued_tokens(self) -> list[str]:
+        """Every token this sandbox issued, whatever book it came from (for leak scans)."""
+        return [token for book in self.token_books().values() for token in book.history]
+
+    def switch_on(self, spec: str) -> str:
+        """Switch on a fault written as text (:func:`~staffwire.testing.faults.parse_fault_spec`)."""
+        return apply_fault_spec(self.faults, spec, list(self.token_books().values()))
+
+    def _admin(self, request: Request) -> Response:
+        what = request.path[len(self.ADMIN) :].strip("/")
+        if what == "tokens" and request.method == "GET":
+            return json_response({name: book.listing() for name, book in self.token_books().items()})
+        if what == "faults" and request.method == "GET":
+            return json_response(self.faults.listing())
+        if what == "faults" and request.method == "POST":
+            body = request.json()
+            spec = body.get("spec") if isinstance(body, dict) else None
+            if not isinstance(spec, str):
+                return json_response({"error": 'send {"spec": "KIND[@PATH][,option=value...]"}'}, 400)
+            try:
+                return json_response({"on": self.switch_on(spec)})
+            except FaultSpecError as exc:
+                return json_response({"error": str(exc)}, 400)
+        return json_response({"error": f"no admin route {request.method} {request.path}"}, 404)
 
     # dispatch ------------------------------------------------------------------------------------------
     def before_request(self, request: Request) -> Response | None:
@@ -358,6 +409,8 @@ class Sandbox:
         return json_response({"error": f"no route for {request.method} {request.path}"}, 404)
 
     def dispatch(self, request: Request) -> Response:
+        if request.path.startswith(self.ADMIN + "/"):
+            return self._admin(request)
         try:
             early = self.before_request(request)
             if early is not None:

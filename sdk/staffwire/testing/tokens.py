@@ -29,6 +29,8 @@ class TokenBook:
         self._lock = threading.Lock()
         self._tokens: dict[str, dict[str, Any]] = {}
         self._counter = itertools.count(1)
+        #: every token ever issued, in order (the admin endpoint lists them; a leak scan looks for them)
+        self.history: list[str] = []
 
     def expire_after(self, uses: int | None = None, *, seconds: float | None = None) -> None:
         """Tokens issued from now on expire after ``uses`` requests / ``seconds``; live ones at most that."""
@@ -50,6 +52,7 @@ class TokenBook:
         max_uses = self.default_max_uses if max_uses is None else max_uses
         token = f"{self.prefix}-{next(self._counter)}-{_secrets.token_hex(12)}"
         self.issued += 1
+        self.history.append(token)
         with self._lock:
             self._tokens[token] = {
                 "expires": time.monotonic() + ttl if ttl is not None else None,
@@ -83,6 +86,21 @@ class TokenBook:
     def expire_all(self) -> None:
         with self._lock:
             self._tokens.clear()
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Every token issued, oldest first, and whether it is still accepted (without spending a use)."""
+        now = time.monotonic()
+        with self._lock:
+            rows = []
+            for token in self.history:
+                entry = self._tokens.get(token)
+                live = (
+                    entry is not None
+                    and (entry["expires"] is None or now < entry["expires"])
+                    and (entry["uses_left"] is None or entry["uses_left"] > 0)
+                )
+                rows.append({"token": token, "live": live, "uses_left": entry["uses_left"] if entry else 0})
+            return rows
 
     def __len__(self) -> int:
         return len(self._tokens)

@@ -40,6 +40,7 @@ class BullhornSandbox(AuthHops, EventSubscriptions, EntityWrites, Sandbox):
     """Bullhorn emulator. ``BullhornSandbox(seed=7, candidates=200)`` seeds realistic data of that size."""
 
     name = "bullhorn"
+    size_option = "candidates"  # staffwire sandbox run bullhorn --size N
     # demo credentials (also what tests use)
     CLIENT_ID = "staffwire-demo-client"
     CLIENT_SECRET = "demo-client-secret-7f3a"

@@ -56,6 +56,11 @@ class ZohoSandbox(AccountsServer, Sandbox):
 
     name = "zoho"
 
+    @classmethod
+    def size_kwargs(cls, size: int) -> dict[str, Any]:
+        """``staffwire sandbox run zoho --size N``: N candidates (Recruit) and N leads (CRM)."""
+        return {"recruit_sizes": {"Candidates": size}, "crm_sizes": {"Leads": size}}
+
     def __init__(
         self,
         *,
