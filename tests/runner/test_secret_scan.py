@@ -101,7 +101,7 @@ def _committed(db: Path) -> int:
     store = StateStore(db)
     try:
         return sum(
-            s["records_written"] + s["records_rejected"]
+            s["records_written"] + s["records_rejected"] + (s.get("records_ignored") or 0)
             for r in store.runs(connection="bh-ws")
             for s in (store.run(r["id"]) or {}).get("streams", [])
             if s["stream"] == "candidates"
