@@ -182,8 +182,8 @@ class _ChangedList(Stream):
                     changed.append(row)
             if changed:
                 yield self.emit(changed)
-            if incremental:
-                yield Checkpoint(tracker.state())
+                if incremental:  # a page without changes is not worth a checkpoint
+                    yield Checkpoint(tracker.state())
         if incremental:
             at = _now()
             deleted = [self.gone(remote_id, at) for remote_id in tracker.gone()]
