@@ -188,3 +188,16 @@ def test_the_acting_user_header_reads_the_child_accounts_records(sandbox: Wingsp
     assert {r.headers.get("x-wingspan-user") for r in sandbox.requests_to("/payments/payee")} == {
         DEMO_CHILD_USER_ID
     }
+
+
+def test_a_record_without_its_id_is_rejected_with_the_reason_and_the_rest_is_read(
+    sandbox: WingspanSandbox, ws: Any
+) -> None:
+    broken = sandbox.payables()[2]["payableId"]
+    sandbox.payables_by_id[broken]["payableId"] = None  # as a broken Wingspan answer would hold it
+    result = ws.read(ws.config(sandbox), ("Payable", "payables"))
+    assert ws.counts(result) == {"Payable": 5, "payables": 5}
+    assert [m for m in result.log_messages("WARN") if "rejected" in m] == [
+        "stream 'Payable': record (no id) rejected: Wingspan sent a record without payableId",
+        "stream 'payables': record (no id) rejected: Wingspan sent a record without payableId",
+    ]
