@@ -115,6 +115,7 @@ def worker_record(payee: Mapping[str, Any], events: Mapping[str, Any] | None = N
     requirements and ``onboarded_at``."""
     payee_id = str(payee.get("payeeId"))
     user = payee.get("user") or {}
+    names = user.get("profile") or {}
     owned = payee.get("payerOwnedData") or {}
     external = owned.get("payeeExternalId")
     external_text = external.strip() if isinstance(external, str) and external.strip() else None
@@ -137,8 +138,8 @@ def worker_record(payee: Mapping[str, Any], events: Mapping[str, Any] | None = N
         "candidate_id": external_text if external_text and _REF.match(external_text) else None,
         "external_id": external_text,
         "email": _email(user.get("email")),
-        "first_name": _text(user.get("firstName")),
-        "last_name": _text(user.get("lastName")),
+        "first_name": _text(names.get("firstName")),
+        "last_name": _text(names.get("lastName")),
         "onboarding_status": status,
         "original_status": original,
         "onboarded_at": onboarded_at,

@@ -18,8 +18,7 @@ def payee(**changes: Any) -> dict[str, Any]:
             "userId": "U1",
             "email": "ada@example.com",
             "status": "Active",
-            "firstName": "Ada",
-            "lastName": "L",
+            "profile": {"firstName": "Ada", "lastName": "L"},
         },
         "payerOwnedData": {"payeeExternalId": "bullhorn:1", "status": "Active", "labels": {}},
         "requirements": [
@@ -31,7 +30,9 @@ def payee(**changes: Any) -> dict[str, Any]:
     }
     for key, value in changes.items():
         section, _, field = key.partition("__")
-        if field:
+        if section == "profile":
+            body["user"] = {**body["user"], "profile": {**body["user"]["profile"], field: value}}
+        elif field:
             body[section] = {**body[section], field: value}
         else:
             body[section] = value
@@ -64,8 +65,9 @@ def test_the_onboarding_status_follows_the_documented_rule(
         ({"user__email": "  Ada.Lovelace@Example.COM "}, "email", "ada.lovelace@example.com"),
         ({"user__email": "not an address"}, "email", None),
         ({"user__email": ""}, "email", None),
-        ({"user__firstName": "  Mary  Ann "}, "first_name", "Mary Ann"),
-        ({"user__lastName": ""}, "last_name", None),
+        ({"profile__firstName": "  Mary  Ann "}, "first_name", "Mary Ann"),
+        ({"profile__lastName": ""}, "last_name", None),
+        ({"user__profile": None}, "first_name", None),
         ({"payerOwnedData__payeeExternalId": " bullhorn:42 "}, "candidate_id", "bullhorn:42"),
         ({"payerOwnedData__payeeExternalId": "EMP-7"}, "candidate_id", None),
         ({"payerOwnedData__payeeExternalId": "EMP-7"}, "external_id", "EMP-7"),

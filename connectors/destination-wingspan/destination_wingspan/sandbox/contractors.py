@@ -18,6 +18,7 @@ __all__ = [
     "collaborator_view",
     "payee_requirements",
     "payee_view",
+    "profile",
 ]
 
 
@@ -67,17 +68,22 @@ def payee_requirements(c: Row) -> list[Row]:
     return out
 
 
+def profile(name: str | None) -> Row:
+    """A user's profile (RedactedUser.profile) from a one-line name: the first word, then the rest."""
+    first, _, last = (name or "").partition(" ")
+    return {"firstName": first or None, "lastName": last or None}
+
+
 def payee_view(c: Row) -> Row:
-    first, _, last = (c["memberName"] or "").partition(" ")
+    user = c["member"]["user"]
     return {
         "payeeId": c["payeeId"],
         "payerId": c["clientId"],
         "user": {
             "userId": c["memberId"],
-            "email": c["member"]["user"]["email"],
-            "status": c["member"]["user"]["status"],
-            "firstName": first or None,
-            "lastName": last or None,
+            "email": user["email"],
+            "status": user["status"],
+            "profile": dict(user["profile"]),
         },
         "payerOwnedData": {
             "payeeExternalId": c["clientData"].get("externalId"),
@@ -164,7 +170,14 @@ class ContractorRoutes(WingspanState):
             "memberId": self.ids.new("member"),
             "memberName": name,
             "memberCompany": company,
-            "member": {"user": {"userId": None, "email": email.lower(), "status": "Pending"}},
+            "member": {
+                "user": {
+                    "userId": None,
+                    "email": email.lower(),
+                    "status": "Pending",
+                    "profile": profile(name),
+                }
+            },
             "status": status or "Active",
             "taxStatus": "Incomplete",
             "clientData": {"externalId": external_id},
@@ -270,6 +283,10 @@ class ContractorRoutes(WingspanState):
             c = self._new_contractor(
                 client, email, name, owned.get("payeeExternalId"), owned.get("labels"), owned.get("status")
             )
+            c["member"]["user"]["profile"] = {
+                "firstName": body.get("firstName"),
+                "lastName": body.get("lastName"),
+            }
             return json_response(payee_view(c))
 
     @route("GET", "/payments/payee/{id}")
