@@ -223,3 +223,20 @@ def test_an_unseeded_sandbox_starts_empty() -> None:
     with WingspanSandbox() as sb:
         assert get(sb, "/payments/payee") == []
         assert sb.payables() == []
+
+
+def test_onboard_first_moves_the_first_active_contractors_not_ready_yet(sandbox: WingspanSandbox) -> None:
+    # seeded: 101 ready, 102 onboarding, '' invited, EMP-7 set Inactive, (none) invited, 5531 ready
+    moved = sandbox.onboard_first(2, at="2026-12-01T10:00:00.000Z")
+    payees = get(sandbox, "/payments/payee")
+    alan = payees[2]["payeeId"]
+    assert moved == ["bullhorn:102", alan]  # an empty external id: the payee id names it
+    assert [p["user"]["status"] for p in payees] == [
+        "Active",
+        "Active",
+        "Active",
+        "Active",
+        "Pending",
+        "Active",
+    ]
+    assert sandbox.onboard_first(5) == [payees[4]["payeeId"]]  # the only one left

@@ -8,7 +8,8 @@ demo) says how far a contractor has got:
 * ``onboarding`` -- signed up (user ``Active``, ``signedUpAt``) and identity verified; requirements incomplete;
 * ``ready`` -- every milestone reached: ``taxStatus`` ``Complete``, the agreement ``Complete``, a payout method.
 
-Python: ``sandbox.onboard("bullhorn:123")`` (a payee id, collaborator id, email or external id); HTTP:
+Python: ``sandbox.onboard("bullhorn:123")`` (a payee id, collaborator id, email or external id), or
+``sandbox.onboard_first(3)`` (the first three contractors not ready yet, as a demo wants); HTTP:
 ``POST /_sandbox/onboarding/{who}`` with ``{"stage": "ready"}`` (the default), answered with the payee. The admin
 path needs no token and is not rate limited; it is the sandbox's own, not Wingspan's.
 """
@@ -45,6 +46,12 @@ def _set_stage(c: Row, stage: str, at: str) -> None:
     c["updatedAt"] = at
 
 
+def _stage_of(c: Row) -> str:
+    if c["member"]["user"]["status"] != "Active":
+        return "invited"
+    return "ready" if c["taxStatus"] == "Complete" else "onboarding"
+
+
 class OnboardingRoutes(WingspanState):
     """``onboard()`` and its admin route."""
 
@@ -69,6 +76,21 @@ class OnboardingRoutes(WingspanState):
             c = self.find_contractor(who)
             _set_stage(c, stage, at or now())
             return payee_view(c)
+
+    def onboard_first(self, count: int, stage: str = "ready", *, at: str | None = None) -> list[str]:
+        """Move the first ``count`` contractors (in creation order) that are active and not at ``stage`` yet to
+        ``stage``, as some of the contractors a demo created finish onboarding; their external ids (or payee ids,
+        for those without one)."""
+        with self.lock:
+            moved: list[str] = []
+            for c in list(self.collaborators.values()):
+                if len(moved) >= count:
+                    break
+                if c["status"] == "Inactive" or _stage_of(c) == stage:
+                    continue
+                self.onboard(c["payeeId"], stage, at=at)
+                moved.append((c.get("clientData") or {}).get("externalId") or c["payeeId"])
+            return moved
 
     @route("POST", "/_sandbox/onboarding/{who}")
     def admin_onboard(self, request: Request) -> Response:
