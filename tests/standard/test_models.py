@@ -12,9 +12,12 @@ from staffwire.standard import (
     EmploymentType,
     JobStatus,
     Payable,
+    PayableStatus,
     PayUnit,
     PlacementStatus,
     SubmissionStage,
+    Worker,
+    WorkerOnboardingStatus,
     model_for,
 )
 
@@ -39,11 +42,14 @@ DESIGN_FIELDS = {
     "placements": "candidate_id job_id client_id status original_status start_date end_date pay_rate bill_rate "
     "currency pay_unit employment_type",
     "interviews": "candidate_id job_id submission_id start_at end_at type status",
-    "payables": "worker_id amount currency due_date description reference line_items",
+    "payables": "worker_id amount currency due_date description reference line_items status original_status "
+    "paid_at",
+    "workers": "candidate_id external_id email first_name last_name onboarding_status original_status "
+    "requirements",
 }
 
 
-def test_the_stream_names_are_the_eight_standard_streams_in_design_order() -> None:
+def test_the_stream_names_are_the_nine_standard_streams_in_design_order() -> None:
     assert STANDARD_STREAM_NAMES == (
         "candidates",
         "jobs",
@@ -53,6 +59,7 @@ def test_the_stream_names_are_the_eight_standard_streams_in_design_order() -> No
         "placements",
         "interviews",
         "payables",
+        "workers",
     )
 
 
@@ -72,6 +79,8 @@ def test_every_stream_has_the_envelope_and_the_design_fields(stream: str) -> Non
         (SubmissionStage, "new submitted client_submitted interview offer placed rejected withdrawn other"),
         (PlacementStatus, "pending approved active completed terminated other"),
         (PayUnit, "hour day week month year fixed"),
+        (PayableStatus, "draft open approved paid cancelled"),
+        (WorkerOnboardingStatus, "invited onboarding ready inactive other"),
     ],
 )
 def test_status_enums_hold_exactly_the_design_values(enum: type, values: str) -> None:
@@ -127,5 +136,29 @@ def test_model_for_names_the_valid_streams_on_a_typo() -> None:
         model_for("candidate")
     assert str(caught.value) == (
         "'candidate' is not a standard stream; use one of: candidates, jobs, clients, contacts, submissions, "
-        "placements, interviews, payables"
+        "placements, interviews, payables, workers"
     )
+
+
+def test_a_worker_links_back_to_its_ats_record_and_lists_its_requirements() -> None:
+    worker = Worker.model_validate(
+        {
+            "id": "wingspan:Pq1",
+            "remote_id": "Pq1",
+            "source_system": "wingspan",
+            "candidate_id": "bullhorn:123",
+            "external_id": "bullhorn:123",
+            "email": "ada@example.com",
+            "onboarding_status": "ready",
+            "original_status": "Active",
+            "onboarded_at": "2026-12-01T09:30:00Z",
+            "requirements": [{"type": "W9", "status": "Complete", "completed": True}],
+        }
+    )
+    dumped = worker.model_dump(mode="json")
+    assert dumped["candidate_id"] == "bullhorn:123"
+    assert dumped["requirements"] == [
+        {"name": None, "type": "W9", "status": "Complete", "completed": True, "completed_at": None}
+    ]
+    with pytest.raises(ValidationError):
+        Worker.model_validate({**dumped, "onboarding_status": "onboarded"})

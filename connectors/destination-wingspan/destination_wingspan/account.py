@@ -3,7 +3,7 @@ Payments API."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from staffwire.errors import ConfigError
 from staffwire.http.errors import (
@@ -17,22 +17,37 @@ from staffwire.http.errors import (
 from staffwire.secrets import SecretMasker
 
 from destination_wingspan.api import WingspanApi
-from destination_wingspan.config import WingspanConfig
+from destination_wingspan.config import WingspanAuth, WingspanConfig
 
-__all__ = ["check_account"]
+__all__ = ["SessionApi", "check_account", "check_session"]
+
+
+class SessionApi(Protocol):
+    """What the account test needs of a Wingspan client (destination-wingspan's and source-wingspan's)."""
+
+    def session(self, token: str) -> dict[str, Any]: ...
+
+    def get(self, path: str, *, stream: str | None = None) -> Any: ...
 
 
 def check_account(config: WingspanConfig, secrets: SecretMasker) -> None:
     """ConfigError saying what to fix when the token, the URL or the acting user does not work."""
     api = WingspanApi(config, secrets)
     try:
-        session = _session(api, config)
-        _acting_user(api, config, str(session.get("userId") or "?"))
+        check_session(api, config)
     finally:
         api.close()
 
 
-def _session(api: WingspanApi, config: WingspanConfig) -> dict[str, Any]:
+def check_session(api: SessionApi, config: WingspanAuth) -> dict[str, Any]:
+    """The token's session, after checking that the account (or acting user) may use the Payments API;
+    ConfigError saying what to fix otherwise."""
+    session = _session(api, config)
+    _acting_user(api, config, str(session.get("userId") or "?"))
+    return session
+
+
+def _session(api: SessionApi, config: WingspanAuth) -> dict[str, Any]:
     token = config.api_token.get_secret_value()
     try:
         session = api.session(token)
@@ -57,7 +72,7 @@ def _session(api: WingspanApi, config: WingspanConfig) -> dict[str, Any]:
     return session
 
 
-def _acting_user(api: WingspanApi, config: WingspanConfig, user_id: str) -> None:
+def _acting_user(api: SessionApi, config: WingspanAuth, user_id: str) -> None:
     try:
         api.get("/payments/custom-fields")
     except (PermissionDeniedError, AuthenticationError) as exc:

@@ -7,7 +7,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from staffwire.spec import SecureUrl
 
-__all__ = ["DEFAULT_CONTRACTOR_LABELS", "DEFAULT_PLACEMENT_LABELS", "StreamMapping", "WingspanConfig"]
+__all__ = [
+    "DEFAULT_CONTRACTOR_LABELS",
+    "DEFAULT_PLACEMENT_LABELS",
+    "StreamMapping",
+    "WingspanAuth",
+    "WingspanConfig",
+]
 
 #: Contractor labels from the candidate record: label key -> field spec of :mod:`staffwire.mapping` (a plain
 #: string is a path; see :mod:`destination_wingspan.mapping`).
@@ -55,7 +61,10 @@ class StreamMapping(BaseModel):
     )
 
 
-class WingspanConfig(BaseModel):
+class WingspanAuth(BaseModel):
+    """How to reach a Wingspan account: the config fields destination-wingspan and source-wingspan share (their
+    specs list them first, in this order)."""
+
     model_config = ConfigDict(extra="ignore")
 
     api_token: SecretStr = Field(
@@ -72,6 +81,23 @@ class WingspanConfig(BaseModel):
         title="Acting user ID",
         description="Act as this child account (sent as X-WINGSPAN-USER), e.g. one legal entity's payer.",
     )
+
+    @field_validator("api_token")
+    @classmethod
+    def _not_blank(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError(
+                "config field 'api_token' is empty: put a Wingspan API token in it (Settings > API tokens)"
+            )
+        return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")  # request paths start with "/"
+
+
+class WingspanConfig(WingspanAuth):
     contractor_trigger: dict[str, Any] = Field(
         default_factory=lambda: {"field": "status", "in": ["placed"]},
         title="Contractor trigger",
@@ -137,17 +163,3 @@ class WingspanConfig(BaseModel):
     request_timeout_s: float = Field(default=60.0, gt=0, title="Request timeout (seconds)")
     max_attempts: int = Field(default=6, ge=1, le=20, title="Attempts per request")
     backoff_base_s: float = Field(default=0.5, ge=0, title="First retry wait (seconds)")
-
-    @field_validator("api_token")
-    @classmethod
-    def _token_given(cls, value: SecretStr) -> SecretStr:
-        if not value.get_secret_value().strip():
-            raise ValueError(
-                "config field 'api_token' is empty: put a Wingspan API token in it (Settings > API tokens)"
-            )
-        return value
-
-    @field_validator("api_url")
-    @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")  # request paths start with "/"

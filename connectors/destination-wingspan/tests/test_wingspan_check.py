@@ -171,3 +171,13 @@ HEAVY = [
 
 def test_spec_imports_neither_the_http_client_nor_the_mapping_engine() -> None:
     assert modules_loaded_by_spec("destination_wingspan.run:DestinationWingspan", HEAVY) == []
+
+
+def test_check_refuses_a_blank_token_before_any_request(sandbox: WingspanSandbox) -> None:
+    status = check(fast_config(sandbox, api_token="  "))
+    assert status == {
+        "status": "FAILED",
+        "message": "config field 'api_token' is empty: put a Wingspan API token in it "
+        "(Settings > API tokens)",
+    }
+    assert sandbox.log == []

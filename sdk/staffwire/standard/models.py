@@ -41,11 +41,15 @@ __all__ = [
     "Owner",
     "PayUnit",
     "Payable",
+    "PayableStatus",
     "Placement",
     "PlacementStatus",
     "StandardRecord",
     "Submission",
     "SubmissionStage",
+    "Worker",
+    "WorkerOnboardingStatus",
+    "WorkerRequirement",
 ]
 
 
@@ -133,6 +137,22 @@ class InterviewStatus(str, Enum):
     other = "other"
 
 
+class PayableStatus(str, Enum):
+    draft = "draft"
+    open = "open"
+    approved = "approved"
+    paid = "paid"
+    cancelled = "cancelled"
+
+
+class WorkerOnboardingStatus(str, Enum):
+    invited = "invited"
+    onboarding = "onboarding"
+    ready = "ready"
+    inactive = "inactive"
+    other = "other"
+
+
 # -- nested objects -------------------------------------------------------------------------------------------
 
 
@@ -165,6 +185,16 @@ class LineItem(_Strict):
     unit: str | None = None
     unit_price: Money | None = None
     amount: Money | None = None
+
+
+class WorkerRequirement(_Strict):
+    """One onboarding requirement of a worker (a tax form, a signed agreement, a payout method)."""
+
+    name: str | None = Field(default=None, description="The requirement as the remote system names it.")
+    type: str | None = Field(default=None, description="The remote requirement type, e.g. W9, Signature.")
+    status: str | None = Field(default=None, description="The remote status, verbatim.")
+    completed: bool | None = Field(default=None, description="Whether the remote status means done.")
+    completed_at: DateTime | None = Field(default=None, description="When it was completed, where known.")
 
 
 # -- the envelope ---------------------------------------------------------------------------------------------
@@ -294,3 +324,29 @@ class Payable(StandardRecord):
     description: str | None = None
     reference: str | None = Field(default=None, description="Unique per payable: the idempotency key.")
     line_items: list[LineItem] = Field(default_factory=list)
+    status: PayableStatus | None = None
+    original_status: str | None = Field(default=None, description="The remote status, verbatim.")
+    paid_at: DateTime | None = Field(default=None, description="When the payable was paid (UTC).")
+
+
+class Worker(StandardRecord):
+    """A contractor in a payments platform (e.g. a Wingspan payee), linked back to the ATS record that created
+    it."""
+
+    candidate_id: Ref | None = Field(
+        default=None,
+        description='The ATS record that created this worker, as a standard id (e.g. "bullhorn:123"); null when '
+        "the stored external id is not one.",
+    )
+    external_id: str | None = Field(
+        default=None, description="The external id the payments platform stores for the worker, verbatim."
+    )
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    onboarding_status: WorkerOnboardingStatus | None = None
+    original_status: str | None = Field(default=None, description="The remote status, verbatim.")
+    onboarded_at: DateTime | None = Field(
+        default=None, description="When the worker met every requirement (UTC), where known."
+    )
+    requirements: list[WorkerRequirement] = Field(default_factory=list)

@@ -28,6 +28,7 @@ from staffwire.standard.models import (
     Payable,
     Placement,
     Submission,
+    Worker,
 )
 
 __all__ = [
@@ -50,6 +51,7 @@ STANDARD_STREAMS: dict[str, type[BaseModel]] = {
     "placements": Placement,
     "interviews": Interview,
     "payables": Payable,
+    "workers": Worker,
 }
 """Standard stream name -> its model, in the order the docs list them."""
 

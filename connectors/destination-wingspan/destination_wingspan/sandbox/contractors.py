@@ -11,37 +11,86 @@ from staffwire.testing.sandbox import HttpError, Request, Response, json_respons
 from destination_wingspan.sandbox.common import Row, WingspanState, now
 from destination_wingspan.sandbox.validation import EMAIL, validated_body
 
-__all__ = ["ContractorRoutes", "collaborator_view", "payee_view"]
+__all__ = [
+    "EVENT_NAMES",
+    "ContractorRoutes",
+    "collaborator_events",
+    "collaborator_view",
+    "payee_requirements",
+    "payee_view",
+    "profile",
+]
+
+
+EVENT_NAMES = (
+    "knowYourCustomerVerifiedAt",
+    "payoutMethodFirstAddedAt",
+    "signedUpAt",
+    "taxDocumentationVerifiedAt",
+)
+"""The onboarding milestones of ``GET /payments/collaborator/{id}/events`` (CollaboratorEvents)."""
 
 
 def collaborator_view(c: Row) -> Row:
-    return {k: v for k, v in c.items() if k != "payeeId"}
+    """A collaborator as the API answers it (CollaboratorSchema): without the payee id and private keys."""
+    return {k: v for k, v in c.items() if k != "payeeId" and not k.startswith("_")}
+
+
+def collaborator_events(c: Row) -> Row:
+    """CollaboratorEvents: ``signedUpAt`` (null until the contractor signs up) and each milestone reached so far
+    (the schema types them as strings, so a milestone not reached is left out rather than null)."""
+    events = c["_events"]
+    out: Row = {name: events[name] for name in EVENT_NAMES if events[name] is not None}
+    out.setdefault("signedUpAt", None)
+    return dict(sorted(out.items()))
+
+
+def payee_requirements(c: Row) -> list[Row]:
+    """The payee's requirements: the tax form (W9, from ``taxStatus``) and each eligibility requirement of its
+    collaborator groups, ``Complete`` or ``Incomplete``, each naming the engagement it belongs to."""
+    engagements = [c["collaboratorId"]]
+    out: list[Row] = [
+        {
+            "payerPayeeEngagementIds": engagements,
+            "requirementType": "W9",
+            "status": "Complete" if c["taxStatus"] == "Complete" else "Incomplete",
+        }
+    ]
+    for requirement in c["eligibilityRequirements"]:
+        out.append(
+            {
+                "payerPayeeEngagementIds": engagements,
+                "requirementType": requirement["requirementType"],
+                "eligibilityRequirementId": requirement["eligibilityRequirementId"],
+                "status": "Complete" if requirement["status"] == "Complete" else "Incomplete",
+            }
+        )
+    return out
+
+
+def profile(name: str | None) -> Row:
+    """A user's profile (RedactedUser.profile) from a one-line name: the first word, then the rest."""
+    first, _, last = (name or "").partition(" ")
+    return {"firstName": first or None, "lastName": last or None}
 
 
 def payee_view(c: Row) -> Row:
-    first, _, last = (c["memberName"] or "").partition(" ")
+    user = c["member"]["user"]
     return {
         "payeeId": c["payeeId"],
         "payerId": c["clientId"],
         "user": {
             "userId": c["memberId"],
-            "email": c["member"]["user"]["email"],
-            "status": c["member"]["user"]["status"],
-            "firstName": first or None,
-            "lastName": last or None,
+            "email": user["email"],
+            "status": user["status"],
+            "profile": dict(user["profile"]),
         },
         "payerOwnedData": {
             "payeeExternalId": c["clientData"].get("externalId"),
             "status": "Inactive" if c["status"] == "Inactive" else "Active",
             "labels": dict(c["labels"]),
         },
-        "requirements": [
-            {
-                "payerPayeeEngagementIds": [c["collaboratorId"]],
-                "requirementType": "W9",
-                "status": "Incomplete",
-            }
-        ],
+        "requirements": payee_requirements(c),
         "createdAt": c["createdAt"],
         "updatedAt": c["updatedAt"],
     }
@@ -121,18 +170,41 @@ class ContractorRoutes(WingspanState):
             "memberId": self.ids.new("member"),
             "memberName": name,
             "memberCompany": company,
-            "member": {"user": {"userId": None, "email": email.lower(), "status": "Pending"}},
+            "member": {
+                "user": {
+                    "userId": None,
+                    "email": email.lower(),
+                    "status": "Pending",
+                    "profile": profile(name),
+                }
+            },
             "status": status or "Active",
             "taxStatus": "Incomplete",
             "clientData": {"externalId": external_id},
             "labels": dict(labels or {}),
-            "eligibilityRequirements": [{"requirementType": "W9", "status": "New"}],
+            "eligibilityRequirements": [self._agreement(client)],
             "createdAt": stamp,
             "updatedAt": stamp,
+            "_events": dict.fromkeys(EVENT_NAMES),
         }
         contractor["member"]["user"]["userId"] = contractor["memberId"]
         self.collaborators[collaborator_id] = contractor
         return contractor
+
+    def _agreement(self, client: str) -> Row:
+        """The payer's one eligibility requirement (a signed contractor agreement), not yet sent to the
+        contractor (MemberClientRequirementResponse)."""
+        return {
+            "clientId": client,
+            "collaboratorGroupId": f"{client[:12]}Group0001",
+            "eligibilityRequirementId": f"{client[:12]}Agreement",
+            "requirementType": "Signature",
+            "document": None,
+            "documentId": None,
+            "status": "New",
+            "templateId": f"{client[:12]}Template01",
+            "validFor": None,
+        }
 
     def _collaborator(self, request: Request) -> Row:
         return self._owned(self.collaborators, "id", request, "Collaborator")
@@ -188,15 +260,7 @@ class ContractorRoutes(WingspanState):
     @route("GET", "/payments/collaborator/{id}/events")
     def collaborator_events(self, request: Request) -> Response:
         with self.lock:
-            self._collaborator(request)
-        return json_response(
-            {
-                "signedUpAt": None,
-                "knowYourCustomerVerifiedAt": None,
-                "taxDocumentationVerifiedAt": None,
-                "payoutMethodFirstAddedAt": None,
-            }
-        )
+            return json_response(collaborator_events(self._collaborator(request)))
 
     # ------------------------------------------------------------------------------------------ payees
     @route("GET", "/payments/payee")
@@ -219,6 +283,10 @@ class ContractorRoutes(WingspanState):
             c = self._new_contractor(
                 client, email, name, owned.get("payeeExternalId"), owned.get("labels"), owned.get("status")
             )
+            c["member"]["user"]["profile"] = {
+                "firstName": body.get("firstName"),
+                "lastName": body.get("lastName"),
+            }
             return json_response(payee_view(c))
 
     @route("GET", "/payments/payee/{id}")

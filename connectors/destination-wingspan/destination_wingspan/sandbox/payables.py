@@ -9,7 +9,35 @@ from staffwire.testing.sandbox import HttpError, Request, Response, json_respons
 from destination_wingspan.sandbox.common import Row, WingspanState, now
 from destination_wingspan.sandbox.validation import require_date, require_lines, validated_body
 
-__all__ = ["PayableRoutes", "payable_view", "priced_lines"]
+__all__ = ["PayableRoutes", "payable_view", "priced_lines", "settle"]
+
+#: The InvoiceEvents milestones the sandbox stamps (every other event of the schema stays null).
+EVENT_NAMES = ("approvedAt", "cancelledAt", "openedAt", "paidAt", "paymentInTransitAt")
+_OPENED = ("Open", "Overdue", "Pending", "PaymentInTransit", "Paid")
+
+
+def settle(p: Row, status: str, at: str, paid_date: str | None = None) -> None:
+    """Put payable (or invoice) ``p`` in ``status`` as Wingspan records it: the status, the client's workflow
+    status (ClientOptions) and the InvoiceEvents milestones. The bulk API's ``Approved`` is not a payable status:
+    the payable is ``Open`` and its client workflow ``Approved``. ``paid_date`` (a bulk item's ``paidDate``)
+    dates a ``Paid`` payable; otherwise ``at`` does."""
+    events = p.setdefault("events", dict.fromkeys(EVENT_NAMES))
+    client = p.setdefault(
+        "client", {"comment": None, "payDate": None, "workflowStatus": "Pending", "workflowSubStatus": None}
+    )
+    if status == "Approved" or (status in ("PaymentInTransit", "Paid") and events["approvedAt"] is None):
+        client["workflowStatus"] = "Approved"
+        events["approvedAt"] = events["approvedAt"] or at
+    if status in _OPENED or status == "Approved":
+        events["openedAt"] = events["openedAt"] or at
+    if status == "PaymentInTransit":
+        events["paymentInTransitAt"] = at
+    if status == "Paid":
+        events["paidAt"] = f"{paid_date}T00:00:00.000Z" if paid_date else at
+        client["workflowStatus"] = "Funded"
+    if status == "Cancelled":
+        events["cancelledAt"] = at
+    p["status"] = "Open" if status == "Approved" else status
 
 
 def payable_view(p: Row) -> Row:
@@ -29,9 +57,13 @@ def priced_lines(lines: list[Row]) -> list[Row]:
 
 
 def _patch_payable(p: Row, body: Row) -> None:
-    for key in ("status", "dueDate", "invoiceNotes"):
+    for key in ("dueDate", "invoiceNotes"):
         if body.get(key) is not None:
             p[key] = body[key]
+    if body.get("status") is not None and body["status"] != p["status"]:
+        settle(p, body["status"], now())
+    if (body.get("client") or {}).get("workflowStatus") == "Approved" and p["status"] in ("Draft", "Open"):
+        settle(p, "Approved", now())
     if body.get("labels"):
         p["labels"].update(body["labels"])
 
@@ -52,6 +84,10 @@ class PayableRoutes(WingspanState):
     def _store_payable(self, client: str, contractor: Row, fields: Row) -> Row:
         """A new payable of ``contractor`` (from the single or the bulk API; the caller holds the lock)."""
         stamp = now()
+        if fields.get("invoiceNotes") is None:  # PayableSchema types it string: absent, never null
+            fields.pop("invoiceNotes", None)
+        status = fields.pop("status")
+        paid_date = fields.pop("_paidDate", None)
         payable = {
             "payableId": self.ids.new("payable"),
             "clientId": client,
@@ -61,6 +97,7 @@ class PayableRoutes(WingspanState):
             "createdAt": stamp,
             "updatedAt": stamp,
         }
+        settle(payable, status, stamp, paid_date)
         self.payables_by_id[payable["payableId"]] = payable
         return payable
 
@@ -157,6 +194,8 @@ class PayableRoutes(WingspanState):
                 "labels": dict(body.get("labels") or {}),
                 "createdAt": now(),
             }
+            invoice["updatedAt"] = invoice["createdAt"]
+            settle(invoice, invoice.pop("status"), invoice["createdAt"])
             self.invoices_by_id[invoice["invoiceId"]] = invoice
             return json_response(invoice)
 

@@ -175,6 +175,7 @@ class BatchProcessing(ContractorRoutes, PayableRoutes, BulkRoutes):
             "labels": dict(item["labels"]),
             "invoiceNotes": item.get("payableNotes"),
             "bulkPayableItemReference": item.get("bulkPayableItemReference"),
+            "_paidDate": item.get("paidDate") or None,
         }
         if merge_key:
             fields["_mergeKey"] = (batch["bulkPayableBatchId"], merge_key, c["collaboratorId"])

@@ -17,19 +17,21 @@ from destination_wingspan.sandbox.common import (
     Ids,
     WriteLimiter,
 )
+from destination_wingspan.sandbox.onboarding import ADMIN_PREFIX, OnboardingRoutes
 from destination_wingspan.sandbox.processing import BatchProcessing
 
 __all__ = ["WingspanSandbox"]
 
 
-class WingspanSandbox(BatchProcessing):
+class WingspanSandbox(BatchProcessing, OnboardingRoutes):
     """Wingspan Payments API emulator.
 
     ``process_delay``: seconds a submitted batch waits before processing starts (and again before it completes);
     ``item_delay``: seconds per processed item; ``rate_limit_per_s``: writes per second per account (None: no
     limit); ``retry_after``: the ``Retry-After`` header on rate-limit 429s (None: no header);
     ``dedupe_by_email``: a bulk collaborator item whose email already belongs to a collaborator resolves to it, as
-    the real service does (tests switch it off to prove the connector does not rely on it).
+    the real service does (tests switch it off to prove the connector does not rely on it); ``seed``: start with
+    the demo account's contractors, payables, invoices and batches of :mod:`.seed` (for sources).
     """
 
     name = "wingspan"
@@ -42,6 +44,7 @@ class WingspanSandbox(BatchProcessing):
         rate_limit_per_s: float | None = 100,
         retry_after: str | None = "1",
         dedupe_by_email: bool = True,
+        seed: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
         log_requests: bool = True,
@@ -70,6 +73,10 @@ class WingspanSandbox(BatchProcessing):
         self.writes_limited = 0
         self._queue = queue.Queue()
         self._worker = None
+        if seed:
+            from destination_wingspan.sandbox.seed import seed as fill
+
+            fill(self, DEMO_USER_ID)
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def start(self) -> WingspanSandbox:
@@ -118,7 +125,7 @@ class WingspanSandbox(BatchProcessing):
 
     def before_request(self, request: Request) -> Response | None:
         request.query.pop("_client", None)
-        if request.path.startswith("/users/session/token/"):
+        if request.path.startswith(("/users/session/token/", ADMIN_PREFIX)):
             return None
         auth = request.header("authorization") or ""
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
