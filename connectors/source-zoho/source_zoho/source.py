@@ -76,6 +76,15 @@ class SourceZoho(Source[ZohoConfig]):
             module = spec.module_in(available)
             if module is not None:
                 streams.append(StandardStream(api, replace(spec, module=module), start, config.status_maps))
+        folded: dict[str, str] = {}
+        for stream in streams:
+            name = stream.get_name()
+            other = folded.setdefault(name.casefold(), name)
+            if other != name:
+                raise ConfigError(
+                    f"raw_stream_prefix {config.raw_stream_prefix!r} makes stream {other!r} and {name!r} differ "
+                    "only in case, which destinations that fold case would merge; choose another prefix."
+                )
         return streams
 
     def discover(self, config: ZohoConfig) -> dict[str, Any]:
