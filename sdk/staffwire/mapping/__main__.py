@@ -72,8 +72,8 @@ def main(
                 stderr.write(orjson.dumps(line, default=str).decode() + "\n")
             elif isinstance(item, Record):
                 stdout.write(orjson.dumps(item.data, default=str).decode() + "\n")
-                line = {"record": item.data.get("id"), "stream": mapping.name, "meta": item.meta}
-                stderr.write(orjson.dumps(line, default=str).decode() + "\n")
+                changed = {"record": item.data.get("id"), "stream": mapping.name, "meta": item.meta}
+                stderr.write(orjson.dumps(changed, default=str).decode() + "\n")
             else:
                 stdout.write(orjson.dumps(item, default=str).decode() + "\n")
     except ConfigError as error:
