@@ -95,5 +95,7 @@ class SourceZoho(Source[ZohoConfig]):
         for stream in self._streams(config):
             if isinstance(stream, ModuleStream | StandardStream) and not stream.has_metadata():
                 continue
+            if isinstance(stream, StandardStream):
+                stream.resolved_fields()  # says once which standard field this tenant's metadata lacks
             entries.append(stream_entry(stream))
         return {"streams": entries}
