@@ -49,7 +49,7 @@ class Lookup:
         return None
 
     def wanted(self) -> str:
-        return f"a lookup field to {' or '.join(self.modules)}"
+        return f"lookup field to {' or '.join(self.modules)}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Typed:
         return None
 
     def wanted(self) -> str:
-        text = f"a {' or '.join(self.data_types)} field labelled {' or '.join(map(repr, self.labels))}"
+        text = f"{' or '.join(self.data_types)} field labelled {' or '.join(map(repr, self.labels))}"
         if self.position is not None:
             text += f", else the {_ordinal(self.position)} such field that is not a system field"
         return text
