@@ -40,24 +40,37 @@ def test_check_reports_the_first_mistake_with_its_path(tmp_path: Path) -> None:
 
 
 def test_map_writes_records_and_reports_rejections_and_counts() -> None:
-    lines = "\n".join(json.dumps(row) for row in ROWS)
+    lines = "\n".join(json.dumps(row) for row in [*ROWS, {"id": None, "firstName": "No identity"}])
     code, out, err = run(["map", DOC, "candidates"], lines)
     assert code == 1
-    assert [json.loads(line)["id"] for line in out.splitlines()] == [f"bullhorn:{i}" for i in range(1, 20)]
-    rejected, counts = err.splitlines()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in records] == [f"bullhorn:{i}" for i in range(1, 21)]
+    assert records[19]["phone"] is None  # '40 403-6466866': not a possible number; the raw row keeps it
+    changed, rejected, counts = err.splitlines()
+    assert json.loads(changed) == {
+        "record": "bullhorn:20",
+        "stream": "candidates",
+        "meta": {"changes": [{"field": "phone", "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"}]},
+    }
     assert json.loads(rejected) == {
-        "rejected": "bullhorn:20",
+        "rejected": None,
         "stream": "candidates",
         "reasons": [
             {
-                "rule": "transform.phone",
-                "field": "phone",
-                "value": "40 403-6466866",
-                "message": "phone: '40 403-6466866' is not a valid phone number (default country US)",
-            }
+                "rule": "required",
+                "field": "id",
+                "value": None,
+                "message": "id is required (every standard record has one)",
+            },
+            {
+                "rule": "required",
+                "field": "remote_id",
+                "value": None,
+                "message": "remote_id is required (every standard record has one)",
+            },
         ],
     }
-    assert counts == "mapped 19, skipped 0, rejected 1"
+    assert counts == "mapped 20, skipped 0, rejected 1, phone nulled 1"
 
 
 def test_map_takes_a_json_array_too() -> None:

@@ -51,3 +51,18 @@ def test_the_rule_set_example_rejects_as_shown() -> None:
 def test_every_transform_is_documented() -> None:
     table = PAGE.split("### Transforms", 1)[1].split("### Value maps", 1)[0]
     assert [name for name in TRANSFORMS if f"`{name}`" not in table] == []
+
+
+def test_the_record_meta_example_is_what_the_mapping_gives_the_real_row_and_valid_on_the_wire() -> None:
+    from staffwire.testing.conformance import validate_line
+
+    shown = json.loads(BLOCKS["meta-record"])
+    mapping = compile_mappings(yaml.safe_load(BLOCKS["bullhorn-mapping"]))["candidates"]
+    real = json.loads(
+        (Path(__file__).with_name("data") / "bullhorn_candidate.json").read_text(encoding="utf-8")
+    )
+    record, changes = mapping.map_one(real["data"][19])
+    assert record is not None
+    assert {"meta": {"changes": changes}} == {"meta": shown["record"]["meta"]}
+    assert (record["id"], record["remote_id"], record["phone"]) == ("bullhorn:20", "20", None)
+    validate_line(json.dumps({**shown, "record": {**shown["record"], "data": record}}))

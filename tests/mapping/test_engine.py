@@ -13,6 +13,7 @@ import pytest
 from staffwire.errors import ConfigError, RecordRejected, Rejection
 from staffwire.mapping import check_document, compile_mapping, compile_mappings, load_document
 from staffwire.standard import Candidate, standard_stream_schema
+from staffwire.streams import Record
 
 DATA = Path(__file__).with_name("data")
 ROWS: list[dict[str, Any]] = json.loads((DATA / "bullhorn_candidate.json").read_text(encoding="utf-8"))[
@@ -56,15 +57,38 @@ def test_a_real_bullhorn_candidate_maps_to_the_standard_candidate() -> None:
     }
 
 
-def test_every_real_row_maps_to_a_valid_record_or_is_rejected_with_reasons() -> None:
+def test_every_real_row_maps_to_a_valid_record_and_unnormalisable_values_become_null_with_a_meta_change() -> (
+    None
+):
     mapping = candidates()
     results = list(mapping.map_records(ROWS))
-    mapped = [r for r in results if isinstance(r, dict)]
-    rejected = [r for r in results if isinstance(r, RecordRejected)]
+    changed = [r for r in results if isinstance(r, Record)]
+    mapped = [r.data if isinstance(r, Record) else r for r in results]
+    assert all(isinstance(r, dict) for r in mapped) and len(mapped) == 20
     validator = jsonschema.Draft7Validator(standard_stream_schema("candidates"))
     for record in mapped:
         Candidate.model_validate(record)
         validator.validate(record)
+    assert [(r.data["id"], r.data["phone"]) for r in changed] == [("bullhorn:20", None)]  # '40 403-6466866'
+    assert changed[0].meta == {
+        "changes": [{"field": "phone", "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"}]
+    }
+    assert mapping.stats.as_dict() == {
+        "mapped": 20,
+        "skipped": 0,
+        "rejected": 0,
+        "rejections": {},
+        "nulled": {"phone": 1},
+    }
+    assert [r["email"] for r in mapped if r["email"]] == ["cyaeger_accounts@yahoo.com"]
+    assert mapped[7]["phone"] == "+442078311299"  # '44 020-78311299': an international number without '+'
+
+
+def test_a_mapping_set_to_reject_invalid_values_rejects_the_record_with_its_reasons() -> None:
+    doc = copy.deepcopy(DOC)
+    doc["mappings"]["candidates"]["on_invalid"] = "reject"
+    mapping = compile_mappings(doc)["candidates"]
+    rejected = [r for r in mapping.map_records(ROWS) if isinstance(r, RecordRejected)]
     assert [r.record_id for r in rejected] == ["bullhorn:20"]
     assert rejected[0].reasons == [
         Rejection(
@@ -74,15 +98,12 @@ def test_every_real_row_maps_to_a_valid_record_or_is_rejected_with_reasons() -> 
             "phone: '40 403-6466866' is not a valid phone number (default country US)",
         )
     ]
-    assert rejected[0].stream == "candidates"
     assert mapping.stats.as_dict() == {
         "mapped": 19,
         "skipped": 0,
         "rejected": 1,
         "rejections": {"transform.phone": 1},
     }
-    assert [r["email"] for r in mapped if r["email"]] == ["cyaeger_accounts@yahoo.com"]
-    assert mapped[7]["phone"] == "+442078311299"  # '44 020-78311299': an international number without '+'
 
 
 def test_connection_overrides_change_the_status_words() -> None:
@@ -107,14 +128,35 @@ def test_missing_nested_objects_leave_the_nested_target_null() -> None:
     assert (record["address"], record["owner"], record["skills"]) == (None, None, [])
 
 
-def test_one_bad_field_rejects_the_record_with_every_reason_and_the_rest_goes_on() -> None:
+BAD_FIELDS = {"email": "not-an-email", "dateAdded": "yesterday", "address": {"countryID": 1, "zip": 22152}}
+
+
+def test_bad_values_become_null_with_one_meta_change_each_and_the_record_still_comes_out() -> None:
     mapping = candidates()
-    bad = {
-        **ROWS[5],
-        "email": "not-an-email",
-        "dateAdded": "yesterday",
-        "address": {"countryID": 1, "zip": 22152},
+    results = list(mapping.map_records([ROWS[4], {**ROWS[5], **BAD_FIELDS}, ROWS[5]]))
+    assert [type(r).__name__ for r in results] == ["dict", "Record", "dict"]
+    changed = results[1]
+    assert isinstance(changed, Record)
+    assert (changed.data["id"], changed.data["email"], changed.data["remote_created_at"]) == (
+        "bullhorn:6",
+        None,
+        None,
+    )
+    assert changed.data["address"]["postal_code"] == "22152"
+    assert changed.meta == {
+        "changes": [
+            {"field": "email", "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"},
+            {"field": "remote_created_at", "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"},
+        ]
     }
+    assert mapping.stats.nulled == {"email": 1, "remote_created_at": 1}
+
+
+def test_one_bad_field_rejects_the_record_with_every_reason_and_the_rest_goes_on() -> None:
+    doc = copy.deepcopy(DOC)
+    doc["mappings"]["candidates"]["on_invalid"] = "reject"
+    mapping = compile_mappings(doc)["candidates"]
+    bad = {**ROWS[5], **BAD_FIELDS}
     results = list(mapping.map_records([ROWS[4], bad, ROWS[5]]))
     assert [type(r).__name__ for r in results] == ["dict", "RecordRejected", "dict"]
     rejected = results[1]
@@ -130,6 +172,7 @@ def test_one_bad_field_rejects_the_record_with_every_reason_and_the_rest_goes_on
             "remote_created_at: 'yesterday' is not an ISO 8601 date/time or epoch number",
         ),
     ]
+    assert isinstance(results[2], dict)
     assert results[2]["address"]["postal_code"] == "22222"
     assert str(rejected).startswith(
         "record candidates bullhorn:6 rejected: email: 'not-an-email' is not an email"
@@ -335,6 +378,7 @@ def test_a_raw_value_that_does_not_fit_the_standard_type_is_rejected_with_a_hint
         "mappings": {
             "jobs": {
                 "standard": "jobs",
+                "on_invalid": "reject",
                 "fields": {
                     "remote_id": "id",
                     "openings": "numOpenings",
@@ -570,10 +614,10 @@ def test_list_items_are_mapped_element_by_element() -> None:
 
 
 def test_a_bad_list_item_rejects_the_record_naming_its_position() -> None:
+    doc = copy.deepcopy(PAYABLES)
+    doc["mappings"]["payables"]["on_invalid"] = "reject"
     with pytest.raises(RecordRejected) as caught:
-        compile_mappings(PAYABLES)["payables"](
-            {**PAYABLE_ROW, "lines": {"data": [{"sum": 1}, {"rate": "abc"}]}}
-        )
+        compile_mappings(doc)["payables"]({**PAYABLE_ROW, "lines": {"data": [{"sum": 1}, {"rate": "abc"}]}})
     assert [(r.rule, r.field, r.message) for r in caught.value.reasons] == [
         ("transform.money", "line_items", "line_items: [1] unit_price: 'abc' is not a number")
     ]
@@ -695,10 +739,23 @@ def test_a_document_that_cannot_be_loaded_is_a_config_error(source: Any, message
     assert str(caught.value) == message
 
 
-def test_map_pages_yields_pages_split_around_each_rejection_in_input_order() -> None:
+def test_map_pages_yields_pages_split_around_each_rejection_and_changed_record_in_input_order() -> None:
     bad = {**ROWS[5], "email": "not-an-email"}
-    items = list(candidates().map_pages([ROWS[2], ROWS[3], bad, ROWS[4], bad, ROWS[6]]))
-    shape = [[r["remote_id"] for r in i] if isinstance(i, list) else f"rejected {i.record_id}" for i in items]
+    nameless = {**ROWS[5], "id": None}
+    items = list(candidates().map_pages([ROWS[2], ROWS[3], bad, ROWS[4], nameless, ROWS[6]]))
+    shape = [
+        [r["remote_id"] for r in i]
+        if isinstance(i, list)
+        else f"changed {i.data['id']}"
+        if isinstance(i, Record)
+        else f"rejected {i.record_id}"
+        for i in items
+    ]
     ids = [str(ROWS[n]["id"]) for n in (2, 3, 4, 6)]
-    rejected = f"rejected bullhorn:{ROWS[5]['id']}"
-    assert shape == [ids[:2], rejected, [ids[2]], rejected, [ids[3]]]
+    assert shape == [
+        ids[:2],
+        f"changed bullhorn:{ROWS[5]['id']}",
+        [ids[2]],
+        "rejected None",
+        [ids[3]],
+    ]

@@ -194,7 +194,7 @@ def test_a_stream_yielding_something_else_is_an_internal_error() -> None:
     assert (error["failure_type"], error["message"]) == (
         "system_error",
         "source-scripted: stream 'a' yielded a int; a stream yields records (dict), pages (list of dict), "
-        "Checkpoint, Estimate or RecordRejected",
+        "Record, Checkpoint, Estimate or RecordRejected",
     )
 
 

@@ -75,6 +75,13 @@ class BullhornConfig(BaseModel):
         description="Per standard stream, Bullhorn status -> standard status, over the defaults; e.g. "
         '{"candidates": {"Custom Hire": "placed"}}.',
     )
+    custom_field_labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        title="Custom fields by label",
+        description="Per standard stream, a name of your choice -> the label of a Bullhorn custom field in this "
+        "tenant's meta; the value lands in custom_fields under that name, whatever API name (customText3...) "
+        'the tenant gave the field, e.g. {"candidates": {"clearance": "Security Clearance"}}.',
+    )
     lookback_seconds: int = Field(
         default=300,
         ge=0,

@@ -109,13 +109,15 @@ class SourceBullhorn(Source[BullhornConfig]):
         import re
 
         from source_bullhorn.meta import is_custom
-        from source_bullhorn.standard import STANDARD, compile_standard
+        from source_bullhorn.standard import STANDARD, compile_standard, resolve_labels
         from source_bullhorn.streams import RawStream, StandardStream
 
         infos = self.entity_infos(config)
         api = self.api(config)
         streams: list[Stream] = [RawStream(api, config, infos[name]) for name in self._raw_names]
-        mappings = compile_standard(config.status_maps)
+        labels_of = {d.stream: infos[d.entity].custom_fields for d in STANDARD if d.entity in infos}
+        labelled = resolve_labels(config.custom_field_labels, labels_of, self.logger.warning)
+        mappings = compile_standard(config.status_maps, labelled=labelled)
         for definition in STANDARD:
             info = infos.get(definition.entity)
             if info is None:

@@ -12,12 +12,21 @@ references are ``"bullhorn:{id}"``; Bullhorn's epoch-ms timestamps become ISO 86
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from staffwire.errors import ConfigError
 from staffwire.mapping import CompiledMapping, compile_mappings
 
-__all__ = ["DEFAULT_STATUS_MAPS", "STANDARD", "StandardDef", "compile_standard", "mapping_document"]
+__all__ = [
+    "DEFAULT_STATUS_MAPS",
+    "STANDARD",
+    "StandardDef",
+    "compile_standard",
+    "mapping_document",
+    "resolve_labels",
+]
 
 SYSTEM = "bullhorn"
 CUSTOM = r"^(custom|correlatedCustom)(Text|TextBlock|Date|Int|Float)\d+$"
@@ -324,8 +333,11 @@ STANDARD: tuple[StandardDef, ...] = (
 )
 
 
-def mapping_document(currency: str = "USD") -> dict[str, Any]:
-    """The mapping document of the standard streams (``status_maps`` are merged in by :func:`compile_standard`)."""
+def mapping_document(
+    currency: str = "USD", labelled: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The mapping document of the standard streams (``status_maps`` are merged in by :func:`compile_standard`);
+    ``labelled``: per stream, custom_fields key -> the API name found for the connection's label."""
     customs = {"match": CUSTOM}
     value_maps: dict[str, Any] = {
         f"{name}_status": {"values": values, "default": "other"}
@@ -447,6 +459,8 @@ def mapping_document(currency: str = "USD") -> dict[str, Any]:
     for name, spec in mappings.items():
         spec["standard"] = name
         spec["source"] = next(d.entity for d in STANDARD if d.stream == name)
+        for key, api_name in (labelled or {}).get(name, {}).items():
+            spec["fields"][f"custom_fields.{key}"] = {"path": api_name}
     return {
         "system": SYSTEM,
         "defaults": {"country": "US"},
@@ -457,8 +471,42 @@ def mapping_document(currency: str = "USD") -> dict[str, Any]:
 
 
 def compile_standard(
-    status_maps: dict[str, dict[str, str]] | None = None, currency: str = "USD"
+    status_maps: dict[str, dict[str, str]] | None = None,
+    currency: str = "USD",
+    labelled: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, CompiledMapping]:
-    """Every standard mapping, compiled, with the connection's status words over the defaults."""
+    """Every standard mapping, compiled, with the connection's status words over the defaults and its labelled
+    custom fields (see :func:`resolve_labels`)."""
     overrides = {f"{stream}_status": dict(words) for stream, words in (status_maps or {}).items()}
-    return compile_mappings(copy.deepcopy(mapping_document(currency)), value_map_overrides=overrides)
+    return compile_mappings(
+        copy.deepcopy(mapping_document(currency, labelled)), value_map_overrides=overrides
+    )
+
+
+def resolve_labels(
+    wanted: dict[str, dict[str, str]],
+    labels_of: dict[str, dict[str, str]],
+    report: Callable[[str], None],
+) -> dict[str, dict[str, str]]:
+    """The connection's ``custom_field_labels`` (stream -> key -> label) resolved through the tenant's meta
+    (``labels_of``: stream -> custom field API name -> label): stream -> key -> API name. A label the meta does
+    not have is reported once (stream, key, label) and its key stays null; an unknown stream is a ConfigError."""
+    streams = {d.stream: d.entity for d in STANDARD}
+    out: dict[str, dict[str, str]] = {}
+    for stream, keys in wanted.items():
+        if stream not in streams:
+            raise ConfigError(
+                f"custom_field_labels.{stream}: not a standard stream of source-bullhorn; use one of "
+                f"{', '.join(streams)}"
+            )
+        by_label = {label.strip().casefold(): api for api, label in labels_of.get(stream, {}).items()}
+        for key, label in keys.items():
+            api_name = by_label.get(str(label).strip().casefold())
+            if api_name is None:
+                report(
+                    f"stream {stream}: no {streams[stream]} custom field is labelled {label!r} in this tenant's "
+                    f"meta (custom_field_labels.{stream}.{key}); custom_fields.{key} will be null"
+                )
+                continue
+            out.setdefault(stream, {})[key] = api_name
+    return out

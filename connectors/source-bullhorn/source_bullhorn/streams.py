@@ -24,7 +24,7 @@ from staffwire.errors import RecordRejected
 from staffwire.mapping import CompiledMapping
 from staffwire.standard import standard_stream_schema
 from staffwire.state import InvalidStateError
-from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
+from staffwire.streams import Checkpoint, Estimate, Record, Stream, SyncMode
 
 from source_bullhorn.api import BullhornApi
 from source_bullhorn.config import BullhornConfig
@@ -35,7 +35,7 @@ from source_bullhorn.reference_data import SEARCHABLE
 __all__ = ["BullhornStream", "RawStream", "StandardStream"]
 
 Row = dict[str, Any]
-Item = Row | list[Row] | Checkpoint | Estimate | RecordRejected
+Item = Row | list[Row] | Record | Checkpoint | Estimate | RecordRejected
 ENTITY_IDS_PER_CALL = 100
 
 

@@ -84,11 +84,13 @@ class ZohoConfig(BaseModel):
         '{"candidates": {"Joined": "placed"}}.',
     )
     raw_stream_prefix: str = Field(
-        "",
+        "zoho_",
         title="Raw stream prefix",
-        description="Put before every raw stream name (e.g. zoho_ gives zoho_Candidates). Use it when the "
-        "destination folds table names to lower case, where Candidates would meet the standard candidates.",
-        pattern=r"^[A-Za-z0-9_]*$",
+        description="Put before every raw stream name: zoho_ (the default) gives zoho_Candidates. Raw streams "
+        "need one, because Zoho's module names (Candidates, Contacts, Interviews) differ from the standard "
+        "streams (candidates, contacts, interviews) only in case, and PyAirbyte, DuckDB, Postgres and "
+        "Snowflake fold case.",
+        pattern=r"^[A-Za-z0-9_]+$",
     )
     page_size: int = Field(
         200, ge=1, le=200, title="Page size", description="Records per request (at most 200)."

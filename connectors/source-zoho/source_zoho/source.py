@@ -76,6 +76,15 @@ class SourceZoho(Source[ZohoConfig]):
             module = spec.module_in(available)
             if module is not None:
                 streams.append(StandardStream(api, replace(spec, module=module), start, config.status_maps))
+        folded: dict[str, str] = {}
+        for stream in streams:
+            name = stream.get_name()
+            other = folded.setdefault(name.casefold(), name)
+            if other != name:
+                raise ConfigError(
+                    f"raw_stream_prefix {config.raw_stream_prefix!r} makes stream {other!r} and {name!r} differ "
+                    "only in case, which destinations that fold case would merge; choose another prefix."
+                )
         return streams
 
     def discover(self, config: ZohoConfig) -> dict[str, Any]:
@@ -86,5 +95,7 @@ class SourceZoho(Source[ZohoConfig]):
         for stream in self._streams(config):
             if isinstance(stream, ModuleStream | StandardStream) and not stream.has_metadata():
                 continue
+            if isinstance(stream, StandardStream):
+                stream.resolved_fields()  # says once which standard field this tenant's metadata lacks
             entries.append(stream_entry(stream))
         return {"streams": entries}

@@ -1,7 +1,9 @@
 """Zoho records -> the standard staffing streams, as declarative ``staffwire.mapping`` documents.
 
 Each mapping names the Zoho module it reads (``source``) and maps every target field from a field path with
-transforms (``trim``, ``email``, ``phone``, ``datetime``, ``prefix`` ...). Statuses go through value maps named
+transforms (``trim``, ``email``, ``phone``, ``datetime``, ``prefix`` ...). Where tenants differ, a field is
+described by what it is (:mod:`source_zoho.fields`: the lookup to JobOpenings, the datetime field labelled
+From, the picklist labelled Job Type) and found in the module's field metadata when the stream is compiled. Statuses go through value maps named
 ``<stream>_status`` (defaults below, merged with the connection's ``status_maps``; a word nobody listed becomes
 ``other`` and ``original_status`` keeps Zoho's word). Custom fields (``custom_field: true`` in the module's
 metadata) land in ``custom_fields`` by API name. Entries of the deleted-records API go through a second, small
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from staffwire.mapping import CompiledMapping, compile_mapping
+
+from source_zoho.fields import Lookup, Typed
 
 __all__ = [
     "COUNTRY_NAMES",
@@ -225,11 +229,38 @@ def _status(path: str, stream: str) -> dict[str, Any]:
     return {"path": path, "value_map": f"{stream}_status"}
 
 
+PICKLISTS = ("picklist", "multiselectpicklist")
+
+
+def _status_of(stream: str, *labels: str) -> Typed:
+    """The status picklist (a multi-select one maps by its first value)."""
+    return Typed(PICKLISTS, labels, lambda api, _: _status(api, stream))
+
+
+def _lookup_to(system: str, *modules: str) -> Lookup:
+    return Lookup(modules, lambda api: _ref(f"{api}.id", system))
+
+
+def _picked_text(*labels: str) -> Typed:
+    """A picklist or text field into a single-valued text field (a multi-select gives its first value)."""
+    return Typed((*PICKLISTS, "text"), labels, lambda api, _: _text(api))
+
+
+def _skills(api: str, data_type: str) -> dict[str, Any]:
+    if data_type == "multiselectpicklist":  # a JSON array already: every value
+        return {"path": api, "transforms": ["trim", "unique"]}
+    return {"path": api, "transforms": [{"split": ","}, "unique"]}
+
+
+def _time_labelled(position: int, *labels: str) -> Typed:
+    return Typed(("datetime",), labels, lambda api, _: _time(api), position=position)
+
+
 def _client(name: str, status: str, phone: str) -> dict[str, Any]:
     """A client company (CRM Accounts, Recruit Clients): the same shape under each product's field names."""
     return {
         "name": _text(name),
-        "status": _status(status, "clients"),
+        "status": _status_of("clients", status, "Status"),
         "phone": _phone(phone),
         "website": _text("Website"),
         **_address(
@@ -239,9 +270,9 @@ def _client(name: str, status: str, phone: str) -> dict[str, Any]:
 
 
 def _contact(client: str, phone: str, title: str, system: str) -> dict[str, Any]:
-    """A client contact (the Contacts module of either product)."""
+    """A client contact (the Contacts module of either product); ``client`` is the module companies live in."""
     return {
-        "client_id": _ref(f"{client}.id", system),
+        "client_id": _lookup_to(system, client),
         "first_name": _text("First_Name"),
         "last_name": _text("Last_Name"),
         "email": {"path": "Email", "transforms": ["email"]},
@@ -264,18 +295,21 @@ class StandardSpec:
         return next((m for m in (self.module, *self.aliases) if m in available), None)
 
 
+JOB_MODULES = ("JobOpenings", "Job_Openings")  # the api_names Job Openings go by in different orgs
+
+
 def specs_for(product: str) -> list[StandardSpec]:
     """The standard streams a product has data for."""
     s = system_of(product)
     if product == "crm":
         return [
-            StandardSpec("clients", "Accounts", _client("Account_Name", "Account_Type", "Phone")),
+            StandardSpec("clients", "Accounts", _client("Account_Name", "Account Type", "Phone")),
             StandardSpec(
                 "contacts",
                 "Contacts",
                 {
-                    **_contact("Account_Name", "Phone", "Title", s),
-                    "status": _status("Contact_Status", "contacts"),
+                    **_contact("Accounts", "Phone", "Title", s),
+                    "status": _status_of("contacts", "Contact Status"),
                 },
             ),
         ]
@@ -290,11 +324,11 @@ def specs_for(product: str) -> list[StandardSpec]:
                 "phone": _phone("Phone"),
                 "mobile": _phone("Mobile"),
                 **_address("address", "Street", "City", "State", "Zip_Code", "Country"),
-                "status": _status("Candidate_Status", "candidates"),
+                "status": _status_of("candidates", "Candidate Status"),
                 "owner.id": _ref("Candidate_Owner.id", s),
                 "owner.name": _text("Candidate_Owner.name"),
-                "source": _text("Source"),
-                "skills": {"path": "Skill_Set", "transforms": [{"split": ","}, "unique"]},
+                "source": _picked_text("Source"),
+                "skills": Typed((*PICKLISTS, "textarea", "text"), ("Skill Set",), _skills),
             },
         ),
         StandardSpec(
@@ -303,10 +337,14 @@ def specs_for(product: str) -> list[StandardSpec]:
             {
                 "title": _text("Posting_Title"),
                 "description": _text("Job_Description"),
-                "client_id": _ref("Client_Name.id", s),
-                "contact_id": _ref("Contact_Name.id", s),
-                "status": _status("Job_Opening_Status", "jobs"),
-                "employment_type": {"path": "Job_Type", "value_map": "employment_type", "original": None},
+                "client_id": _lookup_to(s, "Clients"),
+                "contact_id": _lookup_to(s, "Contacts"),
+                "status": _status_of("jobs", "Job Opening Status"),
+                "employment_type": Typed(
+                    PICKLISTS,
+                    ("Job Type",),
+                    lambda api, _: {"path": api, "value_map": "employment_type", "original": None},
+                ),
                 "openings": {"path": "Number_of_Positions", "transforms": ["integer"]},
                 **_address("location", None, "City", "State", "Zip_Code", "Country"),
                 "currency": {"path": "Currency", "transforms": ["currency"]},
@@ -315,17 +353,17 @@ def specs_for(product: str) -> list[StandardSpec]:
                 "owner.id": _ref("Account_Manager.id", s),
                 "owner.name": _text("Account_Manager.name"),
             },
-            aliases=("Job_Openings",),
+            aliases=JOB_MODULES[1:],
         ),
-        StandardSpec("clients", "Clients", _client("Client_Name", "Client_Status", "Contact_Number")),
-        StandardSpec("contacts", "Contacts", _contact("Client_Name", "Work_Phone", "Job_Title", s)),
+        StandardSpec("clients", "Clients", _client("Client_Name", "Client Status", "Contact_Number")),
+        StandardSpec("contacts", "Contacts", _contact("Clients", "Work_Phone", "Job_Title", s)),
         StandardSpec(
             "submissions",
             "Applications",
             {
-                "candidate_id": _ref("Candidate_Name.id", s),
-                "job_id": _ref("Job_Opening_Name.id", s),
-                "stage": _status("Application_Status", "submissions"),
+                "candidate_id": _lookup_to(s, "Candidates"),
+                "job_id": _lookup_to(s, *JOB_MODULES),
+                "stage": _status_of("submissions", "Application Status"),
                 "submitted_at": _time("Created_Time"),
             },
         ),
@@ -333,12 +371,12 @@ def specs_for(product: str) -> list[StandardSpec]:
             "interviews",
             "Interviews",
             {
-                "candidate_id": _ref("Candidate_Name.id", s),
-                "job_id": _ref("Job_Opening_Name.id", s),
-                "start_at": _time("From"),
-                "end_at": _time("To"),
-                "type": _text("Type"),
-                "status": _status("Interview_Status", "interviews"),
+                "candidate_id": _lookup_to(s, "Candidates"),
+                "job_id": _lookup_to(s, *JOB_MODULES),
+                "start_at": _time_labelled(0, "From", "Start DateTime", "Start Time"),
+                "end_at": _time_labelled(1, "To", "End DateTime", "End Time"),
+                "type": _picked_text("Type", "Interview Type"),
+                "status": _status_of("interviews", "Interview Status"),
             },
         ),
     ]
@@ -348,8 +386,11 @@ def system_of(product: str) -> str:
     return "zoho_recruit" if product == "recruit" else "zoho_crm"
 
 
-def mapping_document(spec: StandardSpec, product: str, custom_fields: list[str]) -> dict[str, Any]:
-    """The ``staffwire.mapping`` document of one standard stream (custom fields from the module's metadata)."""
+def mapping_document(
+    spec: StandardSpec, product: str, custom_fields: list[str], fields: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The ``staffwire.mapping`` document of one standard stream (custom fields from the module's metadata);
+    ``fields``: the spec's fields resolved for the tenant (:func:`source_zoho.fields.resolve`)."""
     value_maps: dict[str, Any] = {
         f"{stream}_status": {
             "values": dict(DEFAULT_STATUS_MAPS.get(product, {}).get(stream, {})),
@@ -367,7 +408,7 @@ def mapping_document(spec: StandardSpec, product: str, custom_fields: list[str])
             spec.stream: {
                 "standard": spec.stream,
                 "source": spec.module,
-                "fields": {**_envelope(), **spec.fields},
+                "fields": {**_envelope(), **(spec.fields if fields is None else fields)},
                 "custom_fields": {"include": list(custom_fields)},
             }
         },
@@ -404,10 +445,11 @@ class StandardMapper:
         product: str,
         *,
         custom_fields: list[str],
+        fields: dict[str, Any],
         status_overrides: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         overrides = {f"{stream}_status": dict(words) for stream, words in (status_overrides or {}).items()}
         self.live: CompiledMapping = compile_mapping(
-            mapping_document(spec, product, custom_fields), spec.stream, value_map_overrides=overrides
+            mapping_document(spec, product, custom_fields, fields), spec.stream, value_map_overrides=overrides
         )
         self.deleted: CompiledMapping = compile_mapping(deletion_document(spec, product), spec.stream)

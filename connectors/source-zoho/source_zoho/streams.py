@@ -10,6 +10,7 @@ never moves the live cursor past changes not yet read (same shape for raw and st
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,15 +19,18 @@ from typing import Any
 from staffwire.errors import ConfigError, RecordRejected
 from staffwire.incremental import CursorTracker
 from staffwire.standard import standard_stream_schema
-from staffwire.streams import Checkpoint, Stream, SyncMode
+from staffwire.streams import Checkpoint, Record, Stream, SyncMode
 
 from source_zoho.api import ZohoApi
+from source_zoho.fields import resolve
 from source_zoho.schema import module_schema
 from source_zoho.standard import StandardMapper, StandardSpec
 
 __all__ = ["ModuleStream", "StandardStream"]
 
-Item = Mapping[str, Any] | list[dict[str, Any]] | Checkpoint | RecordRejected  # what read() yields
+logger = logging.getLogger("source_zoho")
+
+Item = Mapping[str, Any] | list[dict[str, Any]] | Record | Checkpoint | RecordRejected  # what read() yields
 
 
 LOOKBACK = timedelta(seconds=1)
@@ -167,6 +171,7 @@ class StandardStream(Stream):
         self.reader = _ModuleReader(api, spec.module, start)
         self.status_maps = status_maps
         self._compiled: StandardMapper | None = None
+        self._resolved: dict[str, Any] | None = None
 
     def get_name(self) -> str:
         return self.spec.stream
@@ -177,13 +182,30 @@ class StandardStream(Stream):
     def get_json_schema(self) -> dict[str, Any]:
         return standard_stream_schema(self.spec.stream)
 
+    def resolved_fields(self) -> dict[str, Any]:
+        """The standard fields found in this tenant's field metadata (once; each one it cannot find is
+        reported once as a warning and stays null)."""
+        if self._resolved is None:
+            self._resolved = resolve(
+                self.spec.stream,
+                self.spec.module,
+                self.spec.fields,
+                self.api.fields(self.spec.module) or [],
+                report=logger.warning,
+            )
+        return self._resolved
+
     def compiled(self) -> StandardMapper:
         if self._compiled is None:
             custom = [
                 str(f["api_name"]) for f in self.api.fields(self.spec.module) or [] if f.get("custom_field")
             ]
             self._compiled = StandardMapper(
-                self.spec, self.api.product, custom_fields=custom, status_overrides=self.status_maps
+                self.spec,
+                self.api.product,
+                custom_fields=custom,
+                fields=self.resolved_fields(),
+                status_overrides=self.status_maps,
             )
         return self._compiled
 

@@ -95,7 +95,7 @@ def test_every_token_obtained_is_masked(client: HttpClient, auth: ZohoAuth, mask
 
 # ------------------------------------------------------------------------------------------ caching, expiry
 def test_one_access_token_serves_a_whole_run(sandbox: ZohoSandbox, zoho: Any) -> None:
-    zoho.read(zoho.make_config(sandbox), ["Candidates", "Clients", "candidates"])
+    zoho.read(zoho.make_config(sandbox), ["zoho_Candidates", "zoho_Clients", "candidates"])
     # one token for discover, one for read: each run is a new process in production
     assert len(sandbox.requests_to(TOKEN_PATH)) == 2
     # the only 401 is the module whose metadata Zoho refuses (a scope answer, which renews nothing)
@@ -140,8 +140,8 @@ def test_token_that_expires_after_uses_is_renewed_on_invalid_token(zoho: Any) ->
     with ZohoSandbox(recruit_sizes={"Candidates": 12}, token_max_uses=3) as sb:
         sb.store("recruit", "Offers").seed.metadata_status = 200  # every 401 below is then a spent token
         config = zoho.make_config(sb, page_size=2)
-        result = zoho.read(config, ["Candidates"], mode="full_refresh")
-        assert sorted(zoho.ids(result, "Candidates")) == sorted(sb.ids("recruit", "Candidates"))
+        result = zoho.read(config, ["zoho_Candidates"], mode="full_refresh")
+        assert sorted(zoho.ids(result, "zoho_Candidates")) == sorted(sb.ids("recruit", "Candidates"))
         rejected = [r for r in sb.log if r.status == 401]
         assert len(rejected) >= 3, "the token must have run out several times"
         assert len(sb.requests_to(TOKEN_PATH)) == len(rejected) + 2  # + the first of each run

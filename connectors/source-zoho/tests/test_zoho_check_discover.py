@@ -110,12 +110,12 @@ def test_missing_module_scope_fails_the_stream_naming_the_scope(sandbox: ZohoSan
         ONLY_CANDIDATES, ["ZohoRecruit.settings.all", "ZohoRecruit.modules.candidate.READ"]
     )
     config = zoho.make_config(sandbox, refresh_token=ONLY_CANDIDATES)
-    result = zoho.read(config, ["Candidates", "Clients"], ok=False)
-    assert sorted(zoho.ids(result, "Candidates")) == sorted(sandbox.ids("recruit", "Candidates"))
+    result = zoho.read(config, ["zoho_Candidates", "zoho_Clients"], ok=False)
+    assert sorted(zoho.ids(result, "zoho_Candidates")) == sorted(sandbox.ids("recruit", "Candidates"))
     [error] = result.trace_errors
     assert error["failure_type"] == "config_error"
     assert error["message"] == (
-        f"Stream Clients: Zoho Recruit ({sandbox.url}) answered OAUTH_SCOPE_MISMATCH to GET /recruit/v2/Clients: "
+        f"Stream zoho_Clients: Zoho Recruit ({sandbox.url}) answered OAUTH_SCOPE_MISMATCH to GET /recruit/v2/Clients: "
         "the refresh token lacks the scope ZohoRecruit.modules.all (or ZohoRecruit.modules.client.READ). Generate "
         "a new refresh token with that scope (see the connector README) and update refresh_token."
     )
@@ -123,7 +123,7 @@ def test_missing_module_scope_fails_the_stream_naming_the_scope(sandbox: ZohoSan
 
 def test_secrets_never_appear_in_any_output(sandbox: ZohoSandbox, zoho: Any) -> None:
     config = zoho.make_config(sandbox)
-    result = zoho.read(config, ["Candidates"])
+    result = zoho.read(config, ["zoho_Candidates"])
     bad = zoho.run("check", zoho.make_config(sandbox, refresh_token="1000.wrong.refresh.token.value"))
     issued = [t for t in sandbox.tokens._tokens]
     for output in (result.output, bad.output):
@@ -138,7 +138,7 @@ def test_discover_lists_api_modules_and_standard_streams_skipping_unreadable_met
     result = zoho.run("discover", zoho.make_config(sandbox))
     names = [s["name"] for s in result.catalog["streams"]]
     assert names == [
-        *RECRUIT_MODULES,
+        *(f"zoho_{m}" for m in RECRUIT_MODULES),
         "candidates",
         "jobs",
         "clients",
@@ -165,7 +165,7 @@ def test_metadata_is_fetched_once_per_module_per_run(sandbox: ZohoSandbox, zoho:
 
 def test_raw_schema_comes_from_field_metadata(sandbox: ZohoSandbox, zoho: Any) -> None:
     catalog = zoho.run("discover", zoho.make_config(sandbox)).catalog
-    stream = next(s for s in catalog["streams"] if s["name"] == "Candidates")
+    stream = next(s for s in catalog["streams"] if s["name"] == "zoho_Candidates")
     assert stream["supported_sync_modes"] == ["full_refresh", "incremental"]
     assert stream["source_defined_cursor"] is True
     assert stream["default_cursor_field"] == ["Modified_Time"]
@@ -192,7 +192,7 @@ def test_raw_schema_comes_from_field_metadata(sandbox: ZohoSandbox, zoho: Any) -
         "type": ["null", "boolean"],
         "description": "True on a record that marks a deletion.",
     }
-    jobs = next(s for s in catalog["streams"] if s["name"] == "JobOpenings")["json_schema"]["properties"]
+    jobs = next(s for s in catalog["streams"] if s["name"] == "zoho_JobOpenings")["json_schema"]["properties"]
     assert jobs["Date_Opened"] == {"type": ["null", "string"], "format": "date"}
     assert jobs["Assigned_Recruiter"] == {"type": ["null", "array"], "items": {}}
     assert jobs["Client_Name"]["type"] == ["null", "object"]
@@ -213,7 +213,7 @@ def test_module_whose_metadata_is_forbidden_is_skipped_and_discover_still_succee
     sandbox.store("recruit", "Departments").seed.metadata_status = 403
     result = zoho.run("discover", zoho.make_config(sandbox))
     assert result.exit_code == 0
-    assert "Departments" not in [s["name"] for s in result.catalog["streams"]]
+    assert "zoho_Departments" not in [s["name"] for s in result.catalog["streams"]]
     assert result.log_messages("WARN")[0] == (
         "Zoho Recruit: skipping module Departments: its field metadata is not available (HTTP 403 NO_PERMISSION "
         "for GET /recruit/v2/settings/fields?module=Departments)"

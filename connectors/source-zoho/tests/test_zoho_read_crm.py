@@ -13,8 +13,8 @@ from source_zoho.sandbox import ZohoSandbox
 
 def test_a_module_with_more_than_2000_records_is_read_completely(zoho: Any) -> None:
     with ZohoSandbox(crm_sizes={"Leads": 2150, "Accounts": 1, "Contacts": 1, "Deals": 1}) as sb:
-        result = zoho.read(zoho.make_config(sb, product="crm"), ["Leads"], mode="full_refresh")
-        got = zoho.ids(result, "Leads")
+        result = zoho.read(zoho.make_config(sb, product="crm"), ["zoho_Leads"], mode="full_refresh")
+        got = zoho.ids(result, "zoho_Leads")
         assert len(got) == 2150 and len(set(got)) == 2150
         assert set(got) == sb.ids("crm", "Leads")
         calls = sb.requests_to(r"^/crm/v5/Leads$")
@@ -27,8 +27,8 @@ def test_a_module_with_more_than_2000_records_is_read_completely(zoho: Any) -> N
 def test_more_than_2000_records_changed_in_one_second_are_read_through_page_token(zoho: Any) -> None:
     with ZohoSandbox(crm_sizes={"Leads": 2150, "Accounts": 1, "Contacts": 1, "Deals": 1}) as sb:
         sb.touch_all("crm", "Leads", datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc))  # a bulk import
-        result = zoho.read(zoho.make_config(sb, product="crm"), ["Leads"], mode="full_refresh")
-        got = zoho.ids(result, "Leads")
+        result = zoho.read(zoho.make_config(sb, product="crm"), ["zoho_Leads"], mode="full_refresh")
+        got = zoho.ids(result, "zoho_Leads")
         assert len(got) == 2150 and set(got) == sb.ids("crm", "Leads")
         calls = sb.requests_to(r"^/crm/v5/Leads$")
         assert [c.status for c in calls] == [200] * 12
@@ -40,8 +40,8 @@ def test_more_than_2000_records_changed_in_one_second_are_read_through_page_toke
 def test_fields_go_in_groups_of_at_most_50_merged_by_id(zoho: Any) -> None:
     with ZohoSandbox(crm_sizes={"Accounts": 7}) as sb:
         config = zoho.make_config(sb, product="crm", page_size=5)
-        result = zoho.read(config, ["Accounts"], mode="full_refresh")
-        rows = {r["id"]: r for r in zoho.records(result, "Accounts")}
+        result = zoho.read(config, ["zoho_Accounts"], mode="full_refresh")
+        rows = {r["id"]: r for r in zoho.records(result, "zoho_Accounts")}
         assert set(rows) == sb.ids("crm", "Accounts")
         for rid, row in rows.items():
             assert row == sb.record("crm", "Accounts", rid)
@@ -55,19 +55,19 @@ def test_fields_go_in_groups_of_at_most_50_merged_by_id(zoho: Any) -> None:
 
 def test_crm_incremental_reads_changes_and_deletions(zoho: Any, sandbox: ZohoSandbox) -> None:
     config = zoho.make_config(sandbox, product="crm")
-    first = zoho.read(config, ["Contacts", "Deals"])
-    assert sorted(zoho.ids(first, "Contacts")) == sorted(sandbox.ids("crm", "Contacts"))
-    assert sorted(zoho.ids(first, "Deals")) == sorted(sandbox.ids("crm", "Deals"))
+    first = zoho.read(config, ["zoho_Contacts", "zoho_Deals"])
+    assert sorted(zoho.ids(first, "zoho_Contacts")) == sorted(sandbox.ids("crm", "Contacts"))
+    assert sorted(zoho.ids(first, "zoho_Deals")) == sorted(sandbox.ids("crm", "Deals"))
     contact = sorted(sandbox.ids("crm", "Contacts"))[2]
     deal = sorted(sandbox.ids("crm", "Deals"))[0]
     sandbox.update_record("crm", "Contacts", contact, Title="VP Talent")
     sandbox.delete_record("crm", "Deals", deal)
-    second = zoho.read(config, ["Contacts", "Deals"], state=zoho.last_state(first))
-    assert zoho.ids(second, "Contacts") == [contact]
-    assert zoho.records(second, "Contacts")[0]["Title"] == "VP Talent"
-    assert zoho.records(second, "Contacts")[0]["Modified_Time"].endswith("-08:00")
-    assert zoho.ids(second, "Deals") == [deal]
-    assert zoho.records(second, "Deals")[0]["_deleted"] is True
+    second = zoho.read(config, ["zoho_Contacts", "zoho_Deals"], state=zoho.last_state(first))
+    assert zoho.ids(second, "zoho_Contacts") == [contact]
+    assert zoho.records(second, "zoho_Contacts")[0]["Title"] == "VP Talent"
+    assert zoho.records(second, "zoho_Contacts")[0]["Modified_Time"].endswith("-08:00")
+    assert zoho.ids(second, "zoho_Deals") == [deal]
+    assert zoho.records(second, "zoho_Deals")[0]["_deleted"] is True
 
 
 def test_crm_standard_clients_and_contacts(zoho: Any, sandbox: ZohoSandbox) -> None:
@@ -93,10 +93,10 @@ def test_crm_standard_clients_and_contacts(zoho: Any, sandbox: ZohoSandbox) -> N
 def test_crm_discover_offers_raw_modules_and_its_standard_streams(zoho: Any, sandbox: ZohoSandbox) -> None:
     catalog = zoho.run("discover", zoho.make_config(sandbox, product="crm")).catalog
     assert [s["name"] for s in catalog["streams"]] == [
-        "Accounts",
-        "Contacts",
-        "Leads",
-        "Deals",
+        "zoho_Accounts",
+        "zoho_Contacts",
+        "zoho_Leads",
+        "zoho_Deals",
         "clients",
         "contacts",
     ]
@@ -118,10 +118,10 @@ def test_crm_full_and_incremental_reads_under_faults_give_exact_ids(zoho: Any, f
         config = zoho.make_config(sb, product="crm")
         zoho.run("check", config)
         FAULTS[fault](sb)
-        first = zoho.read(config, ["Leads", "Accounts"])
-        assert sorted(zoho.ids(first, "Leads")) == sorted(sb.ids("crm", "Leads"))
-        assert len(zoho.ids(first, "Leads")) == 2030
-        assert {r["id"]: r for r in zoho.records(first, "Accounts")} == {
+        first = zoho.read(config, ["zoho_Leads", "zoho_Accounts"])
+        assert sorted(zoho.ids(first, "zoho_Leads")) == sorted(sb.ids("crm", "Leads"))
+        assert len(zoho.ids(first, "zoho_Leads")) == 2030
+        assert {r["id"]: r for r in zoho.records(first, "zoho_Accounts")} == {
             rid: sb.record("crm", "Accounts", rid) for rid in sb.ids("crm", "Accounts")
         }
 
@@ -133,10 +133,10 @@ def test_crm_full_and_incremental_reads_under_faults_give_exact_ids(zoho: Any, f
         gone = sorted(sb.ids("crm", "Leads"))[0]
         sb.delete_record("crm", "Leads", gone)
         FAULTS[fault](sb)
-        second = zoho.read(config, ["Leads", "Accounts"], state=zoho.last_state(first))
-        assert zoho.ids(second, "Leads") == [*changed, gone]
-        assert zoho.ids(second, "Accounts") == [account]
-        assert zoho.records(second, "Accounts")[0]["Score_48"] == 99
+        second = zoho.read(config, ["zoho_Leads", "zoho_Accounts"], state=zoho.last_state(first))
+        assert zoho.ids(second, "zoho_Leads") == [*changed, gone]
+        assert zoho.ids(second, "zoho_Accounts") == [account]
+        assert zoho.records(second, "zoho_Accounts")[0]["Score_48"] == 99
         fired = {"credit-429": 429, "500-then-ok": 503, "dropped": None, "expired-token": 401}[fault]
         assert sum(1 for r in sb.log if r.status == fired) >= 2  # the fault hit both runs
 
@@ -146,7 +146,7 @@ def test_a_crm_module_without_field_metadata_fails_its_stream_with_a_config_erro
 ) -> None:
     config = zoho.make_config(sandbox, product="crm")
     catalog = zoho.run("discover", config).catalog
-    deals = next(s for s in catalog["streams"] if s["name"] == "Deals")
+    deals = next(s for s in catalog["streams"] if s["name"] == "zoho_Deals")
     sandbox.store("crm", "Deals").seed.metadata_status = 401  # e.g. the scope was narrowed after discover
     configured = {
         "streams": [{"stream": deals, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]
@@ -156,6 +156,6 @@ def test_a_crm_module_without_field_metadata_fails_its_stream_with_a_config_erro
     [error] = result.trace_errors
     assert error["failure_type"] == "config_error"
     assert error["message"].startswith(
-        "Stream Deals: Zoho CRM gives no field metadata for module Deals (see the warning above)"
+        "Stream zoho_Deals: Zoho CRM gives no field metadata for module Deals (see the warning above)"
     )
     assert sandbox.requests_to(r"^/crm/v5/Deals$") == []

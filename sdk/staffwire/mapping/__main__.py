@@ -5,8 +5,9 @@
     python -m staffwire.mapping code mapping.yaml candidates  # the generated per-record code
 
 ``map`` reads one JSON record per line (or one JSON array), writes each mapped record as a JSON line, writes each
-rejection (with its reasons) as a JSON line to stderr, and ends with the counts on stderr. Exit status: 0 when
-everything mapped, 1 when records were rejected, 2 when the document or the input is wrong.
+rejection (with its reasons) and each record's meta changes (values that could not be normalised and became null)
+as a JSON line to stderr, and ends with the counts on stderr. Exit status: 0 when every record mapped (nulled
+values included), 1 when records were rejected, 2 when the document or the input is wrong.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import orjson
 
 from staffwire.errors import ConfigError, RecordRejected
 from staffwire.mapping.engine import compile_mapping, compile_mappings, load_document
+from staffwire.streams import Record
 
 
 def _records(stream: TextIO) -> Iterator[Any]:
@@ -68,6 +70,10 @@ def main(
                 reasons = [reason.as_dict() for reason in item.reasons]
                 line = {"rejected": item.record_id, "stream": item.stream, "reasons": reasons}
                 stderr.write(orjson.dumps(line, default=str).decode() + "\n")
+            elif isinstance(item, Record):
+                stdout.write(orjson.dumps(item.data, default=str).decode() + "\n")
+                changed = {"record": item.data.get("id"), "stream": mapping.name, "meta": item.meta}
+                stderr.write(orjson.dumps(changed, default=str).decode() + "\n")
             else:
                 stdout.write(orjson.dumps(item, default=str).decode() + "\n")
     except ConfigError as error:
@@ -77,7 +83,8 @@ def main(
         stderr.write(f"error: the input is not JSON: {exc}\n")
         return 2
     stats = mapping.stats
-    stderr.write(f"mapped {stats.mapped}, skipped {stats.skipped}, rejected {stats.rejected}\n")
+    nulled = "".join(f", {name} nulled {count}" for name, count in sorted(stats.nulled.items()))
+    stderr.write(f"mapped {stats.mapped}, skipped {stats.skipped}, rejected {stats.rejected}{nulled}\n")
     return 1 if stats.rejected else 0
 
 

@@ -41,6 +41,7 @@ from staffwire.mapping.targets import StandardTarget, TargetField, item_target, 
 from staffwire.mapping.transforms import BuildContext, build_transform
 from staffwire.mapping.valuemaps import ValueMap, ValueMapSpec
 from staffwire.standard import STANDARD_STREAM_NAMES
+from staffwire.streams import Record
 
 __all__ = [
     "CompiledMapping",
@@ -50,28 +51,43 @@ __all__ = [
     "compile_mapping",
     "compile_mappings",
     "load_document",
+    "meta_change",
 ]
 
 ValueFn = Callable[[Any], Any]
 Setter = Callable[[dict[str, Any], Any], None]
 
 
+NULLED = "NULLED"
+SOURCE_SERIALIZATION_ERROR = "SOURCE_SERIALIZATION_ERROR"
+
+
 @dataclass
 class MappingStats:
-    """Counts of one mapping's work; ``rejections`` counts reasons by rule (``format.email``: 3)."""
+    """Counts of one mapping's work; ``rejections`` counts reasons by rule (``format.email``: 3); ``nulled``
+    counts the values that could not be normalised and became null, by target field (``phone``: 12)."""
 
     mapped: int = 0
     skipped: int = 0
     rejected: int = 0
     rejections: Counter[str] = field(default_factory=Counter)
+    nulled: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "mapped": self.mapped,
             "skipped": self.skipped,
             "rejected": self.rejected,
             "rejections": dict(self.rejections),
         }
+        if self.nulled:
+            out["nulled"] = dict(self.nulled)
+        return out
+
+
+def meta_change(target: str) -> dict[str, str]:
+    """The Airbyte record meta change of a value that became null (AirbyteRecordMessageMetaChange)."""
+    return {"field": target, "change": NULLED, "reason": SOURCE_SERIALIZATION_ERROR}
 
 
 class CompiledMapping:
@@ -91,6 +107,7 @@ class CompiledMapping:
         keep_remote_data: bool,
         choose_rules: Callable[[Any], tuple[Check, ...]],
         envelope: tuple[str, ...],
+        lenient: bool = False,
     ) -> None:
         self.name = name
         self.standard = standard
@@ -109,6 +126,8 @@ class CompiledMapping:
         self._keep_remote_data = keep_remote_data
         self._choose_rules = choose_rules
         self._envelope = envelope
+        self._lenient = lenient
+        """Values that cannot be normalised become null with a meta change instead of rejecting the record."""
 
     def __repr__(self) -> str:
         return f"<CompiledMapping {self.name} -> {self.standard or 'payload'}>"
@@ -118,7 +137,14 @@ class CompiledMapping:
         return list(self._targets)
 
     def __call__(self, record: Any) -> dict[str, Any] | None:
-        """The mapped record; None when the mapping's ``when`` does not hold; RecordRejected with every reason."""
+        """The mapped record; None when the mapping's ``when`` does not hold; RecordRejected with every reason.
+        In a lenient mapping (``on_invalid: null``) values that cannot be normalised are null here; use
+        :meth:`map_one` to get the record meta changes that say which."""
+        return self.map_one(record)[0]
+
+    def map_one(self, record: Any) -> tuple[dict[str, Any] | None, list[dict[str, str]] | None]:
+        """(the mapped record or None, its Airbyte meta changes or None): like calling the mapping, plus the
+        ``{field, change: NULLED, reason: SOURCE_SERIALIZATION_ERROR}`` entries of the values made null."""
         if type(record) is not dict:
             self._reject(
                 [Rejection("record", None, None, f"expected a JSON object, got {type(record).__name__}")],
@@ -127,7 +153,7 @@ class CompiledMapping:
             )
         if self._when is not None and not self._when(record):
             self.stats.skipped += 1
-            return None
+            return None, None
         out = self._template.copy()
         for key in self._fresh_lists:
             out[key] = []
@@ -143,6 +169,9 @@ class CompiledMapping:
             out["remote_data"] = record
         if self._has_output:
             reasons = self._output_fields(out, out, reasons)
+        changes = None
+        if reasons and self._lenient:
+            reasons, changes = self._soften(reasons)
         for key in self._envelope:
             if not out[key]:
                 reasons = reasons if reasons is not None else []
@@ -159,33 +188,52 @@ class CompiledMapping:
         if reasons:
             self._reject(reasons, record, out)
         self.stats.mapped += 1
-        return out
+        if changes is not None:
+            nulled = self.stats.nulled
+            for change in changes:
+                nulled[change["field"]] += 1
+        return out, changes
 
     map = __call__
 
-    def map_records(self, records: Iterable[Any]) -> Iterator[dict[str, Any] | RecordRejected]:
-        """Mapped records and rejections in input order; records the trigger skips are left out."""
+    def _soften(self, reasons: list[Rejection]) -> tuple[list[Rejection] | None, list[dict[str, str]] | None]:
+        """Split field problems into those that still reject (identity: id, remote_id, source_system; a field
+        the spec marks ``required``) and values that become null with a meta change (the field was left unset,
+        so it holds its empty value)."""
+        hard: list[Rejection] = []
+        changes: list[dict[str, str]] = []
+        for reason in reasons:
+            if reason.rule == "required" or reason.field is None or reason.field in self._envelope:
+                hard.append(reason)
+            else:
+                changes.append(meta_change(reason.field))
+        return hard or None, changes or None
+
+    def map_records(self, records: Iterable[Any]) -> Iterator[dict[str, Any] | Record | RecordRejected]:
+        """Mapped records and rejections in input order; records the trigger skips are left out. A record with
+        values made null comes as a :class:`~staffwire.streams.Record` carrying its meta changes."""
+        map_one = self.map_one
         for record in records:
             try:
-                mapped = self(record)
+                mapped, changes = map_one(record)
             except RecordRejected as rejected:
                 yield rejected
                 continue
             if mapped is not None:
-                yield mapped
+                yield mapped if changes is None else Record(mapped, {"changes": changes})
 
-    def map_pages(self, records: Iterable[Any]) -> Iterator[list[dict[str, Any]] | RecordRejected]:
-        """Like :meth:`map_records`, but mapped records come in pages (the read loop's fast path), split around
-        each rejection so that everything stays in input order."""
+    def map_pages(self, records: Iterable[Any]) -> Iterator[list[dict[str, Any]] | Record | RecordRejected]:
+        """Like :meth:`map_records`, but clean mapped records come in pages (the read loop's fast path), split
+        around each rejection and each record with meta changes so that everything stays in input order."""
         page: list[dict[str, Any]] = []
         for item in self.map_records(records):
-            if isinstance(item, RecordRejected):
+            if isinstance(item, dict):
+                page.append(item)
+            else:
                 if page:
                     yield page
                     page = []
                 yield item
-            else:
-                page.append(item)
         if page:
             yield page
 
@@ -422,6 +470,7 @@ def _compile_one(
         keep_remote_data=spec.remote_data,
         choose_rules=choose,
         envelope=envelope,
+        lenient=(spec.on_invalid or ("null" if target is not None else "reject")) == "null",
     )
 
 

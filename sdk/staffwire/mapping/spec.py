@@ -22,6 +22,7 @@ A whole document::
           is_new: {from: output, cases: [{when: {field: status, in: [new]}, const: true}], default: false}
         custom_fields: {match: "^custom(Text|Date|Int|Float)\\d+$"}
         rule_set: base
+        on_invalid: null                  # a messy value becomes null + a record meta change (standard default)
 """
 
 from __future__ import annotations
@@ -111,6 +112,12 @@ class MappingSpec(_Spec):
     remote_data: bool = Field(default=False, description="Keep the input record in remote_data.")
     rules: list[Any] = Field(default_factory=list)
     rule_set: Any = Field(default=None, description="A rule set name or {field, cases, default}.")
+    on_invalid: Literal["null", "reject"] | None = Field(
+        default=None,
+        description="A value that cannot be normalised: null (the field becomes null and the record carries an "
+        "Airbyte meta change) or reject (the record is rejected). Default: null for standard mappings, reject "
+        "for payload mappings.",
+    )
 
 
 class DefaultsSpec(_Spec):

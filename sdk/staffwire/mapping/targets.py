@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from staffwire.mapping.problems import Reject
+from staffwire.mapping.valuemaps import first_value
 from staffwire.standard import standard_stream_schema
 
 __all__ = ["StandardTarget", "TargetField", "standard_target"]
@@ -170,8 +171,10 @@ def _string(path: str, schema: dict[str, Any]) -> Finaliser:
         def enum(value: Any) -> Any:
             if type(value) is str and value in values:
                 return value
-            if value == "" or value == []:
+            if value == "" or value == [] or value is None:
                 return None
+            if type(value) is list:
+                return enum(first_value(value))
             raise Reject(f"{value!r} is not one of {shown} (map it with a value_map)", "type")
 
         return enum
@@ -183,8 +186,10 @@ def _string(path: str, schema: dict[str, Any]) -> Finaliser:
         def patterned(value: Any) -> Any:
             if type(value) is str and pattern.match(value):
                 return value
-            if value == "" or value == []:
+            if value == "" or value == [] or value is None:
                 return None
+            if type(value) is list:
+                return patterned(first_value(value))
             raise Reject(f"{value!r} is not {hint}", "type")
 
         return patterned
@@ -192,8 +197,10 @@ def _string(path: str, schema: dict[str, Any]) -> Finaliser:
     def text(value: Any) -> Any:
         if type(value) is str:
             return value
-        if value == []:
+        if value == [] or value is None:
             return None
+        if type(value) is list:  # a multi-value field into a single-valued one: its first value
+            return text(first_value(value))
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             raise Reject(f"expected text, got {type(value).__name__} {value!r}", "type")
         if isinstance(value, float) and value.is_integer():
@@ -209,8 +216,10 @@ def _integer(path: str) -> Finaliser:
             return value
         if type(value) is float and value.is_integer():
             return int(value)
-        if value == "" or value == []:
+        if value == "" or value == [] or value is None:
             return None
+        if type(value) is list:
+            return integer(first_value(value))
         raise Reject(f"{value!r} is not a whole number (add the 'integer' transform)", "type")
 
     return integer
@@ -220,8 +229,10 @@ def _number(path: str) -> Finaliser:
     def number(value: Any) -> Any:
         if (type(value) is int or type(value) is float) and value == value and abs(value) != float("inf"):
             return value
-        if value == "" or value == []:
+        if value == "" or value == [] or value is None:
             return None
+        if type(value) is list:
+            return number(first_value(value))
         raise Reject(f"{value!r} is not a number (add the 'number' or 'money' transform)", "type")
 
     return number

@@ -424,7 +424,7 @@ class _PhoneArgs(_Args):
     country: str | None = Field(default=None, description="Region for numbers written without +country code.")
     international_fallback: bool = Field(
         default=True,
-        description="A number invalid in the default country is tried once more as an international number "
+        description="A number not possible in the default country is tried once more as an international number "
         "written without its '+' ('44 020-78311299' -> +442078311299), a common data-entry habit.",
     )
 
@@ -432,43 +432,13 @@ class _PhoneArgs(_Args):
 _NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
 _NANP_TEXT = re.compile(r"\+?[0-9 ().\-]{10,20}")
 _PUNCTUATION = str.maketrans("", "", " ().-+")
-_NUMBER_TYPES = (
-    "premium_rate",
-    "toll_free",
-    "shared_cost",
-    "voip",
-    "personal_number",
-    "pager",
-    "uan",
-    "voicemail",
-    "fixed_line",
-    "mobile",
-)
-
-
-@lru_cache(maxsize=32)
-def _nanp_patterns(first: str) -> tuple[re.Pattern[str], ...]:
-    """One pattern per +1 region: its general pattern and, within it, any valid number type (libphonenumber's
-    own metadata, the same test ``is_valid_number`` applies), joined so one match answers "valid somewhere"."""
-    patterns = []
-    for region in sorted(_NANP_REGIONS, key=lambda r: (r != first, r)):  # the default country first
-        meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        if meta is None or meta.general_desc is None or meta.general_desc.national_number_pattern is None:
-            continue
-        kinds = [
-            desc.national_number_pattern
-            for desc in (getattr(meta, kind) for kind in _NUMBER_TYPES)
-            if desc is not None and desc.national_number_pattern and 10 in (desc.possible_length or (10,))
-        ]
-        if kinds:
-            general = meta.general_desc.national_number_pattern
-            patterns.append(re.compile(f"(?=(?:{general})$)(?:{'|'.join(f'(?:{k})' for k in kinds)})$"))
-    return tuple(patterns)
+_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
 
 
 def _nanp_fast(text: str, country: str) -> str | None:
     """E.164 for a plainly written North American number (the common case), without a full parse; None when
-    the text needs the full parser (letters, extensions, other countries) or is not valid."""
+    the text needs the full parser (letters, extensions, other countries, a leading 0 or 1 in the area code).
+    Ten digits are a possible +1 number, which is what libphonenumber's possible-number check answers too."""
     if _NANP_TEXT.fullmatch(text) is None or ("+" in text and not text.startswith("+1")):
         return None
     digits = text.translate(_PUNCTUATION)
@@ -476,10 +446,9 @@ def _nanp_fast(text: str, country: str) -> str | None:
         digits = digits[1:]
     elif len(digits) != 10 or text.startswith("+"):
         return None
-    for pattern in _nanp_patterns(country):
-        if pattern.match(digits):
-            return "+1" + digits
-    return None
+    if digits[0] in "01":
+        return None
+    return "+1" + digits
 
 
 def _e164(text: str, country: str | None) -> str | None:
@@ -491,14 +460,20 @@ def _e164(text: str, country: str | None) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _e164_full(text: str, country: str | None) -> str | None:
+def _e164_full(text: str, country: str | None, strict: bool = False) -> str | None:
+    """E.164 (with ``;ext=N`` when the text has an extension) when the number is *possible* for ``country``:
+    libphonenumber's length check for the region, not only numbers in assigned ranges, since real data holds
+    fictional 555 numbers and new area codes. ``strict`` (the international fallback's guess) asks a valid one."""
     try:
         number = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number) or not phonenumbers.is_valid_number(number):
+    if phonenumbers.is_possible_number_with_reason(number) != _POSSIBLE:
         return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if strict and not phonenumbers.is_valid_number(number):
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{e164};ext={number.extension}" if number.extension else e164
 
 
 def _build_phone(args: _PhoneArgs, ctx: BuildContext, path: str) -> Transform:
@@ -518,7 +493,7 @@ def _build_phone(args: _PhoneArgs, ctx: BuildContext, path: str) -> Transform:
             return None
         e164 = _e164(text, country)
         if e164 is None and fallback and country is not None and text[:1].isdigit():
-            e164 = _e164("+" + text, None)
+            e164 = _e164_full("+" + text, None, True)
         if e164 is None:
             where = (
                 f" (default country {country})"
@@ -739,7 +714,13 @@ TRANSFORMS: Mapping[str, TransformDef] = MappingProxyType(
             TransformDef("add", _build_add, _AddArgs, "value", doc="Plus a constant (Decimal-exact)."),
             TransformDef("boolean", _build_boolean, doc="true/false from yes/no, 1/0, true/false."),
             TransformDef("email", _build_email, doc="A trimmed, lower-case email address."),
-            TransformDef("phone", _build_phone, _PhoneArgs, "country", doc="E.164 (+14155550123)."),
+            TransformDef(
+                "phone",
+                _build_phone,
+                _PhoneArgs,
+                "country",
+                doc="E.164 (+14155550123; an extension as ;ext=12) for any possible number of the country.",
+            ),
             TransformDef(
                 "country",
                 _build_country,

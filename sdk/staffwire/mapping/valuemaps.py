@@ -1,6 +1,7 @@
 """Value maps: remote words (statuses, types) to the standard enum values.
 
 Matching ignores case, spaces, hyphens and underscores (``"On Hold"``, ``"on-hold"``, ``"ON_HOLD"`` are one key).
+A list (a multi-value picklist such as ``["Temporary"]``) maps by its first non-empty value.
 A connector ships the defaults for its system in its mapping document; a connection merges its own words on top
 (``overrides``: remote value -> standard value); a value no one listed becomes the map's ``default`` (``other``)
 while the mapping keeps the remote word in ``original_status``.
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from staffwire.mapping.problems import Reject, at, config_error
 
-__all__ = ["ValueMap", "ValueMapSpec", "value_key"]
+__all__ = ["ValueMap", "ValueMapSpec", "first_value", "value_key"]
 
 _NOISE = re.compile(r"[\s_\-]+")
 
@@ -96,7 +97,9 @@ class ValueMap:
                 return found
             if not value.strip():
                 return None  # a blank status is no status, not an unknown one
-        elif isinstance(value, (dict, list)):
+        elif type(value) is list:  # a multi-value picklist: its first value (see docs/mapping.md)
+            return self(first_value(value))
+        elif isinstance(value, dict):
             raise Reject(
                 f"cannot map {type(value).__name__} {value!r} through value map {self.name!r}", "value_map"
             )
@@ -111,3 +114,12 @@ class ValueMap:
 
 
 _MISSING = object()
+
+
+def first_value(values: list[Any]) -> Any:
+    """The value a single-valued field takes from a multi-value input (a Bullhorn multiValue field, a Zoho
+    multiselectpicklist): the first element that is not null, empty text or an empty list; None when there is none."""
+    for value in values:
+        if value is not None and value != "" and value != []:
+            return value
+    return None

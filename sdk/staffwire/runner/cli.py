@@ -266,6 +266,17 @@ def print_run(detail: dict[str, Any], out: TextIO, width: int | None = None) -> 
         ],
         file=out,
     )
+    changes = detail.get("record_changes") or []
+    if changes:
+        line(
+            "\nrecord meta changes (values the source could not normalise and nulled; its raw stream keeps them):"
+        )
+        print_table(
+            "Record meta changes",
+            ["Stream", "Field", "Change", "Reason", "Records"],
+            [(c["stream"], c["field"], c["change"], c["reason"], c["records"]) for c in changes],
+            file=out,
+        )
     rejected = detail["rejected_records"]
     if rejected:
         line(f"\nrejected records ({len(rejected)}):")

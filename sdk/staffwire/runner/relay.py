@@ -28,7 +28,7 @@ from staffwire.runner.executors import Running
 from staffwire.runner.heartbeat import Pulse
 from staffwire.runner.messages import BadMessage, parse_message, state_key
 from staffwire.runner.stats import RunError, RunStats, StreamKey, stream_label
-from staffwire.runner.store import OUTCOMES, StateStore
+from staffwire.runner.store import OUTCOMES, StateStore, StreamCounts
 from staffwire.secrets import SecretMasker
 
 __all__ = ["Relay", "RelayOutcome"]
@@ -202,6 +202,14 @@ class Relay:
                 continue
             yield line, message
 
+    @staticmethod
+    def _count_changes(counts: StreamCounts, meta: Any) -> None:
+        changes = meta.get("changes") if isinstance(meta, dict) else None
+        for change in changes if isinstance(changes, list) else ():
+            if isinstance(change, dict):
+                key = (str(change.get("field")), str(change.get("change")), str(change.get("reason")))
+                counts.changes[key] += 1
+
     # ---------------------------------------------------------------------------------------- source pump
     def pump_source(self, source: Running, destination_in: IO[bytes]) -> None:
         """Forward the source's records and states; always closes the destination's stdin at the end.
@@ -242,6 +250,9 @@ class Relay:
                         )
                         continue
                     counts.read += 1
+                    meta = record.get("meta")
+                    if meta:  # Airbyte record meta: values the source changed (e.g. nulled) on the way
+                        self._count_changes(counts, meta)
                     block.append(line)
                     size += len(line)
                     if size >= _BLOCK:

@@ -18,8 +18,9 @@ import os
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,10 @@ CREATE TABLE IF NOT EXISTS rejected_records (
     id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, origin TEXT NOT NULL, stream TEXT,
     record_id TEXT,
     message TEXT NOT NULL, reasons TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_changes (
+    run_id INTEGER NOT NULL, namespace TEXT NOT NULL, stream TEXT NOT NULL, field TEXT NOT NULL,
+    change TEXT NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (run_id, namespace, stream, field, change, reason));
 CREATE TABLE IF NOT EXISTS run_errors (
     id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, origin TEXT NOT NULL,
     failure_type TEXT NOT NULL, message TEXT NOT NULL, stream TEXT, at TEXT NOT NULL);
@@ -127,6 +132,8 @@ class StreamCounts:
     source_rejected: int = 0
     states: int = 0
     outcomes: dict[str, int] | None = None
+    #: Airbyte record meta changes on the records read: (field, change, reason) -> records
+    changes: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     @property
     def written(self) -> int:
@@ -433,6 +440,16 @@ class StateStore:
                 for (ns, name), c in stream_counts.items()
             ],
         )
+        db.executemany(
+            "INSERT INTO record_changes (run_id, namespace, stream, field, change, reason, count) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT (run_id, namespace, stream, field, change, reason) "
+            "DO UPDATE SET count = excluded.count",
+            [
+                (run_id, ns, name, str(f), str(change), str(reason), n)
+                for (ns, name), c in stream_counts.items()
+                for (f, change, reason), n in c.changes.items()
+            ],
+        )
 
     # reading the history --------------------------------------------------------------------------------
     def runs(self, connection: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -477,6 +494,20 @@ class StateStore:
             }
             for r in self._query(
                 "SELECT * FROM run_streams WHERE run_id = ? ORDER BY namespace, stream", (run_id,)
+            )
+        ]
+        detail["record_changes"] = [
+            {
+                "stream": r["stream"],
+                "namespace": r["namespace"] or None,
+                "field": r["field"],
+                "change": r["change"],
+                "reason": r["reason"],
+                "records": r["count"],
+            }
+            for r in self._query(
+                "SELECT * FROM record_changes WHERE run_id = ? ORDER BY namespace, stream, count DESC, field",
+                (run_id,),
             )
         ]
         detail["rejected_records"] = [

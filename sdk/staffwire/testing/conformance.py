@@ -45,6 +45,7 @@ __all__ = [
     "ConnectorResult",
     "assert_conformant",
     "assert_no_secrets",
+    "case_folding_problems",
     "message_validator",
     "parse_output",
     "run_connector",
@@ -298,6 +299,8 @@ def assert_conformant(result: ConnectorResult, *, catalog: Mapping[str, Any] | N
         problems.append(f"spec printed {len(result.of_type('SPEC'))} SPEC messages, expected 1")
     if command == "discover" and result.exit_code == 0:
         problems += _discover_problems(result)
+    for message in result.of_type("CATALOG"):
+        problems += case_folding_problems(message["catalog"].get("streams") or [])
     if command == "check":
         statuses = result.of_type("CONNECTION_STATUS")
         if result.exit_code == 0 and len(statuses) != 1:
@@ -339,6 +342,23 @@ def _discover_problems(result: ConnectorResult) -> list[str]:
                     f"DESTINATION_CATALOG object {where[0]}: matching key {'.'.join(key)} is not a property of its "
                     "json_schema"
                 )
+    return problems
+
+
+def case_folding_problems(streams: list[Mapping[str, Any]]) -> list[str]:
+    """Streams whose names differ only in case (``Candidates`` and ``candidates``): PyAirbyte's DuckDB cache,
+    Postgres and Snowflake fold names to one case, so the two would land in one table."""
+    seen: dict[tuple[str | None, str], str] = {}
+    problems = []
+    for stream in streams:
+        name = str(stream.get("name"))
+        key = (stream.get("namespace"), name.casefold())
+        if key in seen and seen[key] != name:
+            problems.append(
+                f"streams '{seen[key]}' and '{name}' differ only in case; destinations that fold case "
+                "(DuckDB, Postgres, Snowflake) would put them in one table"
+            )
+        seen.setdefault(key, name)
     return problems
 
 

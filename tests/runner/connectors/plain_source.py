@@ -8,7 +8,8 @@ log_secret (log a line holding the api_key), delay (seconds per record), extra_s
 hold_while (a file path: send nothing while that file exists, so a test can keep a run going as long as it needs),
 hang_after (records, then print nothing and never end), stderr_for (seconds of printing only to stderr, a line
 every 20 ms, before the first record), pidfile (write the process id there), hang_in (a command, e.g. discover:
-print nothing and never end).
+print nothing and never end), null_name_every (n: every n-th record has its name nulled, with an Airbyte record
+meta change saying so).
 """
 
 import json
@@ -149,16 +150,16 @@ def main():
                 return 3
             if config.get("garbage_after") is not None and sent == config["garbage_after"]:
                 sys.stdout.write("hello from a stray print()\n")
-            emit(
-                {
-                    "type": "RECORD",
-                    "record": {
-                        "stream": name,
-                        "data": {"id": n, "name": f"{name}-{n}"},
-                        "emitted_at": int(time.time() * 1000),
-                    },
-                }
-            )
+            record: dict = {
+                "stream": name,
+                "data": {"id": n, "name": f"{name}-{n}"},
+                "emitted_at": int(time.time() * 1000),
+            }
+            if config.get("null_name_every") and n % config["null_name_every"] == 0:
+                record["data"]["name"] = None  # a value the source could not normalise, said in the meta
+                change = {"field": "name", "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"}
+                record["meta"] = {"changes": [change]}
+            emit({"type": "RECORD", "record": record})
             sent += 1
             since_state += 1
             if config.get("delay"):

@@ -18,6 +18,14 @@ __all__ = ["Projector"]
 TO_MANY_DEFAULT, TO_MANY_MAX = 5, 10
 
 
+def _multi_value(value: Any) -> Any:
+    """Bullhorn answers a multiValue field (a multi-select picklist) as a JSON array, however it was written:
+    a row stored (or PUT) with a plain string still comes back as a one-element list, like the real bodies."""
+    if value is None or type(value) is list:
+        return value
+    return [value]
+
+
 class Projector:
     """Compiles and caches projections and encoders over the sandbox's rows; :meth:`clear` after every change."""
 
@@ -110,7 +118,10 @@ class Projector:
                 return {"total": len(refs), "data": [sub(r) for r in refs[:limit]]}
 
             return to_many
-        if spec.sub and entity.fields[name]["type"] == "COMPOSITE":
+        meta = entity.fields[name]
+        if meta.get("multiValue") and meta["type"] == "SCALAR":
+            return _multi_value
+        if spec.sub and meta["type"] == "COMPOSITE":
             subs = [s.name for s in spec.sub]
             return lambda value: None if value is None else {s: value.get(s) for s in subs}
         return None

@@ -3,10 +3,17 @@
 Rows hold wire values (epoch ms timestamps, address composites as dicts), to-one associations as the associated
 id and to-many associations as lists of ids; the sandbox projects them into Bullhorn's response shapes.
 Every Placed candidate has an active placement with a pay rate (the demo turns those into contractors).
+
+Like a real tenant, the rows hold messy values (:func:`_mess`, drawn from a random stream of their own so the
+other seeded values do not move): junk and fictional phone numbers, numbers with extensions, emails with capitals
+and spaces, empty strings, far-past and far-future dates; and multiValue fields (``source``,
+``employmentPreference``, ``skillSet``, Placement ``employmentType``, ``businessSectorList``...) are JSON arrays,
+as in the real bodies under ``reference/responses``.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -198,7 +205,7 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
             "owners": [data.choice(user_ids)],
             "dateAdded": added,
             "dateLastModified": modified,
-            "businessSectorList": data.choice(SECTORS),
+            "businessSectorList": [data.choice(SECTORS)],
         }
     rows["ClientCorporation"] = corps
     corp_ids = list(corps)
@@ -281,12 +288,12 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
             "address": _address(data),
             "status": _weighted(data, CANDIDATE_STATUSES),
             "owner": data.choice(user_ids),
-            "source": data.choice(SOURCES),
+            "source": [data.choice(SOURCES)],
             "occupation": data.job_title(),
-            "skillSet": ", ".join(skills),
+            "skillSet": list(skills),
             "primarySkills": sorted(skill_ids[s] for s in skills),
             "categories": [data.random.randint(1, 6)],
-            "employmentPreference": data.choice(EMPLOYMENT_TYPES),
+            "employmentPreference": [data.choice(EMPLOYMENT_TYPES)],
             "hourlyRate": data.money(15, 90),
             "salary": 0,
             "dateAvailable": _day(added + 7 * 86_400_000),
@@ -320,7 +327,7 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
             "dateLastModified": modified,
             "dateWebResponse": added,
             "sendingUser": cand["owner"],
-            "source": cand["source"],
+            "source": cand["source"][0],
             "isDeleted": False,
             "payRate": jobs[job]["payRate"],
             "billRate": jobs[job]["clientBillRate"],
@@ -439,7 +446,54 @@ def seed_rows(seed: int, sizes: Sizes) -> Rows:
             "dateLastModified": modified,
         }
     rows["Tearsheet"] = tearsheets
+    _mess(rows, random.Random(seed * 7919 + 17))
     return rows
+
+
+JUNK_PHONES = ("n/a", "555-1234", "call after 5pm", "12345", "", "TBD", "+1 212 555 01999 1")
+ODD_PHONES = (
+    "(836) 447-3343",
+    "+1 555 602 9290",
+    "(212) 555-0142 x23",
+    "617.555.0199 ext. 4",
+    "44 020-78311299",
+)
+FAR_PAST = -2_208_988_800_000  # 1900-01-01
+FAR_FUTURE = 32_503_680_000_000  # 3000-01-01
+
+
+def _mess(rows: Rows, rng: random.Random) -> None:
+    """Make about one row in six of the people and companies look like real tenant data."""
+
+    def phone(row: dict[str, Any], key: str) -> None:
+        roll = rng.random()
+        if roll < 0.08:
+            row[key] = rng.choice(JUNK_PHONES)
+        elif roll < 0.16:
+            row[key] = rng.choice(ODD_PHONES)
+
+    for entity in ("Candidate", "ClientContact", "ClientCorporation"):
+        for row in rows[entity].values():
+            phone(row, "phone")
+            if "mobile" in row:
+                phone(row, "mobile")
+            email = row.get("email")
+            if isinstance(email, str) and rng.random() < 0.1:
+                row["email"] = f"  {email.title()} "
+            if rng.random() < 0.05 and row.get("status") != "Placed":  # placed people keep an address
+                row["email" if "email" in row else "companyURL"] = ""
+    for row in rows["Candidate"].values():
+        roll = rng.random()
+        if roll < 0.05:
+            row["employmentPreference"] = [*row["employmentPreference"], "Contract To Hire"]
+            row["source"] = [*row["source"], "Referral"]
+        elif roll < 0.08:
+            row["source"] = None
+        elif roll < 0.11:
+            row["dateAvailable"] = FAR_PAST if rng.random() < 0.5 else FAR_FUTURE
+    for row in rows["Placement"].values():
+        if row["status"] in ("Completed", "Terminated") and rng.random() < 0.3:
+            row["dateEnd"] = FAR_FUTURE if rng.random() < 0.5 else FAR_PAST
 
 
 def _placement(
@@ -467,7 +521,7 @@ def _placement(
         "overtimeRate": round(pay * 1.5, 2),
         "salary": 0,
         "salaryUnit": "Per Hour",
-        "employmentType": job["employmentType"],
+        "employmentType": [job["employmentType"]],
         "dateAdded": added,
         "dateLastModified": modified,
         "fee": 0,

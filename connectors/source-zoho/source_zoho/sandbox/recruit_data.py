@@ -78,16 +78,33 @@ SIZES = {
 }
 
 
+# What real tenants hold (every sixth record, and a few others): junk and fictional phones, extensions, empty
+# strings, emails typed with capitals and spaces, far-past and far-future dates, multi-select picklists.
+MESSY_PHONES = ("+1 555 602 9290", "(836) 447-3343", "(212) 555-0142 x23", "", "555-1234")
+PREFERENCES = ("Remote", "Day shift", "Night shift", "Weekend")
+FAR_DATES = ("1900-01-01", "2999-12-31")
+
+
+def messy_phone(s: Seeder, n: int) -> str:
+    return MESSY_PHONES[(n // 6) % len(MESSY_PHONES)] if n % 6 == 5 else s.phone()
+
+
+def messy_email(email: str, n: int) -> str:
+    return f"  {email.title()} " if n % 7 == 3 else email
+
+
 def _candidate(s: Seeder, n: int) -> dict[str, Any]:
     d = s.data
     name = person(s, n, "example.com", full_name=True)
+    name["Email"] = messy_email(name["Email"], n)
     city, state, zip_code = d.city()
     return stamp(
         s,
         {
             "Candidate_ID": f"ZR_{n + 1}_CAND",
             **name,
-            "Phone": s.phone() if n != 13 else "call front desk",  # free text people type into phone fields
+            # free text people type into phone fields
+            "Phone": messy_phone(s, n) if n != 13 else "call front desk",
             "Mobile": s.phone() if n % 3 else None,
             "Street": f"{d.random.randint(10, 9999)} Main St",
             "City": city,
@@ -105,6 +122,8 @@ def _candidate(s: Seeder, n: int) -> dict[str, Any]:
             "Preferred_Shift": ("Day", "Night", "Weekend")[n % 3],
             "Security_Clearance": n % 4 == 0,
             "Visa_Status": ("Citizen", "Green Card", "H-1B", None)[n % 4],
+            "Job_Preferences": list(PREFERENCES[n % 4 : n % 4 + n % 3]),  # multi-select: 0 to 2 values
+            "Available_From": FAR_DATES[n % 2] if n % 8 == 1 else None,
         },
     )
 
@@ -127,7 +146,7 @@ def _contact(s: Seeder, n: int) -> dict[str, Any]:
         s,
         {
             **person(s, n, "client.example.com"),
-            "Work_Phone": s.phone(),
+            "Work_Phone": messy_phone(s, n),
             "Mobile": s.phone(),
             "Job_Title": d.choice(("Hiring Manager", "HR Director", "VP Operations", "Talent Partner")),
             "Client_Name": s.lookup("Clients", n),
@@ -276,6 +295,10 @@ def recruit_modules(sizes: dict[str, int]) -> list[ModuleSeed]:
                 picklist("Preferred_Shift", ("Day", "Night", "Weekend"), custom=True),
                 FieldSpec("Security_Clearance", "boolean", None, custom=True),  # no json_type: from data_type
                 FieldSpec("Visa_Status", "text", None, custom=True),
+                FieldSpec(
+                    "Job_Preferences", "multiselectpicklist", "jsonarray", custom=True, picklist=PREFERENCES
+                ),
+                FieldSpec("Available_From", "date", "string", custom=True),
             ],
             _candidate,
             counts,

@@ -151,6 +151,9 @@ class Seeder:
             {"name": "Daniel Okafor", "id": str(org * 1_000_000 + 78002)},
             {"name": "Sofia Rossi", "id": str(org * 1_000_000 + 78003)},
         ]
+        if org == CRM_ORG:  # CRM's user lookups carry the user's email too (reference/crm, real records)
+            for user in self.owners:
+                user["email"] = user["name"].split()[0].lower() + "@crm.example.com"
 
     def record_id(self, module_index: int, n: int) -> str:
         return str(self.org * 1_000_000 + module_index * 100_000 + 1000 + n)

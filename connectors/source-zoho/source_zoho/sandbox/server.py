@@ -16,6 +16,7 @@ import re
 import secrets
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -149,6 +150,35 @@ class ZohoSandbox(AccountsServer, Sandbox):
             store = self.modules[product].pop(old)
             store.seed.api_name = new
             self.modules[product][new] = store
+
+    def rename_field(
+        self, product: str, module: str, old: str, new: str, *, label: str | None = None
+    ) -> None:
+        """Give a field another api_name (and optionally label), in the metadata and in every record: tenants
+        name fields their own way (Interviews' From/To as ``Start_DateTime``/``End_DateTime``)."""
+        with self._data_lock:
+            store = self.store(product, module)
+            store.seed.fields = [
+                replace(
+                    spec, api_name=new, label=label if label is not None else (spec.label or spec.api_name)
+                )
+                if spec.api_name == old
+                else spec
+                for spec in store.seed.fields
+            ]
+            for record in store.records.values():
+                if old in record:
+                    record[new] = record.pop(old)
+            store.version += 1
+
+    def drop_field(self, product: str, module: str, api_name: str) -> None:
+        """A tenant without this field: gone from the metadata and from every record."""
+        with self._data_lock:
+            store = self.store(product, module)
+            store.seed.fields = [spec for spec in store.seed.fields if spec.api_name != api_name]
+            for record in store.records.values():
+                record.pop(api_name, None)
+            store.version += 1
 
     def tick(self) -> datetime:
         """Advance the sandbox clock (one minute per change, so cursors are deterministic)."""
