@@ -44,9 +44,13 @@ class BullhornStore:
         if "isDeleted" in self.rules.fields:
             names.append("isDeleted")
         wanted = ",".join(dict.fromkeys(names))
-        if key == ("id",):
-            return self._by_id(values, wanted)
-        return self._by_field(key[0], values, wanted)
+        found = self._by_id(values, wanted) if key == ("id",) else self._by_field(key[0], values, wanted)
+        multi = [name for name in names if self.rules.fields.get(name, {}).get("multiValue")]
+        if multi:
+            for row in found.values():
+                for name in multi:
+                    row[name] = _as_written(row.get(name))
+        return found
 
     def _by_id(self, values: Sequence[Any], fields: str) -> dict[Any, dict[str, Any]]:
         ids = {value: parse_bullhorn_id(value) for value in values}
@@ -145,6 +149,14 @@ class BullhornStore:
             )
             for e in errors
         ]
+
+
+def _as_written(value: Any) -> Any:
+    """A multiValue field as a write sends it: Bullhorn answers ``["A", "B"]`` and takes ``"A,B"``, so the
+    comparison before a write sees the two as the same value."""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) if value else None
+    return value
 
 
 def _norm(value: Any) -> str:

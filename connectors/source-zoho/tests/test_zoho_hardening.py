@@ -23,15 +23,15 @@ def test_a_catalog_listing_a_stream_twice_is_a_config_error_and_nothing_is_read(
 ) -> None:
     config = zoho.make_config(sandbox)
     catalog = zoho.run("discover", config).catalog
-    stream = next(s for s in catalog["streams"] if s["name"] == "Candidates")
+    stream = next(s for s in catalog["streams"] if s["name"] == "zoho_Candidates")
     entry = {"stream": stream, "sync_mode": "full_refresh", "destination_sync_mode": "append"}
     result = zoho.run("read", config, catalog={"streams": [entry, entry]})
     assert result.exit_code == 1
-    assert zoho.records(result, "Candidates") == []
+    assert zoho.records(result, "zoho_Candidates") == []
     assert [(e["failure_type"], e["message"]) for e in result.trace_errors] == [
         (
             "config_error",
-            "the catalog lists stream 'Candidates' twice; each stream may be selected once (reading it twice "
+            "the catalog lists stream 'zoho_Candidates' twice; each stream may be selected once (reading it twice "
             "would send every record twice). Remove the duplicate from the catalog.",
         )
     ]
@@ -68,14 +68,14 @@ def test_a_malformed_saved_cursor_is_a_config_error_naming_stream_key_and_reset(
     sandbox: Any, zoho: Any, blob: dict[str, Any], key: str, shown: str, expected: str
 ) -> None:
     config = zoho.make_config(sandbox)
-    result = zoho.read(config, ["Candidates"], state=_state("Candidates", blob), ok=False)
+    result = zoho.read(config, ["zoho_Candidates"], state=_state("zoho_Candidates", blob), ok=False)
     assert result.exit_code == 1
-    assert zoho.records(result, "Candidates") == []
+    assert zoho.records(result, "zoho_Candidates") == []
     (error,) = result.trace_errors
     assert error["failure_type"] == "config_error"
     assert error["message"] == (
-        f"The saved state of stream 'Candidates' is invalid: its {key!r} is {shown}, not {expected}. "
-        + RESET.format(stream="Candidates")
+        f"The saved state of stream 'zoho_Candidates' is invalid: its {key!r} is {shown}, not {expected}. "
+        + RESET.format(stream="zoho_Candidates")
     )
 
 
