@@ -158,6 +158,17 @@ class Output:
             if len(self._buffer) >= self._block_size:
                 self._flush_locked()
 
+    def record_with_meta(
+        self, stream: str, data: Mapping[str, Any], meta: Mapping[str, Any], namespace: str | None = None
+    ) -> None:
+        """Write one RECORD line carrying ``meta`` (AirbyteRecordMessageMeta, e.g. ``{"changes": [...]}``)."""
+        prefix = self._prefixes.get((stream, namespace)) or self._prefix(stream, namespace)
+        line = b'%s%d,"data":%s,"meta":%s}}\n' % (prefix, now_ms(), dumps(data), dumps(meta))
+        with self._lock:
+            self._buffer += line
+            if len(self._buffer) >= self._block_size:
+                self._flush_locked()
+
     def records(self, stream: str, page: Iterable[Mapping[str, Any]], namespace: str | None = None) -> int:
         """Write a page of RECORD lines in one go; returns how many were written."""
         head = b'%s%d,"data":' % (self._prefix(stream, namespace), now_ms())

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace, read_state_file
 from staffwire.errors import ConfigError, InternalError, RecordRejected
 from staffwire.state import StateTracker, parse_state
-from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
+from staffwire.streams import Checkpoint, Estimate, RecordWithChanges, Stream, SyncMode
 
 if TYPE_CHECKING:
     from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
@@ -239,6 +239,12 @@ class Source(Connector[ConfigT]):
                     output.message(stream_status(name, namespace, "RUNNING"))
                     running = True
                 tracker.records(output.records(name, item, namespace))
+            elif isinstance(item, RecordWithChanges):
+                if not running:
+                    output.message(stream_status(name, namespace, "RUNNING"))
+                    running = True
+                output.record_with_meta(name, item.data, {"changes": item.changes}, namespace)
+                single += 1
             elif isinstance(item, Checkpoint):
                 tracker.records(single)
                 single = 0
@@ -254,7 +260,7 @@ class Source(Connector[ConfigT]):
             else:
                 raise InternalError(
                     f"{self.name}: stream '{name}' yielded a {type(item).__name__}; a stream yields records "
-                    "(dict), pages (list of dict), Checkpoint, Estimate or RecordRejected"
+                    "(dict), pages (list of dict), RecordWithChanges, Checkpoint, Estimate or RecordRejected"
                 )
         tracker.records(single)
         return rejected

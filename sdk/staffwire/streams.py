@@ -8,6 +8,8 @@ A stream is named, has a JSON Schema, an optional primary key and cursor, and a 
   so far* (yield one at each page boundary, or every N records);
 * :class:`~staffwire.errors.RecordRejected` instances for records that cannot be mapped or validated (logged as
   WARN with their reasons and counted; the stream goes on);
+* :class:`RecordWithChanges`: one record plus the Airbyte record meta changes made to it while normalising
+  (``meta.changes``: a field NULLED because its value could not be normalised); written as a RECORD with ``meta``;
 * :class:`Estimate` objects when the stream learns how much it is about to read (e.g. a first page's ``total``):
   emitted as a TRACE ESTIMATE (type STREAM) for this stream, so a platform can show progress. Yield one per read
   (a later one replaces the guess); it is never counted as a record.
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 if TYPE_CHECKING:
     from staffwire.errors import RecordRejected
 
-__all__ = ["NO_CURSOR_STATE", "Checkpoint", "Estimate", "Stream", "SyncMode"]
+__all__ = ["NO_CURSOR_STATE", "Checkpoint", "Estimate", "RecordWithChanges", "Stream", "SyncMode"]
 
 SyncMode = Literal["full_refresh", "incremental"]
 NO_CURSOR_STATE: dict[str, Any] = {"__ab_no_cursor_state_message": True}
@@ -51,6 +53,15 @@ class Estimate:
         for label, value in (("rows", self.rows), ("bytes", self.bytes)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValueError(f"Estimate({label}=...) must be a non-negative int or None, not {value!r}")
+
+
+@dataclass(frozen=True)
+class RecordWithChanges:
+    """A record and its AirbyteRecordMessageMeta changes: ``[{"field": ..., "change": "NULLED", "reason":
+    "SOURCE_SERIALIZATION_ERROR"}]`` (the protocol's AirbyteRecordMessageMetaChange objects)."""
+
+    data: Mapping[str, Any]
+    changes: list[dict[str, str]]
 
 
 class Stream:
