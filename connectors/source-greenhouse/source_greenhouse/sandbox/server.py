@@ -131,6 +131,7 @@ class GreenhouseSandbox(Sandbox):
         self._window: list[float] = []
         self._ids = itertools.count(100001)
         self._clock_lock = threading.Lock()
+        self._acting = threading.local()
         self.clock: Callable[[], float] = time.time
 
     # ------------------------------------------------------------------------------------------- helpers
@@ -254,7 +255,7 @@ class GreenhouseSandbox(Sandbox):
         scope = _scope_for(request)
         if scope not in self.clients[data["client_id"]]["scopes"]:  # scopes are checked on every request
             raise HttpError(403, {"message": f"Missing required scope: {scope}"})
-        request.params["_user"] = str(data["sub"])
+        self._acting.user = int(data["sub"])  # the user this request acts as (a handler thread each)
         return None
 
     # ------------------------------------------------------------------------------------- rate limiting
@@ -337,7 +338,7 @@ class GreenhouseSandbox(Sandbox):
         now = self.now()
         with self.lock:
             cid = next(self._ids)
-            user = self.tables["users"][int(request.params["_user"])]
+            user = self.tables["users"][self._acting.user]
             candidate = {
                 "id": cid,
                 "first_name": body["first_name"],
@@ -421,7 +422,7 @@ class GreenhouseSandbox(Sandbox):
                 raise _validation(("referrer", "referrer.type must be one of: id, email, outside"))
             now = self.now()
             aid = next(self._ids)
-            user = self.tables["users"][int(request.params["_user"])]
+            user = self.tables["users"][self._acting.user]
             application = {
                 "id": aid,
                 "candidate_id": candidate["id"],
@@ -506,7 +507,7 @@ class GreenhouseSandbox(Sandbox):
                 raise _validation(("candidate_id", f"Candidate {body.get('candidate_id')} does not exist"))
             now = self.now()
             nid = next(self._ids)
-            user = self.tables["users"][int(request.params["_user"])]
+            user = self.tables["users"][self._acting.user]
             note = {
                 "id": nid,
                 "candidate_id": candidate["id"],
