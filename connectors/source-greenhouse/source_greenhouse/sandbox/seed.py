@@ -79,7 +79,7 @@ def _user(uid: int, first: str, last: str, moment: datetime) -> dict[str, Any]:
         "disabled": uid == 1005,
         "site_admin": uid == 1001,
         "emails": [email],
-        "employee_id": None if uid == 1004 else f"E{uid}",
+        "employee_id": None if uid == 1005 else f"E{uid}",
         "offices": [],
         "departments": [],
     }
@@ -94,29 +94,36 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
     rnd = SeededData(seed)
     out = Seed()
     departments = out.table("departments")
-    for i, name in enumerate(["Nursing", "Information Technology", "Finance"]):
+    for i, name in enumerate(["Nursing", "Information Technology", "Finance", "Critical Care"]):
         did = 201 + i
+        parent = 201 if did == 204 else None
         departments[did] = {
             "id": did,
             "name": name,
-            "parent_id": None,
-            "parent_department_external_id": None,
+            "parent_id": parent,
+            "parent_department_external_id": f"DEP-{parent}" if parent else None,
             "external_id": f"DEP-{did}" if i != 2 else "",
             "created_at": iso(EPOCH - timedelta(days=900)),
             "updated_at": iso(EPOCH - timedelta(days=30 - i)),
         }
     offices = out.table("offices")
     for i, (name, where) in enumerate(
-        [("Seattle", "Seattle, WA, United States"), ("Portland", "Portland, OR"), ("Remote", None)]
+        [
+            ("Seattle", "Seattle, WA, United States"),
+            ("Portland", "Portland, OR"),
+            ("Remote", None),
+            ("Seattle - South Lake Union", "Seattle, WA 98109"),
+        ]
     ):
         oid = 301 + i
+        parent = 301 if oid == 304 else None
         offices[oid] = {
             "id": oid,
             "name": name,
             "location": {"name": where},
             "primary_contact_user_id": 1001,
-            "parent_id": None,
-            "parent_office_external_id": None,
+            "parent_id": parent,
+            "parent_office_external_id": f"OFF-{parent}" if parent else None,
             "external_id": f"OFF-{oid}",
             "created_at": iso(EPOCH - timedelta(days=800)),
             "updated_at": iso(EPOCH - timedelta(days=20 - i)),
@@ -134,8 +141,10 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
         strict=True,
     ):
         users[uid] = _user(uid, first, last, EPOCH - timedelta(days=400 + uid % 7))
-        users[uid]["offices"] = [dict(offices[301])]
-        users[uid]["departments"] = [dict(departments[201 + uid % 3])]
+        users[uid]["offices"] = [_embedded(offices[301 + uid % 4], offices, "office", full=True)]
+        users[uid]["departments"] = [
+            _embedded(departments[201 + uid % 4], departments, "department", full=True)
+        ]
     out.sources = {
         AGENCY_SOURCE_ID: {
             "id": AGENCY_SOURCE_ID,
@@ -150,7 +159,7 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
     openings = out.table("openings")
     job_posts = out.table("job_posts")
     job_specs = [
-        (4001, "Travel ICU Registered Nurse", "open", 201, 301, 3, "Contract"),
+        (4001, "Travel ICU Registered Nurse", "open", 204, 304, 3, "Contract"),
         (4002, "Med-Surg RN (13 weeks)", "open", 201, 302, 2, "Contract"),
         (4003, "Epic Analyst", "open", 202, 303, 1, "Contract to hire"),
         (4004, "Help Desk Technician II", "open", 202, 301, 2, "Temporary"),
@@ -176,8 +185,8 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
             "updated_at": iso(created + timedelta(days=2 + n)),
             "is_template": False,
             "copied_from_id": 4001 if jid == 4002 else None,
-            "departments": [dict(departments[did])],
-            "offices": [dict(offices[oid])],
+            "departments": [_embedded(departments[did], departments, "department")],
+            "offices": [_embedded(offices[oid], offices, "office")],
             "custom_fields": {
                 "employment_type": kind,
                 "bill_rate": PAY[n % len(PAY)],
@@ -223,9 +232,11 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
             "location": {
                 "id": 600 + n,
                 "name": offices[oid]["location"]["name"],
-                "office_id": oid,
-                "job_post_custom_location_id": None,
-                "job_post_location_type": {"id": 2, "name": "Office"},
+                "office_id": oid if n % 2 else None,
+                "job_post_custom_location_id": None if n % 2 else 303145 + n,
+                "job_post_location_type": {"id": 2, "name": "Office"}
+                if n % 2
+                else {"id": 1, "name": "Free Text"},
             },
             "internal": False,
             "external": status == "open",
@@ -234,11 +245,23 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
             "first_published_at": iso(created + timedelta(days=1)) if status != "draft" else None,
             "job_id": jid,
             "content": f"<p>{name} at Northwind Health.</p>",
-            "internal_content": None,
+            "internal_content": "<p>Refer a friend: $500 bonus.</p>" if n % 2 else None,
             "updated_at": iso(created + timedelta(days=3)),
             "created_at": iso(created),
-            "demographic_question_set_id": None,
-            "questions": [],
+            "demographic_question_set_id": 999 if n % 2 else None,
+            "questions": [
+                {
+                    "required": True,
+                    "private": False,
+                    "label": "Active RN license number",
+                    "name": "question_rn_license",
+                    "type": "short_text",
+                    "values": [],
+                    "description": None,
+                }
+            ]
+            if jid != 4003
+            else [],
         }
     out.required_fields[CUSTOM_FIELD_JOB_ID] = [("work_authorization", "Work Authorization")]
 
@@ -373,7 +396,7 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
                             "name": "Dana Whitfield",
                             "email": "dana.whitfield@northwind-health.example",
                             "response_status": "accepted",
-                            "scorecard_id": None,
+                            "scorecard_id": 11000 + interview_id if stage_index > 4 else None,
                         }
                     ],
                     "start_at": iso(start),
@@ -381,14 +404,34 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
                 }
                 interview_id += 1
             if status == "hired" or (stage_index == 6 and status == "active"):
-                offers[offer_id] = _offer(offer_id, app_id, cid, job, status, applied, i)
+                filled = next(
+                    (
+                        o
+                        for o in openings.values()
+                        if o["job_id"] == job["id"] and o["application_id"] is None
+                    ),
+                    None,
+                )
+                offers[offer_id] = _offer(offer_id, app_id, cid, job, status, applied, i, filled)
+                if filled is not None and status == "hired":
+                    filled.update(
+                        status="closed", application_id=app_id, close_reason={"id": 689, "name": "Hired"}
+                    )
+                    filled["closed_at"] = filled["updated_at"] = iso(applied + timedelta(days=9))
                 offer_id += 1
             app_id += 1
     return out
 
 
 def _offer(
-    oid: int, app_id: int, cid: int, job: dict[str, Any], status: str, applied: datetime, i: int
+    oid: int,
+    app_id: int,
+    cid: int,
+    job: dict[str, Any],
+    status: str,
+    applied: datetime,
+    i: int,
+    opening: dict[str, Any] | None,
 ) -> dict[str, Any]:
     hired = status == "hired"
     starts = [
@@ -403,7 +446,7 @@ def _offer(
         "application_id": app_id,
         "job_id": job["id"],
         "candidate_id": cid,
-        "opening": None,
+        "opening": {k: opening[k] for k in _OPENING_KEYS} if opening is not None else None,
         "created_at": iso(applied + timedelta(days=7)),
         "updated_at": iso(applied + timedelta(days=8)),
         "sent_on": (applied + timedelta(days=7)).date().isoformat(),
@@ -421,6 +464,34 @@ def _offer(
             "bill_rate": {"name": "Bill Rate", "type": "short_text", "value": bill},
         },
     }
+
+
+_OPENING_KEYS = ("id", "opening_id", "status", "opened_at", "closed_at", "application_id", "close_reason")
+_EMBEDDED = {
+    # the keys of departments and offices inside a job (short) and a user (full), as the published examples
+    "department": (
+        ("id", "name", "parent_id", "child_ids", "external_id"),
+        ("parent_department_external_id", "child_department_external_ids"),
+    ),
+    "office": (
+        ("id", "name", "location", "primary_contact_user_id", "parent_id", "child_ids", "external_id"),
+        ("parent_office_external_id", "child_office_external_ids"),
+    ),
+}
+
+
+def _embedded(
+    row: dict[str, Any], table: dict[int, dict[str, Any]], kind: str, *, full: bool = False
+) -> dict[str, Any]:
+    """A department or office as embedded in a job or user: with its children's ids, like the published bodies."""
+    children = [r for r in table.values() if r["parent_id"] == row["id"]]
+    keys, extra = _EMBEDDED[kind]
+    values = {
+        **row,
+        "child_ids": [c["id"] for c in children],
+        f"child_{kind}_external_ids": [c["external_id"] for c in children],
+    }
+    return {k: values[k] for k in (*keys, *(extra if full else ()))}
 
 
 def _jobs_for(i: int, open_jobs: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

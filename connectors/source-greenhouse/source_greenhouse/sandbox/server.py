@@ -90,7 +90,8 @@ def _validation(*errors: tuple[str, str]) -> HttpError:
 
 
 class GreenhouseSandbox(Sandbox):
-    """See the module docstring. ``rate_limit`` requests per 10 s (None: unlimited); ``token_ttl`` seconds."""
+    """See the module docstring. ``rate_limit`` requests per ``window`` seconds (Greenhouse: 10; None: unlimited);
+    ``token_ttl`` seconds."""
 
     name = "greenhouse"
 
@@ -101,6 +102,7 @@ class GreenhouseSandbox(Sandbox):
         candidates: int = 36,
         rate_limit: int | None = 50,
         token_ttl: float = 3600.0,
+        window: float = WINDOW,
         host: str = "127.0.0.1",
         port: int = 0,
         log_requests: bool = True,
@@ -128,6 +130,7 @@ class GreenhouseSandbox(Sandbox):
         self.tokens = TokenBook("ghv3", ttl=token_ttl)
         self.token_ttl = token_ttl
         self.rate_limit = rate_limit
+        self.window = window
         self._window: list[float] = []
         self._ids = itertools.count(100001)
         self._clock_lock = threading.Lock()
@@ -264,9 +267,9 @@ class GreenhouseSandbox(Sandbox):
             return None
         with self._clock_lock:
             now = self.clock()
-            self._window = [t for t in self._window if t > now - WINDOW]
+            self._window = [t for t in self._window if t > now - self.window]
             if len(self._window) >= self.rate_limit:
-                reset = self._window[0] + WINDOW
+                reset = self._window[0] + self.window
                 wait = max(1, math.ceil(reset - now))
                 return json_response(
                     {"message": "Rate limit exceeded."},
@@ -400,6 +403,14 @@ class GreenhouseSandbox(Sandbox):
             for key, label in self.required_fields.get(job["id"], []):
                 if given.get(key) in (None, ""):
                     raise _validation(("custom_fields", f"Missing required custom field: {label}"))
+            source = self.tables["sources"].get(body.get("source_id") or 0)
+            if body.get("source_id") is not None and source is None:
+                raise _validation(("source_id", f"Source {body['source_id']} does not exist"))
+            referrer = body.get("referrer")
+            if referrer is not None and (
+                not isinstance(referrer, dict) or referrer.get("type") not in ("id", "email", "outside")
+            ):
+                raise _validation(("referrer", "referrer.type must be one of: id, email, outside"))
             for app in self.tables["applications"].values():
                 if (
                     app["candidate_id"] == candidate["id"]
@@ -412,14 +423,6 @@ class GreenhouseSandbox(Sandbox):
                             f"Candidate {candidate['id']} already has an active application for job {job['id']}",
                         )
                     )
-            source = self.tables["sources"].get(body.get("source_id") or 0)
-            if body.get("source_id") is not None and source is None:
-                raise _validation(("source_id", f"Source {body['source_id']} does not exist"))
-            referrer = body.get("referrer")
-            if referrer is not None and (
-                not isinstance(referrer, dict) or referrer.get("type") not in ("id", "email", "outside")
-            ):
-                raise _validation(("referrer", "referrer.type must be one of: id, email, outside"))
             now = self.now()
             aid = next(self._ids)
             user = self.tables["users"][self._acting.user]
