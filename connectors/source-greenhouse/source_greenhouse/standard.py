@@ -130,7 +130,7 @@ def _fields(stream: str, client_ref: str | None, pay: Mapping[str, str]) -> dict
             },
             "openings": {"path": "_open_openings"},
             "location.city": _text("offices[0].location.name"),
-            "bill_rate": {"path": "custom_fields.bill_rate", "transforms": ["money"]},
+            "bill_rate": {"path": "custom_fields.bill_rate", "transforms": ["trim", "money"]},
             "currency": {"path": "custom_fields.salary_range.unit", "transforms": ["currency"]},
             "start_date": {"path": "opened_at", "transforms": ["date"]},
             "end_date": {"path": "closed_at", "transforms": ["date"]},
@@ -172,8 +172,11 @@ def _fields(stream: str, client_ref: str | None, pay: Mapping[str, str]) -> dict
             **client,
             "status": {"path": "_offer.status", "value_map": "placements_status"},
             "start_date": {"path": "_offer.start_on", "transforms": ["date"]},
-            "pay_rate": {"path": f"_offer.custom_fields.{pay['pay_rate']}", "transforms": ["money"]},
-            "bill_rate": {"path": f"_offer.custom_fields.{pay['bill_rate']}", "transforms": ["money"]},
+            "pay_rate": {"path": f"_offer.custom_fields.{pay['pay_rate']}", "transforms": ["trim", "money"]},
+            "bill_rate": {
+                "path": f"_offer.custom_fields.{pay['bill_rate']}",
+                "transforms": ["trim", "money"],
+            },
             "currency": {
                 "path": f"_offer.custom_fields.{pay['currency']}",
                 "transforms": ["trim", "currency"],
