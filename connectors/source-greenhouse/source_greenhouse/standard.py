@@ -216,9 +216,10 @@ def mapping_document(
         for name in STATUS_VALUES
     }
     value_maps["employment_type"] = {"values": dict(EMPLOYMENT_TYPES), "default": "other"}
-    custom = (
-        {} if stream in ("submissions", "interviews", "placements") else {"custom_fields": {"match": ".*"}}
-    )
+    if stream in ("jobs", "candidates", "submissions", "placements"):
+        fields["custom_fields"] = {
+            "path": "_offer.custom_fields" if stream == "placements" else "custom_fields"
+        }
     return {
         "system": SYSTEM,
         "defaults": {"country": "US"},
@@ -228,7 +229,6 @@ def mapping_document(
                 "standard": stream,
                 "source": STANDARD_SOURCES[stream],
                 "fields": {k: v for k, v in fields.items() if k not in skip},
-                **custom,
             }
         },
     }
