@@ -20,7 +20,6 @@ EXE = Path(sys.executable).parent / "destination-greenhouse"
 MOMENTS = {
     "creating-candidates": r"^/v3/candidates$",
     "creating-applications": r"^/v3/applications$",
-    "attaching-resumes": r"^/v3/attachments$",
 }
 
 

@@ -2,9 +2,10 @@
 
 Greenhouse's refusals become messages a person can act on: a 403 names the scope the credential lacks, a 401
 that survives a fresh token says the credential was revoked, a 422 lists Greenhouse's validation messages.
-Rate limits: every answer carries ``X-RateLimit-Limit`` / ``X-RateLimit-Remaining`` per 10-second window; when
-none remain the next request waits until ``X-RateLimit-Reset`` (:class:`HeaderPacer`), and a 429 is retried
-after its ``Retry-After`` by the SDK's client.
+Rate limits: every answer carries ``X-RateLimit-Limit`` / ``X-RateLimit-Remaining`` per 10-second window, and a
+429 also ``X-RateLimit-Reset`` and ``Retry-After``. The SDK's client retries a 429 after its ``Retry-After``;
+:class:`HeaderPacer` holds every other request of the run until ``X-RateLimit-Reset`` too, so parallel requests do
+not spend the next window's budget on more 429s.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ WINDOW = 10.0  # seconds: Greenhouse's rate-limit window
 
 
 class HeaderPacer(RateLimiter):
-    """A rate limiter driven by Greenhouse's headers: after an answer with ``X-RateLimit-Remaining: 0``, requests
-    wait until ``X-RateLimit-Reset`` (epoch seconds; a whole window when absent)."""
+    """A rate limiter driven by Greenhouse's headers: after an answer with ``X-RateLimit-Remaining: 0`` and an
+    ``X-RateLimit-Reset`` (epoch seconds, sent with a 429), requests wait until that moment (at most a window)."""
 
     def __init__(
         self, *, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep
@@ -48,9 +49,9 @@ class HeaderPacer(RateLimiter):
         reset = response.headers.get("X-RateLimit-Reset")
         now = self._wall()
         try:
-            until = float(reset) if reset else now + WINDOW
+            until = float(reset or "")
         except ValueError:
-            until = now + WINDOW
+            return  # no moment given: the 429 that follows says when
         with self._block_lock:
             self._blocked_until = max(self._blocked_until, min(until, now + WINDOW))
 
