@@ -82,6 +82,28 @@ class GreenhouseConfig(GreenhouseCredentials):
         'same names), e.g. {"pay_rate": "hourly_rate"}.',
     )
 
+    rules: dict[str, Any] | None = Field(
+        None,
+        title="Per-client rules",
+        description="Validation rule sets (staffwire.mapping rules) applied to standard streams: "
+        '{"rule_sets": {"northwind": {"rules": [{"rule": "required", "field": "bill_rate"}]}}, '
+        '"streams": {"jobs": "northwind"}}. A stream\'s entry is a rule set name or {"field", "cases", '
+        '"default"} choosing one per record. A record that breaks a rule is rejected with its reasons.',
+    )
+
+    @field_validator("rules")
+    @classmethod
+    def _check_rules(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        from source_greenhouse.standard import rule_checkers
+
+        unknown = set(value) - {"rule_sets", "streams"}
+        if unknown:
+            raise ValueError(f"rules: unknown keys {sorted(unknown)}; use rule_sets and streams")
+        rule_checkers(value)  # a mistake is reported with its path, here rather than mid-read
+        return value
+
     @field_validator("start_date")
     @classmethod
     def _check_start_date(cls, value: str | None) -> str | None:

@@ -71,10 +71,12 @@ class SourceGreenhouse(Source[GreenhouseConfig]):
     def streams(self, config: GreenhouseConfig) -> list[Stream]:
         from staffwire.incremental import parse_cursor
 
+        from source_greenhouse.standard import STANDARD_STREAMS, rule_checkers
         from source_greenhouse.streams import RAW_PREFIX, RAW_STREAMS, HarvestStream, StandardStream
 
         api = self.api(config)
         start = parse_cursor(config.start_date) if config.start_date else None
+        checkers = rule_checkers(config.rules) if config.rules else {}
         raw: list[Stream] = [
             HarvestStream(
                 api, resource, start_date=start, page_size=config.page_size, name=RAW_PREFIX + resource
@@ -90,7 +92,8 @@ class SourceGreenhouse(Source[GreenhouseConfig]):
                 client_ref=config.client_ref,
                 pay_fields=config.pay_fields,
                 status_maps=config.status_maps,
+                rules=checkers.get(stream),
             )
-            for stream in ("jobs", "candidates", "submissions", "interviews", "placements")
+            for stream in STANDARD_STREAMS
         ]
         return raw + standard

@@ -19,16 +19,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from staffwire.errors import RecordRejected, Rejection
+from staffwire.errors import ConfigError, RecordRejected, Rejection
 from staffwire.mapping import CompiledMapping, compile_mapping
+from staffwire.mapping.rules import RuleChecker, compile_rules
 from staffwire.streams import RecordWithChanges
 
 __all__ = [
     "DEFAULT_STATUS_MAPS",
     "STANDARD_SOURCES",
+    "STANDARD_STREAMS",
     "STATUS_VALUES",
     "LenientMapping",
     "mapping_document",
+    "rule_checkers",
 ]
 
 SYSTEM = "greenhouse"
@@ -91,6 +94,8 @@ EMPLOYMENT_TYPES = {
     "Part-Time": "permanent",
 }
 PAY_UNITS = {"hour": "hour", "hourly": "hour", "day": "day", "week": "week", "month": "month", "year": "year"}
+
+STANDARD_STREAMS = ("jobs", "candidates", "submissions", "interviews", "placements")
 
 #: the raw resource each standard stream reads
 STANDARD_SOURCES: dict[str, str] = {
@@ -234,6 +239,22 @@ def mapping_document(
     }
 
 
+def rule_checkers(rules: Mapping[str, Any]) -> dict[str, RuleChecker]:
+    """The config's ``rules`` compiled: standard stream -> its checker (a ValueError naming the path if wrong)."""
+    rule_sets = rules.get("rule_sets") or {}
+    out: dict[str, RuleChecker] = {}
+    for stream, selection in (rules.get("streams") or {}).items():
+        if stream not in STANDARD_STREAMS:
+            raise ValueError(
+                f"rules.streams: unknown standard stream {stream!r}; use one of {list(STANDARD_STREAMS)}"
+            )
+        try:
+            out[stream] = compile_rules(rule_sets, selection, path="rules.rule_sets")
+        except ConfigError as exc:
+            raise ValueError(f"rules.streams.{stream}: {exc.message}") from None
+    return out
+
+
 class LenientMapping:
     """A standard mapping that nulls what it cannot normalise instead of rejecting the record.
 
@@ -249,8 +270,10 @@ class LenientMapping:
         client_ref: str | None = None,
         pay_fields: Mapping[str, str] | None = None,
         status_overrides: Mapping[str, Mapping[str, str]] | None = None,
+        rules: RuleChecker | None = None,
     ) -> None:
         self.stream = stream
+        self.rules = rules
         self._options: dict[str, Any] = {"client_ref": client_ref, "pay_fields": pay_fields}
         self._overrides = {f"{name}_status": dict(words) for name, words in (status_overrides or {}).items()}
         self._variants: dict[frozenset[str], CompiledMapping] = {}
@@ -276,12 +299,29 @@ class LenientMapping:
                 if page:
                     yield page
                     page = []
-                yield self._lenient(row, rejected)
+                yield self._checked(self._lenient(row, rejected))
                 continue
-            if out is not None:
-                page.append(out)
+            if out is None:
+                continue
+            if self.rules is not None and self.rules.check(out):
+                if page:
+                    yield page
+                    page = []
+                yield self._checked(out)
+                continue
+            page.append(out)
         if page:
             yield page
+
+    def _checked(self, item: Any) -> Any:
+        """A mapped record (or one with changes) through the connection's rules: itself, or its rejection."""
+        if self.rules is None or isinstance(item, RecordRejected):
+            return item
+        record = item.data if isinstance(item, RecordWithChanges) else item
+        reasons = self.rules.check(record)
+        if reasons:
+            return RecordRejected(reasons=reasons, stream=self.stream, record_id=str(record.get("id")))
+        return item
 
     def _lenient(
         self, row: Mapping[str, Any], rejected: RecordRejected

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import requests
 from staffwire.http import HttpStream
+from staffwire.mapping.rules import RuleChecker
 from staffwire.paginate import LinkHeaderPaginator, PageRequest, Paginator
 from staffwire.standard import standard_stream_schema
 from staffwire.streams import Checkpoint, Stream, SyncMode
@@ -156,6 +157,7 @@ class StandardStream(Stream):
         client_ref: str | None = None,
         pay_fields: Mapping[str, str] | None = None,
         status_maps: Mapping[str, Mapping[str, str]] | None = None,
+        rules: RuleChecker | None = None,
     ) -> None:
         self.api = api
         self.stream = stream
@@ -169,7 +171,7 @@ class StandardStream(Stream):
             name=stream,
         )
         self.mapping = LenientMapping(
-            stream, client_ref=client_ref, pay_fields=pay_fields, status_overrides=status_maps
+            stream, client_ref=client_ref, pay_fields=pay_fields, status_overrides=status_maps, rules=rules
         )
 
     def get_name(self) -> str:

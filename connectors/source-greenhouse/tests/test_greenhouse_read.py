@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from source_greenhouse.sandbox import GreenhouseSandbox
 from source_greenhouse.standard import DEFAULT_STATUS_MAPS
-from source_greenhouse.testing import last_states, make_config, read
+from source_greenhouse.testing import last_states, make_config, read, run
 
 NULLED = "NULLED"
 
@@ -222,3 +222,49 @@ def test_every_request_carries_the_bearer_token_and_acts_as_the_configured_user(
     api = sandbox.requests_to(r"^/v3/departments$")[-1]
     assert api.headers["authorization"].startswith("Bearer ghv3-")
     assert urlsplit(sandbox.api_url).path == "/v3"
+
+
+NORTHWIND_RULES = {
+    "rule_sets": {
+        "northwind": {
+            "rules": [
+                {
+                    "rule": "required",
+                    "field": "bill_rate",
+                    "message": "Northwind requisitions need a bill rate",
+                },
+                {"rule": "allowed", "field": "employment_type", "values": ["contract", "contract_to_hire"]},
+            ]
+        }
+    },
+    "streams": {"jobs": "northwind"},
+}
+
+
+def test_a_clients_rule_set_rejects_the_requisitions_that_break_it_and_passes_the_rest(
+    sandbox: GreenhouseSandbox,
+) -> None:
+    config = make_config(sandbox, client_ref="bullhorn:42", rules=NORTHWIND_RULES)
+    result = read(sandbox, config, ["jobs"], mode="full_refresh")
+    assert result.exit_code == 0
+    assert sorted(r["remote_id"] for r in result.records("jobs")) == ["4002", "4003", "4012"]
+    assert all(r["client_id"] == "bullhorn:42" for r in result.records("jobs"))
+    assert result.log_messages("WARN") == [
+        "stream 'jobs': record greenhouse:4001 rejected: Northwind requisitions need a bill rate",
+        "stream 'jobs': record greenhouse:4004 rejected: Northwind requisitions need a bill rate; employment_type "
+        "'temporary' is not allowed; allowed: contract, contract_to_hire",
+        "stream 'jobs': record greenhouse:4005 rejected: Northwind requisitions need a bill rate; employment_type "
+        "'permanent' is not allowed; allowed: contract, contract_to_hire",
+        "stream 'jobs': record greenhouse:4006 rejected: Northwind requisitions need a bill rate",
+        "stream 'jobs': record greenhouse:4013 rejected: Northwind requisitions need a bill rate",
+    ]
+
+
+def test_a_rule_set_that_does_not_compile_fails_check_naming_its_path(sandbox: GreenhouseSandbox) -> None:
+    rules = {
+        "rule_sets": {"northwind": {"rules": [{"rule": "requird", "field": "bill_rate"}]}},
+        "streams": {"jobs": "northwind"},
+    }
+    status = run(sandbox, "check", make_config(sandbox, rules=rules)).connection_status or {}
+    assert status.get("status") == "FAILED"
+    assert "rules.streams.jobs: rules.rule_sets.northwind.rules[0]" in status["message"]
