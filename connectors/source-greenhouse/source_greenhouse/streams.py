@@ -14,7 +14,7 @@ application (``/v3/applications?ids=``); standard placements their accepted offe
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 import requests
@@ -49,7 +49,8 @@ MAX_IDS = 50
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone().isoformat().replace("+00:00", "Z")
+    """Greenhouse's filter form of a moment: UTC, ``Z``."""
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 class HarvestStream(HttpStream):
