@@ -54,7 +54,8 @@ class SourceGreenhouse(Source[GreenhouseConfig]):
 
         api = self.api(config)
         missing = []
-        for resource in [*CORE_RESOURCES, *(r for r in RAW_STREAMS if r not in CORE_RESOURCES)]:
+        others = [r for r in RAW_STREAMS if r not in CORE_RESOURCES]
+        for resource in [*CORE_RESOURCES, *others, "openings"]:  # jobs read their openings
             try:
                 api.get(f"/{resource}", per_page=1)
             except ConfigError as exc:
