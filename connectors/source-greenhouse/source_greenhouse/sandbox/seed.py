@@ -404,7 +404,7 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
                 }
                 interview_id += 1
             if status == "hired" or (stage_index == 6 and status == "active"):
-                filled = next(
+                free_opening = next(
                     (
                         o
                         for o in openings.values()
@@ -412,12 +412,12 @@ def seed_data(seed: int = 17, *, candidates: int = 36) -> Seed:
                     ),
                     None,
                 )
-                offers[offer_id] = _offer(offer_id, app_id, cid, job, status, applied, i, filled)
-                if filled is not None and status == "hired":
-                    filled.update(
+                offers[offer_id] = _offer(offer_id, app_id, cid, job, status, applied, i, free_opening)
+                if free_opening is not None and status == "hired":
+                    free_opening.update(
                         status="closed", application_id=app_id, close_reason={"id": 689, "name": "Hired"}
                     )
-                    filled["closed_at"] = filled["updated_at"] = iso(applied + timedelta(days=9))
+                    free_opening["closed_at"] = free_opening["updated_at"] = iso(applied + timedelta(days=9))
                 offer_id += 1
             app_id += 1
     return out

@@ -568,35 +568,34 @@ def _decode_cursor(cursor: str, resource: str) -> tuple[dict[str, str], int]:
         raise _validation(("cursor", "cursor is invalid")) from None
 
 
-def _filters(resource: str, query: dict[str, str]) -> Callable[[dict[str, Any]], bool]:
-    tests: list[Callable[[dict[str, Any]], bool]] = []
-    for key, value in query.items():
-        if key in ("per_page",):
-            continue
-        if key == "ids" or key in PARENTS:
-            wanted = _id_list(key, value)
-            field = "id" if key == "ids" else PARENTS[key]
-            tests.append(lambda r, f=field, w=wanted: r.get(f) in w)
-        elif key in TIME_FILTERS:
-            op, _, moment = value.partition("|")
-            bound = _parse_time(key, moment)
-            if op not in ("gte", "gt", "lte", "lt"):
-                raise _validation(
-                    (key, f"{key} must look like gte|2024-01-01T00:00:00Z (gte, gt, lte or lt)")
-                )
-            tests.append(lambda r, k=key, o=op, b=bound: _compare(r.get(k), o, b))
-        elif key == "status":
-            tests.append(lambda r, v=value: r.get("status") == v)
-        elif key == "email" and resource == "candidates":
-            wanted_email = value.strip().lower()
-            tests.append(
-                lambda r, w=wanted_email: any(
-                    str(e.get("value") or "").strip().lower() == w for e in r.get("email_addresses") or []
-                )
-            )
-        else:
-            raise _validation((key, f"{key} is not a filter of /v3/{resource}"))
+Row = dict[str, Any]
+
+
+def _filters(resource: str, query: dict[str, str]) -> Callable[[Row], bool]:
+    tests = [_filter(resource, key, value) for key, value in query.items() if key != "per_page"]
     return lambda row: all(t(row) for t in tests)
+
+
+def _filter(resource: str, key: str, value: str) -> Callable[[Row], bool]:
+    """One list filter as a test of a row; an unknown or malformed one is Greenhouse's 422."""
+    if key == "ids" or key in PARENTS:
+        wanted = _id_list(key, value)
+        field = "id" if key == "ids" else PARENTS[key]
+        return lambda row: row.get(field) in wanted
+    if key in TIME_FILTERS:
+        op, _, moment = value.partition("|")
+        if op not in ("gte", "gt", "lte", "lt"):
+            raise _validation((key, f"{key} must look like gte|2024-01-01T00:00:00Z (gte, gt, lte or lt)"))
+        bound = _parse_time(key, moment)
+        return lambda row: _compare(row.get(key), op, bound)
+    if key == "status":
+        return lambda row: row.get("status") == value
+    if key == "email" and resource == "candidates":
+        email = value.strip().lower()
+        return lambda row: any(
+            str(e.get("value") or "").strip().lower() == email for e in row.get("email_addresses") or []
+        )
+    raise _validation((key, f"{key} is not a filter of /v3/{resource}"))
 
 
 def _id_list(key: str, value: str) -> set[int]:
