@@ -13,6 +13,7 @@ application (``/v3/applications?ids=``); standard placements their accepted offe
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from typing import Any, ClassVar
@@ -46,6 +47,7 @@ RAW_STREAMS: dict[str, str] = {
     "offices": "office",
 }
 MAX_IDS = 50
+_log = logging.getLogger("source_greenhouse")
 
 
 def _iso(moment: datetime) -> str:
@@ -188,6 +190,15 @@ class StandardStream(Stream):
             elif isinstance(item, Checkpoint):
                 yield item
             # an Estimate of raw rows is not one of standard records: dropped
+        nulled = self.mapping.nulled
+        if nulled:
+            counts = ", ".join(f"{field} {count}" for field, count in sorted(nulled.items()))
+            _log.info(
+                "stream '%s': values that could not be normalised were nulled (NULLED, SOURCE_SERIALIZATION_ERROR, "
+                "per field): %s; the raw stream keeps them",
+                self.stream,
+                counts,
+            )
 
     def prepare(self, rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """The raw rows with the derived fields the mapping reads (``_stage``, ``_offer``, ...)."""

@@ -39,12 +39,13 @@ report({
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(280)
 @pytest.mark.skipif(not EXECUTABLE.exists(), reason="the source-greenhouse console script is not installed")
 def test_pyairbyte_reads_raw_and_standard_streams_into_duckdb(tmp_path: Path) -> None:
     with GreenhouseSandbox(candidates=20) as sandbox:
         config = sandbox.demo_config(retry_base_delay=0.001)
         read: dict[str, Any] = run_pyairbyte(
-            CLIENT, tmp_path, inputs={"config": config, "executable": str(EXECUTABLE)}
+            CLIENT, tmp_path, inputs={"config": config, "executable": str(EXECUTABLE)}, timeout=240
         )
 
         applications = sandbox.tables["applications"]

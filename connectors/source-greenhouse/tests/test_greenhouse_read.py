@@ -121,6 +121,15 @@ def test_standard_candidates_are_normalised_and_say_which_values_were_nulled(
     nulled = [m for m in messages.values() if m.get("meta")]
     assert all(m["data"]["id"] for m in nulled) and len(nulled) >= 4  # kept, never rejected
     assert not result.log_messages("WARN")
+    per_field: dict[str, int] = {}
+    for message in nulled:
+        for change in message["meta"]["changes"]:
+            per_field[change["field"]] = per_field.get(change["field"], 0) + 1
+    counts = ", ".join(f"{field} {n}" for field, n in sorted(per_field.items()))
+    assert (
+        "stream 'candidates': values that could not be normalised were nulled (NULLED, SOURCE_SERIALIZATION_ERROR, "
+        f"per field): {counts}; the raw stream keeps them"
+    ) in result.log_messages("INFO")
 
 
 def test_submissions_carry_the_stage_normalised_and_the_greenhouse_word(sandbox: GreenhouseSandbox) -> None:
