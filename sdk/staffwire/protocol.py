@@ -161,7 +161,7 @@ class Output:
     def record_with_meta(
         self, stream: str, data: Mapping[str, Any], meta: Mapping[str, Any], namespace: str | None = None
     ) -> None:
-        """Write one RECORD line carrying ``meta`` (AirbyteRecordMessageMeta, e.g. ``{"changes": [...]}``)."""
+        """Write one RECORD line that carries ``meta`` (AirbyteRecordMessageMeta: ``{"changes": [...]}``)."""
         prefix = self._prefixes.get((stream, namespace)) or self._prefix(stream, namespace)
         line = b'%s%d,"data":%s,"meta":%s}}\n' % (prefix, now_ms(), dumps(data), dumps(meta))
         with self._lock:

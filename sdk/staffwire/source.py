@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace, read_state_file
 from staffwire.errors import ConfigError, InternalError, RecordRejected
 from staffwire.state import StateTracker, parse_state
-from staffwire.streams import Checkpoint, Estimate, RecordWithChanges, Stream, SyncMode
+from staffwire.streams import Checkpoint, Estimate, Record, Stream, SyncMode
 
 if TYPE_CHECKING:
     from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog
@@ -194,8 +195,9 @@ class Source(Connector[ConfigT]):
         tracker = StateTracker(name, namespace, incremental=selected.incremental, input_state=selected.state)
         output.message(stream_status(name, namespace, "STARTED"))
         try:
+            changes: Counter[tuple[str, str, str]] = Counter()
             with _rate_limit_reports(output, name, namespace):
-                rejected = self._pump(output, selected, tracker)
+                rejected = self._pump(output, selected, tracker, changes)
             final = tracker.finish()
             if final is not None:
                 output.message(final)
@@ -207,15 +209,23 @@ class Source(Connector[ConfigT]):
             return False
         output.message(stream_status(name, namespace, "COMPLETE"))
         self.logger.info(
-            "stream '%s': %d records read%s",
+            "stream '%s': %d records read%s%s",
             name,
             tracker.total,
             f", {rejected} rejected" if rejected else "",
+            _changes_text(changes),
         )
         return True
 
-    def _pump(self, output: Output, selected: _Selected, tracker: StateTracker) -> int:
-        """Move one stream's items to the output (RUNNING before the first record); returns the rejections."""
+    def _pump(
+        self,
+        output: Output,
+        selected: _Selected,
+        tracker: StateTracker,
+        changes: Counter[tuple[str, str, str]] | None = None,
+    ) -> int:
+        """Move one stream's items to the output (RUNNING before the first record); returns the rejections and
+        counts the record meta changes (field, change, reason) into ``changes``."""
         name, namespace = selected.name, selected.namespace
         mode: SyncMode = "incremental" if selected.incremental else "full_refresh"
         running = False
@@ -239,12 +249,15 @@ class Source(Connector[ConfigT]):
                     output.message(stream_status(name, namespace, "RUNNING"))
                     running = True
                 tracker.records(output.records(name, item, namespace))
-            elif isinstance(item, RecordWithChanges):
+            elif isinstance(item, Record):
                 if not running:
                     output.message(stream_status(name, namespace, "RUNNING"))
                     running = True
-                output.record_with_meta(name, item.data, {"changes": item.changes}, namespace)
+                output.record_with_meta(name, item.data, item.meta, namespace)
                 single += 1
+                if changes is not None:
+                    for change in item.meta.get("changes") or ():
+                        changes[(change.get("field"), change.get("change"), change.get("reason"))] += 1
             elif isinstance(item, Checkpoint):
                 tracker.records(single)
                 single = 0
@@ -260,7 +273,7 @@ class Source(Connector[ConfigT]):
             else:
                 raise InternalError(
                     f"{self.name}: stream '{name}' yielded a {type(item).__name__}; a stream yields records "
-                    "(dict), pages (list of dict), RecordWithChanges, Checkpoint, Estimate or RecordRejected"
+                    "(dict), pages (list of dict), Record, Checkpoint, Estimate or RecordRejected"
                 )
         tracker.records(single)
         return rejected
@@ -272,6 +285,14 @@ class Source(Connector[ConfigT]):
             rejection.record_id or "(no id)",
             rejection.reasons_text() or "no reason given",
         )
+
+
+def _changes_text(changes: Counter[tuple[str, str, str]]) -> str:
+    """``; record meta changes: phone NULLED (SOURCE_SERIALIZATION_ERROR) 12, ...`` (most frequent first)."""
+    if not changes:
+        return ""
+    parts = [f"{f} {c} ({r}) {n}" for (f, c, r), n in sorted(changes.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return "; record meta changes: " + ", ".join(parts)
 
 
 def stream_entry(stream: Stream) -> dict[str, Any]:

@@ -4,12 +4,12 @@ A stream is named, has a JSON Schema, an optional primary key and cursor, and a 
 ``read`` yields, in order:
 
 * a record (``dict``, or a pydantic model), or a page of records (``list[dict]``: the fast path, encoded in one go);
+* a :class:`Record`: one record with its Airbyte record meta (``{"changes": [{field, change, reason}]}``), for a
+  record whose values were changed on the way (e.g. a value that could not be normalised became null);
 * :class:`Checkpoint` objects carrying the stream state that is safe to resume from *after every record yielded
   so far* (yield one at each page boundary, or every N records);
 * :class:`~staffwire.errors.RecordRejected` instances for records that cannot be mapped or validated (logged as
   WARN with their reasons and counted; the stream goes on);
-* :class:`RecordWithChanges`: one record plus the Airbyte record meta changes made to it while normalising
-  (``meta.changes``: a field NULLED because its value could not be normalised); written as a RECORD with ``meta``;
 * :class:`Estimate` objects when the stream learns how much it is about to read (e.g. a first page's ``total``):
   emitted as a TRACE ESTIMATE (type STREAM) for this stream, so a platform can show progress. Yield one per read
   (a later one replaces the guess); it is never counted as a record.
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 if TYPE_CHECKING:
     from staffwire.errors import RecordRejected
 
-__all__ = ["NO_CURSOR_STATE", "Checkpoint", "Estimate", "RecordWithChanges", "Stream", "SyncMode"]
+__all__ = ["NO_CURSOR_STATE", "Checkpoint", "Estimate", "Record", "Stream", "SyncMode"]
 
 SyncMode = Literal["full_refresh", "incremental"]
 NO_CURSOR_STATE: dict[str, Any] = {"__ab_no_cursor_state_message": True}
@@ -39,6 +39,15 @@ class Checkpoint:
     """The stream state to resume from, valid for every record yielded before it."""
 
     state: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record and its Airbyte record meta (AirbyteRecordMessageMeta, e.g. ``{"changes": [{"field": "phone",
+    "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"}]}``), written as the RECORD's ``meta``."""
+
+    data: Mapping[str, Any]
+    meta: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -53,15 +62,6 @@ class Estimate:
         for label, value in (("rows", self.rows), ("bytes", self.bytes)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValueError(f"Estimate({label}=...) must be a non-negative int or None, not {value!r}")
-
-
-@dataclass(frozen=True)
-class RecordWithChanges:
-    """A record and its AirbyteRecordMessageMeta changes: ``[{"field": ..., "change": "NULLED", "reason":
-    "SOURCE_SERIALIZATION_ERROR"}]`` (the protocol's AirbyteRecordMessageMetaChange objects)."""
-
-    data: Mapping[str, Any]
-    changes: list[dict[str, str]]
 
 
 class Stream:
@@ -97,7 +97,7 @@ class Stream:
 
     def read(
         self, sync_mode: SyncMode, state: Mapping[str, Any] | None
-    ) -> Iterable[Mapping[str, Any] | list[dict[str, Any]] | Checkpoint | Estimate | RecordRejected]:
+    ) -> Iterable[Mapping[str, Any] | list[dict[str, Any]] | Record | Checkpoint | Estimate | RecordRejected]:
         """Yield records (or pages of records), checkpoints and, when known, an estimate. ``state`` is this stream's last committed state
         (``None`` on a first run or in full refresh)."""
         raise NotImplementedError(f"stream {self.get_name()!r} does not implement read()")

@@ -9,7 +9,7 @@ import pytest
 from sdk_support import SCRIPT_CONFIG, ScriptedStream, configured_catalog, scripted_source
 from source_example import SourceExample
 from staffwire.errors import RecordRejected, Rejection, TransientError
-from staffwire.streams import Checkpoint, Estimate, RecordWithChanges
+from staffwire.streams import Checkpoint, Estimate, Record
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, run_connector
 
 NO_CURSOR = {"__ab_no_cursor_state_message": True}
@@ -194,7 +194,7 @@ def test_a_stream_yielding_something_else_is_an_internal_error() -> None:
     assert (error["failure_type"], error["message"]) == (
         "system_error",
         "source-scripted: stream 'a' yielded a int; a stream yields records (dict), pages (list of dict), "
-        "RecordWithChanges, Checkpoint, Estimate or RecordRejected",
+        "Record, Checkpoint, Estimate or RecordRejected",
     )
 
 
@@ -346,11 +346,11 @@ def test_the_runner_takes_an_estimate_line_as_a_message_not_as_garbage() -> None
     assert message["trace"]["estimate"] == {"name": "a", "type": "STREAM", "row_estimate": 1}
 
 
-def test_a_record_with_changes_is_written_with_its_record_meta_and_counted() -> None:
+def test_a_record_with_meta_is_written_with_it_and_counted() -> None:
     nulled = {"field": "phone", "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"}
     result = _read(
         ScriptedStream(
-            "a", [{"id": 1}, RecordWithChanges({"id": 2, "phone": None}, [nulled]), Checkpoint({"c": 2})]
+            "a", [{"id": 1}, Record({"id": 2, "phone": None}, {"changes": [nulled]}), Checkpoint({"c": 2})]
         )
     )
     assert_conformant(result)

@@ -22,7 +22,7 @@ from typing import Any
 from staffwire.errors import ConfigError, RecordRejected, Rejection
 from staffwire.mapping import CompiledMapping, compile_mapping
 from staffwire.mapping.rules import RuleChecker, compile_rules
-from staffwire.streams import RecordWithChanges
+from staffwire.streams import Record
 
 __all__ = [
     "DEFAULT_STATUS_MAPS",
@@ -259,7 +259,7 @@ class LenientMapping:
     """A standard mapping that nulls what it cannot normalise instead of rejecting the record.
 
     A record whose mapping fails on some fields is mapped again without them (one compiled variant per set of
-    failing fields, cached) and yielded as a :class:`~staffwire.streams.RecordWithChanges` listing each NULLED
+    failing fields, cached) and yielded as a :class:`~staffwire.streams.Record` listing each NULLED
     field. A record without an id, or one that still fails, is rejected with its reasons.
     """
 
@@ -277,7 +277,6 @@ class LenientMapping:
         self._options: dict[str, Any] = {"client_ref": client_ref, "pay_fields": pay_fields}
         self._overrides = {f"{name}_status": dict(words) for name, words in (status_overrides or {}).items()}
         self._variants: dict[frozenset[str], CompiledMapping] = {}
-        self.nulled: dict[str, int] = {}
         self.strict = self._variant(frozenset())
 
     def _variant(self, skip: frozenset[str]) -> CompiledMapping:
@@ -289,7 +288,7 @@ class LenientMapping:
         return compiled
 
     def map_page(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[Any]:
-        """Yield pages of mapped records, with RecordWithChanges and RecordRejected items in their place."""
+        """Yield pages of mapped records, with Record (meta) and RecordRejected items in their place."""
         page: list[dict[str, Any]] = []
         strict = self.strict
         for row in rows:
@@ -317,15 +316,13 @@ class LenientMapping:
         """A mapped record (or one with changes) through the connection's rules: itself, or its rejection."""
         if self.rules is None or isinstance(item, RecordRejected):
             return item
-        record = item.data if isinstance(item, RecordWithChanges) else item
+        record = item.data if isinstance(item, Record) else item
         reasons = self.rules.check(record)
         if reasons:
             return RecordRejected(reasons=reasons, stream=self.stream, record_id=str(record.get("id")))
         return item
 
-    def _lenient(
-        self, row: Mapping[str, Any], rejected: RecordRejected
-    ) -> RecordWithChanges | RecordRejected:
+    def _lenient(self, row: Mapping[str, Any], rejected: RecordRejected) -> Record | RecordRejected:
         if row.get("id") in (None, ""):
             reason = Rejection(rule="identity", field="id", message="the record has no id")
             return RecordRejected(reasons=[reason], stream=self.stream)
@@ -339,6 +336,5 @@ class LenientMapping:
         assert out is not None
         changes = []
         for field in sorted(failing):
-            self.nulled[field] = self.nulled.get(field, 0) + 1
             changes.append({"field": field, "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"})
-        return RecordWithChanges(out, changes)
+        return Record(out, {"changes": changes})

@@ -190,15 +190,6 @@ class StandardStream(Stream):
             elif isinstance(item, Checkpoint):
                 yield item
             # an Estimate of raw rows is not one of standard records: dropped
-        nulled = self.mapping.nulled
-        if nulled:
-            counts = ", ".join(f"{field} {count}" for field, count in sorted(nulled.items()))
-            _log.info(
-                "stream '%s': values that could not be normalised were nulled (NULLED, SOURCE_SERIALIZATION_ERROR, "
-                "per field): %s; the raw stream keeps them",
-                self.stream,
-                counts,
-            )
 
     def prepare(self, rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """The raw rows with the derived fields the mapping reads (``_stage``, ``_offer``, ...)."""
