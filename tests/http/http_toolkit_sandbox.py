@@ -45,6 +45,8 @@ class ToolkitSandbox(Sandbox):
         self.ignore_offset = False
         self.repeat_token = False
         self.created: list[dict[str, Any]] = []
+        self.client_token_forms: list[dict[str, str]] = []
+        self.client_token_clock: Any = __import__("time").time
         self.in_flight = 0
         self.max_in_flight = 0
         self._flight_lock = threading.Lock()
@@ -165,6 +167,26 @@ class ToolkitSandbox(Sandbox):
                 self.refresh_tokens.add(new)
                 body["refresh_token"] = new
         return json_response(body)
+
+    @route("POST", "/oauth/client-token")
+    def client_token(self, request: Request) -> Response:
+        """The client-credentials grant: HTTP basic client auth, ``expires_at`` (ISO 8601) like Greenhouse's."""
+        import base64
+        from datetime import datetime, timezone
+        from urllib.parse import parse_qs
+
+        form = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
+        basic = (request.header("authorization") or "").removeprefix("Basic ")
+        if base64.b64decode(basic or "Og==").decode() != f"{CLIENT_ID}:{CLIENT_SECRET}":
+            raise HttpError(401, {"error": "invalid_client"})
+        if form.get("grant_type") != "client_credentials":
+            raise HttpError(400, {"error": "unsupported_grant_type"})
+        self.client_token_forms.append(form)
+        access = self.access.issue(max_uses=self.token_uses)
+        expires = datetime.fromtimestamp(self.client_token_clock() + self.token_ttl, tz=timezone.utc)
+        return json_response(
+            {"access_token": access, "token_type": "Bearer", "expires_at": expires.isoformat()}
+        )
 
     @route("GET", "/api/items")
     def api_items(self, request: Request) -> Response:

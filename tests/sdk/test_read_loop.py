@@ -9,7 +9,7 @@ import pytest
 from sdk_support import SCRIPT_CONFIG, ScriptedStream, configured_catalog, scripted_source
 from source_example import SourceExample
 from staffwire.errors import RecordRejected, Rejection, TransientError
-from staffwire.streams import Checkpoint, Estimate
+from staffwire.streams import Checkpoint, Estimate, Record
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, run_connector
 
 NO_CURSOR = {"__ab_no_cursor_state_message": True}
@@ -344,3 +344,17 @@ def test_the_runner_takes_an_estimate_line_as_a_message_not_as_garbage() -> None
     (line,) = [raw for raw in result.lines if b'"ESTIMATE"' in raw]
     message = parse_message(line)
     assert message["trace"]["estimate"] == {"name": "a", "type": "STREAM", "row_estimate": 1}
+
+
+def test_a_record_with_meta_is_written_with_it_and_counted() -> None:
+    nulled = {"field": "phone", "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"}
+    result = _read(
+        ScriptedStream(
+            "a", [{"id": 1}, Record({"id": 2, "phone": None}, {"changes": [nulled]}), Checkpoint({"c": 2})]
+        )
+    )
+    assert_conformant(result)
+    messages = result.record_messages("a")
+    assert [m.get("meta") for m in messages] == [None, {"changes": [nulled]}]
+    assert [m["data"] for m in messages] == [{"id": 1}, {"id": 2, "phone": None}]
+    assert result.states[-1]["sourceStats"]["recordCount"] == 2.0

@@ -1,8 +1,10 @@
-"""Authenticators as flows (see :mod:`staffwire.auth.base`): static keys, OAuth2 refresh tokens, session logins."""
+"""Authenticators as flows (see :mod:`staffwire.auth.base`): static keys, OAuth2 refresh tokens and client
+credentials, session logins."""
 
 from __future__ import annotations
 
 from staffwire.auth.base import Auth, Authenticator, AuthFlow, NoAuth
+from staffwire.auth.client_credentials import OAuth2ClientCredentialsAuth
 from staffwire.auth.oauth2 import AccessToken, OAuth2RefreshTokenAuth
 from staffwire.auth.refreshing import RefreshingAuth
 from staffwire.auth.session import SESSION_BASE_URL, LoginSession, SessionLoginAuth
@@ -19,6 +21,7 @@ __all__ = [
     "BearerAuth",
     "LoginSession",
     "NoAuth",
+    "OAuth2ClientCredentialsAuth",
     "OAuth2RefreshTokenAuth",
     "RefreshingAuth",
     "SessionLoginAuth",

@@ -52,6 +52,19 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
     The hooks ``token_error``, ``token_failure``, ``throttled`` and ``renew_when`` are described in the module
     docstring; ``throttle`` defaults to 4 attempts, 2 s doubling."""
 
+    #: what the token request spends and what it is doing, in error messages
+    credential_name: str = "refresh token"
+    obtaining: str = "refreshing the access token"
+    #: advice when the token endpoint answers 400/401/403, and when a 200 answer carries an error
+    refused_advice: str = (
+        "The refresh token, client ID or client secret is invalid or was revoked: "
+        "re-authorise the connection to get a new refresh token."
+    )
+    rejected_advice: str = (
+        "The refresh token, client ID or client secret is invalid, revoked or for another data center: "
+        "re-authorise the connection."
+    )
+
     def __init__(
         self,
         token_url: str,
@@ -101,7 +114,7 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
 
     # the token request ---------------------------------------------------------------------------------
     def token_request(self) -> requests.PreparedRequest:
-        fields: dict[str, Any] = {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
+        fields: dict[str, Any] = self.grant_fields()
         if self.scopes:
             fields["scope"] = " ".join(self.scopes)
         fields.update(self.extra_params)
@@ -114,6 +127,10 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         if self.credentials_in == "query":
             return self.build("POST", self.token_url, params=fields, headers=headers, expect_json=True)
         return self.build("POST", self.token_url, data=fields, headers=headers, expect_json=True)
+
+    def grant_fields(self) -> dict[str, Any]:
+        """The grant's own fields of the token request (a subclass changes the grant)."""
+        return {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
 
     def token_error(self, body: Mapping[str, Any]) -> str | None:
         """The error a 200 token answer carries, or None when it holds a token."""
@@ -157,14 +174,11 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
             failure = self._token_failure(response)
             if failure is not None:
                 raise failure
-        what = "refreshing the access token"
+        what = self.obtaining
         body = self.answer_json(
             response,
             what=what,
-            refused_advice=(
-                "The refresh token, client ID or client secret is invalid or was revoked: "
-                "re-authorise the connection to get a new refresh token."
-            ),
+            refused_advice=self.refused_advice,
             empty=b"{}",
         )
         if not isinstance(body, dict):
@@ -173,8 +187,8 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         if problem_text:
             masked = self.masker.mask(problem_text) if self.masker else problem_text
             raise AuthenticationError(
-                f"{self.system} refused the refresh token while {what} ({masked}). The refresh token, client ID "
-                "or client secret is invalid, revoked or for another data center: re-authorise the connection.",
+                f"{self.system} refused the {self.credential_name} while {what} ({masked}). "
+                + self.rejected_advice,
                 system=self.system,
                 method="POST",
                 status=response.status_code,
@@ -188,15 +202,21 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
             self.refresh_token = str(rotated)
             if self.on_refresh_token_rotated is not None:
                 self.on_refresh_token_rotated(self.refresh_token)
+        now = self.clock()
+        lifetime = self.token_lifetime(body, now)
+        if (
+            lifetime is None or lifetime <= 0
+        ):  # "expires_in": 0 says nothing usable; renewing per request is worse
+            lifetime = self.default_expires_in
+        return AccessToken(token, now + lifetime, body, issued_at=now)
+
+    def token_lifetime(self, body: Mapping[str, Any], now: float) -> float | None:
+        """Seconds the token in ``body`` lives: its ``expires_in``, or None when absent or unreadable."""
         expires_in = body.get("expires_in")
         try:
-            lifetime = float(expires_in) if expires_in is not None else self.default_expires_in
+            return float(expires_in) if expires_in is not None else None
         except (TypeError, ValueError):
-            lifetime = self.default_expires_in
-        if lifetime <= 0:  # "expires_in": 0 says nothing usable; renewing before every request would be worse
-            lifetime = self.default_expires_in
-        now = self.clock()
-        return AccessToken(token, now + lifetime, body, issued_at=now)
+            return None
 
     # using the token -----------------------------------------------------------------------------------
     def expires_at(self, credential: AccessToken) -> float | None:
