@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from staffwire.errors import ConfigError, RecordRejected, Rejection
+from staffwire.errors import ConfigError, RecordRejected
 from staffwire.mapping import CompiledMapping, compile_mapping
 from staffwire.mapping.rules import RuleChecker, compile_rules
 from staffwire.streams import Record
@@ -256,11 +256,9 @@ def rule_checkers(rules: Mapping[str, Any]) -> dict[str, RuleChecker]:
 
 
 class LenientMapping:
-    """A standard mapping that nulls what it cannot normalise instead of rejecting the record.
-
-    A record whose mapping fails on some fields is mapped again without them (one compiled variant per set of
-    failing fields, cached) and yielded as a :class:`~staffwire.streams.Record` listing each NULLED
-    field. A record without an id, or one that still fails, is rejected with its reasons.
+    """A standard stream's mapping (the engine's lenient default: a value it cannot normalise becomes null and
+    the record a :class:`~staffwire.streams.Record` with the NULLED meta change) plus the connection's rule sets,
+    which reject a mapped record with their reasons. A record without an id is rejected by the engine.
     """
 
     def __init__(
@@ -274,67 +272,35 @@ class LenientMapping:
     ) -> None:
         self.stream = stream
         self.rules = rules
-        self._options: dict[str, Any] = {"client_ref": client_ref, "pay_fields": pay_fields}
-        self._overrides = {f"{name}_status": dict(words) for name, words in (status_overrides or {}).items()}
-        self._variants: dict[frozenset[str], CompiledMapping] = {}
-        self.strict = self._variant(frozenset())
-
-    def _variant(self, skip: frozenset[str]) -> CompiledMapping:
-        compiled = self._variants.get(skip)
-        if compiled is None:
-            document = mapping_document(self.stream, skip=skip, **self._options)
-            compiled = compile_mapping(document, self.stream, value_map_overrides=self._overrides)
-            self._variants[skip] = compiled
-        return compiled
+        overrides = {f"{name}_status": dict(words) for name, words in (status_overrides or {}).items()}
+        document = mapping_document(stream, client_ref=client_ref, pay_fields=pay_fields)
+        self.compiled: CompiledMapping = compile_mapping(document, stream, value_map_overrides=overrides)
 
     def map_page(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[Any]:
         """Yield pages of mapped records, with Record (meta) and RecordRejected items in their place."""
-        page: list[dict[str, Any]] = []
-        strict = self.strict
-        for row in rows:
-            try:
-                out = strict(row)
-            except RecordRejected as rejected:
+        for item in self.compiled.map_pages(rows):
+            if self.rules is None or isinstance(item, RecordRejected):
+                yield item
+            elif isinstance(item, Record):
+                yield self._checked(item.data) or item
+            else:
+                page: list[dict[str, Any]] = []
+                for record in item:
+                    rejected = self._checked(record)
+                    if rejected is None:
+                        page.append(record)
+                        continue
+                    if page:
+                        yield page
+                        page = []
+                    yield rejected
                 if page:
                     yield page
-                    page = []
-                yield self._checked(self._lenient(row, rejected))
-                continue
-            if out is None:
-                continue
-            if self.rules is not None and self.rules.check(out):
-                if page:
-                    yield page
-                    page = []
-                yield self._checked(out)
-                continue
-            page.append(out)
-        if page:
-            yield page
 
-    def _checked(self, item: Any) -> Any:
-        """A mapped record (or one with changes) through the connection's rules: itself, or its rejection."""
-        if self.rules is None or isinstance(item, RecordRejected):
-            return item
-        record = item.data if isinstance(item, Record) else item
+    def _checked(self, record: Mapping[str, Any]) -> RecordRejected | None:
+        """The rejection the connection's rules give a mapped record, or None when it passes."""
+        assert self.rules is not None
         reasons = self.rules.check(record)
         if reasons:
             return RecordRejected(reasons=reasons, stream=self.stream, record_id=str(record.get("id")))
-        return item
-
-    def _lenient(self, row: Mapping[str, Any], rejected: RecordRejected) -> Record | RecordRejected:
-        if row.get("id") in (None, ""):
-            reason = Rejection(rule="identity", field="id", message="the record has no id")
-            return RecordRejected(reasons=[reason], stream=self.stream)
-        failing = frozenset(r.field for r in rejected.reasons if r.field)
-        if not failing or failing & IDENTITY:
-            return rejected
-        try:
-            out = self._variant(failing)(row)
-        except RecordRejected as again:
-            return again
-        assert out is not None
-        changes = []
-        for field in sorted(failing):
-            changes.append({"field": field, "change": "NULLED", "reason": "SOURCE_SERIALIZATION_ERROR"})
-        return Record(out, {"changes": changes})
+        return None

@@ -113,7 +113,7 @@ def test_standard_candidates_are_normalised_and_say_which_values_were_nulled(
         {"changes": [{"field": "mobile", "change": NULLED, "reason": "SOURCE_SERIALIZATION_ERROR"}]},
     )
     ext = messages["greenhouse:50002"]["data"]  # "415.555.0199 ext. 42", a mobile
-    assert ext["mobile"] == "+14155550199"
+    assert ext["mobile"] == "+14155550199;ext=42"  # extensions are kept (E.164 plus ;ext=)
     first = messages["greenhouse:50001"]["data"]
     raw = sandbox.tables["candidates"][50001]
     assert first["owner"] == {"id": f"greenhouse:{raw['recruiter']['id']}", "name": raw["recruiter"]["name"]}
