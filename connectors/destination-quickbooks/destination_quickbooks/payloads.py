@@ -40,6 +40,8 @@ class Payload:
     #: the name field may be updated (False when the record lacked what the name is made of)
     rename: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the input records this write carries (their tickets in :class:`~.outcomes.RecordOutcomes`)
+    records: list[int] = field(default_factory=list)
 
     def reject(self, rule: str, field_name: str | None, value: Any, message: str) -> RecordRejected:
         return RecordRejected(
