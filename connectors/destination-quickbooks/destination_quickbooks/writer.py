@@ -148,14 +148,14 @@ class QuickBooksWriter:
 
     def _enriched(self, record: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
         """The record with ``worker_name`` and ``job_title`` (from this sync's candidates and jobs, else the ids),
-        and whether both were known."""
+        and whether no id stood in for a name (a client or a worker names itself: its names are always known)."""
         view = dict(record)
         candidate, job = _text(record.get("candidate_id")), _text(record.get("job_id"))
         name = self.worker_names.get(candidate or "")
         title = self.job_titles.get(job or "")
         view.setdefault("worker_name", name or candidate)
         view.setdefault("job_title", title or job)
-        return view, bool(name and title)
+        return view, bool(name or not candidate) and bool(title or not job)
 
     # ------------------------------------------------------------------------------------------ commit
     def _commit(self) -> list[RecordRejected]:
