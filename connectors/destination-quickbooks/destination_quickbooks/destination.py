@@ -47,6 +47,8 @@ class DestinationQuickBooks(Destination[QuickBooksConfig]):
         self.routes: dict[str, list[ObjectBinding]] = {}
 
     def bind(self, config: QuickBooksConfig, catalog: ConfiguredAirbyteCatalog) -> dict[str, ObjectBinding]:
+        """Every route checked as the SDK checks a binding (:mod:`destination_quickbooks.routes`); ``bindings``
+        keeps each stream's first object, :attr:`routes` all of them."""
         from destination_quickbooks.routes import route_streams
 
         self.routes = route_streams(catalog, config, self.objects, connector=self.name)
