@@ -36,11 +36,7 @@ def route_streams(
     for entry in streams:
         if entry.get("destination_sync_mode") in (None, "append"):
             entry["destination_sync_mode"] = "append_dedup"
-    enabled = {
-        o.name
-        for o in OBJECTS
-        if o.name not in config.mappings or config.mappings[o.name].enabled
-    }
+    enabled = {o.name for o in OBJECTS if o.name not in config.mappings or config.mappings[o.name].enabled}
     explicit: dict[str, str] = {}  # object -> the stream that names it
     for entry in streams:
         wanted = entry.get("destination_object_name")
@@ -70,9 +66,9 @@ def route_streams(
                 if o.name in enabled and o.name not in explicit and _input_stream(config, o.name) == name
             ]
         routes[name] = [
-            bind_streams({"streams": [{**entry, "destination_object_name": obj}]}, objects, connector=connector)[
-                name
-            ]
+            bind_streams(
+                {"streams": [{**entry, "destination_object_name": obj}]}, objects, connector=connector
+            )[name]
             for obj in wanted
         ]
     return routes
