@@ -45,8 +45,11 @@ class CompiledObject:
             raise RecordRejected(reasons=rejected.reasons, stream=self.stream, record_id=record_id) from None
 
 
-def compile_objects(config: QuickBooksConfig) -> list[CompiledObject]:
-    """Every enabled object's compiled mapping, in dependency order (the table's order)."""
+def compile_objects(
+    config: QuickBooksConfig, streams: Mapping[str, str] | None = None
+) -> list[CompiledObject]:
+    """Every enabled object's compiled mapping, in dependency order (the table's order). ``streams`` (object ->
+    input stream, from the configured catalog's routes): only those objects, each read from its stream."""
     unknown = sorted(set(config.mappings) - {o.name for o in OBJECTS})
     if unknown:
         raise ConfigError(
@@ -57,7 +60,7 @@ def compile_objects(config: QuickBooksConfig) -> list[CompiledObject]:
     compiled = []
     for obj in OBJECTS:
         change = config.mappings.get(obj.name)
-        if change is not None and not change.enabled:
+        if (change is not None and not change.enabled) or (streams is not None and obj.name not in streams):
             continue
         fields: dict[str, Any] = dict(obj.fields)
         when: Mapping[str, Any] | None = obj.when
@@ -71,6 +74,8 @@ def compile_objects(config: QuickBooksConfig) -> list[CompiledObject]:
             if change.when is not None:
                 when = change.when
             stream = change.stream or stream
+        if streams is not None:
+            stream = streams[obj.name]
         _check_targets(obj, fields)
         path = f"mappings.{obj.name}.fields"
         mapping = compile_fields(

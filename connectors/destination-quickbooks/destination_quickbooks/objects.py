@@ -23,11 +23,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from staffwire.activation import DestinationObject
+
 __all__ = [
     "KEY_PREFIX",
     "OBJECTS",
     "QuickBooksObject",
     "describe_objects",
+    "destination_objects",
     "key_marker",
     "marker_of",
     "object_named",
@@ -217,3 +220,57 @@ def describe_objects() -> list[dict[str, Any]]:
         }
         for o in OBJECTS
     ]
+
+
+#: JSON types of the mapped fields that are not strings (every field may be null: a null is left out)
+_TYPES: dict[str, Any] = {
+    "BillWithParent": "boolean",
+    "UnitPrice": "number",
+    "amount": "number",
+    "line_items": "array",
+    "DueDate": "string",
+}
+
+#: what the connector's own (lower-case) fields mean
+_OWN_FIELDS = {
+    "parent_key": "The key of the client whose Customer is the job's parent (a Customer this connector wrote).",
+    "vendor_key": "The key of the worker whose Vendor the bill is to (a Vendor this connector wrote).",
+    "amount": "The bill's total.",
+    "currency": "ISO 4217 code; must be one the company file uses.",
+    "line_items": "[{description, quantity, unit, unit_price, amount}]: one expense line each when they add up "
+    "to the amount.",
+    "description": "The bill line's description.",
+}
+
+
+def _schema(obj: QuickBooksObject) -> dict[str, Any]:
+    """The object's fields as a JSON schema: ``id`` (its matching key), the QuickBooks fields of its default
+    mapping (dot paths nested) and the connector's own fields."""
+    properties: dict[str, Any] = {
+        "id": {
+            "type": "string",
+            "description": f"Staffwire's stable key of the record (the standard id; mapped as 'key'), kept in "
+            f"{obj.entity}.{obj.key_field}: how the {obj.name} is found again before any create.",
+        }
+    }
+    for target in obj.fields:
+        if target == "key":
+            continue
+        node = properties
+        *parents, leaf = target.split(".")
+        for part in parents:
+            node = node.setdefault(part, {"type": ["object", "null"], "properties": {}})["properties"]
+        prop: dict[str, Any] = {"type": [_TYPES.get(leaf, "string"), "null"]}
+        if leaf == "DueDate":
+            prop["format"] = "date"
+        if leaf in _OWN_FIELDS:
+            prop["description"] = _OWN_FIELDS[leaf]
+        node[leaf] = prop
+    return {"type": "object", "additionalProperties": True, "properties": properties}
+
+
+def destination_objects() -> tuple[DestinationObject, ...]:
+    """The table as the SDK's data-activation objects (what ``discover`` answers and ``write`` binds to)."""
+    return tuple(
+        DestinationObject(o.name, _schema(o), o.sync_modes, o.matching_keys, o.description) for o in OBJECTS
+    )

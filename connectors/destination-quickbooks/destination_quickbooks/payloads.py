@@ -4,7 +4,7 @@
 a currency the company does not use, line items that are not numbers) and rejects the record naming the input
 field, before any request. Names lose the colon (QuickBooks's hierarchy separator, refused in names) and are
 cut to QuickBooks's lengths. :func:`changes` compares a body with the entity in QuickBooks and answers only the
-fields that differ (compare before write: an unchanged record sends nothing).
+fields that differ (compare before write: an unchanged record sends nothing), through the SDK's comparison.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from staffwire.activation import changes as field_changes
 from staffwire.errors import RecordRejected, Rejection
 
 from destination_quickbooks.company import CompanySettings
@@ -40,6 +41,8 @@ class Payload:
     #: the name field may be updated (False when the record lacked what the name is made of)
     rename: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the input records this write carries (their tickets in :class:`~.outcomes.RecordOutcomes`)
+    records: list[int] = field(default_factory=list)
 
     def reject(self, rule: str, field_name: str | None, value: Any, message: str) -> RecordRejected:
         return RecordRejected(
@@ -200,9 +203,15 @@ def _line_text(item: Mapping[str, Any]) -> str:
 
 # comparing ---------------------------------------------------------------------------------------------------
 def changes(payload: Payload, existing: Mapping[str, Any]) -> dict[str, Any]:
-    """The body's top-level fields whose values differ from ``existing`` (empty: nothing to write)."""
-    out: dict[str, Any] = {}
+    """The body's top-level fields whose values differ from ``existing`` (empty: nothing to write).
+
+    Fields are compared as every Staffwire destination compares them (:func:`staffwire.activation.changes`:
+    numbers by value, an object on the keys sent, since QuickBooks adds Ids and names), except three that
+    QuickBooks keeps in its own way: the name (a disambiguated name is this key's name; kept when the record
+    lacked what the name is made of), the key field (a note whose first line is the key marker) and a bill's
+    expense lines (compared on amount, description and account)."""
     name_field = payload.obj.name_field
+    special: set[str] = set()
     for name, wanted in payload.body.items():
         have = existing.get(name)
         if name == name_field:
@@ -214,10 +223,12 @@ def changes(payload: Payload, existing: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "Line":
             if _line_view(have) == _line_view(wanted):
                 continue
-        elif _covers(have, wanted):
+        else:
             continue
-        out[name] = wanted
-    return out
+        special.add(name)
+    own = {name_field, payload.obj.key_field, "Line"}
+    differ = special | set(field_changes({k: v for k, v in payload.body.items() if k not in own}, existing))
+    return {name: wanted for name, wanted in payload.body.items() if name in differ}
 
 
 def same_name(have: str, wanted: str, key: str) -> bool:
@@ -230,17 +241,6 @@ def disambiguated(name: str, key: str) -> str:
     """The name used when another customer, vendor or employee holds ``name``: ``Maria Garcia [bullhorn 123]``."""
     suffix = f" [{key.replace(':', ' ')}]"
     return name[: 500 - len(suffix)] + suffix
-
-
-def _covers(have: Any, wanted: Any) -> bool:
-    """``have`` holds every value of ``wanted`` (objects compare on the keys sent; QuickBooks adds Ids, names)."""
-    if isinstance(wanted, Mapping):
-        if not isinstance(have, Mapping):
-            return False
-        return all(_covers(have.get(k), v) for k, v in wanted.items())
-    if _is_number(wanted) and _is_number(have):
-        return abs(float(wanted) - float(have)) < 0.005
-    return bool(have == wanted)
 
 
 def _line_view(lines: Any) -> list[tuple[Any, ...]]:

@@ -45,6 +45,26 @@ def catalog(*streams: str) -> dict[str, Any]:
     }
 
 
+def object_catalog(*streams: tuple[str, str | None, str, list[list[str]]]) -> dict[str, Any]:
+    """A configured catalog of ``(stream, destination_object_name or None, destination_sync_mode, primary_key)``."""
+    configured = []
+    for name, obj, mode, key in streams:
+        entry: dict[str, Any] = {
+            "stream": {
+                "name": name,
+                "json_schema": {"type": "object"},
+                "supported_sync_modes": ["full_refresh", "incremental"],
+            },
+            "sync_mode": "incremental",
+            "destination_sync_mode": mode,
+            "primary_key": key,
+        }
+        if obj is not None:
+            entry["destination_object_name"] = obj
+        configured.append(entry)
+    return {"streams": configured}
+
+
 def record(stream: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"type": "RECORD", "record": {"stream": stream, "data": data, "emitted_at": 1763880000000}}
 
@@ -189,13 +209,15 @@ def write(
     streams: tuple[str, ...] = STREAMS,
     *,
     subprocess: bool = False,
+    configured: dict[str, Any] | None = None,
 ) -> ConnectorResult:
     """Run ``write`` (in-process, or as the console script) and assert the output is protocol-conformant and
     free of secrets (the CONTROL message, which must carry the rotated token, excepted)."""
     from destination_quickbooks.destination import DestinationQuickBooks
 
     connector: Any = "destination-quickbooks" if subprocess else DestinationQuickBooks
-    result = run_connector(connector, "write", config=config, catalog=catalog(*streams), stdin=messages)
+    chosen = configured if configured is not None else catalog(*streams)
+    result = run_connector(connector, "write", config=config, catalog=chosen, stdin=messages)
     assert_conformant(result)
     secrets = [str(config["client_secret"]), str(config["refresh_token"])]
     visible = [m for m in result.messages if m.get("type") != "CONTROL"]
@@ -214,6 +236,20 @@ def stats(result: ConnectorResult) -> list[tuple[str, float, float]]:
             s["stream"]["stream_descriptor"]["name"],
             s["destinationStats"]["recordCount"],
             s["destinationStats"]["rejectedRecordCount"],
+        )
+        for s in result.states
+    ]
+
+
+def outcomes(result: ConnectorResult) -> list[tuple[str, float, float, float, float]]:
+    """(stream, created, updated, unchanged, ignored) of every echoed state's destinationStats, in order."""
+    return [
+        (
+            s["stream"]["stream_descriptor"]["name"],
+            s["destinationStats"]["createdRecordCount"],
+            s["destinationStats"]["updatedRecordCount"],
+            s["destinationStats"]["unchangedRecordCount"],
+            s["destinationStats"]["ignoredRecordCount"],
         )
         for s in result.states
     ]

@@ -39,6 +39,7 @@ from destination_quickbooks.directory import Directory
 from destination_quickbooks.faults import DUPLICATE_NAME, STALE_OBJECT, Fault, parse_fault, rejection
 from destination_quickbooks.mapping import CompiledObject
 from destination_quickbooks.objects import KEY_PREFIX, OBJECTS, QuickBooksObject, marker_of, object_named
+from destination_quickbooks.outcomes import RecordOutcomes
 from destination_quickbooks.payloads import Payload, build, changes, disambiguated
 
 __all__ = ["QuickBooksWriter"]
@@ -71,6 +72,9 @@ class QuickBooksWriter:
             self.by_stream.setdefault(compiled.stream, []).append(compiled)
         self.pending: dict[str, dict[str, Payload]] = {o.name: {} for o in OBJECTS}
         self.counts: dict[str, Counter[str]] = {o.name: Counter() for o in OBJECTS}
+        self.records = RecordOutcomes()
+        #: per stream and record: created, updated, unchanged, ignored (reported in every echoed state)
+        self.outcomes = self.records.outcomes
         self.worker_names: dict[str, str] = {}
         self.job_titles: dict[str, str] = {}
         self._rejections: list[RecordRejected] = []
@@ -81,8 +85,10 @@ class QuickBooksWriter:
     # ------------------------------------------------------------------------------------------ Writer
     def write(self, stream: str, record: Mapping[str, Any]) -> None:
         self._learn(stream, record)
+        ticket = self.records.start(stream)
         plans = self.by_stream.get(stream)
         if not plans:
+            self.records.mapped(ticket)  # ignored: it only teaches names, or no object reads the stream
             if stream not in self._ignored and stream not in ("candidates", "jobs"):
                 self._ignored.add(stream)
                 _log.info(
@@ -92,14 +98,22 @@ class QuickBooksWriter:
         record_id = _text(record.get("id")) or "(no id)"
         view, complete = self._enriched(record)
         deleted = bool(record.get("remote_deleted_at"))
-        for plan in plans:
-            mapped = plan.map(view, record_id)
-            if mapped is None:
-                continue
-            payload = build(
-                plan.obj, stream, record_id, mapped, self.settings, deleted=deleted, rename=complete
-            )
-            self.pending[plan.obj.name][payload.key] = payload
+        try:
+            for plan in plans:
+                mapped = plan.map(view, record_id)
+                if mapped is None:
+                    continue
+                payload = build(
+                    plan.obj, stream, record_id, mapped, self.settings, deleted=deleted, rename=complete
+                )
+                earlier = self.pending[plan.obj.name].get(payload.key)
+                payload.records = [*(earlier.records if earlier else ()), ticket]
+                self.records.carried(ticket)
+                self.pending[plan.obj.name][payload.key] = payload
+        except RecordRejected:
+            self.records.rejected(ticket)
+            raise
+        self.records.mapped(ticket)
         if sum(len(p) for p in self.pending.values()) >= self.config.commit_size:
             self._rejections += self._commit()
 
@@ -134,14 +148,14 @@ class QuickBooksWriter:
 
     def _enriched(self, record: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
         """The record with ``worker_name`` and ``job_title`` (from this sync's candidates and jobs, else the ids),
-        and whether both were known."""
+        and whether no id stood in for a name (a client or a worker names itself: its names are always known)."""
         view = dict(record)
         candidate, job = _text(record.get("candidate_id")), _text(record.get("job_id"))
         name = self.worker_names.get(candidate or "")
         title = self.job_titles.get(job or "")
         view.setdefault("worker_name", name or candidate)
         view.setdefault("job_title", title or job)
-        return view, bool(name and title)
+        return view, bool(name or not candidate) and bool(title or not job)
 
     # ------------------------------------------------------------------------------------------ commit
     def _commit(self) -> list[RecordRejected]:
@@ -163,11 +177,11 @@ class QuickBooksWriter:
                 self._resolve(payload)
             except RecordRejected as rejected:
                 rejections.append(rejected)
-                self.counts[obj.name]["rejected"] += 1
+                self._count(payload, "rejected")
                 continue
             write = self._plan(payload, self.directory.find(obj, payload.key))
             if write is None:
-                self.counts[obj.name]["unchanged"] += 1
+                self._count(payload, "unchanged")
             else:
                 writes.append(write)
         later: list[tuple[_Write, Fault]] = []
@@ -188,7 +202,7 @@ class QuickBooksWriter:
                     rejections.append(self._refused(write, fault))
             except RecordRejected as rejected:
                 rejections.append(rejected)
-                self.counts[obj.name]["rejected"] += 1
+                self._count(write.payload, "rejected")
         return rejections
 
     def _resolve(self, payload: Payload) -> None:
@@ -272,11 +286,16 @@ class QuickBooksWriter:
     def _done(self, write: _Write, entity: dict[str, Any]) -> None:
         self.directory.remember(write.payload.obj, entity)
         what = "deactivated" if write.payload.deleted else ("created" if write.op == "create" else "updated")
-        self.counts[write.payload.obj.name][what] += 1
+        self._count(write.payload, what)
+
+    def _count(self, payload: Payload, what: str) -> None:
+        """The entity's outcome: counted per object (for the log) and for the records it carries."""
+        self.counts[payload.obj.name][what] += 1
+        self.records.entity_done(payload.records, what)
 
     def _refused(self, write: _Write, fault: Fault | None) -> RecordRejected:
         payload = write.payload
-        self.counts[payload.obj.name]["rejected"] += 1
+        self._count(payload, "rejected")
         if fault is None:
             return payload.reject(
                 "quickbooks.no_answer",
@@ -381,7 +400,7 @@ class QuickBooksWriter:
         for _ in range(_STALE_ATTEMPTS):
             diff = changes(payload, entity)
             if not diff:
-                self.counts[payload.obj.name]["unchanged"] += 1
+                self._count(payload, "unchanged")
                 return
             body = _update_body(entity, diff)
             written, fault = self.api.write(
@@ -390,8 +409,7 @@ class QuickBooksWriter:
             if written is not None:
                 self._done(_Write(payload, "update", body), written)
                 return
-            if fault is None or fault.code != STALE_OBJECT:
-                self.counts[payload.obj.name]["rejected"] += 1
+            if fault is None or fault.code != STALE_OBJECT:  # the caller counts the rejection
                 raise RecordRejected(
                     reasons=[rejection(fault, payload.obj.name)] if fault else [],
                     stream=payload.stream,
@@ -416,7 +434,7 @@ class QuickBooksWriter:
         self.directory.remember(payload.obj, fresh)
         if payload.deleted:
             if fresh.get("Active") is False:
-                self.counts[payload.obj.name]["unchanged"] += 1
+                self._count(payload, "unchanged")
                 return
             payload.body = {"Active": False}
             payload.rename = False
