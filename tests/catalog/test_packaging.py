@@ -62,8 +62,17 @@ def test_a_connector_installs_alone_from_the_wheels_and_runs_spec(wheels: Path, 
     env = {**os.environ, **OFFLINE}
     subprocess.run([*UV, "venv", "--quiet", "-p", sys.executable, str(venv)], env=env, check=True)
     subprocess.run(
-        [*UV, "pip", "install", "--quiet", "-p", str(venv / "bin" / "python"), "--find-links", str(wheels)]
-        + ["source-zoho"],
+        [
+            *UV,
+            "pip",
+            "install",
+            "--quiet",
+            "-p",
+            str(venv / "bin" / "python"),
+            "--find-links",
+            str(wheels),
+            "source-zoho",
+        ],
         env=env,
         check=True,
         timeout=300,
@@ -74,7 +83,9 @@ def test_a_connector_installs_alone_from_the_wheels_and_runs_spec(wheels: Path, 
     names = {line.split("==")[0] for line in installed.splitlines()}
     assert {"source-zoho", "staffwire"} <= names
     assert not names & {"source-bullhorn", "destination-wingspan", "airbyte", "airbyte-cdk", "pytest"}
-    spec = subprocess.run([str(venv / "bin" / "source-zoho"), "spec"], capture_output=True, text=True, check=True)
+    spec = subprocess.run(
+        [str(venv / "bin" / "source-zoho"), "spec"], capture_output=True, text=True, check=True
+    )
     [message] = [json.loads(line) for line in spec.stdout.splitlines()]
     assert message["type"] == "SPEC"
     [entry] = [e for e in build_catalog(REPO)["sources"] if e["dockerRepository"] == "staffwire/source-zoho"]
@@ -125,5 +136,7 @@ def test_pyairbyte_lists_and_installs_a_staffwire_connector_by_name_from_the_reg
         )
         assert read["ids"] == sorted(f"bullhorn:{i}" for i in sandbox.ids("Candidate"))
     assert read["available"] == sorted(NAMES)
-    assert read["installed"] == str(tmp_path / "home" / "install" / ".venv-source-bullhorn" / "bin" / "source-bullhorn")
+    assert read["installed"] == str(
+        tmp_path / "home" / "install" / ".venv-source-bullhorn" / "bin" / "source-bullhorn"
+    )
     assert shutil.which("source-bullhorn", path=str(Path(read["installed"]).parent))
