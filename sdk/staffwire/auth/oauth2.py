@@ -19,6 +19,11 @@ without writing its own flow:
 
 A token whose lifetime is shorter than twice ``expiry_margin`` is renewed when half of its lifetime has passed,
 so a short-lived token is not replaced before every request.
+
+Tokens outlive the process: ``access_token=`` / ``access_token_expires_at=`` start the flow with a token an earlier
+process obtained (used while it is not due for renewal), and ``on_access_token=`` is called with every token obtained,
+so the connector can emit it in a CONTROL config message for the platform (or Staffwire's runner) to store. Vendors
+that ration tokens per refresh token (Zoho: about ten per ten minutes) need this; see :mod:`staffwire.token_fields`.
 """
 
 from __future__ import annotations
@@ -73,8 +78,14 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         throttle: RetryPolicy | None = None,
         renew_when: Callable[[requests.Response], bool] | None = None,
         clock: Callable[[], float] = time.time,
+        access_token: str | None = None,
+        access_token_expires_at: float | None = None,
+        on_access_token: Callable[[AccessToken], None] | None = None,
     ) -> None:
         super().__init__(clock=clock, renew_when=renew_when)
+        self.on_access_token = on_access_token
+        if access_token and access_token_expires_at is not None:
+            self._credential = AccessToken(access_token, access_token_expires_at)
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
@@ -93,7 +104,8 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         self.throttle = throttle or RetryPolicy(max_attempts=4, base_delay=2.0, jitter=0.0)
 
     def secrets(self) -> list[str]:
-        return [self.client_secret, self.refresh_token]
+        seeded = self._credential.token if self._credential is not None else ""
+        return [s for s in (self.client_secret, self.refresh_token, seeded) if s]
 
     # the token request ---------------------------------------------------------------------------------
     def token_request(self) -> requests.PreparedRequest:
@@ -192,7 +204,10 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         if lifetime <= 0:  # "expires_in": 0 says nothing usable; renewing before every request would be worse
             lifetime = self.default_expires_in
         now = self.clock()
-        return AccessToken(token, now + lifetime, body, issued_at=now)
+        obtained = AccessToken(token, now + lifetime, body, issued_at=now)
+        if self.on_access_token is not None:
+            self.on_access_token(obtained)
+        return obtained
 
     # using the token -----------------------------------------------------------------------------------
     def expires_at(self, credential: AccessToken) -> float | None:

@@ -33,6 +33,11 @@ def register(subparsers: Any) -> None:
         help="forget the committed states first: read every stream from the start",
     )
     sync.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read the source from the committed state and show what would be sent per stream; write nothing",
+    )
+    sync.add_argument(
         "--subprocess",
         action="store_true",
         help="run installed plugin connectors as subprocesses instead of in-process",
@@ -120,6 +125,17 @@ def _sync(args: argparse.Namespace) -> int:
 
     connection = load_connection(args.connection)
     store = StateStore(_db(args))
+    if args.dry_run:
+        from staffwire.runner.check_cli import print_dry_run
+        from staffwire.runner.preflight import dry_run
+
+        try:
+            report = dry_run(
+                connection, store=store, cache_dir=args.connector_cache, prefer_subprocess=args.subprocess
+            )
+        finally:
+            store.close()
+        return print_dry_run(report, args.json)
     try:
         progress_out = sys.stderr if args.json else sys.stdout
         result = run_sync(

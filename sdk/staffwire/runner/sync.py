@@ -352,13 +352,20 @@ def _prepare(
     # connector). Error messages are masked when the run records them, after the specs are known.
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="staffwire-prepare") as pool:
         specs = {side.role: pool.submit(_spec, side) for side in sides}
-        discovered = pool.submit(_discover, source, source_config)
+        controls: list[dict[str, Any]] = []
+        discovered = pool.submit(_discover, source, source_config, controls)
         for side in sides:
             side.spec = specs[side.role].result()
             check_no_literal_secrets(side.ref, side.spec, side.role)
             for value in secrets_in_config(side.spec, side.config):
                 masker.add(value)
         source.catalog = discovered.result()
+    if controls:  # discover got a new token (CONTROL): keep it, and read with it
+        source.config = controls[-1]
+        for value in secrets_in_config(source.spec, source.config):
+            masker.add(value)
+        store.save_rotated_config(connection.name, source.role, source.config, source.fingerprint)
+        source_config = _write_json(workdir / "source-config.json", source.config)
     return source_config
 
 
@@ -515,8 +522,11 @@ def _wait(process: Running) -> int:
         return -9
 
 
-def _one_shot(side: _Side, argv: list[str], expected: str) -> dict[str, Any]:
-    """Run spec/discover; the first message of type ``expected``; errors name the connector and command."""
+def _one_shot(
+    side: _Side, argv: list[str], expected: str, controls: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Run spec/discover; the first message of type ``expected``; errors name the connector and command. The
+    configs of CONTROL messages (e.g. a new access token) are appended to ``controls``."""
     process = side.executor.start(argv)
     found: dict[str, Any] | None = None
     errors: list[tuple[str, str]] = []
@@ -545,6 +555,8 @@ def _one_shot(side: _Side, argv: list[str], expected: str) -> dict[str, Any]:
             continue
         if message["type"] == expected and found is None:
             found = message
+        elif message["type"] == "CONTROL" and controls is not None:
+            controls.append(message["control"]["connectorConfig"]["config"])
         elif message["type"] == "TRACE" and (message["trace"].get("type") == "ERROR"):
             error = message["trace"].get("error") or {}
             errors.append((str(error.get("failure_type") or "system_error"), str(error.get("message") or "")))
@@ -579,8 +591,8 @@ def _spec(side: _Side) -> dict[str, Any]:
     return schema
 
 
-def _discover(side: _Side, config: Path) -> dict[str, Any]:
-    message = _one_shot(side, ["discover", "--config", str(config)], "CATALOG")
+def _discover(side: _Side, config: Path, controls: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    message = _one_shot(side, ["discover", "--config", str(config)], "CATALOG", controls)
     catalog: dict[str, Any] = message["catalog"]
     return catalog
 

@@ -1,0 +1,153 @@
+"""Operator tools: ``staffwire state show|set|reset``, ``staffwire check`` and ``staffwire sync --dry-run`` on the
+plain source -> plain destination pair (real subprocesses speaking the protocol)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from staffwire.cli import main
+from staffwire.runner import StateStore
+
+from tests.runner.conftest import API_KEY, PlainPair
+
+
+@pytest.fixture
+def db(store: StateStore) -> str:
+    return str(store.path)
+
+
+@pytest.fixture
+def synced(plain: PlainPair, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The plain connection after one sync (users cursor 5, orders cursor 3)."""
+    monkeypatch.setenv("PLAIN_API_KEY", API_KEY)
+    path = plain.file()
+    assert plain.run().status == "succeeded"
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ------------------------------------------------------------------------------------------------ state
+def test_state_show_prints_each_streams_committed_state(
+    synced: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "state", "show", str(synced), "--db", db) == (
+        0,
+        'orders: {"cursor": 3}\nusers: {"cursor": 5}\n',
+        "",
+    )
+    code, out, _ = run(capsys, "state", "show", "plain", "--db", db, "--stream", "users", "--json")
+    assert (code, json.loads(out)) == (0, {"users": {"cursor": 5}})
+
+
+def test_state_set_changes_where_the_next_sync_resumes(
+    synced: Path, plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(
+        capsys, "state", "set", "plain", "--stream", "users", "--value", '{"cursor": 2}', "--db", db
+    ) == (
+        0,
+        "set the state of users in connection 'plain': {\"cursor\": 2}\n",
+        "",
+    )
+    assert plain.cursors() == {"users": 2, "orders": 3}
+    before = len(plain.written())
+    assert plain.run().status == "succeeded"
+    assert plain.written()[before:] == [("users", 3), ("users", 4), ("users", 5)]
+
+
+def test_state_reset_of_one_stream_rereads_only_that_stream(
+    synced: Path, plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "state", "reset", "plain", "--stream", "orders", "--db", db) == (
+        0,
+        "reset stream orders of connection 'plain': its next sync reads it from the start\n",
+        "",
+    )
+    assert plain.cursors() == {"users": 5}
+    before = len(plain.written())
+    assert plain.run().status == "succeeded"
+    assert plain.written()[before:] == [("orders", 1), ("orders", 2), ("orders", 3)]
+    assert run(capsys, "state", "reset", "plain", "--db", db)[1] == (
+        "reset 2 stream state(s) of connection 'plain': its next sync reads every stream from the start\n"
+    )
+    assert plain.cursors() == {}
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (
+            ["state", "set", "plain", "--stream", "users", "--value", "{cursor: 2}"],
+            "error: the new state for stream 'users' is not valid JSON: Expecting property name enclosed in double "
+            "quotes: line 1 column 2 (char 1)\n",
+        ),
+        (
+            ["state", "set", "plain", "--stream", "users", "--value", "[2]"],
+            "error: the new state for stream 'users' must be a JSON object, got '[2]'\n",
+        ),
+        (
+            ["state", "show", "plain", "--stream", "invoices"],
+            "error: connection 'plain' has no state for stream 'invoices' (streams with state: orders, users).\n",
+        ),
+    ],
+    ids=["not-json", "not-an-object", "unknown-stream"],
+)
+def test_bad_state_commands_say_what_to_fix(
+    synced: Path, db: str, capsys: pytest.CaptureFixture[str], argv: list[str], error: str
+) -> None:
+    assert run(capsys, *argv, "--db", db) == (1, "", error)
+
+
+# ------------------------------------------------------------------------------------------------ check
+def test_check_runs_both_checks_and_shows_the_catalog_the_sync_would_use(
+    plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLAIN_API_KEY", API_KEY)
+    code, out, _ = run(capsys, "check", str(plain.file()), "--db", db, "--json")
+    body = json.loads(out)
+    assert code == 0
+    assert {role: c["status"] for role, c in body["checks"].items()} == {
+        "source": "SUCCEEDED",
+        "destination": "SUCCEEDED",
+    }
+    assert [(s["stream"]["name"], s["sync_mode"], s["cursor_field"]) for s in body["catalog"]["streams"]] == [
+        ("users", "incremental", ["id"]),
+        ("orders", "incremental", ["id"]),
+    ]
+    assert not plain.out.exists()  # nothing written
+    assert StateStore(db).runs() == []  # and no run in the history
+
+
+def test_a_failing_check_exits_1_and_names_the_connector(
+    plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLAIN_API_KEY", "bad-key-123456")
+    code, out, _ = run(capsys, "check", str(plain.file()), "--db", db)
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        f"source {plain.source_path}: FAILED (The API answered 401: check api_key)",
+        f"destination {plain.destination_path}: SUCCEEDED",
+    ]
+
+
+# ------------------------------------------------------------------------------------------------ dry run
+def test_dry_run_reads_from_the_committed_state_and_writes_nothing(
+    synced: Path, plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain.file(counts={"users": 7, "orders": 3})  # two new users since the sync
+    written = plain.written()
+    code, out, _ = run(capsys, "sync", str(synced), "--dry-run", "--json", "--db", db)
+    assert code == 0
+    body = json.loads(out)
+    assert body["streams"] == {"users": 2, "orders": 0}
+    assert [r["id"] for r in body["samples"]["users"]] == [6, 7]
+    assert plain.written() == written
+    assert plain.cursors() == {"users": 5, "orders": 3}
+    assert len(StateStore(db).runs()) == 1  # only the real sync
