@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from staffwire.cli import main
-from staffwire.runner import StateStore
+from staffwire.runner import StateStore, run_sync
+from staffwire.runner.progress import NullProgress, estimate_text, format_summary
+from staffwire.runner.stats import RunResult, RunStats
 
 from tests.runner.conftest import API_KEY, PlainPair
 
@@ -151,3 +153,40 @@ def test_dry_run_reads_from_the_committed_state_and_writes_nothing(
     assert plain.written() == written
     assert plain.cursors() == {"users": 5, "orders": 3}
     assert len(StateStore(db).runs()) == 1  # only the real sync
+
+
+# ------------------------------------------------------------------------------------------------ progress
+class Recorder(NullProgress):
+    def finished(self, stats: RunStats, result: RunResult) -> None:
+        self.estimates = dict(stats.estimates)
+
+
+def test_estimate_traces_give_each_stream_a_total(plain: PlainPair) -> None:
+    recorder = Recorder()
+    result = run_sync(plain.connection(estimate=True), store=plain.store, env=plain.env, progress=recorder)
+    assert result.status == "succeeded"
+    assert recorder.estimates == {("", "users"): 5, ("", "orders"): 3}
+
+
+@pytest.mark.parametrize(
+    ("read", "total", "seconds", "text"),
+    [
+        (1200, 5000, 60.0, " of 5,000 (24%, ETA 3m 10s)"),
+        (5000, 5000, 60.0, " of 5,000 (100%)"),
+        (0, 5000, 1.0, " of 5,000 (0%)"),
+        (10, None, 1.0, ""),
+    ],
+)
+def test_progress_text_with_an_estimate(read: int, total: int | None, seconds: float, text: str) -> None:
+    assert estimate_text(read, total, seconds) == text
+
+
+def test_each_run_keeps_a_log_file_named_in_its_failure_summary(plain: PlainPair) -> None:
+    result = run_sync(plain.connection(fail_after=2, stderr_for=0.05), store=plain.store, env=plain.env)
+    assert result.status == "failed"
+    log = plain.tmp_path / "state" / "logs" / f"run-{result.run_id}.log"
+    assert result.log == str(log)
+    assert format_summary(result)[-1] == f"  log: {log}"
+    text = log.read_text()
+    assert f"run {result.run_id} of plain started: " in text
+    assert "its last lines on stderr:\nstill working\n" in text

@@ -86,7 +86,8 @@ def register(subparsers: Any) -> None:
         "--db",
         type=Path,
         default=None,
-        help="keep the demo's state and history in this file (default: a temporary directory)",
+        help="the runner database for the demo's state and history (default: where `staffwire runs` looks, "
+        "$STAFFWIRE_DB or .staffwire/staffwire.db; the connection file goes to a demo/ folder beside it)",
     )
     demo.add_argument("--json", action="store_true", help="print the demo's outcome as JSON")
     demo.set_defaults(func=_demo)
@@ -217,6 +218,10 @@ def _show(args: argparse.Namespace) -> int:
         store.close()
     if detail is None:
         raise ConfigError(f"there is no run {args.run_id} in {path}; `staffwire runs` lists the runs.")
+    from staffwire.runner.logfile import run_log_path
+
+    log = run_log_path(path, args.run_id)
+    detail["log"] = str(log) if log.is_file() else None
     if args.json:
         sys.stdout.write(json.dumps(detail, indent=2) + "\n")
         return 0
@@ -245,6 +250,8 @@ def print_run(detail: dict[str, Any], out: TextIO, width: int | None = None) -> 
     if detail.get("error"):
         cause = ", ".join(p for p in (detail.get("failure_origin"), detail.get("failure_type")) if p)
         line(f"  error ({cause}): {detail['error']}")
+    if detail.get("log"):
+        line(f"  log: {detail['log']}")
     line("")
     print_table(
         "Streams",

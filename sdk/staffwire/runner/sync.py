@@ -31,6 +31,7 @@ from staffwire.errors import ConfigError, InternalError, StaffwireError, Transie
 from staffwire.runner.connection import Connection, ConnectorRef, check_no_literal_secrets
 from staffwire.runner.executors import Executor, Running
 from staffwire.runner.heartbeat import DEFAULT_HEARTBEAT_TIMEOUT, Pulse, Watchdog, format_duration
+from staffwire.runner.logfile import RunLog, run_log_path
 from staffwire.runner.messages import BadMessage, parse_message
 from staffwire.runner.progress import NullProgress, Progress
 from staffwire.runner.relay import Relay
@@ -90,6 +91,8 @@ def run_sync(
         stats.run_id = store.start_run(
             connection.name, connection.source.connector, connection.destination.connector
         )
+        run_log = RunLog(run_log_path(store.path, stats.run_id), progress)
+        progress = run_log
         masker = SecretMasker()
         started = time.monotonic()
         stats.started = started
@@ -175,6 +178,7 @@ def _finish(store: StateStore, stats: RunStats, progress: Progress, started: flo
         errors=list(stats.errors),
         failure_type=first.failure_type if first else None,
         error=first.message if first else None,
+        log=str(progress.path) if isinstance(progress, RunLog) else None,
     )
     progress.finished(stats, result)
     return result
@@ -305,6 +309,9 @@ def _run(
             _detailed_rejections(rejected_file, destination.name, store, stats, masker)
 
     _judge(stats, relay, source, destination, read, write, source_code, destination_code, masker)
+    if isinstance(progress, RunLog):
+        for side, process in ((source, read), (destination, write)):
+            progress.stderr(side.role, side.name, masker.mask(process.stderr_tail()))
 
 
 def _silence_error(pulse: Pulse, seconds: float, timeout: float, process: Running) -> RunError:
