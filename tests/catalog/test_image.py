@@ -24,8 +24,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalog.test_packaging import UV
-
 pytestmark = pytest.mark.skipif(
     os.environ.get("STAFFWIRE_IMAGE_TESTS") != "1", reason="image build test: set STAFFWIRE_IMAGE_TESTS=1"
 )
@@ -89,10 +87,10 @@ def base_image(buildah: list[str]) -> str:
 
 @pytest.mark.timeout(3600)
 def test_the_source_zoho_image_builds_from_the_wheels_and_runs_spec_as_airbyte(
-    buildah: list[str], base_image: str, tmp_path: Path
+    buildah: list[str], base_image: str, tmp_path: Path, uv: list[str]
 ) -> None:
     wheels = tmp_path / "wheels"
-    _run(*UV, "build", "--all-packages", "--wheel", "--quiet", "-o", str(wheels), timeout=600)
+    _run(*uv, "build", "--all-packages", "--wheel", "--quiet", "-o", str(wheels), timeout=600)
     tag = "localhost/staffwire/source-zoho:test"
     _run(
         *buildah, "bud", "--isolation", "chroot", "--build-arg", f"BASE_IMAGE={base_image}",

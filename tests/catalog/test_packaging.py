@@ -21,28 +21,14 @@ REPO = Path(__file__).resolve().parents[2]
 NAMES = [c.name for c in connector_dirs(REPO)]
 
 
-def _project_uv() -> list[str]:
-    """The uv that set the workspace up (README: ``python3 -m uv``), whose cache holds every dependency: the
-    ``uv`` on PATH, or the module of the first ``python3`` on PATH outside this virtualenv. (The venv's own ``uv``
-    module, a dependency of PyAirbyte, may be another version that cannot read that cache offline.)"""
-    venv_bin = str(Path(sys.executable).parent)
-    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p != venv_bin)
-    found = shutil.which("uv", path=path)
-    if found:
-        return [found]
-    python3 = shutil.which("python3", path=path)
-    return [python3 or sys.executable, "-m", "uv"]
-
-
-UV = _project_uv()
 OFFLINE = {"UV_OFFLINE": "1", "UV_NO_PROGRESS": "1"}
 
 
 @pytest.fixture(scope="module")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheels(tmp_path_factory: pytest.TempPathFactory, uv: list[str]) -> Path:
     out = tmp_path_factory.mktemp("wheels")
     subprocess.run(
-        [*UV, "build", "--all-packages", "--wheel", "-o", str(out), "--quiet"],
+        [*uv, "build", "--all-packages", "--wheel", "-o", str(out), "--quiet"],
         cwd=REPO,
         env={**os.environ, **OFFLINE},
         check=True,
@@ -57,13 +43,15 @@ def test_the_sdk_and_every_connector_build_as_wheels(wheels: Path) -> None:
     assert built == expected
 
 
-def test_a_connector_installs_alone_from_the_wheels_and_runs_spec(wheels: Path, tmp_path: Path) -> None:
+def test_a_connector_installs_alone_from_the_wheels_and_runs_spec(
+    wheels: Path, tmp_path: Path, uv: list[str]
+) -> None:
     venv = tmp_path / "venv"
     env = {**os.environ, **OFFLINE}
-    subprocess.run([*UV, "venv", "--quiet", "-p", sys.executable, str(venv)], env=env, check=True)
+    subprocess.run([*uv, "venv", "--quiet", "-p", sys.executable, str(venv)], env=env, check=True)
     subprocess.run(
         [
-            *UV,
+            *uv,
             "pip",
             "install",
             "--quiet",
@@ -78,7 +66,7 @@ def test_a_connector_installs_alone_from_the_wheels_and_runs_spec(wheels: Path, 
         timeout=300,
     )
     installed = subprocess.run(
-        [*UV, "pip", "freeze", "-p", str(venv / "bin" / "python")], env=env, capture_output=True, text=True
+        [*uv, "pip", "freeze", "-p", str(venv / "bin" / "python")], env=env, capture_output=True, text=True
     ).stdout
     names = {line.split("==")[0] for line in installed.splitlines()}
     assert {"source-zoho", "staffwire"} <= names
@@ -111,13 +99,13 @@ report({
 
 @pytest.mark.slow
 def test_pyairbyte_lists_and_installs_a_staffwire_connector_by_name_from_the_registry(
-    wheels: Path, tmp_path: Path
+    wheels: Path, tmp_path: Path, uv: list[str]
 ) -> None:
     registry = tmp_path / "registry.json"
     registry.write_text(render_catalog(pyairbyte_registry(build_catalog(REPO))))
     uv_bin = tmp_path / "bin"  # PyAirbyte runs `uv` from PATH
     uv_bin.mkdir()
-    (uv_bin / "uv").write_text("#!/bin/sh\nexec " + " ".join(f'"{part}"' for part in UV) + ' "$@"\n')
+    (uv_bin / "uv").write_text("#!/bin/sh\nexec " + " ".join(f'"{part}"' for part in uv) + ' "$@"\n')
     (uv_bin / "uv").chmod(0o755)
     with BullhornSandbox(seed=4, candidates=12) as sandbox:
         config = sandbox.demo_config(entities=["Candidate"], retry_base_seconds=0.001)

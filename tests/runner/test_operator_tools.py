@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from staffwire.cli import main
 from staffwire.runner import StateStore, run_sync
 from staffwire.runner.progress import NullProgress, estimate_text, format_summary
 from staffwire.runner.stats import RunResult, RunStats
-
-from tests.runner.conftest import API_KEY, PlainPair
 
 
 @pytest.fixture
@@ -21,9 +20,9 @@ def db(store: StateStore) -> str:
 
 
 @pytest.fixture
-def synced(plain: PlainPair, monkeypatch: pytest.MonkeyPatch) -> Path:
+def synced(plain: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The plain connection after one sync (users cursor 5, orders cursor 3)."""
-    monkeypatch.setenv("PLAIN_API_KEY", API_KEY)
+    monkeypatch.setenv("PLAIN_API_KEY", plain.env["PLAIN_API_KEY"])
     path = plain.file()
     assert plain.run().status == "succeeded"
     return path
@@ -49,7 +48,7 @@ def test_state_show_prints_each_streams_committed_state(
 
 
 def test_state_set_changes_where_the_next_sync_resumes(
-    synced: Path, plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str]
+    synced: Path, plain: Any, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(
         capsys, "state", "set", "plain", "--stream", "users", "--value", '{"cursor": 2}', "--db", db
@@ -65,7 +64,7 @@ def test_state_set_changes_where_the_next_sync_resumes(
 
 
 def test_state_reset_of_one_stream_rereads_only_that_stream(
-    synced: Path, plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str]
+    synced: Path, plain: Any, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, "state", "reset", "plain", "--stream", "orders", "--db", db) == (
         0,
@@ -109,9 +108,9 @@ def test_bad_state_commands_say_what_to_fix(
 
 # ------------------------------------------------------------------------------------------------ check
 def test_check_runs_both_checks_and_shows_the_catalog_the_sync_would_use(
-    plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    plain: Any, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PLAIN_API_KEY", API_KEY)
+    monkeypatch.setenv("PLAIN_API_KEY", plain.env["PLAIN_API_KEY"])
     code, out, _ = run(capsys, "check", str(plain.file()), "--db", db, "--json")
     body = json.loads(out)
     assert code == 0
@@ -128,7 +127,7 @@ def test_check_runs_both_checks_and_shows_the_catalog_the_sync_would_use(
 
 
 def test_a_failing_check_exits_1_and_names_the_connector(
-    plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    plain: Any, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PLAIN_API_KEY", "bad-key-123456")
     code, out, _ = run(capsys, "check", str(plain.file()), "--db", db)
@@ -141,7 +140,7 @@ def test_a_failing_check_exits_1_and_names_the_connector(
 
 # ------------------------------------------------------------------------------------------------ dry run
 def test_dry_run_reads_from_the_committed_state_and_writes_nothing(
-    synced: Path, plain: PlainPair, db: str, capsys: pytest.CaptureFixture[str]
+    synced: Path, plain: Any, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     plain.file(counts={"users": 7, "orders": 3})  # two new users since the sync
     written = plain.written()
@@ -161,7 +160,7 @@ class Recorder(NullProgress):
         self.estimates = dict(stats.estimates)
 
 
-def test_estimate_traces_give_each_stream_a_total(plain: PlainPair) -> None:
+def test_estimate_traces_give_each_stream_a_total(plain: Any) -> None:
     recorder = Recorder()
     result = run_sync(plain.connection(estimate=True), store=plain.store, env=plain.env, progress=recorder)
     assert result.status == "succeeded"
@@ -181,7 +180,7 @@ def test_progress_text_with_an_estimate(read: int, total: int | None, seconds: f
     assert estimate_text(read, total, seconds) == text
 
 
-def test_each_run_keeps_a_log_file_named_in_its_failure_summary(plain: PlainPair) -> None:
+def test_each_run_keeps_a_log_file_named_in_its_failure_summary(plain: Any) -> None:
     result = run_sync(plain.connection(fail_after=2, stderr_for=0.05), store=plain.store, env=plain.env)
     assert result.status == "failed"
     log = plain.tmp_path / "state" / "logs" / f"run-{result.run_id}.log"

@@ -12,9 +12,7 @@ from source_zoho.sandbox import ZohoSandbox
 from staffwire.runner import StateStore, load_connection, run_sync
 from staffwire.runner.store import config_fingerprint
 
-from tests.runner.conftest import PLAIN_DESTINATION
-
-SECRETS = {"ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN"}
+PLAIN_DESTINATION = Path(__file__).parent / "connectors" / "plain_destination.py"
 
 
 def zoho_connection(tmp_path: Path, sandbox: ZohoSandbox) -> tuple[Path, dict[str, str]]:
