@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "staffwire.scaffold.cli",  # new
     "staffwire.catalog",  # catalog
     "staffwire.runner.cli",  # sync, runs, demo (the runner)
+    "staffwire.runner.state_cli",  # state show|set|reset
+    "staffwire.runner.check_cli",  # check CONNECTION
 )
 
 

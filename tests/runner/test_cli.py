@@ -113,6 +113,9 @@ def test_runs_show_a_failed_run_names_its_error_origin_type_and_rejections(plain
     lines = out.splitlines()
     assert lines[0] == "run 1 of plain: failed"
     assert lines[4] == f"  error (source, config_error): {failure}"
+    log = plain.tmp_path / "state" / "logs" / "run-1.log"
+    assert lines[5] == f"  log: {log}"
+    assert f"  error (source, config_error): {failure}\n" in log.read_text()
     assert out.endswith(
         "rejected records (1):\n"
         "  users 3, rejected by the destination:\n"

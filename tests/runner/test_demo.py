@@ -88,11 +88,14 @@ def test_the_demo_syncs_everything_then_only_the_changes(
         store.close()
 
 
-def test_staffwire_demo_exits_0_and_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+def test_staffwire_demo_exits_0_and_prints_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import json
 
     from staffwire.cli import main
 
+    monkeypatch.setenv("STAFFWIRE_DB", str(tmp_path / "runner" / "staffwire.db"))
     assert main(["demo", "--json"]) == 0
     outcome = json.loads(capsys.readouterr().out)
     assert outcome["succeeded"] is True
@@ -101,3 +104,11 @@ def test_staffwire_demo_exits_0_and_prints_json(capsys: pytest.CaptureFixture[st
         for s in outcome["steps"]
     ] == [(32, 32, 0), (2, 1, 1)]
     assert outcome["duration_s"] < 60
+    # kept where `staffwire runs` finds it by default, with the connection file beside it
+    assert outcome["db"] == str(tmp_path / "runner" / "staffwire.db")
+    assert (tmp_path / "runner" / "demo" / "bullhorn-to-wingspan.yaml").is_file()
+    assert main(["runs", "--json"]) == 0
+    assert [(r["id"], r["status"]) for r in json.loads(capsys.readouterr().out)] == [
+        (2, "succeeded"),
+        (1, "succeeded"),
+    ]

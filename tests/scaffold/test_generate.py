@@ -21,7 +21,7 @@ VENV_BIN = Path(sys.executable).parent
 COMMON = [
     "Dockerfile",
     "README.md",
-    "acceptance-test-config.yml",
+    "icon.svg",
     "integration_tests/config.json",
     "integration_tests/configured_catalog.json",
     "integration_tests/invalid_config.json",

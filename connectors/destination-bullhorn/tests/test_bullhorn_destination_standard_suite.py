@@ -1,5 +1,5 @@
 """airbyte-cdk's DestinationTestSuiteBase against destination-bullhorn and the Bullhorn sandbox (scenarios from
-acceptance-test-config.yml; the config's login_info_url is pointed at the live sandbox)."""
+metadata.yaml's smokeTests scenarios; the config's login_info_url is pointed at the live sandbox)."""
 
 from __future__ import annotations
 

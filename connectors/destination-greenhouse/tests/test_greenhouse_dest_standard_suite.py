@@ -1,5 +1,5 @@
 """airbyte-cdk's DestinationTestSuiteBase against destination-greenhouse and the Greenhouse sandbox (scenarios
-from acceptance-test-config.yml; the config's api_url and token_url are pointed at the live sandbox)."""
+from metadata.yaml's smokeTests scenarios; the config's api_url and token_url are pointed at the live sandbox)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """airbyte-cdk's DestinationTestSuiteBase against destination-quickbooks and its sandbox (scenarios from
-acceptance-test-config.yml; the config's api_url and token_url are pointed at the live sandbox)."""
+metadata.yaml's smokeTests scenarios; the config's api_url and token_url are pointed at the live sandbox)."""
 
 from __future__ import annotations
 

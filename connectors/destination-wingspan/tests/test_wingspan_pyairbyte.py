@@ -56,7 +56,7 @@ report({
 """
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(300)  # importing PyAirbyte alone takes 30 s on a loaded 2-core machine
 def test_pyairbyte_writes_bullhorn_placements_into_wingspan_exactly(tmp_path: Path) -> None:
     with (
         source_bullhorn_sandbox.BullhornSandbox(seed=3, candidates=30, log_requests=False) as bullhorn,
@@ -70,7 +70,7 @@ def test_pyairbyte_writes_bullhorn_placements_into_wingspan_exactly(tmp_path: Pa
             ),
             "destination_executable": str(BIN / "destination-wingspan"),
         }
-        read: dict[str, Any] = run_pyairbyte(CLIENT, tmp_path, inputs=inputs, timeout=110)
+        read: dict[str, Any] = run_pyairbyte(CLIENT, tmp_path, inputs=inputs, timeout=290)
 
         placed = [c for c in read["candidates"] if c["status"] == "placed" and c["email"] is not None]
         expected_contractors = sorted((c["id"], c["email"]) for c in placed)

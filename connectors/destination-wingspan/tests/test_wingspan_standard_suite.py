@@ -1,5 +1,5 @@
 """airbyte-cdk's DestinationTestSuiteBase against destination-wingspan and its sandbox (scenarios from
-acceptance-test-config.yml; the config's api_url is pointed at the live sandbox)."""
+metadata.yaml's smokeTests scenarios; the config's api_url is pointed at the live sandbox)."""
 
 from __future__ import annotations
 

@@ -3,13 +3,15 @@ pool, rate limiter and login session are shared by every stream and worker threa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from staffwire.auth import LoginSession
 from staffwire.http import BadResponseError, HttpClient, RateLimiter, RetryPolicy
 from staffwire.secrets import SecretMasker
+from staffwire.token_fields import expiry_epoch
 
-from source_bullhorn.auth import SYSTEM, BullhornLogin
+from source_bullhorn.auth import SYSTEM, BullhornLogin, check_url
 from source_bullhorn.config import BullhornConfig
 
 __all__ = ["BullhornApi", "ListPage"]
@@ -32,8 +34,25 @@ class ListPage:
         self.total: int | None = int(total) if total is not None else None
 
 
+def stored_session(config: BullhornConfig) -> LoginSession | None:
+    """The REST session an earlier process stored in the config (CONTROL message), if complete and usable."""
+    expires_at = expiry_epoch(config.token_expiry_date)
+    if config.access_token is None or not config.rest_url or expires_at is None:
+        return None
+    try:
+        base_url = check_url(config.rest_url, "rest_url")
+    except ValueError:
+        return None
+    return LoginSession(config.access_token.get_secret_value(), base_url.rstrip("/") + "/", expires_at)
+
+
 class BullhornApi:
-    def __init__(self, config: BullhornConfig, masker: SecretMasker) -> None:
+    def __init__(
+        self,
+        config: BullhornConfig,
+        masker: SecretMasker,
+        on_login: Callable[[LoginSession, str | None], None] | None = None,
+    ) -> None:
         self.config = config
         self.auth = BullhornLogin(
             client_id=config.client_id,
@@ -42,6 +61,9 @@ class BullhornApi:
             password=config.password.get_secret_value(),
             login_info_url=config.login_info_url,
             ttl_minutes=config.session_ttl_minutes,
+            refresh_token=config.refresh_token.get_secret_value() if config.refresh_token else None,
+            session=stored_session(config),
+            on_login=on_login,
         )
         self.client = HttpClient(
             system=SYSTEM,

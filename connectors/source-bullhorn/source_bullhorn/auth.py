@@ -10,11 +10,17 @@
 On 401/403 the base class renews once for all parallel requests (refresh token first, the full login if Bullhorn
 refuses it -- e.g. another consumer of the same API user spent it) and retries the request. Every token, code and
 refresh token is registered with the masker the moment it arrives.
+
+Across processes: ``session=`` starts with the REST session of an earlier process (used until it expires),
+``refresh_token=`` with its single-use refresh token (then only discovery, the refresh and the REST login run, not
+the password login), and ``on_login=`` receives every new session with the refresh token that comes with it, for
+the connector to emit in a CONTROL config message (see :mod:`staffwire.token_fields`).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -73,6 +79,9 @@ class BullhornLogin(SessionLoginAuth):
         password: str,
         login_info_url: str,
         ttl_minutes: int = 60,
+        refresh_token: str | None = None,
+        session: LoginSession | None = None,
+        on_login: Callable[[LoginSession, str | None], None] | None = None,
     ) -> None:
         super().__init__()
         self.client_id = client_id
@@ -83,13 +92,17 @@ class BullhornLogin(SessionLoginAuth):
         self.ttl_minutes = ttl_minutes
         self.oauth_url: str | None = None
         self.rest_login_url: str | None = None
-        self.refresh_token: str | None = None
+        self.refresh_token: str | None = refresh_token
+        self.on_login = on_login
+        if session is not None:
+            self._credential = session
         self.logins = 0
         self.refreshes = 0
         self._state_lock = threading.Lock()
 
     def secrets(self) -> list[str]:
-        return [self.client_secret, self.password]
+        seeded = [self.refresh_token, self._credential.token if self._credential else None]
+        return [s for s in (self.client_secret, self.password, *seeded) if s]
 
     def apply_token(self, request: requests.PreparedRequest, session: LoginSession) -> None:
         request.headers["BhRestToken"] = session.token
@@ -104,14 +117,19 @@ class BullhornLogin(SessionLoginAuth):
     # ------------------------------------------------------------------------------------------- flow
     def login(self) -> Obtain[LoginSession]:
         access: str | None = None
-        if self.refresh_token and self.oauth_url:
+        if self.refresh_token:
+            if self.oauth_url is None or self.rest_login_url is None:
+                yield from self._discover()
             access = yield from self._refresh()
         if access is None:
             if self.oauth_url is None or self.rest_login_url is None:
                 yield from self._discover()
             code = yield from self._authorize()
             access = yield from self._token({"grant_type": "authorization_code", "code": code})
-        return (yield from self._rest_login(access))
+        session = yield from self._rest_login(access)
+        if self.on_login is not None:
+            self.on_login(session, self.refresh_token)
+        return session
 
     def _discover(self) -> Obtain[None]:
         url = self.login_info_url

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from staffwire.incremental import parse_cursor
 from staffwire.spec import SecureUrl
+from staffwire.token_fields import HIDDEN
 
 __all__ = ["DEFAULT_CDC_ENTITIES", "BullhornConfig", "ChangeDataCapture"]
 
@@ -108,6 +109,32 @@ class BullhornConfig(BaseModel):
     )
     change_data_capture: ChangeDataCapture = Field(
         default_factory=ChangeDataCapture, title="Change data capture"
+    )
+    # Filled by the platform from the connector's CONTROL message (staffwire.token_fields): Bullhorn's refresh
+    # tokens are single use, so the one an earlier process received must be the one the next process spends.
+    refresh_token: SecretStr | None = Field(
+        default=None,
+        title="Refresh token",
+        description="Filled by the platform: the single-use refresh token of the last login.",
+        json_schema_extra=HIDDEN,
+    )
+    access_token: SecretStr | None = Field(
+        default=None,
+        title="REST session token",
+        description="Filled by the platform: the BhRestToken of the last login, reused until token_expiry_date.",
+        json_schema_extra=HIDDEN,
+    )
+    rest_url: str | None = Field(
+        default=None,
+        title="REST URL",
+        description="Filled by the platform: the corporation's REST URL that goes with access_token.",
+        json_schema_extra=HIDDEN,
+    )
+    token_expiry_date: str | None = Field(
+        default=None,
+        title="Session expiry",
+        description="Filled by the platform: when access_token expires (ISO 8601 UTC).",
+        json_schema_extra=HIDDEN,
     )
 
     @field_validator("start_date")

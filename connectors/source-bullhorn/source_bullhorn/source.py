@@ -16,6 +16,7 @@ from source_bullhorn.config import BullhornConfig
 from source_bullhorn.reference_data import SEARCHABLE
 
 if TYPE_CHECKING:
+    from staffwire.auth import LoginSession
     from staffwire.streams import Stream
 
     from source_bullhorn.api import BullhornApi
@@ -59,9 +60,28 @@ class SourceBullhorn(Source[BullhornConfig]):
         from source_bullhorn.api import BullhornApi
 
         if self._api is None or self._api.config is not config:
-            self._api = BullhornApi(config, self.secrets)
+            self._api = BullhornApi(
+                config,
+                self.secrets,
+                on_login=lambda session, refresh: self._keep_login(config, session, refresh),
+            )
             self._infos = None
         return self._api
+
+    def _keep_login(self, config: BullhornConfig, session: LoginSession, refresh_token: str | None) -> None:
+        """Emit the config with the new session and single-use refresh token (CONTROL) for the next process."""
+        from pydantic import SecretStr
+        from staffwire.token_fields import expiry_iso
+
+        if session.expires_at is None:
+            return
+        update = {
+            "refresh_token": SecretStr(refresh_token) if refresh_token else None,
+            "access_token": SecretStr(session.token),
+            "rest_url": session.base_url,
+            "token_expiry_date": expiry_iso(session.expires_at),
+        }
+        self.emit_config(config.model_copy(update=update))
 
     # ------------------------------------------------------------------------------------------- check
     def check(self, config: BullhornConfig) -> None:

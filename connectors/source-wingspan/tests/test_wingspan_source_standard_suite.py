@@ -1,5 +1,5 @@
 """airbyte-cdk's SourceTestSuiteBase against source-wingspan and a live, seeded Wingspan sandbox, through
-staffwire.compat (acceptance-test-config.yml lists the scenarios; prepare_config points them at the sandbox)."""
+staffwire.compat (metadata.yaml's smokeTests scenarios list them; prepare_config points them at the sandbox)."""
 
 from __future__ import annotations
 

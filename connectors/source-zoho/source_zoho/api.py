@@ -12,17 +12,19 @@ even after renewal points at the data center, and so on. Paging rules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import requests
+from staffwire.auth import AccessToken
 from staffwire.errors import ConfigError, InternalError
 from staffwire.http.client import HttpClient
 from staffwire.http.retry import RetryPolicy
 from staffwire.incremental import parse_cursor
 from staffwire.secrets import SecretMasker
+from staffwire.token_fields import expiry_epoch
 
 from source_zoho.auth import ZohoAuth, error_code
 from source_zoho.config import ZohoConfig, hosts_for
@@ -46,7 +48,12 @@ class ZohoApi:
     """One per run: the HTTP client (with auth and retries) plus the metadata cache."""
 
     def __init__(
-        self, config: ZohoConfig, *, masker: SecretMasker | None = None, retry: RetryPolicy | None = None
+        self,
+        config: ZohoConfig,
+        *,
+        masker: SecretMasker | None = None,
+        retry: RetryPolicy | None = None,
+        on_access_token: Callable[[AccessToken], None] | None = None,
     ) -> None:
         accounts, api = hosts_for(config)
         self.config = config
@@ -70,6 +77,9 @@ class ZohoApi:
                 jitter=0.0,
                 sleep=retry.sleep,
             ),
+            access_token=config.access_token.get_secret_value() if config.access_token else None,
+            access_token_expires_at=expiry_epoch(config.token_expiry_date),
+            on_access_token=on_access_token,
         )
         self.client = HttpClient(
             api + self.prefix, system=self.system, auth=self.auth, masker=masker, retry=retry

@@ -13,6 +13,10 @@ is the SDK's. Zoho contributes only what differs:
 * the token endpoint reports a bad refresh token or client with **HTTP 200** ``{"error": "invalid_code"}``: those
   become config errors naming the field to fix; "too many requests continuously" (400 ``Access Denied``) is backed
   off and retried.
+
+Zoho rations access tokens (about ten per refresh token per ten minutes), so a token outlives the process: the
+config's ``access_token`` / ``token_expiry_date`` (from the CONTROL message of an earlier run) start the flow, and
+every new token is handed to ``on_access_token`` for the connector to emit (:mod:`staffwire.token_fields`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import requests
-from staffwire.auth import OAuth2RefreshTokenAuth
+from staffwire.auth import AccessToken, OAuth2RefreshTokenAuth
 from staffwire.errors import ConfigError
 from staffwire.http.errors import describe_request
 from staffwire.http.retry import RetryPolicy
@@ -61,6 +65,9 @@ class ZohoAuth(OAuth2RefreshTokenAuth):
         data_center: str,
         throttle: RetryPolicy | None = None,
         clock: Callable[[], float] = time.time,
+        access_token: str | None = None,
+        access_token_expires_at: float | None = None,
+        on_access_token: Callable[[AccessToken], None] | None = None,
     ) -> None:
         accounts = accounts_url.rstrip("/")
         self.data_center = data_center
@@ -76,6 +83,9 @@ class ZohoAuth(OAuth2RefreshTokenAuth):
             throttled=is_throttled,
             throttle=throttle or RetryPolicy(max_attempts=4, base_delay=2.0, jitter=0.0),
             clock=clock,
+            access_token=access_token,
+            access_token_expires_at=access_token_expires_at,
+            on_access_token=on_access_token,
         )
         # errors of the token flow name the accounts server, not the API the client talks to
         self.system = f"Zoho accounts server {urlsplit(accounts).netloc or accounts}"

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from staffwire.errors import ConfigError
 from staffwire.pycompat import datetime_fromisoformat
 from staffwire.spec import SecureUrl
+from staffwire.token_fields import HIDDEN
 
 __all__ = ["ACCOUNTS_HOSTS", "CRM_API_HOSTS", "RECRUIT_API_HOSTS", "ZohoConfig", "hosts_for"]
 
@@ -101,6 +102,19 @@ class ZohoConfig(BaseModel):
         le=60,
         title="Retry base delay",
         description="Seconds before the first retry; doubles each time.",
+    )
+    access_token: SecretStr | None = Field(
+        None,
+        title="Access token",
+        description="Filled by the platform from the connector's CONTROL message: the access token of an earlier "
+        "run, reused until shortly before token_expiry_date (Zoho issues only about ten per ten minutes).",
+        json_schema_extra=HIDDEN,
+    )
+    token_expiry_date: str | None = Field(
+        None,
+        title="Access token expiry",
+        description="Filled by the platform with access_token: when it expires (ISO 8601 UTC).",
+        json_schema_extra=HIDDEN,
     )
 
     @field_validator("start_date")

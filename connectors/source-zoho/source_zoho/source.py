@@ -11,6 +11,7 @@ from staffwire.source import Source, stream_entry
 from source_zoho.config import ZohoConfig
 
 if TYPE_CHECKING:
+    from staffwire.auth import AccessToken
     from staffwire.streams import Stream
 
     from source_zoho.api import ZohoApi
@@ -48,8 +49,20 @@ class SourceZoho(Source[ZohoConfig]):
         if api is None:
             from source_zoho.api import ZohoApi
 
-            api = self._apis[key] = ZohoApi(config, masker=self.secrets)
+            api = self._apis[key] = ZohoApi(
+                config, masker=self.secrets, on_access_token=lambda token: self._keep_token(config, token)
+            )
         return api
+
+    def _keep_token(self, config: ZohoConfig, token: AccessToken) -> None:
+        """Emit the config with the new access token (CONTROL), so the next process reuses it."""
+        from pydantic import SecretStr
+        from staffwire.token_fields import expiry_iso
+
+        if token.expires_at is None:
+            return
+        update = {"access_token": SecretStr(token.token), "token_expiry_date": expiry_iso(token.expires_at)}
+        self.emit_config(config.model_copy(update=update))
 
     def check(self, config: ZohoConfig) -> None:
         """A token plus one cheap call (the module list, which discover needs anyway)."""

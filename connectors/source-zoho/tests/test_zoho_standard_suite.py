@@ -1,5 +1,5 @@
 """airbyte-cdk's SourceTestSuiteBase against source-zoho and a live Zoho sandbox, through staffwire.compat
-(acceptance-test-config.yml lists the scenarios; prepare_config points them at the sandbox)."""
+(the smokeTests scenarios of metadata.yaml; prepare_config points them at the sandbox)."""
 
 from __future__ import annotations
 

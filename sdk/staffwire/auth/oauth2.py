@@ -19,6 +19,11 @@ without writing its own flow:
 
 A token whose lifetime is shorter than twice ``expiry_margin`` is renewed when half of its lifetime has passed,
 so a short-lived token is not replaced before every request.
+
+Tokens outlive the process: ``access_token=`` / ``access_token_expires_at=`` start the flow with a token an earlier
+process obtained (used while it is not due for renewal), and ``on_access_token=`` is called with every token obtained,
+so the connector can emit it in a CONTROL config message for the platform (or Staffwire's runner) to store. Vendors
+that ration tokens per refresh token (Zoho: about ten per ten minutes) need this; see :mod:`staffwire.token_fields`.
 """
 
 from __future__ import annotations
@@ -86,8 +91,14 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
         throttle: RetryPolicy | None = None,
         renew_when: Callable[[requests.Response], bool] | None = None,
         clock: Callable[[], float] = time.time,
+        access_token: str | None = None,
+        access_token_expires_at: float | None = None,
+        on_access_token: Callable[[AccessToken], None] | None = None,
     ) -> None:
         super().__init__(clock=clock, renew_when=renew_when)
+        self.on_access_token = on_access_token
+        if access_token and access_token_expires_at is not None:
+            self._credential = AccessToken(access_token, access_token_expires_at)
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
@@ -110,7 +121,8 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
     restart = RetryPolicy(max_attempts=1)
 
     def secrets(self) -> list[str]:
-        return [self.client_secret, self.refresh_token]
+        seeded = self._credential.token if self._credential is not None else ""
+        return [s for s in (self.client_secret, self.refresh_token, seeded) if s]
 
     # the token request ---------------------------------------------------------------------------------
     def token_request(self) -> requests.PreparedRequest:
@@ -208,7 +220,10 @@ class OAuth2RefreshTokenAuth(RefreshingAuth[AccessToken]):
             lifetime is None or lifetime <= 0
         ):  # "expires_in": 0 says nothing usable; renewing per request is worse
             lifetime = self.default_expires_in
-        return AccessToken(token, now + lifetime, body, issued_at=now)
+        obtained = AccessToken(token, now + lifetime, body, issued_at=now)
+        if self.on_access_token is not None:
+            self.on_access_token(obtained)
+        return obtained
 
     def token_lifetime(self, body: Mapping[str, Any], now: float) -> float | None:
         """Seconds the token in ``body`` lives: its ``expires_in``, or None when absent or unreadable."""

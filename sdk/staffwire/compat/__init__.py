@@ -7,7 +7,7 @@ run-time code. What it gives:
   drives a Staffwire connector in-process (every line it prints validated against the protocol schema);
 * :class:`SourceTestSuite` / :class:`DestinationTestSuite`: airbyte-cdk's standard test suites
   (``SourceTestSuiteBase`` / ``DestinationTestSuiteBase``) set up for a Staffwire connector. A connector enables
-  them with one test class beside its ``acceptance-test-config.yml``::
+  them with one test class; the scenarios are the ``smokeTests`` of its ``metadata.yaml``::
 
       from staffwire.compat import SourceTestSuite, pytest_generate_tests  # noqa: F401  (parametrizes scenarios)
 

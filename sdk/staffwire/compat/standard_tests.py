@@ -1,14 +1,19 @@
 """airbyte-cdk's standard test suites, set up for Staffwire connectors.
 
-The suites find ``acceptance-test-config.yml`` by walking up from the test module, and parametrize their tests
-with its scenarios through ``pytest_generate_tests`` (import it into the test module, as the pytest plugin
-``airbyte_cdk.test.standard_tests.pytest_hooks`` is not loaded by default). The Docker image tests are skipped
+The scenarios are where Airbyte keeps them now: the ``smokeTests`` suite of ``connectorTestSuitesOptions`` in the
+connector's ``metadata.yaml`` (``acceptance-test-config.yml`` is retired). The suites find ``metadata.yaml`` by
+walking up from the test module, and parametrize their tests with its scenarios through ``pytest_generate_tests``
+(import it into the test module, as the pytest plugin ``airbyte_cdk.test.standard_tests.pytest_hooks`` is not
+loaded by default); a connector without them falls back to ``acceptance-test-config.yml``. A scenario with
+``expectFailure: true`` runs ``check`` and expects it to fail; every other
+scenario runs every command the connector has (spec, check, and for a source discover and read). The Docker image tests are skipped
 unless ``STAFFWIRE_DOCKER_TESTS=1`` (they build images, which needs the network).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -66,8 +71,47 @@ class _Fixtures:
         return "config.json"
 
 
+_SUCCEED_SECTIONS = {
+    "source": ("spec", "connection", "discovery", "basic_read"),
+    "destination": ("spec", "connection"),
+}
+
+
+def metadata_scenarios(connector_root: Path, kind: str) -> list[ConnectorTestScenario]:
+    """airbyte-cdk scenarios from the ``smokeTests`` suite of ``connector_root/metadata.yaml``."""
+    import yaml
+
+    from staffwire.catalog.metadata import smoke_scenarios
+
+    metadata = yaml.safe_load((connector_root / "metadata.yaml").read_text())
+    scenarios = []
+    for entry in smoke_scenarios(metadata.get("data") or {}):
+        failing = bool(entry.get("expectFailure"))
+        scenario = ConnectorTestScenario.model_validate(
+            {
+                "config_path": Path(entry["configFile"]),
+                "status": "failed" if failing else "succeed",
+                "sections": ("connection",) if failing else _SUCCEED_SECTIONS[kind],
+            }
+        )
+        scenario._id = entry["name"]
+        scenarios.append(scenario)
+    return scenarios
+
+
 class _Suite(_Fixtures):
-    """What both suites add: the config hook, and the Docker tests skipped in every concrete suite."""
+    """What both suites add: the config hook, scenarios from metadata.yaml, and the Docker tests skipped in every
+    concrete suite."""
+
+    _kind: ClassVar[str] = "source"
+
+    @classmethod
+    def get_scenarios(cls) -> list[ConnectorTestScenario]:
+        """The ``smokeTests`` scenarios of metadata.yaml; a connector without them (a third party's that still
+        keeps ``acceptance-test-config.yml``) gets airbyte-cdk's own reading of that file."""
+        root = cls.get_connector_root_dir()  # type: ignore[attr-defined]
+        scenarios = metadata_scenarios(root, cls._kind) if (root / "metadata.yaml").is_file() else []
+        return scenarios or super().get_scenarios()  # type: ignore[misc]
 
     @classmethod
     def prepare_config(cls, config: dict[str, Any]) -> dict[str, Any]:
@@ -91,6 +135,8 @@ class SourceTestSuite(_Suite, SourceTestSuiteBase):
 
 class DestinationTestSuite(_Suite, DestinationTestSuiteBase):
     """airbyte-cdk's ``DestinationTestSuiteBase`` for a Staffwire destination: set ``connector``."""
+
+    _kind: ClassVar[str] = "destination"
 
     connector: ClassVar[Any]  # type: ignore[misc]
 

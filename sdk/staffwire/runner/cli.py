@@ -33,6 +33,11 @@ def register(subparsers: Any) -> None:
         help="forget the committed states first: read every stream from the start",
     )
     sync.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read the source from the committed state and show what would be sent per stream; write nothing",
+    )
+    sync.add_argument(
         "--subprocess",
         action="store_true",
         help="run installed plugin connectors as subprocesses instead of in-process",
@@ -81,7 +86,8 @@ def register(subparsers: Any) -> None:
         "--db",
         type=Path,
         default=None,
-        help="keep the demo's state and history in this file (default: a temporary directory)",
+        help="the runner database for the demo's state and history (default: where `staffwire runs` looks, "
+        "$STAFFWIRE_DB or .staffwire/staffwire.db; the connection file goes to a demo/ folder beside it)",
     )
     demo.add_argument("--json", action="store_true", help="print the demo's outcome as JSON")
     demo.set_defaults(func=_demo)
@@ -120,6 +126,17 @@ def _sync(args: argparse.Namespace) -> int:
 
     connection = load_connection(args.connection)
     store = StateStore(_db(args))
+    if args.dry_run:
+        from staffwire.runner.check_cli import print_dry_run
+        from staffwire.runner.preflight import dry_run
+
+        try:
+            report = dry_run(
+                connection, store=store, cache_dir=args.connector_cache, prefer_subprocess=args.subprocess
+            )
+        finally:
+            store.close()
+        return print_dry_run(report, args.json)
     try:
         _sigterm_interrupts()
         progress_out = sys.stderr if args.json else sys.stdout
@@ -215,6 +232,10 @@ def _show(args: argparse.Namespace) -> int:
         store.close()
     if detail is None:
         raise ConfigError(f"there is no run {args.run_id} in {path}; `staffwire runs` lists the runs.")
+    from staffwire.runner.logfile import run_log_path
+
+    log = run_log_path(path, args.run_id)
+    detail["log"] = str(log) if log.is_file() else None
     if args.json:
         sys.stdout.write(json.dumps(detail, indent=2) + "\n")
         return 0
@@ -244,6 +265,8 @@ def print_run(detail: dict[str, Any], out: TextIO, width: int | None = None) -> 
     if detail.get("error"):
         cause = ", ".join(p for p in (detail.get("failure_origin"), detail.get("failure_type")) if p)
         line(f"  error ({cause}): {detail['error']}")
+    if detail.get("log"):
+        line(f"  log: {detail['log']}")
     line("")
     # destinations that report what they did per record get its columns (records_written then excludes ignored)
     outcomes = [o for o in OUTCOMES if any(s.get(f"records_{o}") is not None for s in detail["streams"])]

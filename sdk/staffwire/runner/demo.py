@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -29,7 +28,7 @@ from staffwire.errors import ConfigError
 from staffwire.runner.connection import load_connection
 from staffwire.runner.progress import NullProgress, Progress, make_progress, wrap_lines
 from staffwire.runner.stats import RunResult
-from staffwire.runner.store import StateStore
+from staffwire.runner.store import StateStore, default_db_path
 from staffwire.runner.sync import run_sync
 
 __all__ = ["DEMO_PAYABLES_MAPPING", "DemoOutcome", "main", "run_demo"]
@@ -207,10 +206,12 @@ def run_demo(
         out.flush()
 
     with ExitStack() as stack:
-        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="staffwire-demo-"))
         bullhorn, wingspan = sandboxes or stack.enter_context(_sandboxes(candidates))
-        folder = Path(tmp)
-        db_path = Path(db) if db is not None else folder / "staffwire.db"
+        # Kept where `staffwire runs` looks by default (the runner database, $STAFFWIRE_DB), with the connection
+        # file in a demo/ folder beside it.
+        db_path = Path(db) if db is not None else default_db_path()
+        folder = db_path.parent / "demo"
+        folder.mkdir(parents=True, exist_ok=True)
         outcome.db = str(db_path)
         connection_file, env = _connection_file(folder, bullhorn, wingspan)
         write("Staffwire demo: Bullhorn -> Wingspan, both emulated on loopback (no credentials, no network).")
@@ -237,6 +238,7 @@ def run_demo(
                     store=store,
                     env={**os.environ, **env},
                     progress=progress or NullProgress(),
+                    reset=not outcome.steps,  # fresh sandboxes: the first sync starts from nothing
                 )
                 step = DemoStep(
                     title,
@@ -253,13 +255,11 @@ def run_demo(
         finally:
             store.close()
     outcome.duration_s = round(time.monotonic() - started, 2)
-    if db is None:
-        write(
-            f"\nDone in {outcome.duration_s:.1f}s. The run history lived in a temporary file; run "
-            "`staffwire demo --db demo.db` to keep it, then `staffwire runs --db demo.db` to browse it."
-        )
-    else:
-        write(f"\nDone in {outcome.duration_s:.1f}s. Run history: staffwire runs --db {outcome.db}")
+    browse = "staffwire runs" if db is None else f"staffwire runs --db {outcome.db}"
+    write(
+        f"\nDone in {outcome.duration_s:.1f}s. Run history: `{browse}` (and `staffwire runs show ID`); the "
+        f"connection file is {folder / 'bullhorn-to-wingspan.yaml'}."
+    )
     return outcome
 
 

@@ -72,6 +72,18 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds // 3600)}h {int(seconds % 3600 // 60):02d}m"
 
 
+def estimate_text(read: int, total: int | None, seconds: float) -> str:
+    """`` of 5,000 (24%, ETA 1m 02s)`` for a stream whose source announced ``total`` rows (an ESTIMATE trace);
+    empty without an estimate. The ETA assumes the rate so far holds."""
+    if not total:
+        return ""
+    share = min(read / total, 1.0)
+    text = f" of {total:,} ({share:.0%}"
+    if 0 < read < total and seconds > 0.05:
+        text += f", ETA {_clock((total - read) / (read / seconds))}"
+    return text + ")"
+
+
 class _StreamTimes:
     """When each stream started and ended (from its STARTED / COMPLETE / INCOMPLETE status), so a stream's rate
     is its records over the time it was read -- not over the whole run, which would make a finished stream's
@@ -118,6 +130,8 @@ def format_summary(result: RunResult) -> list[str]:
         )
     for error in result.errors:
         lines.append(f"  error ({error.origin}, {error.failure_type}): {error.message}")
+    if result.errors and result.log:
+        lines.append(f"  log: {result.log}")
     return lines
 
 
@@ -171,8 +185,9 @@ class LogProgress:
             rate = _rate(c.read - self._previous.get(name, 0), seconds)
             self._previous[name] = c.read
             rejected = c.all_rejected
+            total = stats.estimates.get(key)
             parts.append(
-                f"{name} {c.read:,} read ({rate}), {c.written:,} written"
+                f"{name} {c.read:,}{estimate_text(c.read, total, stats.elapsed)} read ({rate}), {c.written:,} written"
                 + (f", {rejected:,} rejected" if rejected else "")
             )
         if parts:
@@ -263,18 +278,23 @@ class RichProgress:
         if stats is not None:
             for key, c in list(stats.streams.items()):
                 name = stream_label(key)
+                total = stats.estimates.get(key)
                 table.add_row(
                     name,
                     stats.status.get(key, "pending").lower(),
-                    f"{c.read:,}",
+                    f"{c.read:,}" + (f"/{total:,}" if total else ""),
                     self._times.rate(name, c.read, stats),
                     f"{c.written:,}",
                     f"{c.all_rejected:,}",
                 )
                 totals = [totals[0] + c.read, totals[1] + c.written, totals[2] + c.all_rejected]
         elapsed = stats.elapsed if stats is not None else 0.0
+        announced = (
+            sum(stats.estimates.values()) if stats and len(stats.estimates) == len(stats.streams) else 0
+        )
         footer = Text(
-            f"{_clock(elapsed)}  {totals[0]:,} read, {totals[1]:,} written, {totals[2]:,} rejected",
+            f"{_clock(elapsed)}  {totals[0]:,}{estimate_text(totals[0], announced, elapsed)} read, {totals[1]:,} "
+            f"written, {totals[2]:,} rejected",
             style="dim",
             no_wrap=True,
             overflow="ellipsis",

@@ -135,6 +135,12 @@ class Relay:
                         descriptor.get("name") if isinstance(descriptor, dict) else None,
                     )
                 )
+            elif trace.get("type") == "ESTIMATE" and origin == "source":
+                estimate = trace.get("estimate") or {}
+                key = (estimate.get("namespace") or "", str(estimate.get("name")))
+                rows = estimate.get("row_estimate")
+                if estimate.get("type") == "STREAM" and key in self.selected and isinstance(rows, int):
+                    self.stats.estimates[key] = rows
             elif trace.get("type") == "STREAM_STATUS" and origin == "source":
                 status = trace.get("stream_status") or {}
                 descriptor = status.get("stream_descriptor") or {}

@@ -45,6 +45,7 @@ class RunStats:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    estimates: dict[StreamKey, int] = field(default_factory=dict)  # rows a source's ESTIMATE trace announced
 
     def counts(self, key: StreamKey) -> StreamCounts:
         counts = self.streams.get(key)
@@ -70,6 +71,7 @@ class RunResult:
     errors: list[RunError]
     failure_type: str | None = None
     error: str | None = None
+    log: str | None = None  # the run's log file (staffwire.runner.logfile)
 
     @property
     def succeeded(self) -> bool:
@@ -94,4 +96,5 @@ class RunResult:
             "errors": [e.as_dict() for e in self.errors],
             "failure_type": self.failure_type,
             "error": self.error,
+            "log": self.log,
         }

@@ -281,6 +281,28 @@ class StateStore:
         with self._tx() as db:
             db.execute("DELETE FROM stream_state WHERE connection = ?", (connection,))
 
+    def set_state(self, connection: str, key: tuple[str, str], state: Mapping[str, Any] | None) -> bool:
+        """An operator's edit (``staffwire state set|reset``): store ``state`` for one stream, or forget it when
+        None; whether a state was there before. Hold the connection's lock around it."""
+        with self._tx() as db:
+            found = db.execute(
+                "SELECT 1 FROM stream_state WHERE connection = ? AND namespace = ? AND stream = ?",
+                (connection, key[0], key[1]),
+            ).fetchone()
+            if state is None:
+                db.execute(
+                    "DELETE FROM stream_state WHERE connection = ? AND namespace = ? AND stream = ?",
+                    (connection, key[0], key[1]),
+                )
+            else:
+                db.execute(
+                    "INSERT INTO stream_state (connection, namespace, stream, state, run_id, updated_at) "
+                    "VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (connection, namespace, stream) DO UPDATE SET "
+                    "state = excluded.state, run_id = NULL, updated_at = excluded.updated_at",
+                    (connection, key[0], key[1], orjson.dumps(state).decode(), utc_now()),
+                )
+            return found is not None
+
     # ------------------------------------------------------------------------------------- rotated configs
     def rotated_config(self, connection: str, role: str, based_on: str) -> dict[str, Any] | None:
         """The config a connector rotated (CONTROL message) in an earlier run, if the connection file's config

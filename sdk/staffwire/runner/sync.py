@@ -30,6 +30,7 @@ from staffwire.errors import ConfigError, InternalError, StaffwireError, Transie
 from staffwire.runner.connection import Connection, ConnectorRef, check_no_literal_secrets
 from staffwire.runner.executors import Executor, MemoryFile, Running, private_workdir
 from staffwire.runner.heartbeat import DEFAULT_HEARTBEAT_TIMEOUT, Pulse, Watchdog, format_duration
+from staffwire.runner.logfile import RunLog, run_log_path
 from staffwire.runner.messages import BadMessage, parse_message
 from staffwire.runner.progress import NullProgress, Progress
 from staffwire.runner.relay import Relay
@@ -89,6 +90,8 @@ def run_sync(
         stats.run_id = store.start_run(
             connection.name, connection.source.connector, connection.destination.connector
         )
+        run_log = RunLog(run_log_path(store.path, stats.run_id), progress)
+        progress = run_log
         masker = SecretMasker()
         started = time.monotonic()
         stats.started = started
@@ -190,6 +193,7 @@ def _finish(store: StateStore, stats: RunStats, progress: Progress, started: flo
         errors=list(stats.errors),
         failure_type=first.failure_type if first else None,
         error=first.message if first else None,
+        log=str(progress.path) if isinstance(progress, RunLog) else None,
     )
     progress.finished(stats, result)
     return result
@@ -327,6 +331,9 @@ def _run(
             _detailed_rejections(rejected_file, destination.name, store, stats, masker)
 
     _judge(stats, relay, source, destination, read, write, source_code, destination_code, masker)
+    if isinstance(progress, RunLog):
+        for side, process in ((source, read), (destination, write)):
+            progress.stderr(side.role, side.name, masker.mask(process.stderr_tail()))
 
 
 def _silence_error(pulse: Pulse, seconds: float, timeout: float, process: Running) -> RunError:
@@ -378,13 +385,20 @@ def _prepare(
     # connector). Error messages are masked when the run records them, after the specs are known.
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="staffwire-prepare") as pool:
         specs = {side.role: pool.submit(_spec, side) for side in sides}
-        discovered = pool.submit(_discover, source, source_config)
+        controls: list[dict[str, Any]] = []
+        discovered = pool.submit(_discover, source, source_config, controls)
         for side in sides:
             side.spec = specs[side.role].result()
             check_no_literal_secrets(side.ref, side.spec, side.role)
             for value in secrets_in_config(side.spec, side.config):
                 masker.add(value)
         source.catalog = discovered.result()
+    if controls:  # discover got a new token (CONTROL): keep it, and read with it
+        source.config = controls[-1]
+        for value in secrets_in_config(source.spec, source.config):
+            masker.add(value)
+        store.save_rotated_config(connection.name, source.role, source.config, source.fingerprint)
+        source_config = _secret_json(in_memory, "source-config.json", source.config)
     return source_config
 
 
@@ -541,8 +555,11 @@ def _wait(process: Running) -> int:
         return -9
 
 
-def _one_shot(side: _Side, argv: list[str], expected: str) -> dict[str, Any]:
-    """Run spec/discover; the first message of type ``expected``; errors name the connector and command."""
+def _one_shot(
+    side: _Side, argv: list[str], expected: str, controls: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Run spec/discover; the first message of type ``expected``; errors name the connector and command. The
+    configs of CONTROL messages (e.g. a new access token) are appended to ``controls``."""
     process = side.executor.start(argv)
     found: dict[str, Any] | None = None
     errors: list[tuple[str, str]] = []
@@ -571,6 +588,8 @@ def _one_shot(side: _Side, argv: list[str], expected: str) -> dict[str, Any]:
             continue
         if message["type"] == expected and found is None:
             found = message
+        elif message["type"] == "CONTROL" and controls is not None:
+            controls.append(message["control"]["connectorConfig"]["config"])
         elif message["type"] == "TRACE" and (message["trace"].get("type") == "ERROR"):
             error = message["trace"].get("error") or {}
             errors.append((str(error.get("failure_type") or "system_error"), str(error.get("message") or "")))
@@ -605,8 +624,8 @@ def _spec(side: _Side) -> dict[str, Any]:
     return schema
 
 
-def _discover(side: _Side, config: str) -> dict[str, Any]:
-    message = _one_shot(side, ["discover", "--config", str(config)], "CATALOG")
+def _discover(side: _Side, config: str, controls: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    message = _one_shot(side, ["discover", "--config", str(config)], "CATALOG", controls)
     catalog: dict[str, Any] = message["catalog"]
     return catalog
 

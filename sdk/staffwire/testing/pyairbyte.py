@@ -100,14 +100,23 @@ def run_pyairbyte(
     inputs: Any = None,
     timeout: float = 120,
     python: str | None = None,
+    environment: Mapping[str, str | None] | None = None,
 ) -> Any:
     """Run ``script`` in a child interpreter isolated by :func:`pyairbyte_environment`; return what it reported.
+
+    ``environment`` changes that environment: a value replaces, ``None`` removes (e.g. ``AIRBYTE_OFFLINE_MODE``,
+    which also turns off a local registry).
 
     Raises :class:`PyAirbyteError` (an ``AssertionError``, so pytest shows it as a failure) when the child exits
     non-zero, times out, or never calls ``report``.
     """
     home = Path(home)
     env = pyairbyte_environment(home)
+    for key, value in (environment or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     code = _PRELUDE + textwrap.dedent(script)
     try:
         child = subprocess.run(

@@ -35,6 +35,15 @@ def main():
         emit({"type": "SPEC", "spec": SPEC})
         return 0
     config = json.loads(Path(sys.argv[sys.argv.index("--config") + 1]).read_text())
+    if command == "check":
+        ok = Path(config["path"]).parent.is_dir()
+        answer = (
+            {"status": "SUCCEEDED"}
+            if ok
+            else {"status": "FAILED", "message": "the folder of path does not exist"}
+        )
+        emit({"type": "CONNECTION_STATUS", "connectionStatus": answer})
+        return 0
     reject = set(config.get("reject_ids", []))
     buffered, rejected, states, last = [], 0, 0, None
     with open(config["path"], "a") as out:

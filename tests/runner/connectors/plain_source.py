@@ -62,6 +62,15 @@ def main():
     config = json.loads(Path(arg("--config")).read_text())
     if config.get("hang_in") == command:
         time.sleep(3600)
+    if command == "check":
+        ok = not config["api_key"].startswith("bad")
+        answer = (
+            {"status": "SUCCEEDED"}
+            if ok
+            else {"status": "FAILED", "message": "The API answered 401: check api_key"}
+        )
+        emit({"type": "CONNECTION_STATUS", "connectionStatus": answer})
+        return 0
     if command == "discover":
         streams = [
             {
@@ -125,6 +134,14 @@ def main():
     for configured in catalog["streams"]:
         name = configured["stream"]["name"]
         start = cursors.get(name, 0) if configured["sync_mode"] == "incremental" else 0
+        if config.get("estimate"):
+            estimate = {"name": name, "type": "STREAM", "row_estimate": config["streams"][name] - start}
+            emit(
+                {
+                    "type": "TRACE",
+                    "trace": {"type": "ESTIMATE", "emitted_at": time.time() * 1000, "estimate": estimate},
+                }
+            )
         status(name, "STARTED")
         since_state = 0
         for n in range(start + 1, config["streams"][name] + 1):
