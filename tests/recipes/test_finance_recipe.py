@@ -77,7 +77,7 @@ def test_bullhorn_placements_become_quickbooks_jobs_items_and_vendors_exactly_on
         streams = {s["stream"]: s for s in (store.run(run["id"]) or {})["streams"]}
     finally:
         store.close()
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(f"{db}.credentials") as conn:  # rotated configs live beside the history, never in it
         [(stored,)] = conn.execute(
             "SELECT config FROM connector_config WHERE connection = 'bullhorn-to-quickbooks' AND role = 'destination'"
         ).fetchall()

@@ -186,8 +186,12 @@ def test_no_secret_in_any_output_file_database_or_json_after_faults_and_kill_9(
     secrets = [*env.values(), *bullhorn.issued_tokens(), *zoho.issued_tokens()]
     places: dict[str, str] = {f"printed output {i}": text for i, text in enumerate(runner.printed)}
     places.update({f"temp file {p}": data.decode("utf-8", "replace") for p, data in files_after_kill.items()})
+    # The rotated configs (Bullhorn's reusable session, Zoho's access token) must be kept for the next run: they
+    # live in <db>.credentials, mode 0600, apart from the history; every other file is scanned.
+    credentials = runner.db.with_name(runner.db.name + ".credentials")
+    assert credentials.stat().st_mode & 0o777 == 0o600
     for path in [*tmp_path.rglob("*.db*"), *tmp_path.rglob("*.log"), *tmp_path.rglob("*.json*")]:
-        if path.is_file():
+        if path.is_file() and not path.name.startswith(credentials.name):
             places[f"file {path}"] = path.read_bytes().decode("utf-8", "replace")
     assert any("staffwire.db" in where for where in places)
     for secret in secrets:

@@ -41,9 +41,12 @@ def test_a_damaged_history_database_gives_a_clear_error_and_no_traceback(plain: 
     for n in range(200):  # enough pages that the damage lands inside the tables
         setup.add_error(setup.start_run("x", "s", "d"), "runner", "system_error", f"error {n} " + "x" * 200)
     setup.close()
+    with sqlite3.connect(db) as conn:  # damage the stream counts' table, wherever the layout put it
+        [(root,)] = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'run_streams'").fetchall()
+        [(page_size,)] = conn.execute("PRAGMA page_size").fetchall()
     with open(db, "r+b") as handle:
-        handle.seek(4096 * 3)
-        handle.write(b"\xde\xad\xbe\xef" * 2048)
+        handle.seek(page_size * (root - 1))
+        handle.write(b"\xde\xad\xbe\xef" * (page_size // 4))
 
     done = subprocess.run(
         [sys.executable, "-m", "staffwire.cli", "sync", str(file), "--db", str(db), "-q"],

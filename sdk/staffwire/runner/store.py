@@ -1,4 +1,8 @@
-"""The runner's embedded database: committed states, rotated connector configs and the run history.
+"""The runner's embedded database: committed states and the run history; rotated connector configs beside it.
+
+The configs connectors rotate at run time (CONTROL messages: refresh tokens, reusable access tokens and sessions)
+hold secrets, so they live in their own file, ``<db>.credentials`` (mode 0600), never in the database that history,
+reports and audits read: the run history can be shared or inspected without handing out a credential.
 
 One SQLite file (WAL journal, one transaction per committed state) holds everything, so a run killed at any point
 (``kill -9`` included) leaves either the previous state or the new one, never half of one. Only states the
@@ -40,14 +44,17 @@ __all__ = [
 
 DB_ENV = "STAFFWIRE_DB"
 
+_CREDENTIALS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS connector_config (
+    connection TEXT NOT NULL, role TEXT NOT NULL, config TEXT NOT NULL, based_on TEXT NOT NULL,
+    updated_at TEXT NOT NULL, PRIMARY KEY (connection, role));
+"""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stream_state (
     connection TEXT NOT NULL, namespace TEXT NOT NULL, stream TEXT NOT NULL,
     state TEXT NOT NULL, run_id INTEGER, updated_at TEXT NOT NULL,
     PRIMARY KEY (connection, namespace, stream));
-CREATE TABLE IF NOT EXISTS connector_config (
-    connection TEXT NOT NULL, role TEXT NOT NULL, config TEXT NOT NULL, based_on TEXT NOT NULL,
-    updated_at TEXT NOT NULL, PRIMARY KEY (connection, role));
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, connection TEXT NOT NULL, source TEXT, destination TEXT,
     status TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, duration_s REAL,
@@ -162,7 +169,7 @@ class StateStore:
             fresh = not self.path.exists()
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
             if fresh:
-                os.chmod(self.path, 0o600)  # rotated configs (tokens) live here
+                os.chmod(self.path, 0o600)  # the history names connections, streams and record ids
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
             self._db.executescript(_SCHEMA)
@@ -178,10 +185,50 @@ class StateStore:
                 "(--db / STAFFWIRE_DB) and its permissions."
             ) from None
         self._lock = threading.Lock()
+        self.credentials_path = self.path.with_name(self.path.name + ".credentials")
+        self._credentials: sqlite3.Connection | None = None
+        with contextlib.suppress(sqlite3.DatabaseError):  # damage is reported where the history is used
+            old = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'connector_config'").fetchall()
+            if old:
+                self._move_credentials_out()
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._credentials is not None:
+                self._credentials.close()
+
+    def _credentials_db(self) -> sqlite3.Connection:
+        """The 0600 file of rotated configs (opened on first use: most connections never rotate anything)."""
+        if self._credentials is None:
+            try:
+                fd = os.open(self.credentials_path, os.O_RDWR | os.O_CREAT, 0o600)
+                os.close(fd)
+                os.chmod(self.credentials_path, 0o600)
+                db = sqlite3.connect(
+                    self.credentials_path, check_same_thread=False, isolation_level=None, timeout=30
+                )
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(_CREDENTIALS_SCHEMA)
+            except sqlite3.DatabaseError as exc:
+                raise _damaged(self.credentials_path, exc) from None
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot open the runner's credentials file {self.credentials_path}: {exc}. Check the "
+                    "folder's permissions."
+                ) from None
+            self._credentials = db
+        return self._credentials
+
+    def _move_credentials_out(self) -> None:
+        """A database from before the split: move its rotated configs to the credentials file, then drop them."""
+        rows = self._db.execute("SELECT connection, role, config, based_on, updated_at FROM connector_config")
+        moved = rows.fetchall()
+        if moved:
+            db = self._credentials_db()
+            db.executemany("INSERT OR REPLACE INTO connector_config VALUES (?,?,?,?,?)", moved)
+        self._db.execute("DROP TABLE connector_config")
+        self._db.execute("VACUUM")  # the dropped rows' pages would otherwise still hold the tokens
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -307,20 +354,28 @@ class StateStore:
     def rotated_config(self, connection: str, role: str, based_on: str) -> dict[str, Any] | None:
         """The config a connector rotated (CONTROL message) in an earlier run, if the connection file's config
         is still the one it was rotated from (a user's edit of the file wins)."""
-        rows = self._query(
-            "SELECT config, based_on FROM connector_config WHERE connection = ? AND role = ?",
-            (connection, role),
-        )
-        if not rows or rows[0]["based_on"] != based_on:
+        with self._lock:
+            try:
+                rows = (
+                    self._credentials_db()
+                    .execute(
+                        "SELECT config, based_on FROM connector_config WHERE connection = ? AND role = ?",
+                        (connection, role),
+                    )
+                    .fetchall()
+                )
+            except sqlite3.DatabaseError as exc:
+                raise _damaged(self.credentials_path, exc) from None
+        if not rows or rows[0][1] != based_on:
             return None
-        config: dict[str, Any] = orjson.loads(rows[0]["config"])
+        config: dict[str, Any] = orjson.loads(rows[0][0])
         return config
 
     def save_rotated_config(
         self, connection: str, role: str, config: Mapping[str, Any], based_on: str
     ) -> None:
-        with self._tx() as db:
-            db.execute(
+        with self._lock:
+            self._credentials_db().execute(
                 "INSERT INTO connector_config (connection, role, config, based_on, updated_at) VALUES (?,?,?,?,?) "
                 "ON CONFLICT (connection, role) DO UPDATE SET config = excluded.config, "
                 "based_on = excluded.based_on, updated_at = excluded.updated_at",
