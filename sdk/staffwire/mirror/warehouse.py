@@ -1,0 +1,176 @@
+"""Where the mirror lives: an embedded DuckDB file (the default) or a PostgreSQL server.
+
+Both speak the same SQL for the mirror's few statements (``->>`` on JSON, window functions, ``IS DISTINCT FROM``);
+what differs is connecting, the JSON column type and how a spool file of records is loaded in bulk:
+DuckDB reads it with ``read_json``, PostgreSQL takes it through ``COPY ... FROM STDIN``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from staffwire.errors import ConfigError
+
+__all__ = ["DuckDBWarehouse", "PostgresWarehouse", "Warehouse", "describe_url", "open_warehouse"]
+
+#: Columns of a spool line (one JSON object per record) in load order.
+SPOOL_COLUMNS = (
+    ("stream", "VARCHAR"),
+    ("record_id", "VARCHAR"),
+    ("cursor_value", "VARCHAR"),
+    ("content_hash", "VARCHAR"),
+    ("deleted_at", "VARCHAR"),
+    ("data", "JSON"),
+    ("meta", "JSON"),
+    ("emitted_at", "BIGINT"),
+    ("seq", "BIGINT"),
+)
+
+
+class Warehouse:
+    """A connection to the mirror's database; used from one thread at a time."""
+
+    kind = ""
+    json_type = "JSON"
+    where = ""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        raise NotImplementedError
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def load_spool(self, path: Path, table: str) -> None:
+        """Append the records of a spool file (JSON lines, :data:`SPOOL_COLUMNS`) to ``table``."""
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class DuckDBWarehouse(Warehouse):
+    kind = "duckdb"
+    json_type = "JSON"
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = path
+        self.where = f"DuckDB file {path}"
+        try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._con = duckdb.connect(str(path), read_only=read_only)
+        except (OSError, duckdb.Error) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+            raise ConfigError(
+                f"the mirror at {path} cannot be {'read' if read_only else 'written'}: {reason}. Point the mirror "
+                "at a writable place (mirror: in the connection file, or --mirror PATH)."
+            ) from None
+        self._con.execute("SET preserve_insertion_order = false")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._con.execute(sql, list(params))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._con.execute(sql, list(params)).fetchall()]
+
+    def load_spool(self, path: Path, table: str) -> None:
+        columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in SPOOL_COLUMNS) + "}"
+        names = ", ".join(name for name, _ in SPOOL_COLUMNS)
+        self._con.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM read_json(?, format = 'newline_delimited', "
+            f"columns = {columns}, maximum_object_size = 268435456)",
+            [str(path)],
+        )
+
+    def commit(self) -> None:
+        pass  # autocommit
+
+    def close(self) -> None:
+        self._con.close()
+
+
+class PostgresWarehouse(Warehouse):
+    kind = "postgresql"
+    json_type = "JSONB"
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.where = f"PostgreSQL {describe_url(url)}"
+        try:
+            self._con = psycopg.connect(url, connect_timeout=10, autocommit=False)
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            password = urlsplit(url).password
+            if password:
+                reason = reason.replace(password, "***").replace(unquote(password), "***")
+            raise ConfigError(
+                f"the mirror's PostgreSQL server refused the connection ({describe_url(url)}): {reason}. Check that "
+                "the server runs and accepts this user from this machine, and the password in the URL's "
+                "environment variable."
+            ) from None
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._con.execute(_pg(sql), list(params) or None)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._con.execute(_pg(sql), list(params) or None).fetchall()]
+
+    def load_spool(self, path: Path, table: str) -> None:
+        # One JSON document per line, taken verbatim: CSV mode with quote and delimiter bytes that JSON text never
+        # holds raw (orjson escapes control characters), so nothing in the JSON is reinterpreted by COPY.
+        self._con.execute("CREATE TEMP TABLE IF NOT EXISTS mirror_spool (doc JSONB)")
+        self._con.execute("TRUNCATE mirror_spool")
+        with (
+            self._con.cursor() as cur,
+            cur.copy("COPY mirror_spool (doc) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')")
+            as copy,
+            path.open("rb") as f,
+        ):
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        names = ", ".join(name for name, _ in SPOOL_COLUMNS)
+        values = ", ".join(
+            f"doc->'{name}'" if kind == "JSON" else f"(doc->>'{name}')::{'bigint' if kind == 'BIGINT' else 'text'}"
+            for name, kind in SPOOL_COLUMNS
+        )
+        self._con.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM mirror_spool")
+
+    def commit(self) -> None:
+        self._con.commit()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _pg(sql: str) -> str:
+    return sql.replace("?", "%s")
+
+
+def describe_url(url: str) -> str:
+    """``host:port as user (database db)``: what a message may say about a server URL (never the password)."""
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    port = parts.port or 5432
+    user = unquote(parts.username) if parts.username else os.environ.get("PGUSER") or "(default user)"
+    database = parts.path.lstrip("/") or user
+    return f"host {host}, port {port}, user {user}, database {database}"
+
+
+def open_warehouse(target: str | Path, *, read_only: bool = False) -> Warehouse:
+    """A DuckDB file path (or ``duckdb:///path``) or a ``postgresql://`` URL."""
+    text = str(target)
+    if text.startswith(("postgresql://", "postgres://")):
+        return PostgresWarehouse(text)
+    if text.startswith("duckdb://"):
+        text = text[len("duckdb://") :]
+    return DuckDBWarehouse(Path(text).expanduser(), read_only=read_only)
