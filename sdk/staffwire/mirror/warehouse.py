@@ -132,15 +132,18 @@ class PostgresWarehouse(Warehouse):
         self._con.execute("TRUNCATE mirror_spool")
         with (
             self._con.cursor() as cur,
-            cur.copy("COPY mirror_spool (doc) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')")
-            as copy,
+            cur.copy(
+                "COPY mirror_spool (doc) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+            ) as copy,
             path.open("rb") as f,
         ):
             while chunk := f.read(1 << 20):
                 copy.write(chunk)
         names = ", ".join(name for name, _ in SPOOL_COLUMNS)
         values = ", ".join(
-            f"doc->'{name}'" if kind == "JSON" else f"(doc->>'{name}')::{'bigint' if kind == 'BIGINT' else 'text'}"
+            f"doc->'{name}'"
+            if kind == "JSON"
+            else f"(doc->>'{name}')::{'bigint' if kind == 'BIGINT' else 'text'}"
             for name, kind in SPOOL_COLUMNS
         )
         self._con.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM mirror_spool")

@@ -48,7 +48,11 @@ class StreamIdentity:
         cursor = entry.get("cursor_field") or stream.get("default_cursor_field") or []
         properties = (stream.get("json_schema") or {}).get("properties") or {}
         deleted = next(
-            ((name,) for name in ("remote_deleted_at", "_ab_cdc_deleted_at", "deleted_at") if name in properties),
+            (
+                (name,)
+                for name in ("remote_deleted_at", "_ab_cdc_deleted_at", "deleted_at")
+                if name in properties
+            ),
             (),
         )
         return cls(tuple(tuple(p) for p in pk if p), tuple(cursor), deleted)
@@ -82,6 +86,7 @@ class MirrorWriter:
         self.identities = dict(identities)
         self.records = 0
         self._db: Warehouse = open_warehouse(target)
+        self.where = self._db.where
         try:
             create_tables(self._db)
             self._db.execute(
