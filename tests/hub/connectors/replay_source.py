@@ -82,12 +82,10 @@ def main():
             value = row["data"].get(cursor)
             if since is not None and value is not None and value <= since:
                 continue
-            emit(
-                {
-                    "type": "RECORD",
-                    "record": {"stream": name, "data": row["data"], "emitted_at": int(time.time() * 1000)},
-                }
-            )
+            record = {"stream": name, "data": row["data"], "emitted_at": int(time.time() * 1000)}
+            if row.get("meta"):
+                record["meta"] = row["meta"]
+            emit({"type": "RECORD", "record": record})
             if value is not None and (latest is None or value > latest):
                 latest = value
         emit(
