@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "staffwire.scaffold.cli",  # new
     "staffwire.catalog",  # catalog
     "staffwire.runner.cli",  # sync, runs, demo (the runner)
+    "staffwire.audit",  # audit (the mirror against the source)
+    "staffwire.report.cli",  # report (KPIs from the mirror and the run history)
 )
 
 

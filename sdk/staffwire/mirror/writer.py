@@ -26,7 +26,7 @@ from staffwire.mirror.schema import create_tables
 from staffwire.mirror.warehouse import Warehouse, open_warehouse
 from staffwire.runner.store import utc_now
 
-__all__ = ["BATCH", "MirrorWriter", "StreamIdentity"]
+__all__ = ["BATCH", "MirrorWriter", "StreamIdentity", "fingerprint"]
 
 BATCH = 50_000
 #: Standard streams whose status field the audit trail follows, and that field.
@@ -74,6 +74,24 @@ def _text(value: Any) -> str | None:
     return orjson.dumps(value).decode()
 
 
+def fingerprint(
+    identity: StreamIdentity | None, data: Any, body: bytes | None = None
+) -> tuple[str, str | None, str, str | None]:
+    """``(record_id, cursor, content_hash, deleted_at)`` of one record's data, as the mirror keys it (the audit
+    computes the same for what the source holds now). ``body``: the data as sorted-key JSON, if already made."""
+    if body is None:
+        body = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    content_hash = hashlib.blake2b(body, digest_size=16).hexdigest()
+    if identity is not None and identity.primary_key:
+        parts = [_dig(data, path) for path in identity.primary_key]
+        record_id = "|".join("" if p is None else str(p) for p in parts)
+    else:
+        record_id = content_hash  # no primary key: a record is its content
+    cursor = _text(_dig(data, identity.cursor)) if identity is not None and identity.cursor else None
+    deleted = _text(_dig(data, identity.deleted)) if identity is not None and identity.deleted else None
+    return record_id, cursor, content_hash, deleted
+
+
 class MirrorWriter:
     """Lands one run of one connection; :meth:`add` from the relay's thread, :meth:`finish` once at the end."""
 
@@ -112,15 +130,7 @@ class MirrorWriter:
         """One record as it crossed the relay (``record`` is the protocol's ``record`` object)."""
         data = record.get("data")
         body = data_json if data_json is not None else orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-        identity = self.identities.get(stream)
-        content_hash = hashlib.blake2b(body, digest_size=16).hexdigest()
-        if identity is not None and identity.primary_key:
-            parts = [_dig(data, path) for path in identity.primary_key]
-            record_id = "|".join("" if p is None else str(p) for p in parts)
-        else:
-            record_id = content_hash  # no primary key: a record is its content
-        cursor = _text(_dig(data, identity.cursor)) if identity is not None and identity.cursor else None
-        deleted = _text(_dig(data, identity.deleted)) if identity is not None and identity.deleted else None
+        record_id, cursor, content_hash, deleted = fingerprint(self.identities.get(stream), data, body)
         self.records += 1
         head = orjson.dumps(
             {
