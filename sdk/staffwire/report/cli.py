@@ -42,7 +42,6 @@ def register(subparsers: Any) -> None:
 
 
 def _command(args: argparse.Namespace) -> int:
-    import os
 
     from staffwire.mirror import open_warehouse
     from staffwire.mirror.schema import create_tables
