@@ -83,10 +83,10 @@ class Hub:
         path.write_text(yaml.safe_dump(document))
         return path
 
-    def run(self, **kwargs: Any) -> RunResult:
+    def run(self, env: dict[str, str] | None = None, **kwargs: Any) -> RunResult:
         store = StateStore(self.db)
         try:
-            return run_sync(load_connection(self.file(**kwargs)), store=store, env=ENV)
+            return run_sync(load_connection(self.file(**kwargs)), store=store, env={**ENV, **(env or {})})
         finally:
             store.close()
 
@@ -94,6 +94,17 @@ class Hub:
         if not self.out.exists():
             return []
         return [json.loads(line) for line in self.out.read_text().splitlines()]
+
+    def store_dump(self) -> list[tuple[Any, ...]]:
+        """Every row of the run history's tables, to check that a secret is nowhere in it."""
+        import sqlite3
+
+        db = sqlite3.connect(self.db)
+        try:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            return [row for table in tables for row in db.execute(f"SELECT * FROM {table}")]
+        finally:
+            db.close()
 
     @property
     def mirror(self) -> Path:
