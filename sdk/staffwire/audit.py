@@ -194,11 +194,12 @@ def _scan_source(
     full = connection.model_copy(
         update={"streams": [s.model_copy(update={"sync_mode": "full_refresh"}) for s in connection.streams]}
     )
-    warehouse.execute(
-        "CREATE TEMP TABLE audit_scan (stream VARCHAR, record_id VARCHAR, cursor_value VARCHAR, content_hash "
-        f"VARCHAR, deleted_at VARCHAR, data {warehouse.json_type}, meta {warehouse.json_type}, emitted_at BIGINT, "
-        "seq BIGINT)"
+    from staffwire.mirror.warehouse import SPOOL_COLUMNS
+
+    columns = ", ".join(
+        f"{name} {warehouse.json_type if kind == 'JSON' else kind}" for name, kind in SPOOL_COLUMNS
     )
+    warehouse.execute(f"CREATE TEMP TABLE audit_scan ({columns})")
     with tempfile.TemporaryDirectory(prefix="staffwire-audit-") as tmp:
         workdir = Path(tmp)
         try:

@@ -37,7 +37,7 @@ def create_tables(db: Warehouse) -> None:
     statements = [
         "CREATE TABLE IF NOT EXISTS mirror_records ("
         + _RECORD_COLUMNS.format(json=json)
-        + " first_run BIGINT, last_run BIGINT, seen_at VARCHAR"
+        + " trail_value VARCHAR, first_run BIGINT, last_run BIGINT, seen_at VARCHAR"
         # DuckDB joins by hashing; a key index there would only cost memory that grows with the mirror.
         + (", PRIMARY KEY (connection, stream, record_id))" if db.kind == "postgresql" else ")"),
         "CREATE TABLE IF NOT EXISTS mirror_versions ("

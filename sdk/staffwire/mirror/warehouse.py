@@ -7,6 +7,7 @@ DuckDB reads it with ``read_json``, PostgreSQL takes it through ``COPY ... FROM 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,9 @@ from urllib.parse import unquote, urlsplit
 from staffwire.errors import ConfigError
 
 __all__ = ["DuckDBWarehouse", "PostgresWarehouse", "Warehouse", "describe_url", "open_warehouse"]
+
+#: DuckDB's buffer pool for the mirror (spills to disk beyond it).
+DUCKDB_MEMORY_LIMIT = os.environ.get("STAFFWIRE_MIRROR_MEMORY", "256MB")
 
 #: Columns of a spool line (one JSON object per record) in load order.
 SPOOL_COLUMNS = (
@@ -28,6 +32,14 @@ SPOOL_COLUMNS = (
     ("meta", "JSON"),
     ("emitted_at", "BIGINT"),
     ("seq", "BIGINT"),
+    # What the stage-edit trail needs (submissions and candidates only), taken out of the record by the writer so
+    # that SQL never parses the JSON for it.
+    ("trail_value", "VARCHAR"),
+    ("original_status", "VARCHAR"),
+    ("remote_updated_at", "VARCHAR"),
+    ("owner_id", "VARCHAR"),
+    ("candidate_id", "VARCHAR"),
+    ("job_id", "VARCHAR"),
 )
 
 
@@ -47,6 +59,9 @@ class Warehouse:
     def load_spool(self, path: Path, table: str) -> None:
         """Append the records of a spool file (JSON lines, :data:`SPOOL_COLUMNS`) to ``table``."""
         raise NotImplementedError
+
+    def begin(self) -> None:
+        """Start a transaction (PostgreSQL's connection is always in one until commit)."""
 
     def commit(self) -> None:
         raise NotImplementedError
@@ -74,25 +89,35 @@ class DuckDBWarehouse(Warehouse):
                 f"the mirror at {path} cannot be {'read' if read_only else 'written'}: {reason}. Point the mirror "
                 "at a writable place (mirror: in the connection file, or --mirror PATH)."
             ) from None
+        # A bounded buffer pool: the mirror's memory must not grow with the mirror (DuckDB's default is 80% of RAM).
         self._con.execute("SET preserve_insertion_order = false")
+        self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._con.execute(sql, list(params))
+        self._con.execute(_inline(sql, params))
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self._con.execute(sql, list(params)).fetchall()]
+        return [tuple(row) for row in self._con.execute(_inline(sql, params)).fetchall()]
+
+    def begin(self) -> None:
+        self._con.execute("BEGIN TRANSACTION")
 
     def load_spool(self, path: Path, table: str) -> None:
         columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in SPOOL_COLUMNS) + "}"
         names = ", ".join(name for name, _ in SPOOL_COLUMNS)
+        # The path inline, not as a parameter: a prepared read_json reads several times slower.
+        literal = "'" + str(path).replace("'", "''") + "'"
         self._con.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM read_json(?, format = 'newline_delimited', "
-            f"columns = {columns}, maximum_object_size = 268435456)",
-            [str(path)],
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM read_json({literal}, format = 'newline_delimited', "
+            f"columns = {columns})"
         )
 
     def commit(self) -> None:
-        pass  # autocommit
+        import duckdb
+
+        # No transaction open: every statement was committed on its own.
+        with contextlib.suppress(duckdb.TransactionException):
+            self._con.execute("COMMIT")
 
     def close(self) -> None:
         self._con.close()
@@ -153,6 +178,30 @@ class PostgresWarehouse(Warehouse):
 
     def close(self) -> None:
         self._con.close()
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _inline(sql: str, params: Sequence[Any]) -> str:
+    """``?`` placeholders replaced by SQL literals: DuckDB plans a prepared statement with parameters several times
+    slower for the mirror's bulk statements (the values are the runner's own: names, ids, times)."""
+    if not params:
+        return sql
+    parts = sql.split("?")
+    if len(parts) != len(params) + 1:
+        raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} values in: {sql[:80]}")
+    out = [parts[0]]
+    for value, part in zip(params, parts[1:], strict=True):
+        out += [_literal(value), part]
+    return "".join(out)
 
 
 def _pg(sql: str) -> str:

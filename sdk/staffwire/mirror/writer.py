@@ -2,10 +2,10 @@
 
 The relay hands every record it sees (raw and standard streams) to :meth:`MirrorWriter.add`, which only encodes
 it: the record's data once as sorted-key JSON (its content hash and its spooled form), one line in a spool file.
-Every :data:`BATCH` records the file is handed to a loader thread that bulk-loads it into a staging table, so the
-relay never waits on the database and memory stays flat however many records a run has. :meth:`finish` loads the
-last file and merges the staging table in a few set-based statements: new versions, the stage-edit trail, the
-current records.
+Every :data:`BATCH` records the file is handed to a loader thread that bulk-loads it into a staging table and
+merges it in a few set-based statements (new versions, the stage-edit trail, the current records), so the relay
+never waits on the database and memory stays flat however many records a run has: the database only ever holds
+one batch outside its tables. :meth:`finish` lands the last file and records the run.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import IO, Any
 import orjson
 
 from staffwire.mirror.schema import create_tables
-from staffwire.mirror.warehouse import Warehouse, open_warehouse
+from staffwire.mirror.warehouse import SPOOL_COLUMNS, Warehouse, open_warehouse
 from staffwire.runner.store import utc_now
 
 __all__ = ["BATCH", "MirrorWriter", "StreamIdentity", "fingerprint"]
@@ -103,14 +103,17 @@ class MirrorWriter:
         self.run_id = run_id
         self.identities = dict(identities)
         self.records = 0
+        self.changed = 0
         self._db: Warehouse = open_warehouse(target)
         self.where = self._db.where
         try:
             create_tables(self._db)
             self._db.execute(
-                "CREATE TEMP TABLE mirror_stage (stream VARCHAR, record_id VARCHAR, cursor_value VARCHAR, "
-                f"content_hash VARCHAR, deleted_at VARCHAR, data {self._db.json_type}, meta {self._db.json_type}, "
-                "emitted_at BIGINT, seq BIGINT)"
+                "CREATE TEMP TABLE mirror_stage ("
+                + ", ".join(
+                    f"{name} {self._db.json_type if kind == 'JSON' else kind}" for name, kind in SPOOL_COLUMNS
+                )
+                + ")"
             )
             self._db.commit()
         except BaseException:
@@ -132,18 +135,28 @@ class MirrorWriter:
         body = data_json if data_json is not None else orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
         record_id, cursor, content_hash, deleted = fingerprint(self.identities.get(stream), data, body)
         self.records += 1
-        head = orjson.dumps(
-            {
-                "stream": stream,
-                "record_id": record_id,
-                "cursor_value": cursor,
-                "content_hash": content_hash,
-                "deleted_at": deleted,
-                "meta": record.get("meta"),
-                "emitted_at": record.get("emitted_at"),
-                "seq": self.records,
-            }
-        )
+        line = {
+            "stream": stream,
+            "record_id": record_id,
+            "cursor_value": cursor,
+            "content_hash": content_hash,
+            "deleted_at": deleted,
+            "meta": record.get("meta"),
+            "emitted_at": record.get("emitted_at"),
+            "seq": self.records,
+        }
+        trailed = TRAILED.get(stream)
+        if trailed is not None and isinstance(data, dict):
+            owner = data.get("owner")
+            line.update(
+                trail_value=_text(data.get(trailed)),
+                original_status=_text(data.get("original_status")),
+                remote_updated_at=_text(data.get("remote_updated_at")),
+                owner_id=_text(owner.get("id")) if isinstance(owner, dict) else None,
+                candidate_id=_text(data.get("candidate_id")),
+                job_id=_text(data.get("job_id")),
+            )
+        head = orjson.dumps(line)
         out = self._out or self._open()
         out.write(head[:-1] + b',"data":' + body + b"}\n")
         self._in_file += 1
@@ -174,7 +187,9 @@ class MirrorWriter:
                 return
             try:
                 if self._error is None:
+                    self._db.begin()  # one commit per batch (DuckDB would checkpoint after every statement)
                     self._db.load_spool(path, "mirror_stage")
+                    self.changed += self._merge()
             except BaseException as exc:  # reported by finish(); the relay goes on
                 self._error = exc
             finally:
@@ -190,7 +205,12 @@ class MirrorWriter:
             self._loader.join()
             if self._error is not None:
                 raise self._error
-            return self._merge()
+            self._db.execute(
+                "INSERT INTO mirror_runs (connection, run_id, records, changed, landed_at) VALUES (?, ?, ?, ?, ?)",
+                [self.connection, self.run_id, self.records, self.changed, utc_now()],
+            )
+            self._db.commit()
+            return {"records": self.records, "changed": self.changed}
         finally:
             self._db.close()
             self._spool_dir.cleanup()
@@ -205,14 +225,16 @@ class MirrorWriter:
         self._db.close()
         self._spool_dir.cleanup()
 
-    def _merge(self) -> dict[str, int]:
+    def _merge(self) -> int:
+        """Merge the staged batch into the mirror; the number of new or changed records."""
         db, conn, run, now = self._db, self.connection, self.run_id, utc_now()
-        # This run's last version of each record, next to the mirror's current one (one join for everything).
+        # The batch's last version of each record, next to the mirror's current one (one join for everything).
+        db.execute("DROP TABLE IF EXISTS mirror_joined")
         db.execute(
-            "CREATE TEMP TABLE mirror_joined AS SELECT l.*, r.data AS old_data, r.content_hash AS old_hash, "
-            "r.first_run AS old_first FROM (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY stream, "
-            "record_id ORDER BY seq DESC) AS rn FROM mirror_stage) t WHERE rn = 1) l LEFT JOIN mirror_records r "
-            "ON r.connection = ? AND r.stream = l.stream AND r.record_id = l.record_id",
+            "CREATE TEMP TABLE mirror_joined AS SELECT l.*, r.trail_value AS old_trail, "
+            "r.content_hash AS old_hash, r.first_run AS old_first FROM (SELECT * FROM (SELECT *, row_number() OVER "
+            "(PARTITION BY stream, record_id ORDER BY seq DESC) AS rn FROM mirror_stage) t WHERE rn = 1) l "
+            "LEFT JOIN mirror_records r ON r.connection = ? AND r.stream = l.stream AND r.record_id = l.record_id",
             [conn],
         )
         changed_rows = "FROM mirror_joined WHERE (old_hash IS NULL OR old_hash <> content_hash)"
@@ -222,30 +244,27 @@ class MirrorWriter:
             + changed_rows,
             [conn, run, now],
         )
-        for stream, field in TRAILED.items():
-            db.execute(
-                "INSERT INTO mirror_stage_changes (connection, stream, record_id, field, old_value, new_value, "
-                "original_status, remote_updated_at, owner_id, candidate_id, job_id, run_id, seen_at) "
-                f"SELECT ?, stream, record_id, ?, old_data->>'{field}', data->>'{field}', data->>'original_status', "
-                "data->>'remote_updated_at', data->'owner'->>'id', data->>'candidate_id', data->>'job_id', ?, ? "
-                + changed_rows
-                + f" AND stream = ? AND (old_data->>'{field}') IS DISTINCT FROM (data->>'{field}')",
-                [conn, field, run, now, stream],
-            )
+        field = "CASE stream " + " ".join(f"WHEN '{s}' THEN '{f}'" for s, f in TRAILED.items()) + " END"
+        db.execute(
+            "INSERT INTO mirror_stage_changes (connection, stream, record_id, field, old_value, new_value, "
+            "original_status, remote_updated_at, owner_id, candidate_id, job_id, run_id, seen_at) "
+            f"SELECT ?, stream, record_id, {field}, old_trail, trail_value, original_status, remote_updated_at, "
+            f"owner_id, candidate_id, job_id, ?, ? {changed_rows} AND stream IN "
+            f"({', '.join(repr(s) for s in TRAILED)}) AND old_trail IS DISTINCT FROM trail_value",
+            [conn, run, now],
+        )
         db.execute(
             "DELETE FROM mirror_records WHERE connection = ? AND EXISTS (SELECT 1 FROM mirror_joined j WHERE "
             "j.old_hash IS NOT NULL AND j.stream = mirror_records.stream AND j.record_id = mirror_records.record_id)",
             [conn],
         )
         db.execute(
-            f"INSERT INTO mirror_records (connection, {columns}, first_run, last_run, seen_at) "
-            f"SELECT ?, {columns}, COALESCE(old_first, ?), ?, ? FROM mirror_joined",
+            f"INSERT INTO mirror_records (connection, {columns}, trail_value, first_run, last_run, seen_at) "
+            f"SELECT ?, {columns}, trail_value, COALESCE(old_first, ?), ?, ? FROM mirror_joined",
             [conn, run, run, now],
         )
         changed = db.query("SELECT count(*) " + changed_rows)[0][0]
-        db.execute(
-            "INSERT INTO mirror_runs (connection, run_id, records, changed, landed_at) VALUES (?, ?, ?, ?, ?)",
-            [conn, run, self.records, changed, now],
-        )
+        db.execute("DROP TABLE mirror_joined")
+        db.execute("DELETE FROM mirror_stage")
         db.commit()
-        return {"records": self.records, "changed": int(changed)}
+        return int(changed)
