@@ -37,6 +37,7 @@ __all__ = ["AuditReport", "StreamDrift", "register", "run_audit"]
 
 EXIT_CONSISTENT, EXIT_DRIFT, EXIT_FAILED = 0, 1, 2
 _SPOOL_BATCH = 50_000
+_NO_TRAIL = (None,) * 8  # the spool's trail, meta and data columns: a scan keeps only fingerprints
 
 
 @dataclass
@@ -270,29 +271,16 @@ class _Spool:
 
     def __init__(self, warehouse: Any, workdir: Path) -> None:
         self.warehouse = warehouse
-        self.path = workdir / "scan.jsonl"
+        self.path = workdir / "scan.csv"
         self.out: IO[bytes] = self.path.open("wb")
         self.count = 0
 
     def add(self, stream: str, print_: tuple[str, str | None, str, str | None]) -> None:
+        from staffwire.mirror.warehouse import csv_row
+
         record_id, cursor, content_hash, deleted = print_
         self.count += 1
-        self.out.write(
-            orjson.dumps(
-                {
-                    "stream": stream,
-                    "record_id": record_id,
-                    "cursor_value": cursor,
-                    "content_hash": content_hash,
-                    "deleted_at": deleted,
-                    "data": None,
-                    "meta": None,
-                    "emitted_at": None,
-                    "seq": self.count,
-                }
-            )
-            + b"\n"
-        )
+        self.out.write(csv_row((stream, record_id, cursor, content_hash, deleted, None, self.count, *_NO_TRAIL)))
         if self.count % _SPOOL_BATCH == 0:
             self._load()
 
@@ -348,10 +336,10 @@ def _stage_drift(warehouse: Any, connection: str, other: str, examples: int) -> 
     """Submissions of both connections matched by candidate email and job title whose stage differs."""
     keyed = (
         "SELECT s.record_id, s.data->>'stage' AS stage, lower(trim(c.data->>'email')) AS email, "
-        "lower(trim(j.data->>'title')) AS title FROM mirror_records s "
-        "JOIN mirror_records c ON c.connection = s.connection AND c.stream = 'candidates' "
+        "lower(trim(j.data->>'title')) AS title FROM mirror_current s "
+        "JOIN mirror_current c ON c.connection = s.connection AND c.stream = 'candidates' "
         "AND c.record_id = (s.data->>'candidate_id') "
-        "JOIN mirror_records j ON j.connection = s.connection AND j.stream = 'jobs' AND j.record_id = (s.data->>'job_id') "
+        "JOIN mirror_current j ON j.connection = s.connection AND j.stream = 'jobs' AND j.record_id = (s.data->>'job_id') "
         "WHERE s.connection = ? AND s.stream = 'submissions' AND s.deleted_at IS NULL"
     )
     rows = warehouse.query(
@@ -376,10 +364,10 @@ def stage_reconciliation(warehouse: Any, connection: str, other: str) -> tuple[i
     """(matched submissions, of which the stages agree) between two mirrored connections."""
     keyed = (
         "SELECT s.data->>'stage' AS stage, lower(trim(c.data->>'email')) AS email, "
-        "lower(trim(j.data->>'title')) AS title FROM mirror_records s "
-        "JOIN mirror_records c ON c.connection = s.connection AND c.stream = 'candidates' "
+        "lower(trim(j.data->>'title')) AS title FROM mirror_current s "
+        "JOIN mirror_current c ON c.connection = s.connection AND c.stream = 'candidates' "
         "AND c.record_id = (s.data->>'candidate_id') "
-        "JOIN mirror_records j ON j.connection = s.connection AND j.stream = 'jobs' AND j.record_id = (s.data->>'job_id') "
+        "JOIN mirror_current j ON j.connection = s.connection AND j.stream = 'jobs' AND j.record_id = (s.data->>'job_id') "
         "WHERE s.connection = ? AND s.stream = 'submissions' AND s.deleted_at IS NULL"
     )
     [(matched, agreeing)] = warehouse.query(

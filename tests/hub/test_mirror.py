@@ -32,7 +32,7 @@ def test_a_run_lands_raw_and_standard_streams_next_to_the_run_history(hub: Hub) 
     assert counts == expected
     # Raw records as the source sent them: Lever's own ids and fields.
     [(stage, updated)] = hub.query(
-        "SELECT data->>'stage', cursor_value FROM mirror_records WHERE stream = 'opportunities' AND record_id = ?",
+        "SELECT data->>'stage', cursor_value FROM mirror_current WHERE stream = 'opportunities' AND record_id = ?",
         ["9ea413b6-432a-4806-a6cb-683e55dda4c2"],
     )
     assert (stage, updated) == ("b0072803-e9e5-403f-b028-085646c1e7a6", "1628587931515")
@@ -55,7 +55,7 @@ def test_a_second_run_adds_a_version_and_the_stage_edit_with_its_run_and_meta(
     )
     assert versions == [(first.run_id, "other"), (second.run_id, "offer")]
     [(meta,)] = hub.query(
-        "SELECT meta FROM mirror_records WHERE stream = 'submissions' AND record_id = ?", [MARK]
+        "SELECT meta FROM mirror_current WHERE stream = 'submissions' AND record_id = ?", [MARK]
     )
     assert '"TRUNCATED"' in meta and '"headline"' in meta
     trail = hub.query(

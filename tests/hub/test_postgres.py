@@ -47,7 +47,7 @@ def test_the_mirror_lands_in_postgresql_with_history_and_the_stage_trail(
         ).fetchall()
         assert trail == [(None, "other", first.run_id), ("other", "offer", second.run_id)]
         [(meta,)] = db.execute(
-            "SELECT meta FROM mirror_records WHERE stream = 'opportunities' AND record_id = %s",
+            "SELECT meta FROM mirror_current WHERE stream = 'opportunities' AND record_id = %s",
             ["9ea413b6-432a-4806-a6cb-683e55dda4c2"],
         ).fetchall()
         assert meta == {

@@ -23,7 +23,7 @@ from typing import IO, Any
 import orjson
 
 from staffwire.mirror.schema import create_tables
-from staffwire.mirror.warehouse import SPOOL_COLUMNS, Warehouse, open_warehouse
+from staffwire.mirror.warehouse import SPOOL_COLUMNS, Warehouse, csv_row, open_warehouse
 from staffwire.runner.store import utc_now
 
 __all__ = ["BATCH", "MirrorWriter", "StreamIdentity", "fingerprint"]
@@ -121,6 +121,7 @@ class MirrorWriter:
             raise
         self._spool_dir = tempfile.TemporaryDirectory(prefix="staffwire-mirror-")
         self._files = 0
+        self._batch_keys: set[tuple[str, str]] = set()
         self._out: IO[bytes] | None = None
         self._in_file = 0
         self._queue: queue.Queue[Path | None] = queue.Queue(maxsize=2)
@@ -134,38 +135,49 @@ class MirrorWriter:
         data = record.get("data")
         body = data_json if data_json is not None else orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
         record_id, cursor, content_hash, deleted = fingerprint(self.identities.get(stream), data, body)
+        key = (stream, record_id)
+        if key in self._batch_keys:
+            self._hand_over()  # a batch holds each record once: its second version goes to the next batch
+        self._batch_keys.add(key)
         self.records += 1
-        line = {
-            "stream": stream,
-            "record_id": record_id,
-            "cursor_value": cursor,
-            "content_hash": content_hash,
-            "deleted_at": deleted,
-            "meta": record.get("meta"),
-            "emitted_at": record.get("emitted_at"),
-            "seq": self.records,
-        }
+        trail: tuple[str | None, ...] = (None,) * 6
         trailed = TRAILED.get(stream)
         if trailed is not None and isinstance(data, dict):
             owner = data.get("owner")
-            line.update(
-                trail_value=_text(data.get(trailed)),
-                original_status=_text(data.get("original_status")),
-                remote_updated_at=_text(data.get("remote_updated_at")),
-                owner_id=_text(owner.get("id")) if isinstance(owner, dict) else None,
-                candidate_id=_text(data.get("candidate_id")),
-                job_id=_text(data.get("job_id")),
+            trail = (
+                _text(data.get(trailed)),
+                _text(data.get("original_status")),
+                _text(data.get("remote_updated_at")),
+                _text(owner.get("id")) if isinstance(owner, dict) else None,
+                _text(data.get("candidate_id")),
+                _text(data.get("job_id")),
             )
-        head = orjson.dumps(line)
+        meta = record.get("meta")
+        emitted_at = record.get("emitted_at")
         out = self._out or self._open()
-        out.write(head[:-1] + b',"data":' + body + b"}\n")
+        out.write(
+            csv_row(
+                (
+                    stream,
+                    record_id,
+                    cursor,
+                    content_hash,
+                    deleted,
+                    int(emitted_at) if isinstance(emitted_at, (int, float)) else None,
+                    self.records,
+                    *trail,
+                    orjson.dumps(meta) if meta else None,
+                    body,
+                )
+            )
+        )
         self._in_file += 1
         if self._in_file >= BATCH:
             self._hand_over()
 
     def _open(self) -> IO[bytes]:
         self._files += 1
-        path = Path(self._spool_dir.name) / f"spool-{self._files}.jsonl"
+        path = Path(self._spool_dir.name) / f"spool-{self._files}.csv"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         self._out = os.fdopen(fd, "wb", buffering=1 << 20)
         self._path = path
@@ -173,6 +185,7 @@ class MirrorWriter:
         return self._out
 
     def _hand_over(self) -> None:
+        self._batch_keys.clear()
         if self._out is None:
             return
         self._out.close()
@@ -226,45 +239,51 @@ class MirrorWriter:
         self._spool_dir.cleanup()
 
     def _merge(self) -> int:
-        """Merge the staged batch into the mirror; the number of new or changed records."""
+        """Merge the staged batch (each record once) into the mirror; the number of new or changed records."""
         db, conn, run, now = self._db, self.connection, self.run_id, utc_now()
-        # The batch's last version of each record, next to the mirror's current one (one join for everything).
-        db.execute("DROP TABLE IF EXISTS mirror_joined")
+        # What the mirror holds now for the batch's records: keys and hashes only, never the data.
+        db.execute("DROP TABLE IF EXISTS mirror_prev")
         db.execute(
-            "CREATE TEMP TABLE mirror_joined AS SELECT l.*, r.trail_value AS old_trail, "
-            "r.content_hash AS old_hash, r.first_run AS old_first FROM (SELECT * FROM (SELECT *, row_number() OVER "
-            "(PARTITION BY stream, record_id ORDER BY seq DESC) AS rn FROM mirror_stage) t WHERE rn = 1) l "
-            "LEFT JOIN mirror_records r ON r.connection = ? AND r.stream = l.stream AND r.record_id = l.record_id",
+            "CREATE TEMP TABLE mirror_prev AS SELECT s.stream, s.record_id, r.content_hash AS old_hash, "
+            "r.trail_value AS old_trail, r.first_run AS old_first, r.version_run AS old_run, "
+            "r.version_seq AS old_seq FROM mirror_stage s JOIN mirror_records r ON r.connection = ? "
+            "AND r.stream = s.stream AND r.record_id = s.record_id",
             [conn],
         )
-        changed_rows = "FROM mirror_joined WHERE (old_hash IS NULL OR old_hash <> content_hash)"
-        columns = "stream, record_id, cursor_value, content_hash, deleted_at, data, meta, emitted_at"
+        joined = (
+            "FROM mirror_stage s LEFT JOIN mirror_prev p ON p.stream = s.stream AND p.record_id = s.record_id"
+        )
+        changed = "(p.old_hash IS NULL OR p.old_hash <> s.content_hash)"
         db.execute(
-            f"INSERT INTO mirror_versions (connection, {columns}, run_id, seen_at) SELECT ?, {columns}, ?, ? "
-            + changed_rows,
+            "INSERT INTO mirror_versions (connection, stream, record_id, cursor_value, content_hash, deleted_at, "
+            "data, meta, emitted_at, run_id, seq, seen_at) SELECT ?, s.stream, s.record_id, s.cursor_value, "
+            f"s.content_hash, s.deleted_at, s.data, s.meta, s.emitted_at, ?, s.seq, ? {joined} WHERE {changed}",
             [conn, run, now],
         )
-        field = "CASE stream " + " ".join(f"WHEN '{s}' THEN '{f}'" for s, f in TRAILED.items()) + " END"
+        field = "CASE s.stream " + " ".join(f"WHEN '{s}' THEN '{f}'" for s, f in TRAILED.items()) + " END"
         db.execute(
             "INSERT INTO mirror_stage_changes (connection, stream, record_id, field, old_value, new_value, "
             "original_status, remote_updated_at, owner_id, candidate_id, job_id, run_id, seen_at) "
-            f"SELECT ?, stream, record_id, {field}, old_trail, trail_value, original_status, remote_updated_at, "
-            f"owner_id, candidate_id, job_id, ?, ? {changed_rows} AND stream IN "
-            f"({', '.join(repr(s) for s in TRAILED)}) AND old_trail IS DISTINCT FROM trail_value",
+            f"SELECT ?, s.stream, s.record_id, {field}, p.old_trail, s.trail_value, s.original_status, "
+            f"s.remote_updated_at, s.owner_id, s.candidate_id, s.job_id, ?, ? {joined} WHERE {changed} AND "
+            f"s.stream IN ({', '.join(repr(s) for s in TRAILED)}) AND p.old_trail IS DISTINCT FROM s.trail_value",
             [conn, run, now],
         )
         db.execute(
-            "DELETE FROM mirror_records WHERE connection = ? AND EXISTS (SELECT 1 FROM mirror_joined j WHERE "
-            "j.old_hash IS NOT NULL AND j.stream = mirror_records.stream AND j.record_id = mirror_records.record_id)",
+            "DELETE FROM mirror_records WHERE connection = ? AND EXISTS (SELECT 1 FROM mirror_prev p WHERE "
+            "p.stream = mirror_records.stream AND p.record_id = mirror_records.record_id)",
             [conn],
         )
         db.execute(
-            f"INSERT INTO mirror_records (connection, {columns}, trail_value, first_run, last_run, seen_at) "
-            f"SELECT ?, {columns}, trail_value, COALESCE(old_first, ?), ?, ? FROM mirror_joined",
-            [conn, run, run, now],
+            "INSERT INTO mirror_records (connection, stream, record_id, cursor_value, content_hash, deleted_at, "
+            "trail_value, first_run, last_run, seen_at, version_run, version_seq) SELECT ?, s.stream, s.record_id, "
+            "s.cursor_value, s.content_hash, s.deleted_at, s.trail_value, COALESCE(p.old_first, ?), ?, ?, "
+            f"CASE WHEN {changed} THEN ? ELSE p.old_run END, CASE WHEN {changed} THEN s.seq ELSE p.old_seq END "
+            + joined,
+            [conn, run, run, now, run],
         )
-        changed = db.query("SELECT count(*) " + changed_rows)[0][0]
-        db.execute("DROP TABLE mirror_joined")
+        count = db.query(f"SELECT count(*) {joined} WHERE {changed}")[0][0]
+        db.execute("DROP TABLE mirror_prev")
         db.execute("DELETE FROM mirror_stage")
         db.commit()
-        return int(changed)
+        return int(count)

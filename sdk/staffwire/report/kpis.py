@@ -115,7 +115,7 @@ def _duplicates(warehouse: Any, names: Sequence[str]) -> dict[str, Any]:
 
     dedupe = Deduper(keys=DUPLICATE_KEYS)
     rows = warehouse.query(
-        f"SELECT data FROM mirror_records WHERE stream = 'candidates' AND deleted_at IS NULL AND connection IN "
+        f"SELECT data FROM mirror_current WHERE stream = 'candidates' AND deleted_at IS NULL AND connection IN "
         f"({_in(names)}) ORDER BY connection, record_id",
         list(names),
     )
@@ -177,7 +177,7 @@ def _funnel(warehouse: Any, names: Sequence[str]) -> tuple[list[dict[str, Any]],
     """How many submissions reached each funnel stage, and the time to first response."""
     params = list(names)
     current = warehouse.query(
-        f"SELECT connection, record_id, data->>'stage', data->>'submitted_at' FROM mirror_records "
+        f"SELECT connection, record_id, data->>'stage', data->>'submitted_at' FROM mirror_current "
         f"WHERE stream = 'submissions' AND connection IN ({_in(names)})",
         params,
     )
