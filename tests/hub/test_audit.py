@@ -199,3 +199,9 @@ def test_stage_drift_between_the_internal_ats_and_the_clients_ats_is_listed(
         }
     ]
     assert yaml.safe_load(files["client"].read_text())["name"] == "client"
+    # The report's stage reconciliation rate: of the two matched submissions, one agrees.
+    figures = tmp_path / "kpis.json"
+    args = ["--connection", "internal", "--against", "client", "--out", str(tmp_path / "kpis.html")]
+    assert main(["report", "--db", str(hub.db), *args, "--json", str(figures)]) == 0
+    rate = json.loads(figures.read_text())["kpis"]["stage_reconciliation_rate"]
+    assert (rate["value"], rate["numerator"], rate["denominator"]) == (0.5, 1, 2)
