@@ -37,7 +37,6 @@ __all__ = ["AuditReport", "StreamDrift", "register", "run_audit"]
 
 EXIT_CONSISTENT, EXIT_DRIFT, EXIT_FAILED = 0, 1, 2
 _SPOOL_BATCH = 50_000
-_NO_TRAIL = (None,) * 8  # the spool's trail, meta and data columns: a scan keeps only fingerprints
 
 
 @dataclass
@@ -176,8 +175,8 @@ def _scan_source(
 ) -> list[str]:
     """Read the source now (full refresh) and spool every record's fingerprint into ``audit_scan``; the streams
     scanned (raw and mapped)."""
-    from staffwire.mirror.writer import StreamIdentity, fingerprint
-    from staffwire.runner.hub import Hub
+    from staffwire.mirror.writer import StreamIdentity
+    from staffwire.runner.hub import Hub, standard_line
     from staffwire.runner.messages import BadMessage, parse_message
     from staffwire.runner.resolve import resolve_connector
     from staffwire.runner.stats import RunStats
@@ -195,10 +194,10 @@ def _scan_source(
     full = connection.model_copy(
         update={"streams": [s.model_copy(update={"sync_mode": "full_refresh"}) for s in connection.streams]}
     )
-    from staffwire.mirror.warehouse import SPOOL_COLUMNS
+    from staffwire.mirror.warehouse import STAGE_COLUMNS
 
     columns = ", ".join(
-        f"{name} {warehouse.json_type if kind == 'JSON' else kind}" for name, kind in SPOOL_COLUMNS
+        f"{name} {warehouse.json_type if kind == 'JSON' else kind}" for name, kind in STAGE_COLUMNS
     )
     warehouse.execute(f"CREATE TEMP TABLE audit_scan ({columns})")
     with tempfile.TemporaryDirectory(prefix="staffwire-audit-") as tmp:
@@ -218,7 +217,7 @@ def _scan_source(
         catalog_file = workdir / "catalog.json"
         catalog_file.write_bytes(orjson.dumps(configured))
         process = source.executor.start(["read", "--config", str(config), "--catalog", str(catalog_file)])
-        spool = _Spool(warehouse, workdir)
+        spool = _Spool(warehouse, workdir, identities)
         errors: list[str] = []
         try:
             for raw in process.stdout:
@@ -231,12 +230,11 @@ def _scan_source(
                     continue
                 if message["type"] == "RECORD":
                     record = message["record"]
-                    stream = record["stream"]
-                    spool.add(stream, fingerprint(identities.get(stream), record.get("data")))
-                    for mapped in hub.by_source.get(stream, ()):
+                    spool.add(line)
+                    for mapped in hub.by_source.get(record["stream"], ()):
                         out = _map_quietly(mapped, record.get("data"))
                         if out is not None:
-                            spool.add(mapped.name, fingerprint(identities.get(mapped.name), out))
+                            spool.add(standard_line(mapped.name, out, record))
                 elif message["type"] == "TRACE" and message["trace"].get("type") == "ERROR":
                     error = message["trace"].get("error") or {}
                     errors.append(str(error.get("message") or "failed without a message"))
@@ -267,26 +265,29 @@ def _map_quietly(mapped: Any, data: Any) -> dict[str, Any] | None:
 
 
 class _Spool:
-    """Fingerprints to ``audit_scan`` in bulk, :data:`_SPOOL_BATCH` at a time."""
+    """The source's RECORD lines, spooled and loaded into ``audit_scan`` :data:`_SPOOL_BATCH` at a time with the
+    mirror's own extraction (:mod:`staffwire.mirror.extract`): the same ids, cursors and content hashes."""
 
-    def __init__(self, warehouse: Any, workdir: Path) -> None:
+    def __init__(self, warehouse: Any, workdir: Path, identities: Mapping[str, Any]) -> None:
+        from staffwire.mirror.extract import select_columns
+
         self.warehouse = warehouse
-        self.path = workdir / "scan.csv"
+        self.columns, self.select = select_columns(warehouse.kind, identities, keep_data=False)
+        self.path = workdir / "scan.jsonl"
         self.out: IO[bytes] = self.path.open("wb")
         self.count = 0
 
-    def add(self, stream: str, print_: tuple[str, str | None, str, str | None]) -> None:
-        from staffwire.mirror.warehouse import csv_row
+    def add(self, line: bytes) -> None:
+        from staffwire.mirror.writer import spool_line
 
-        record_id, cursor, content_hash, deleted = print_
         self.count += 1
-        self.out.write(csv_row((stream, record_id, cursor, content_hash, deleted, None, self.count, *_NO_TRAIL)))
+        self.out.write(spool_line(self.count, line))
         if self.count % _SPOOL_BATCH == 0:
             self._load()
 
     def _load(self) -> None:
         self.out.close()
-        self.warehouse.load_spool(self.path, "audit_scan")
+        self.warehouse.load_lines(self.path, "audit_scan", self.columns, self.select)
         self.out = self.path.open("wb")
 
     def close(self) -> None:

@@ -21,8 +21,8 @@ __all__ = ["DuckDBWarehouse", "PostgresWarehouse", "Warehouse", "describe_url", 
 #: DuckDB's buffer pool for the mirror (spills to disk beyond it).
 DUCKDB_MEMORY_LIMIT = os.environ.get("STAFFWIRE_MIRROR_MEMORY", "256MB")
 
-#: Columns of a spool line (CSV: :func:`csv_row`) in load order.
-SPOOL_COLUMNS = (
+#: The staging columns a batch of spooled lines becomes (:func:`staffwire.mirror.extract.select_columns`).
+STAGE_COLUMNS = (
     ("stream", "VARCHAR"),
     ("record_id", "VARCHAR"),
     ("cursor_value", "VARCHAR"),
@@ -30,8 +30,6 @@ SPOOL_COLUMNS = (
     ("deleted_at", "VARCHAR"),
     ("emitted_at", "BIGINT"),
     ("seq", "BIGINT"),
-    # What the stage-edit trail needs (submissions and candidates only), taken out of the record by the writer so
-    # that SQL never parses the JSON for it.
     ("trail_value", "VARCHAR"),
     ("original_status", "VARCHAR"),
     ("remote_updated_at", "VARCHAR"),
@@ -41,22 +39,6 @@ SPOOL_COLUMNS = (
     ("meta", "JSON"),
     ("data", "JSON"),
 )
-_QUOTE = b'"'
-
-
-def csv_row(values: Sequence[str | bytes | int | None]) -> bytes:
-    """One spool line: RFC 4180 CSV, every text quoted (so an empty text stays an empty text) and None as an empty
-    unquoted field (NULL to both DuckDB's reader and PostgreSQL's COPY)."""
-    out = []
-    for value in values:
-        if value is None:
-            out.append(b"")
-        elif type(value) is int:
-            out.append(str(value).encode())
-        else:
-            raw = value if type(value) is bytes else str(value).encode()
-            out.append(_QUOTE + raw.replace(_QUOTE, b'""') + _QUOTE)
-    return b",".join(out) + b"\n"
 
 
 class Warehouse:
@@ -72,8 +54,8 @@ class Warehouse:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
-    def load_spool(self, path: Path, table: str) -> None:
-        """Append the records of a spool file (JSON lines, :data:`SPOOL_COLUMNS`) to ``table``."""
+    def load_lines(self, path: Path, table: str, columns: list[str], select: str) -> None:
+        """Append the spooled RECORD lines of ``path`` to ``table`` (:mod:`staffwire.mirror.extract`)."""
         raise NotImplementedError
 
     def begin(self) -> None:
@@ -118,20 +100,17 @@ class DuckDBWarehouse(Warehouse):
     def begin(self) -> None:
         self._con.execute("BEGIN TRANSACTION")
 
-    def load_spool(self, path: Path, table: str) -> None:
+    def load_lines(self, path: Path, table: str, columns: list[str], select: str) -> None:
         if not path.stat().st_size:
-            return  # nothing to load (and nothing for the CSV reader to sniff)
-        types = {"JSON": "VARCHAR"}
-        columns = (
-            "{" + ", ".join(f"'{name}': '{types.get(kind, kind)}'" for name, kind in SPOOL_COLUMNS) + "}"
-        )
-        names = ", ".join(name for name, _ in SPOOL_COLUMNS)
-        # The path inline, not as a parameter: a prepared read_csv plans several times slower.
+            return
+        # The path inline, not as a parameter: a prepared read_json plans several times slower.
         literal = "'" + str(path).replace("'", "''") + "'"
+        message = "STRUCT(record STRUCT(stream VARCHAR, emitted_at DOUBLE, data JSON, meta JSON))"
         self._con.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM read_csv({literal}, header = false, delim = ',', "
-            f"quote = '\"', escape = '\"', allow_quoted_nulls = false, max_line_size = 8388608, "
-            f"columns = {columns})"
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM (SELECT m.record.stream AS stream, "
+            "m.record.data AS data, m.record.meta AS meta, CAST(m.record.emitted_at AS BIGINT) AS emitted_at, "
+            f"n AS seq FROM read_json({literal}, format = 'newline_delimited', "
+            f"columns = {{'n': 'BIGINT', 'm': '{message}'}}))"
         )
 
     def commit(self) -> None:
@@ -172,15 +151,26 @@ class PostgresWarehouse(Warehouse):
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self._con.execute(_pg(sql), list(params) or None).fetchall()]
 
-    def load_spool(self, path: Path, table: str) -> None:
-        names = ", ".join(name for name, _ in SPOOL_COLUMNS)
+    def load_lines(self, path: Path, table: str, columns: list[str], select: str) -> None:
+        # Each line taken verbatim as one jsonb: CSV mode with quote and delimiter bytes that JSON text never holds
+        # raw (JSON escapes control characters), so COPY reinterprets nothing.
+        self._con.execute("CREATE TEMP TABLE IF NOT EXISTS mirror_spool (doc JSONB)")
+        self._con.execute("TRUNCATE mirror_spool")
         with (
             self._con.cursor() as cur,
-            cur.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy,
+            cur.copy(
+                "COPY mirror_spool (doc) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+            ) as copy,
             path.open("rb") as f,
         ):
             while chunk := f.read(1 << 20):
                 copy.write(chunk)
+        self._con.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM (SELECT doc->'m'->'record'->>'stream' "
+            "AS stream, doc->'m'->'record'->'data' AS data, doc->'m'->'record'->'meta' AS meta, "
+            "(doc->'m'->'record'->>'emitted_at')::double precision::bigint AS emitted_at, (doc->>'n')::bigint AS seq "
+            "FROM mirror_spool) t"
+        )
 
     def commit(self) -> None:
         self._con.commit()

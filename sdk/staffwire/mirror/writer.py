@@ -1,36 +1,33 @@
 """Landing one run's records in the mirror.
 
-The relay hands every record it sees (raw and standard streams) to :meth:`MirrorWriter.add`, which only encodes
-it: the record's data once as sorted-key JSON (its content hash and its spooled form), one line in a spool file.
-Every :data:`BATCH` records the file is handed to a loader thread that bulk-loads it into a staging table and
-merges it in a few set-based statements (new versions, the stage-edit trail, the current records), so the relay
-never waits on the database and memory stays flat however many records a run has: the database only ever holds
-one batch outside its tables. :meth:`finish` lands the last file and records the run.
+The relay hands every RECORD line it passes (raw and standard streams) to :meth:`MirrorWriter.add_line`, which
+only appends it to a spool file (wrapped with its sequence number): no parsing or encoding in Python. Every
+:data:`BATCH` lines the file goes to a loader thread, where the warehouse parses it once, takes out each record's
+id, cursor, content hash and trail fields (:mod:`staffwire.mirror.extract`) into a staging table and merges the
+batch in a few set-based statements (new versions, the stage-edit trail, the current records). The relay never
+waits on the database, and memory stays flat however many records a run has: the database only ever holds one
+batch outside its tables. :meth:`finish` lands the last file and records the run.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
+from staffwire.mirror.extract import TRAILED, select_columns
 from staffwire.mirror.schema import create_tables
-from staffwire.mirror.warehouse import SPOOL_COLUMNS, Warehouse, csv_row, open_warehouse
+from staffwire.mirror.warehouse import STAGE_COLUMNS, Warehouse, open_warehouse
 from staffwire.runner.store import utc_now
 
-__all__ = ["BATCH", "MirrorWriter", "StreamIdentity", "fingerprint"]
+__all__ = ["BATCH", "TRAILED", "MirrorWriter", "StreamIdentity", "spool_line"]
 
 BATCH = 50_000
-#: Standard streams whose status field the audit trail follows, and that field.
-TRAILED = {"submissions": "stage", "candidates": "status"}
 
 
 @dataclass(frozen=True)
@@ -58,38 +55,9 @@ class StreamIdentity:
         return cls(tuple(tuple(p) for p in pk if p), tuple(cursor), deleted)
 
 
-def _dig(data: Any, path: Sequence[str]) -> Any:
-    for part in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    return orjson.dumps(value).decode()
-
-
-def fingerprint(
-    identity: StreamIdentity | None, data: Any, body: bytes | None = None
-) -> tuple[str, str | None, str, str | None]:
-    """``(record_id, cursor, content_hash, deleted_at)`` of one record's data, as the mirror keys it (the audit
-    computes the same for what the source holds now). ``body``: the data as sorted-key JSON, if already made."""
-    if body is None:
-        body = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-    content_hash = hashlib.blake2b(body, digest_size=16).hexdigest()
-    if identity is not None and identity.primary_key:
-        parts = [_dig(data, path) for path in identity.primary_key]
-        record_id = "|".join("" if p is None else str(p) for p in parts)
-    else:
-        record_id = content_hash  # no primary key: a record is its content
-    cursor = _text(_dig(data, identity.cursor)) if identity is not None and identity.cursor else None
-    deleted = _text(_dig(data, identity.deleted)) if identity is not None and identity.deleted else None
-    return record_id, cursor, content_hash, deleted
+def spool_line(seq: int, line: bytes) -> bytes:
+    """One spooled RECORD line: the protocol line as it crossed, with its sequence number."""
+    return b'{"n":%d,"m":' % seq + line + b"}\n"
 
 
 class MirrorWriter:
@@ -106,12 +74,13 @@ class MirrorWriter:
         self.changed = 0
         self._db: Warehouse = open_warehouse(target)
         self.where = self._db.where
+        self._columns, self._select = select_columns(self._db.kind, self.identities)
         try:
             create_tables(self._db)
             self._db.execute(
                 "CREATE TEMP TABLE mirror_stage ("
                 + ", ".join(
-                    f"{name} {self._db.json_type if kind == 'JSON' else kind}" for name, kind in SPOOL_COLUMNS
+                    f"{name} {self._db.json_type if kind == 'JSON' else kind}" for name, kind in STAGE_COLUMNS
                 )
                 + ")"
             )
@@ -121,7 +90,6 @@ class MirrorWriter:
             raise
         self._spool_dir = tempfile.TemporaryDirectory(prefix="staffwire-mirror-")
         self._files = 0
-        self._batch_keys: set[tuple[str, str]] = set()
         self._out: IO[bytes] | None = None
         self._in_file = 0
         self._queue: queue.Queue[Path | None] = queue.Queue(maxsize=2)
@@ -130,54 +98,18 @@ class MirrorWriter:
         self._loader.start()
 
     # ------------------------------------------------------------------------------------------ the relay side
-    def add(self, stream: str, record: Mapping[str, Any], data_json: bytes | None = None) -> None:
-        """One record as it crossed the relay (``record`` is the protocol's ``record`` object)."""
-        data = record.get("data")
-        body = data_json if data_json is not None else orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-        record_id, cursor, content_hash, deleted = fingerprint(self.identities.get(stream), data, body)
-        key = (stream, record_id)
-        if key in self._batch_keys:
-            self._hand_over()  # a batch holds each record once: its second version goes to the next batch
-        self._batch_keys.add(key)
+    def add_line(self, line: bytes) -> None:
+        """One RECORD line as it crossed the relay (raw, or a standard record the runner mapped)."""
         self.records += 1
-        trail: tuple[str | None, ...] = (None,) * 6
-        trailed = TRAILED.get(stream)
-        if trailed is not None and isinstance(data, dict):
-            owner = data.get("owner")
-            trail = (
-                _text(data.get(trailed)),
-                _text(data.get("original_status")),
-                _text(data.get("remote_updated_at")),
-                _text(owner.get("id")) if isinstance(owner, dict) else None,
-                _text(data.get("candidate_id")),
-                _text(data.get("job_id")),
-            )
-        meta = record.get("meta")
-        emitted_at = record.get("emitted_at")
         out = self._out or self._open()
-        out.write(
-            csv_row(
-                (
-                    stream,
-                    record_id,
-                    cursor,
-                    content_hash,
-                    deleted,
-                    int(emitted_at) if isinstance(emitted_at, (int, float)) else None,
-                    self.records,
-                    *trail,
-                    orjson.dumps(meta) if meta else None,
-                    body,
-                )
-            )
-        )
+        out.write(spool_line(self.records, line))
         self._in_file += 1
         if self._in_file >= BATCH:
             self._hand_over()
 
     def _open(self) -> IO[bytes]:
         self._files += 1
-        path = Path(self._spool_dir.name) / f"spool-{self._files}.csv"
+        path = Path(self._spool_dir.name) / f"spool-{self._files}.jsonl"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         self._out = os.fdopen(fd, "wb", buffering=1 << 20)
         self._path = path
@@ -185,7 +117,6 @@ class MirrorWriter:
         return self._out
 
     def _hand_over(self) -> None:
-        self._batch_keys.clear()
         if self._out is None:
             return
         self._out.close()
@@ -201,7 +132,7 @@ class MirrorWriter:
             try:
                 if self._error is None:
                     self._db.begin()  # one commit per batch (DuckDB would checkpoint after every statement)
-                    self._db.load_spool(path, "mirror_stage")
+                    self._db.load_lines(path, "mirror_stage", self._columns, self._select)
                     self.changed += self._merge()
             except BaseException as exc:  # reported by finish(); the relay goes on
                 self._error = exc
@@ -239,8 +170,12 @@ class MirrorWriter:
         self._spool_dir.cleanup()
 
     def _merge(self) -> int:
-        """Merge the staged batch (each record once) into the mirror; the number of new or changed records."""
+        """Merge the staged batch into the mirror; the number of new or changed records."""
         db, conn, run, now = self._db, self.connection, self.run_id, utc_now()
+        # A record sent twice in one batch: its last version counts.
+        db.execute(
+            "DELETE FROM mirror_stage WHERE seq NOT IN (SELECT max(seq) FROM mirror_stage GROUP BY stream, record_id)"
+        )
         # What the mirror holds now for the batch's records: keys and hashes only, never the data.
         db.execute("DROP TABLE IF EXISTS mirror_prev")
         db.execute(

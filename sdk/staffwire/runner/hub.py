@@ -30,7 +30,7 @@ from staffwire.runner.stats import RunError, RunStats, StreamKey
 from staffwire.runner.store import StateStore
 from staffwire.secrets import SecretMasker
 
-__all__ = ["Hub", "deep_merge", "load_mapping_document", "mirror_target"]
+__all__ = ["Hub", "deep_merge", "load_mapping_document", "mirror_target", "standard_line"]
 
 _STANDARD_CURSOR = ["remote_updated_at"]
 _STANDARD_KEY = [["id"]]
@@ -191,7 +191,7 @@ class Hub:
         record = message["record"]
         stream = record["stream"]
         if self.mirror is not None:
-            self.mirror.add(stream, record)
+            self.mirror.add_line(line)
         targets = self.by_source.get(stream)
         if not targets:
             return [line]
@@ -205,16 +205,10 @@ class Hub:
                 continue
             if result is None:
                 continue  # the mapping's `when` does not hold: not this stream's record
-            standard: dict[str, Any] = {
-                "stream": mapped.name,
-                "data": result,
-                "emitted_at": record.get("emitted_at"),
-            }
-            if record.get("meta"):
-                standard["meta"] = record["meta"]
+            standard = standard_line(mapped.name, result, record)
             if self.mirror is not None:
-                self.mirror.add(mapped.name, standard)
-            out.append(b'{"type":"RECORD","record":' + orjson.dumps(standard) + b"}")
+                self.mirror.add_line(standard)
+            out.append(standard)
         return out
 
     def _rejected(self, record: Mapping[str, Any], mapped: _Mapped, rejected: RecordRejected) -> None:
@@ -273,6 +267,14 @@ class Hub:
         if self.mirror is not None:
             mirror, self.mirror = self.mirror, None
             mirror.abandon()
+
+
+def standard_line(stream: str, data: dict[str, Any], raw: Mapping[str, Any]) -> bytes:
+    """The RECORD line of a standard record mapped from the raw record ``raw`` (its time and Airbyte meta)."""
+    record: dict[str, Any] = {"stream": stream, "data": data, "emitted_at": raw.get("emitted_at")}
+    if raw.get("meta"):
+        record["meta"] = raw["meta"]
+    return b'{"type":"RECORD","record":' + orjson.dumps(record) + b"}"
 
 
 def masker_values(target: str) -> list[str]:
