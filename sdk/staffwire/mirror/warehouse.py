@@ -19,7 +19,7 @@ from staffwire.errors import ConfigError
 __all__ = ["DuckDBWarehouse", "PostgresWarehouse", "Warehouse", "describe_url", "open_warehouse"]
 
 #: DuckDB's buffer pool for the mirror (spills to disk beyond it).
-DUCKDB_MEMORY_LIMIT = os.environ.get("STAFFWIRE_MIRROR_MEMORY", "256MB")
+DUCKDB_MEMORY_LIMIT = os.environ.get("STAFFWIRE_MIRROR_MEMORY", "512MB")
 
 #: The staging columns a batch of spooled lines becomes (:func:`staffwire.mirror.extract.select_columns`).
 STAGE_COLUMNS = (
@@ -90,6 +90,8 @@ class DuckDBWarehouse(Warehouse):
         # A bounded buffer pool: the mirror's memory must not grow with the mirror (DuckDB's default is 80% of RAM).
         self._con.execute("SET preserve_insertion_order = false")
         self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        # Checkpoint (rewrite the file compressed) when the connection closes, not after every batch's commit.
+        self._con.execute("SET checkpoint_threshold = '4GB'")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._con.execute(_inline(sql, params))

@@ -27,7 +27,7 @@ from staffwire.runner.store import utc_now
 
 __all__ = ["BATCH", "TRAILED", "MirrorWriter", "StreamIdentity", "spool_line"]
 
-BATCH = 50_000
+BATCH = 20_000
 
 
 @dataclass(frozen=True)
