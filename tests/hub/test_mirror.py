@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hub_support import (
     LEVER_PATCH,
     SALESFORCE_PATCH,
@@ -125,3 +126,19 @@ def test_a_mirror_path_that_cannot_be_written_fails_the_run_before_reading(hub: 
     assert f"the mirror at {blocker / 'mirror.duckdb'} cannot be written" in (result.error or "")
     assert "Point the mirror at a writable place" in (result.error or "")
     assert hub.written() == []
+
+
+def test_sync_mirror_flag_turns_the_mirror_on_for_one_run(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hub_support import ENV
+    from staffwire.cli import main
+
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    connection = hub.file(mapping=LEVER, mirror=None)
+    assert main(["sync", str(connection), "--db", str(hub.db), "-q"]) == 0
+    assert not hub.mirror.exists()
+    assert main(["sync", str(connection), "--db", str(hub.db), "-q", "--mirror", "--reset"]) == 0
+    assert "mirror:" not in capsys.readouterr().err
+    assert hub.query("SELECT count(*) FROM mirror_records WHERE stream = 'submissions'") == [(5,)]
