@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from staffwire.errors import ConfigError, InternalError, StaffwireError
 
 __all__ = ["AuditReport", "StreamDrift", "register", "run_audit"]
@@ -214,6 +212,8 @@ def _scan_source(
         identities = {e["stream"]["name"]: StreamIdentity.from_configured(e) for e in configured["streams"]}
         for entry in destination_catalog["streams"]:
             identities.setdefault(entry["stream"]["name"], StreamIdentity.from_configured(entry))
+        import orjson
+
         catalog_file = workdir / "catalog.json"
         catalog_file.write_bytes(orjson.dumps(configured))
         process = source.executor.start(["read", "--config", str(config), "--catalog", str(catalog_file)])
