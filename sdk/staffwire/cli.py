@@ -25,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "staffwire.runner.cli",  # sync, runs, demo (the runner)
     "staffwire.runner.state_cli",  # state show|set|reset
     "staffwire.runner.check_cli",  # check CONNECTION
+    "staffwire.audit",  # audit (the mirror against the source)
+    "staffwire.report.cli",  # report (KPIs from the mirror and the run history)
 )
 
 

@@ -51,6 +51,15 @@ def register(subparsers: Any) -> None:
         "45m, 90s (default: the connection file's heartbeat_timeout, else 3h)",
     )
     sync.add_argument(
+        "--mirror",
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="PATH_OR_URL",
+        help="also land every record in the mirror: alone, the DuckDB file next to the run history; or a DuckDB "
+        "path or a postgresql:// URL (overrides the connection file's mirror; see docs/mirror.md)",
+    )
+    sync.add_argument(
         "--connector-cache",
         type=Path,
         default=None,
@@ -148,6 +157,7 @@ def _sync(args: argparse.Namespace) -> int:
             prefer_subprocess=args.subprocess,
             reset=args.reset,
             heartbeat_timeout=args.heartbeat_timeout,
+            mirror=args.mirror,
         )
     finally:
         store.close()

@@ -148,6 +148,16 @@ class Connection(BaseModel):
         description="Stop a connector that shows no sign of life for this long: seconds, or e.g. 3h, 45m, 90s "
         "(default 3h). See docs/runner.md, Heartbeat.",
     )
+    mapping: dict[str, Any] | None = Field(
+        default=None,
+        description="Map the source's raw streams into standard streams in the runner: pack, file or document "
+        "(+ patch, value_map_overrides, default_country). See docs/mirror.md.",
+    )
+    mirror: bool | str | dict[str, Any] | None = Field(
+        default=None,
+        description="Land every record in a warehouse: true (DuckDB next to the run history), a path, or a "
+        "postgresql:// URL. See docs/mirror.md.",
+    )
     #: Directory that relative connector paths are resolved against (the connection file's folder).
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
 

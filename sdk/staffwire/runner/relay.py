@@ -76,7 +76,10 @@ class Relay:
         on_control: Callable[[str, dict[str, Any]], None],
         names: Mapping[str, str] | None = None,
         pulses: Mapping[str, Pulse] | None = None,
+        tap: Callable[[bytes, dict[str, Any]], list[bytes]] | None = None,
     ) -> None:
+        #: the hub's per-record step (mapping, mirror; :mod:`staffwire.runner.hub`): the lines to forward instead
+        self.tap = tap
         self.names = dict(names or {})
         #: signs of life per origin (:mod:`staffwire.runner.heartbeat`); unwatched stand-ins without a watchdog
         self.pulses = {
@@ -259,8 +262,13 @@ class Relay:
                     meta = record.get("meta")
                     if meta:  # Airbyte record meta: values the source changed (e.g. nulled) on the way
                         self._count_changes(counts, meta)
-                    block.append(line)
-                    size += len(line)
+                    if self.tap is None:
+                        block.append(line)
+                        size += len(line)
+                    else:
+                        for out in self.tap(line, message):
+                            block.append(out)
+                            size += len(out)
                     if size >= _BLOCK:
                         hand_over(flush=False)
                     if counts.read % 1000 == 0:

@@ -30,6 +30,7 @@ from staffwire.errors import ConfigError, InternalError, StaffwireError, Transie
 from staffwire.runner.connection import Connection, ConnectorRef, check_no_literal_secrets
 from staffwire.runner.executors import Executor, MemoryFile, Running, private_workdir
 from staffwire.runner.heartbeat import DEFAULT_HEARTBEAT_TIMEOUT, Pulse, Watchdog, format_duration
+from staffwire.runner.hub import Hub
 from staffwire.runner.logfile import RunLog, run_log_path
 from staffwire.runner.messages import BadMessage, parse_message
 from staffwire.runner.progress import NullProgress, Progress
@@ -73,10 +74,12 @@ def run_sync(
     prefer_subprocess: bool = False,
     reset: bool = False,
     heartbeat_timeout: float | None = None,
+    mirror: Any = None,
 ) -> RunResult:
     """Run ``connection`` once; the outcome (also recorded in ``store``'s history). ``reset`` forgets the
     committed states first, so every stream is read from the start. ``heartbeat_timeout`` (seconds) overrides the
     connection's: a connector silent for longer is stopped and the run fails (docs/runner.md, Heartbeat).
+    ``mirror`` (True, a path or a postgresql:// URL) overrides the connection's ``mirror`` (docs/mirror.md).
 
     Raises :class:`~staffwire.runner.store.ConnectionLocked` (a ConfigError) when the connection is already running;
     every other problem ends as a failed :class:`RunResult`.
@@ -98,7 +101,19 @@ def run_sync(
         fatal: StaffwireError | None = None
         timeout = heartbeat_timeout or connection.heartbeat_timeout or DEFAULT_HEARTBEAT_TIMEOUT
         try:
-            _run(connection, store, stats, masker, progress, env, pm, cache_dir, prefer_subprocess, timeout)
+            _run(
+                connection,
+                store,
+                stats,
+                masker,
+                progress,
+                env,
+                pm,
+                cache_dir,
+                prefer_subprocess,
+                timeout,
+                mirror,
+            )
         except StaffwireError as exc:
             fatal = exc
         except KeyboardInterrupt:
@@ -210,6 +225,7 @@ def _run(
     cache_dir: Path | None,
     prefer_subprocess: bool,
     heartbeat_timeout: float,
+    mirror: Any = None,
 ) -> None:
     sides = []
     for role, ref in (("source", connection.source), ("destination", connection.destination)):
@@ -227,13 +243,28 @@ def _run(
     source, destination = sides
     store.set_run_connectors(stats.run_id, source.executor.describe(), destination.executor.describe())
 
-    with private_workdir() as workdir, contextlib.ExitStack() as in_memory:
+    with (
+        private_workdir() as workdir,
+        contextlib.ExitStack() as in_memory,
+        contextlib.ExitStack() as hub_guard,
+    ):
         source_config = _prepare(connection, store, sides, env, masker, in_memory)
         catalog = source.catalog
         rejected_file = _ask_for_rejected_records(destination, workdir)
         destination_config = _secret_json(in_memory, "destination-config.json", destination.config, workdir)
         configured, selected = _configure(connection, catalog, source.name, stats.run_id)
         catalog_file = _write_json(workdir / "catalog.json", configured)
+        # The hub's mapping step and mirror (staffwire.runner.hub); mapped streams reach the destination instead
+        # of the raw streams they come from, so it gets a catalog of its own.
+        hub, destination_catalog = Hub.build(
+            connection, configured, store=store, stats=stats, masker=masker, env=env, on_log=progress.log,
+            mirror_setting=mirror, pm=pm,
+        )  # fmt: skip
+        hub_guard.callback(hub.abandon)
+        if hub.by_source:
+            destination_catalog_file = _write_json(workdir / "destination-catalog.json", destination_catalog)
+        else:
+            destination_catalog_file = catalog_file
         committed = store.states(connection.name)
         states = [
             state for key, state in committed.items() if key == ("", "") or selected.get(key) == "incremental"
@@ -281,9 +312,11 @@ def _run(
             on_status=on_status,
             on_tick=lambda: progress.tick(stats),
             on_control=on_control,
+            tap=hub.tap if hub.active else None,
         )
         write = destination.executor.start(
-            ["write", "--config", str(destination_config), "--catalog", str(catalog_file)], with_stdin=True
+            ["write", "--config", str(destination_config), "--catalog", str(destination_catalog_file)],
+            with_stdin=True,
         )
         try:
             read = source.executor.start(
@@ -327,6 +360,7 @@ def _run(
                 pump.join()
             source_code = _wait(read)
             destination_code = _wait(write)
+        hub.finish()
         if rejected_file is not None:
             _detailed_rejections(rejected_file, destination.name, store, stats, masker)
 

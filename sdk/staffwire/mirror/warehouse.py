@@ -1,0 +1,229 @@
+"""Where the mirror lives: an embedded DuckDB file (the default) or a PostgreSQL server.
+
+Both speak the same SQL for the mirror's few statements (``->>`` on JSON, window functions, ``IS DISTINCT FROM``);
+what differs is connecting, the JSON column type and how a spool file of records is loaded in bulk:
+DuckDB reads it with ``read_json``, PostgreSQL takes it through ``COPY ... FROM STDIN``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from staffwire.errors import ConfigError
+
+__all__ = ["DuckDBWarehouse", "PostgresWarehouse", "Warehouse", "describe_url", "open_warehouse"]
+
+#: DuckDB's buffer pool for the mirror (spills to disk beyond it).
+DUCKDB_MEMORY_LIMIT = os.environ.get("STAFFWIRE_MIRROR_MEMORY", "512MB")
+
+#: The staging columns a batch of spooled lines becomes (:func:`staffwire.mirror.extract.select_columns`).
+STAGE_COLUMNS = (
+    ("stream", "VARCHAR"),
+    ("record_id", "VARCHAR"),
+    ("cursor_value", "VARCHAR"),
+    ("content_hash", "VARCHAR"),
+    ("deleted_at", "VARCHAR"),
+    ("emitted_at", "BIGINT"),
+    ("seq", "BIGINT"),
+    ("trail_value", "VARCHAR"),
+    ("original_status", "VARCHAR"),
+    ("remote_updated_at", "VARCHAR"),
+    ("owner_id", "VARCHAR"),
+    ("candidate_id", "VARCHAR"),
+    ("job_id", "VARCHAR"),
+    ("meta", "JSON"),
+    ("data", "JSON"),
+)
+
+
+class Warehouse:
+    """A connection to the mirror's database; used from one thread at a time."""
+
+    kind = ""
+    json_type = "JSON"
+    where = ""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        raise NotImplementedError
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def load_lines(self, path: Path, table: str, columns: list[str], select: str) -> None:
+        """Append the spooled RECORD lines of ``path`` to ``table`` (:mod:`staffwire.mirror.extract`)."""
+        raise NotImplementedError
+
+    def begin(self) -> None:
+        """Start a transaction (PostgreSQL's connection is always in one until commit)."""
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class DuckDBWarehouse(Warehouse):
+    kind = "duckdb"
+    json_type = "JSON"
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = path
+        self.where = f"DuckDB file {path}"
+        try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._con = duckdb.connect(str(path), read_only=read_only)
+        except (OSError, duckdb.Error) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+            raise ConfigError(
+                f"the mirror at {path} cannot be {'read' if read_only else 'written'}: {reason}. Point the mirror "
+                "at a writable place (mirror: in the connection file, or --mirror PATH)."
+            ) from None
+        # A bounded buffer pool: the mirror's memory must not grow with the mirror (DuckDB's default is 80% of RAM).
+        self._con.execute("SET preserve_insertion_order = false")
+        self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        # Checkpoint (rewrite the file compressed) when the connection closes, not after every batch's commit.
+        self._con.execute("SET checkpoint_threshold = '4GB'")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._con.execute(_inline(sql, params))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._con.execute(_inline(sql, params)).fetchall()]
+
+    def begin(self) -> None:
+        self._con.execute("BEGIN TRANSACTION")
+
+    def load_lines(self, path: Path, table: str, columns: list[str], select: str) -> None:
+        if not path.stat().st_size:
+            return
+        # The path inline, not as a parameter: a prepared read_json plans several times slower.
+        literal = "'" + str(path).replace("'", "''") + "'"
+        message = "STRUCT(record STRUCT(stream VARCHAR, emitted_at DOUBLE, data JSON, meta JSON))"
+        self._con.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM (SELECT m.record.stream AS stream, "
+            "m.record.data AS data, m.record.meta AS meta, CAST(m.record.emitted_at AS BIGINT) AS emitted_at, "
+            f"n AS seq FROM read_json({literal}, format = 'newline_delimited', "
+            f"columns = {{'n': 'BIGINT', 'm': '{message}'}}))"
+        )
+
+    def commit(self) -> None:
+        import duckdb
+
+        # No transaction open: every statement was committed on its own.
+        with contextlib.suppress(duckdb.TransactionException):
+            self._con.execute("COMMIT")
+
+    def close(self) -> None:
+        self._con.close()
+
+
+class PostgresWarehouse(Warehouse):
+    kind = "postgresql"
+    json_type = "JSONB"
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.where = f"PostgreSQL {describe_url(url)}"
+        try:
+            self._con = psycopg.connect(url, connect_timeout=10, autocommit=False)
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            password = urlsplit(url).password
+            if password:
+                reason = reason.replace(password, "***").replace(unquote(password), "***")
+            raise ConfigError(
+                f"the mirror's PostgreSQL server refused the connection ({describe_url(url)}): {reason}. Check that "
+                "the server runs and accepts this user from this machine, and the password in the URL's "
+                "environment variable."
+            ) from None
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._con.execute(_pg(sql), list(params) or None)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._con.execute(_pg(sql), list(params) or None).fetchall()]
+
+    def load_lines(self, path: Path, table: str, columns: list[str], select: str) -> None:
+        # Each line taken verbatim as one jsonb: CSV mode with quote and delimiter bytes that JSON text never holds
+        # raw (JSON escapes control characters), so COPY reinterprets nothing.
+        self._con.execute("CREATE TEMP TABLE IF NOT EXISTS mirror_spool (doc JSONB)")
+        self._con.execute("TRUNCATE mirror_spool")
+        with (
+            self._con.cursor() as cur,
+            cur.copy(
+                "COPY mirror_spool (doc) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+            ) as copy,
+            path.open("rb") as f,
+        ):
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        self._con.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM (SELECT doc->'m'->'record'->>'stream' "
+            "AS stream, doc->'m'->'record'->'data' AS data, doc->'m'->'record'->'meta' AS meta, "
+            "(doc->'m'->'record'->>'emitted_at')::double precision::bigint AS emitted_at, (doc->>'n')::bigint AS seq "
+            "FROM mirror_spool) t"
+        )
+
+    def commit(self) -> None:
+        self._con.commit()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _inline(sql: str, params: Sequence[Any]) -> str:
+    """``?`` placeholders replaced by SQL literals: DuckDB plans a prepared statement with parameters several times
+    slower for the mirror's bulk statements (the values are the runner's own: names, ids, times)."""
+    if not params:
+        return sql
+    parts = sql.split("?")
+    if len(parts) != len(params) + 1:
+        raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} values in: {sql[:80]}")
+    out = [parts[0]]
+    for value, part in zip(params, parts[1:], strict=True):
+        out += [_literal(value), part]
+    return "".join(out)
+
+
+def _pg(sql: str) -> str:
+    return sql.replace("?", "%s")
+
+
+def describe_url(url: str) -> str:
+    """``host:port as user (database db)``: what a message may say about a server URL (never the password)."""
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    port = parts.port or 5432
+    user = unquote(parts.username) if parts.username else os.environ.get("PGUSER") or "(default user)"
+    database = parts.path.lstrip("/") or user
+    return f"host {host}, port {port}, user {user}, database {database}"
+
+
+def open_warehouse(target: str | Path, *, read_only: bool = False) -> Warehouse:
+    """A DuckDB file path (or ``duckdb:///path``) or a ``postgresql://`` URL."""
+    text = str(target)
+    if text.startswith(("postgresql://", "postgres://")):
+        return PostgresWarehouse(text)
+    if text.startswith("duckdb://"):
+        text = text[len("duckdb://") :]
+    return DuckDBWarehouse(Path(text).expanduser(), read_only=read_only)
