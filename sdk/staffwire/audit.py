@@ -297,7 +297,12 @@ class _Spool:
 
 def _compare(warehouse: Any, connection: str, streams: list[str], examples: int) -> list[StreamDrift]:
     mirror = "(SELECT * FROM mirror_records WHERE connection = ? AND stream = ?)"
-    scan = "(SELECT DISTINCT stream, record_id, cursor_value, content_hash FROM audit_scan WHERE stream = ?)"
+    # a record read twice in one pass (Lever's candidate behind each of its opportunities) counts as its last
+    # version, as the mirror keeps it (the highest seq)
+    scan = (
+        "(SELECT stream, record_id, cursor_value, content_hash FROM audit_scan a WHERE stream = ? AND seq = "
+        "(SELECT max(seq) FROM audit_scan b WHERE b.stream = a.stream AND b.record_id = a.record_id))"
+    )
     kinds = {
         "missing": f"SELECT s.record_id FROM {scan} s LEFT JOIN {mirror} m ON m.record_id = s.record_id "
         "WHERE m.record_id IS NULL",

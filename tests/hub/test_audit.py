@@ -46,6 +46,7 @@ def test_a_mirror_that_matches_the_source_is_consistent(hub: Hub, capsys: pytest
     assert report["consistent"] is True
     assert [(s["stream"], s["in_source"], s["in_mirror"]) for s in report["streams"]] == [
         ("applications", 5, 5),
+        ("candidates", 3, 3),
         ("jobs", 2, 2),
         ("opportunities", 5, 5),
         ("placements", 1, 1),

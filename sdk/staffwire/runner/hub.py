@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -29,6 +29,9 @@ from staffwire.runner.connection import Connection, resolve_env
 from staffwire.runner.stats import RunError, RunStats, StreamKey
 from staffwire.runner.store import StateStore
 from staffwire.secrets import SecretMasker
+
+if TYPE_CHECKING:
+    from staffwire.mapping import CompiledMapping
 
 __all__ = ["Hub", "deep_merge", "load_mapping_document", "mirror_target", "standard_line"]
 
@@ -108,9 +111,7 @@ def mirror_target(setting: Any, history_db: Path, env: Mapping[str, str]) -> str
 
 
 class _Mapped:
-    def __init__(
-        self, name: str, source: str, compiled: Callable[[Any], dict[str, Any] | None], standard: str | None
-    ):
+    def __init__(self, name: str, source: str, compiled: CompiledMapping, standard: str | None):
         self.name = name
         self.source = source
         self.compiled = compiled
@@ -199,13 +200,17 @@ class Hub:
         data = record.get("data")
         for mapped in targets:
             try:
-                result = mapped.compiled(data)
+                result, changes = mapped.compiled.map_one(data)
             except RecordRejected as rejected:
                 self._rejected(record, mapped, rejected)
                 continue
             if result is None:
                 continue  # the mapping's `when` does not hold: not this stream's record
-            standard = standard_line(mapped.name, result, record)
+            if changes:  # values that could not be normalised became null: counted per field for `runs show`
+                counted = self.stats.counts((record.get("namespace") or "", mapped.source)).changes
+                for change in changes:
+                    counted[(change["field"], change["change"], change["reason"])] += 1
+            standard = standard_line(mapped.name, result, record, changes)
             if self.mirror is not None:
                 self.mirror.add_line(standard)
             out.append(standard)
@@ -269,11 +274,18 @@ class Hub:
             mirror.abandon()
 
 
-def standard_line(stream: str, data: dict[str, Any], raw: Mapping[str, Any]) -> bytes:
-    """The RECORD line of a standard record mapped from the raw record ``raw`` (its time and Airbyte meta)."""
+def standard_line(
+    stream: str, data: dict[str, Any], raw: Mapping[str, Any], changes: list[dict[str, str]] | None = None
+) -> bytes:
+    """The RECORD line of a standard record mapped from the raw record ``raw`` (its time and Airbyte meta), with
+    the mapping's own meta changes (values it made null) added to the raw record's."""
     record: dict[str, Any] = {"stream": stream, "data": data, "emitted_at": raw.get("emitted_at")}
-    if raw.get("meta"):
-        record["meta"] = raw["meta"]
+    meta = raw.get("meta")
+    if changes:
+        before = meta.get("changes") if isinstance(meta, dict) else None
+        meta = {**(meta if isinstance(meta, dict) else {}), "changes": [*(before or []), *changes]}
+    if meta:
+        record["meta"] = meta
     return b'{"type":"RECORD","record":' + orjson.dumps(record) + b"}"
 
 

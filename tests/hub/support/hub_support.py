@@ -120,29 +120,6 @@ class Hub:
             db.close()
 
 
-def engine_nulls_messy_values() -> bool:
-    """Whether the mapping engine turns a value it cannot normalise into null (plus a record meta change) or
-    rejects the record: the expected outcome of a junk phone number follows the engine's rule."""
-    from staffwire.errors import RecordRejected
-    from staffwire.mapping import compile_mappings
-
-    probe = compile_mappings(
-        {
-            "system": "probe",
-            "mappings": {
-                "candidates": {
-                    "standard": "candidates",
-                    "fields": {"remote_id": "id", "phone": {"path": "p", "transforms": ["phone"]}},
-                }
-            },
-        }
-    )["candidates"]
-    try:
-        return probe({"id": 1, "p": "+1(1)5555555555"}) is not None
-    except RecordRejected:
-        return False
-
-
 def advanced_lever_records(tmp_path: Path) -> Path:
     """Airbyte's Lever records after a recruiter moved Mark Smith's opportunity to offer (stage and updatedAt
     changed), with the Airbyte record meta the source would attach to a truncated field."""
