@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,13 @@ import yaml
 
 from staffwire.errors import ConfigError
 from staffwire.runner.connection import load_connection
+from staffwire.runner.demo_loop import (
+    STATUS_FIELD,
+    LoopStep,
+    describe_loop_step,
+    onboard_some,
+    return_connection_files,
+)
 from staffwire.runner.progress import NullProgress, Progress, make_progress, wrap_lines
 from staffwire.runner.stats import RunResult
 from staffwire.runner.store import StateStore
@@ -69,6 +76,7 @@ class DemoStep:
     contractors_created: int
     payables_created: int
     contractors_deactivated: int = 0
+    wingspan_writes: int = 0  # write requests Wingspan accepted during the run
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +85,7 @@ class DemoStep:
             "contractors_created": self.contractors_created,
             "payables_created": self.payables_created,
             "contractors_deactivated": self.contractors_deactivated,
+            "wingspan_writes": self.wingspan_writes,
         }
 
 
@@ -84,18 +93,25 @@ class DemoStep:
 class DemoOutcome:
     steps: list[DemoStep] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    onboarded: list[str] = field(
+        default_factory=list
+    )  # external ids of the contractors onboarded in Wingspan
+    write_back: list[LoopStep] = field(default_factory=list)  # the Wingspan -> Bullhorn runs
     db: str = ""
     duration_s: float = 0.0
 
     @property
     def succeeded(self) -> bool:
-        return bool(self.steps) and all(step.result.succeeded for step in self.steps)
+        steps = [*self.steps, *self.write_back]
+        return bool(steps) and all(step.result.succeeded for step in steps)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "succeeded": self.succeeded,
             "steps": [s.as_dict() for s in self.steps],
             "changes": self.changes,
+            "onboarded": self.onboarded,
+            "write_back": [s.as_dict() for s in self.write_back],
             "db": self.db,
             "duration_s": self.duration_s,
         }
@@ -230,26 +246,16 @@ def run_demo(
                     for change in outcome.changes:
                         write(f"  - {change}")
                 write(f"\n{title}")
-                contractors, payables = len(wingspan.contractors()), len(wingspan.payables())
-                inactive = _inactive(wingspan)
-                result = run_sync(
-                    load_connection(connection_file),
-                    store=store,
-                    env={**os.environ, **env},
-                    progress=progress or NullProgress(),
-                )
-                step = DemoStep(
-                    title,
-                    result,
-                    len(wingspan.contractors()) - contractors,
-                    len(wingspan.payables()) - payables,
-                    len(_inactive(wingspan) - inactive),
-                )
+                step = _forward_sync(title, connection_file, store, env, progress, wingspan)
                 outcome.steps.append(step)
                 for line in _describe(step):
                     write(line)
-                if not result.succeeded:
+                if not step.result.succeeded:
                     break
+            if outcome.succeeded:
+                _close_the_loop(
+                    outcome, folder, store, env, progress, write, bullhorn, wingspan, connection_file
+                )
         finally:
             store.close()
     outcome.duration_s = round(time.monotonic() - started, 2)
@@ -261,6 +267,111 @@ def run_demo(
     else:
         write(f"\nDone in {outcome.duration_s:.1f}s. Run history: staffwire runs --db {outcome.db}")
     return outcome
+
+
+def _forward_sync(
+    title: str,
+    connection_file: Path,
+    store: StateStore,
+    env: dict[str, str],
+    progress: Progress | None,
+    wingspan: Any,
+) -> DemoStep:
+    """One run of the Bullhorn -> Wingspan connection, with what it did in Wingspan."""
+    contractors, payables = len(wingspan.contractors()), len(wingspan.payables())
+    inactive, writes = _inactive(wingspan), wingspan.writes_accepted
+    result = run_sync(
+        load_connection(connection_file),
+        store=store,
+        env={**os.environ, **env},
+        progress=progress or NullProgress(),
+    )
+    return DemoStep(
+        title,
+        result,
+        len(wingspan.contractors()) - contractors,
+        len(wingspan.payables()) - payables,
+        len(_inactive(wingspan) - inactive),
+        wingspan.writes_accepted - writes,
+    )
+
+
+def _write_back_sync(
+    title: str,
+    connection_file: Path,
+    store: StateStore,
+    env: dict[str, str],
+    progress: Progress | None,
+    bullhorn: Any,
+) -> LoopStep:
+    """One run of a Wingspan -> Bullhorn connection, with what it did in Bullhorn (from the sandbox's write log)."""
+    with bullhorn.lock:
+        before = len(bullhorn.writes)
+    result = run_sync(
+        load_connection(connection_file),
+        store=store,
+        env={**os.environ, **env},
+        progress=progress or NullProgress(),
+    )
+    with bullhorn.lock:
+        writes = list(bullhorn.writes[before:])
+    updated = {w.entity_id for w in writes if (w.method, w.entity) == ("POST", "Candidate")}
+    notes = [w for w in writes if (w.method, w.entity) == ("PUT", "Note")]
+    return LoopStep(title, result, len(updated), len(notes), len(writes))
+
+
+def _close_the_loop(
+    outcome: DemoOutcome,
+    folder: Path,
+    store: StateStore,
+    env: dict[str, str],
+    progress: Progress | None,
+    write: Callable[[str], None],
+    bullhorn: Any,
+    wingspan: Any,
+    forward_file: Path,
+) -> None:
+    """Contractors finish onboarding in Wingspan, the Wingspan -> Bullhorn connections write their status back,
+    then a final run of every connection changes nothing (see :mod:`staffwire.runner.demo_loop`)."""
+    files, loop_env = return_connection_files(folder, bullhorn, wingspan)
+    env = {**env, **loop_env}
+    outcome.onboarded = onboard_some(wingspan)
+    write(
+        f"\nIn Wingspan, {_plural(len(outcome.onboarded), 'contractor')} finished onboarding (the sandbox's "
+        f"admin switch): {', '.join(outcome.onboarded)}"
+    )
+    write(f"  connections back: {', '.join(f.name for f in files)} (secrets as ${{VAR}} references)")
+    titles = (
+        f"Write-back sync: Wingspan -> Bullhorn, onboarding status into {STATUS_FIELD}",
+        "Write-back sync: Wingspan -> Bullhorn, a Note on each candidate now ready",
+    )
+
+    def back(title: str, file: Path) -> bool:
+        write(f"\n{title}")
+        step = _write_back_sync(title, file, store, env, progress, bullhorn)
+        outcome.write_back.append(step)
+        for line in describe_loop_step(step):
+            write(line)
+        return step.result.succeeded
+
+    if not all(back(title, file) for title, file in zip(titles, files, strict=True)):
+        return
+    _next_whole_second()  # the write-back moved dateLastModified: the final Bullhorn read must see it
+    title = "Final sync: Bullhorn -> Wingspan (reads back what the write-back changed)"
+    write(f"\n{title}")
+    step = _forward_sync(title, forward_file, store, env, progress, wingspan)
+    outcome.steps.append(step)
+    for line in _describe(step):
+        write(line)
+    if not step.result.succeeded:
+        return
+    for title, file in zip(
+        ("Final sync: Wingspan -> Bullhorn, status", "Final sync: Wingspan -> Bullhorn, notes"),
+        files,
+        strict=True,
+    ):
+        if not back(title, file):
+            return
 
 
 def _inactive(wingspan: Any) -> set[str]:
@@ -290,7 +401,8 @@ def _describe(step: DemoStep, shown: int = 5) -> list[str]:
             f"; set Inactive: {_plural(step.contractors_deactivated, 'contractor')}"
             if step.contractors_deactivated
             else ""
-        ),
+        )
+        + f"; {_plural(step.wingspan_writes, 'write')} sent",
     ]
     rejected = result.rejected_records
     lines.append(f"  rejected: {_plural(len(rejected), 'record') if rejected else 'none'}")
