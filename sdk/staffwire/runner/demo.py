@@ -102,8 +102,8 @@ class DemoOutcome:
 
     @property
     def succeeded(self) -> bool:
-        steps = [*self.steps, *self.write_back]
-        return bool(steps) and all(step.result.succeeded for step in steps)
+        results = [step.result for step in self.steps] + [step.result for step in self.write_back]
+        return bool(results) and all(result.succeeded for result in results)
 
     def as_dict(self) -> dict[str, Any]:
         return {
