@@ -19,14 +19,14 @@ import pytest
 import yaml
 from destination_bullhorn.destination import DestinationBullhorn
 from destination_wingspan.destination import DestinationWingspan
-from destination_wingspan.sandbox import DEMO_TOKEN, WingspanSandbox
+from destination_wingspan.sandbox import WingspanSandbox
 from source_bullhorn.sandbox import BullhornSandbox
 from source_bullhorn.source import SourceBullhorn
 from source_wingspan.source import SourceWingspan
 from staffwire.runner import Connection, load_connection
 from staffwire.runner.demo import DEMO_PAYABLES_MAPPING
 from staffwire.runner.demo_loop import onboard_some, return_connection_files
-from staffwire.testing.conformance import ConnectorResult, assert_conformant, run_connector
+from staffwire.testing.conformance import ConnectorResult, assert_conformant, assert_no_secrets, run_connector
 
 CONNECTORS: dict[str, type] = {
     "source-bullhorn": SourceBullhorn,
@@ -122,6 +122,12 @@ class Pipe:
         )
         assert write.exit_code == 0, write.output
         assert_conformant(write)
+        for result in (
+            discover,
+            read,
+            write,
+        ):  # the env holds the secrets: the token, password, client secret
+            assert_no_secrets(result, self.env.values())
         echoed = {}
         for state in write.states:
             echoed[state["stream"]["stream_descriptor"]["name"]] = {
@@ -206,4 +212,3 @@ def test_the_two_opposite_connections_write_once_then_nothing_round_after_round(
         n for n in bullhorn.rows["Note"].values() if str(n.get("externalID")).startswith("onboarded:")
     ]
     assert sorted(n["personReference"] for n in notes_written) == [8, 19]
-    assert DEMO_TOKEN not in str(rounds)
