@@ -4,7 +4,10 @@
 2. write a connection file (secrets as ``${VAR}`` references, their values only in this process's environment)
    and sync it: placed candidates become Wingspan contractors, hourly placements become first-week payables;
 3. change a few things in Bullhorn (a new placement, a status change to Placed, a soft delete) and sync again:
-   only the changes move, from the state the first run committed.
+   only the changes move, from the state the first run committed;
+4. close the loop (:mod:`staffwire.runner.demo_loop`): Wingspan onboards some contractors, two Wingspan -> Bullhorn
+   connections write their status (a candidate field, a Note) back, and a final run of every connection writes
+   nothing.
 
 Everything the runner does for a real connection happens here too: state in SQLite, run history, progress.
 """
@@ -419,7 +422,7 @@ def _describe(step: DemoStep, shown: int = 5) -> list[str]:
 
 
 def main(*, db: Path | None = None, as_json: bool = False) -> int:
-    """``staffwire demo``; exit code 0 when both syncs succeeded."""
+    """``staffwire demo``; exit code 0 when every sync succeeded."""
     if as_json:
         outcome = run_demo(db=db)
         sys.stdout.write(json.dumps(outcome.as_dict(), indent=2) + "\n")
