@@ -86,7 +86,9 @@ def return_connection_files(folder: Path, bullhorn: Any, wingspan: Any) -> tuple
 def onboard_some(wingspan: Any, count: int = ONBOARDED) -> list[str]:
     """The Wingspan sandbox completes onboarding for the ``count`` active contractors with the lowest Bullhorn
     ids (the same ones every time: bulk batches create contractors in no fixed order); their external ids."""
-    active = [c["externalId"] for c in wingspan.contractors() if c["status"] != "Inactive" and c["externalId"]]
+    active = [
+        c["externalId"] for c in wingspan.contractors() if c["status"] != "Inactive" and c["externalId"]
+    ]
     chosen = sorted(active, key=lambda external_id: (len(external_id), external_id))[:count]
     for external_id in chosen:
         wingspan.onboard(external_id)
