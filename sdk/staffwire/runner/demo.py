@@ -96,10 +96,9 @@ class DemoStep:
 class DemoOutcome:
     steps: list[DemoStep] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
-    onboarded: list[str] = field(
-        default_factory=list
-    )  # external ids of the contractors onboarded in Wingspan
-    write_back: list[LoopStep] = field(default_factory=list)  # the Wingspan -> Bullhorn runs
+    #: The contractors that finished onboarding in Wingspan (external ids), then the Wingspan -> Bullhorn runs.
+    onboarded: list[str] = field(default_factory=list)
+    write_back: list[LoopStep] = field(default_factory=list)
     db: str = ""
     duration_s: float = 0.0
 
