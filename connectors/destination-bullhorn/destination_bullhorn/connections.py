@@ -6,8 +6,8 @@ the worker's onboarding status into a candidate field the connection names, and 
     streams = [onboarding_status_stream()]                       # connection 1: workers -> Candidate
     streams = [onboarding_note_stream()]                         # connection 2: workers -> Note
 
-Both take the source's field names (the standard ``workers`` stream by default: ``ats_id``-like link field holding
-``bullhorn:<id>``, ``onboarding_status``) so another payments source can be wired the same way.
+Both take the source's field names (the standard ``workers`` stream by default: ``candidate_id`` holding
+``bullhorn:<id>``, ``onboarding_status``, ``onboarded_at``) so another payments source can be wired the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ __all__ = ["onboarding_note_stream", "onboarding_status_stream"]
 def onboarding_status_stream(
     *,
     stream: str = "workers",
-    link_field: str = "ats_id",
+    link_field: str = "candidate_id",
     status_field: str = "onboarding_status",
     candidate_field: str = "customText3",
 ) -> dict[str, Any]:
@@ -41,14 +41,15 @@ def onboarding_status_stream(
 def onboarding_note_stream(
     *,
     stream: str = "workers",
-    link_field: str = "ats_id",
+    link_field: str = "candidate_id",
     status_field: str = "onboarding_status",
     ready: tuple[str, ...] = ("ready",),
-    date_field: str = "remote_updated_at",
+    date_field: str = "onboarded_at",
     action: str = "Email",
 ) -> dict[str, Any]:
     """A connection stream that appends one Note per worker that became ready ("Wingspan onboarding complete on
-    <date>"), keyed by ``externalID`` = ``staffwire:onboarded:<worker id>`` so it is written exactly once."""
+    <date>"), keyed by ``externalID`` = ``onboarded:<worker id>`` so it is written exactly once (Bullhorn's
+    ``Note.externalID`` holds 50 characters: ``onboarded:wingspan:<22-character payee id>`` is 41)."""
     return {
         "name": stream,
         "sync_mode": "full_refresh",
@@ -62,7 +63,7 @@ def onboarding_note_stream(
             ]
         },
         "mapping": {
-            "externalID": {"template": "staffwire:onboarded:{id}"},
+            "externalID": {"template": "onboarded:{id}"},
             "personReference": link_field,
             "action": {"const": action},
             "comments": {"template": "Wingspan onboarding complete on {" + date_field + "}"},

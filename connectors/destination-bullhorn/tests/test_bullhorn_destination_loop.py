@@ -10,24 +10,25 @@ from source_bullhorn.sandbox import BullhornSandbox
 
 from .conftest import stats
 
+# standard workers as source-wingspan emits them (payee ids are 22 characters)
 WORKERS = [
     {
-        "id": "wingspan:p1",
-        "ats_id": "bullhorn:15",
+        "id": "wingspan:bTsHZgMYHfG9s0lBmuqQ06",
+        "candidate_id": "bullhorn:15",
         "onboarding_status": "ready",
-        "remote_updated_at": "2026-12-01",
+        "onboarded_at": "2026-12-01T09:30:00Z",
     },
     {
-        "id": "wingspan:p2",
-        "ats_id": "bullhorn:16",
+        "id": "wingspan:Pp7Dilq6IlTkjjLxrYDOK0",
+        "candidate_id": "bullhorn:16",
         "onboarding_status": "onboarding",
-        "remote_updated_at": "2026-12-02",
+        "onboarded_at": None,
     },
     {
-        "id": "wingspan:p3",
-        "ats_id": "zoho:77",
+        "id": "wingspan:zW3vp20DLhGprcqA1bzlc5",
+        "candidate_id": "zoho:77",
         "onboarding_status": "ready",
-        "remote_updated_at": "2026-12-03",
+        "onboarded_at": "2026-12-03T10:00:00Z",
     },
 ]
 
@@ -55,13 +56,13 @@ def test_the_loop_writes_status_and_one_note_then_settles(writeback: Any, sandbo
         "ready",
         "onboarding",
     )
-    notes = [
-        n
-        for n in sandbox.rows["Note"].values()
-        if str(n.get("externalID")).startswith("staffwire:onboarded:")
-    ]
+    notes = [n for n in sandbox.rows["Note"].values() if str(n.get("externalID")).startswith("onboarded:")]
     assert [(n["externalID"], n["personReference"], n["comments"]) for n in notes] == [
-        ("staffwire:onboarded:wingspan:p1", 15, "Wingspan onboarding complete on 2026-12-01")
+        (
+            "onboarded:wingspan:bTsHZgMYHfG9s0lBmuqQ06",
+            15,
+            "Wingspan onboarding complete on 2026-12-01T09:30:00Z",
+        )
     ]
     # the second round of each connection wrote nothing: 2 candidate updates + 1 note
     assert [(w.method, w.entity) for w in sandbox.writes] == [

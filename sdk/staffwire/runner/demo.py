@@ -4,7 +4,10 @@
 2. write a connection file (secrets as ``${VAR}`` references, their values only in this process's environment)
    and sync it: placed candidates become Wingspan contractors, hourly placements become first-week payables;
 3. change a few things in Bullhorn (a new placement, a status change to Placed, a soft delete) and sync again:
-   only the changes move, from the state the first run committed.
+   only the changes move, from the state the first run committed;
+4. close the loop (:mod:`staffwire.runner.demo_loop`): Wingspan onboards some contractors, two Wingspan -> Bullhorn
+   connections write their status (a candidate field, a Note) back, and a final run of every connection writes
+   nothing.
 
 Everything the runner does for a real connection happens here too: state in SQLite, run history, progress.
 """
@@ -16,7 +19,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +29,13 @@ import yaml
 
 from staffwire.errors import ConfigError
 from staffwire.runner.connection import load_connection
+from staffwire.runner.demo_loop import (
+    STATUS_FIELD,
+    LoopStep,
+    describe_loop_step,
+    onboard_some,
+    return_connection_files,
+)
 from staffwire.runner.progress import NullProgress, Progress, make_progress, wrap_lines
 from staffwire.runner.stats import RunResult
 from staffwire.runner.store import StateStore, default_db_path
@@ -68,6 +78,7 @@ class DemoStep:
     contractors_created: int
     payables_created: int
     contractors_deactivated: int = 0
+    wingspan_writes: int = 0  # write requests Wingspan accepted during the run
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +87,7 @@ class DemoStep:
             "contractors_created": self.contractors_created,
             "payables_created": self.payables_created,
             "contractors_deactivated": self.contractors_deactivated,
+            "wingspan_writes": self.wingspan_writes,
         }
 
 
@@ -83,18 +95,24 @@ class DemoStep:
 class DemoOutcome:
     steps: list[DemoStep] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    #: The contractors that finished onboarding in Wingspan (external ids), then the Wingspan -> Bullhorn runs.
+    onboarded: list[str] = field(default_factory=list)
+    write_back: list[LoopStep] = field(default_factory=list)
     db: str = ""
     duration_s: float = 0.0
 
     @property
     def succeeded(self) -> bool:
-        return bool(self.steps) and all(step.result.succeeded for step in self.steps)
+        results = [step.result for step in self.steps] + [step.result for step in self.write_back]
+        return bool(results) and all(result.succeeded for result in results)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "succeeded": self.succeeded,
             "steps": [s.as_dict() for s in self.steps],
             "changes": self.changes,
+            "onboarded": self.onboarded,
+            "write_back": [s.as_dict() for s in self.write_back],
             "db": self.db,
             "duration_s": self.duration_s,
         }
@@ -231,27 +249,18 @@ def run_demo(
                     for change in outcome.changes:
                         write(f"  - {change}")
                 write(f"\n{title}")
-                contractors, payables = len(wingspan.contractors()), len(wingspan.payables())
-                inactive = _inactive(wingspan)
-                result = run_sync(
-                    load_connection(connection_file),
-                    store=store,
-                    env={**os.environ, **env},
-                    progress=progress or NullProgress(),
-                    reset=not outcome.steps,  # fresh sandboxes: the first sync starts from nothing
-                )
-                step = DemoStep(
-                    title,
-                    result,
-                    len(wingspan.contractors()) - contractors,
-                    len(wingspan.payables()) - payables,
-                    len(_inactive(wingspan) - inactive),
-                )
+                step = _forward_sync(
+                    title, connection_file, store, env, progress, wingspan, reset=not outcome.steps
+                )  # fresh sandboxes: the first sync starts from nothing
                 outcome.steps.append(step)
                 for line in _describe(step):
                     write(line)
-                if not result.succeeded:
+                if not step.result.succeeded:
                     break
+            if outcome.succeeded:
+                _close_the_loop(
+                    outcome, folder, store, env, progress, write, bullhorn, wingspan, connection_file
+                )
         finally:
             store.close()
     outcome.duration_s = round(time.monotonic() - started, 2)
@@ -261,6 +270,121 @@ def run_demo(
         f"connection file is {folder / 'bullhorn-to-wingspan.yaml'}."
     )
     return outcome
+
+
+def _forward_sync(
+    title: str,
+    connection_file: Path,
+    store: StateStore,
+    env: dict[str, str],
+    progress: Progress | None,
+    wingspan: Any,
+    *,
+    reset: bool = False,
+) -> DemoStep:
+    """One run of the Bullhorn -> Wingspan connection, with what it did in Wingspan (``reset``: from no state)."""
+    contractors, payables = len(wingspan.contractors()), len(wingspan.payables())
+    inactive, writes = _inactive(wingspan), wingspan.writes_accepted
+    result = run_sync(
+        load_connection(connection_file),
+        store=store,
+        env={**os.environ, **env},
+        progress=progress or NullProgress(),
+        reset=reset,
+    )
+    return DemoStep(
+        title,
+        result,
+        len(wingspan.contractors()) - contractors,
+        len(wingspan.payables()) - payables,
+        len(_inactive(wingspan) - inactive),
+        wingspan.writes_accepted - writes,
+    )
+
+
+def _write_back_sync(
+    title: str,
+    connection_file: Path,
+    store: StateStore,
+    env: dict[str, str],
+    progress: Progress | None,
+    bullhorn: Any,
+    *,
+    reset: bool = False,
+) -> LoopStep:
+    """One run of a Wingspan -> Bullhorn connection, with what it did in Bullhorn (from the sandbox's write log;
+    ``reset``: from no state, as the sandboxes are new in every demo while the history is kept)."""
+    with bullhorn.lock:
+        before = len(bullhorn.writes)
+    result = run_sync(
+        load_connection(connection_file),
+        store=store,
+        env={**os.environ, **env},
+        progress=progress or NullProgress(),
+        reset=reset,
+    )
+    with bullhorn.lock:
+        writes = list(bullhorn.writes[before:])
+    updated = {w.entity_id for w in writes if (w.method, w.entity) == ("POST", "Candidate")}
+    notes = [w for w in writes if (w.method, w.entity) == ("PUT", "Note")]
+    return LoopStep(title, result, len(updated), len(notes), len(writes))
+
+
+def _close_the_loop(
+    outcome: DemoOutcome,
+    folder: Path,
+    store: StateStore,
+    env: dict[str, str],
+    progress: Progress | None,
+    write: Callable[[str], None],
+    bullhorn: Any,
+    wingspan: Any,
+    forward_file: Path,
+) -> None:
+    """Contractors finish onboarding in Wingspan, the Wingspan -> Bullhorn connections write their status back,
+    then a final run of every connection changes nothing (see :mod:`staffwire.runner.demo_loop`)."""
+    files, loop_env = return_connection_files(folder, bullhorn, wingspan)
+    env = {**env, **loop_env}
+    outcome.onboarded = onboard_some(wingspan)
+    write(
+        f"\nIn Wingspan, {_plural(len(outcome.onboarded), 'contractor')} finished onboarding (the sandbox's "
+        f"admin switch): {', '.join(outcome.onboarded)}"
+    )
+    write(f"  connections back: {', '.join(f.name for f in files)} (secrets as ${{VAR}} references)")
+    titles = (
+        f"Write-back sync: Wingspan -> Bullhorn, onboarding status into {STATUS_FIELD}",
+        "Write-back sync: Wingspan -> Bullhorn, a Note on each candidate now ready",
+    )
+
+    ran: set[Path] = set()
+
+    def back(title: str, file: Path) -> bool:
+        write(f"\n{title}")
+        step = _write_back_sync(title, file, store, env, progress, bullhorn, reset=file not in ran)
+        ran.add(file)
+        outcome.write_back.append(step)
+        for line in describe_loop_step(step):
+            write(line)
+        return step.result.succeeded
+
+    if not all(back(title, file) for title, file in zip(titles, files, strict=True)):
+        return
+    _next_whole_second()  # the write-back moved dateLastModified: the final Bullhorn read must see it
+    title = "Final sync: Bullhorn -> Wingspan (reads back what the write-back changed)"
+    write(f"\n{title}")
+    step = _forward_sync(title, forward_file, store, env, progress, wingspan)
+    outcome.steps.append(step)
+    for line in _describe(step):
+        write(line)
+    if not step.result.succeeded:
+        return
+    for title, file in zip(
+        ("Final sync: Wingspan -> Bullhorn, status", "Final sync: Wingspan -> Bullhorn, notes"),
+        files,
+        strict=True,
+    ):
+        if not back(title, file):
+            return
 
 
 def _inactive(wingspan: Any) -> set[str]:
@@ -290,7 +414,8 @@ def _describe(step: DemoStep, shown: int = 5) -> list[str]:
             f"; set Inactive: {_plural(step.contractors_deactivated, 'contractor')}"
             if step.contractors_deactivated
             else ""
-        ),
+        )
+        + f"; {_plural(step.wingspan_writes, 'write')} sent",
     ]
     rejected = result.rejected_records
     lines.append(f"  rejected: {_plural(len(rejected), 'record') if rejected else 'none'}")
@@ -307,7 +432,7 @@ def _describe(step: DemoStep, shown: int = 5) -> list[str]:
 
 
 def main(*, db: Path | None = None, as_json: bool = False) -> int:
-    """``staffwire demo``; exit code 0 when both syncs succeeded."""
+    """``staffwire demo``; exit code 0 when every sync succeeded."""
     if as_json:
         outcome = run_demo(db=db)
         sys.stdout.write(json.dumps(outcome.as_dict(), indent=2) + "\n")
