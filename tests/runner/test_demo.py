@@ -231,7 +231,12 @@ def test_staffwire_demo_exits_0_and_prints_json(
     assert outcome["db"] == str(tmp_path / "runner" / "staffwire.db")
     assert (tmp_path / "runner" / "demo" / "bullhorn-to-wingspan.yaml").is_file()
     assert main(["runs", "--json"]) == 0
+    # the seven syncs of the three connections (both ways), newest first
     assert [(r["id"], r["status"]) for r in json.loads(capsys.readouterr().out)] == [
-        (2, "succeeded"),
-        (1, "succeeded"),
+        (n, "succeeded") for n in range(7, 0, -1)
+    ]
+    assert sorted(p.name for p in (tmp_path / "runner" / "demo").glob("*.yaml")) == [
+        "bullhorn-to-wingspan.yaml",
+        "wingspan-to-bullhorn-notes.yaml",
+        "wingspan-to-bullhorn.yaml",
     ]
