@@ -136,7 +136,8 @@ class Destination(Connector[ConfigT]):
             config = self.load_config(context.args.config)
             self.preflight(config)
             catalog = self.load_catalog(context.args.catalog)
-            self.check_sync_modes(catalog)
+            if not self.objects:  # a destination of objects: binding checks each stream's mode on its object
+                self.check_sync_modes(catalog)
             self.bindings = self.bind(config, catalog)
             stdin = context.stdin if context.stdin is not None else sys.stdin.buffer
             return _WriteLoop(self, config, catalog, context.output).run(stdin)

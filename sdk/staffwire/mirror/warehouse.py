@@ -73,7 +73,7 @@ class DuckDBWarehouse(Warehouse):
     json_type = "JSON"
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        import duckdb
+        duckdb = _require("duckdb", "mirror")
 
         self.path = path
         self.where = f"DuckDB file {path}"
@@ -131,7 +131,7 @@ class PostgresWarehouse(Warehouse):
     json_type = "JSONB"
 
     def __init__(self, url: str) -> None:
-        import psycopg
+        psycopg = _require("psycopg", "postgres")
 
         self.where = f"PostgreSQL {describe_url(url)}"
         try:
@@ -227,3 +227,16 @@ def open_warehouse(target: str | Path, *, read_only: bool = False) -> Warehouse:
     if text.startswith("duckdb://"):
         text = text[len("duckdb://") :]
     return DuckDBWarehouse(Path(text).expanduser(), read_only=read_only)
+
+
+def _require(module: str, extra: str) -> Any:
+    """Import the mirror's database driver, or say how to install it (it is an extra of the SDK's package)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ConfigError(
+            f"the mirror needs the Python package {module!r}, which is not installed: "
+            f"pip install 'staffwire[{extra}]' (or turn the mirror off)."
+        ) from None
