@@ -99,6 +99,13 @@ def register(subparsers: Any) -> None:
         "$STAFFWIRE_DB or .staffwire/staffwire.db; the connection file goes to a demo/ folder beside it)",
     )
     demo.add_argument("--json", action="store_true", help="print the demo's outcome as JSON")
+    demo.add_argument(
+        "--recipe",
+        choices=["client-staffing"],
+        default=None,
+        help="run a recipe instead: client-staffing (Greenhouse requisitions -> Bullhorn JobOrders, stages -> "
+        "JobSubmission status; docs/recipes/client-staffing.md)",
+    )
     demo.set_defaults(func=_demo)
 
 
@@ -347,6 +354,10 @@ def _reasons(rejection: dict[str, Any]) -> list[str]:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.recipe is not None:
+        from staffwire.runner.demo_recipe import main as recipe_main
+
+        return recipe_main(args.recipe, db=args.db, as_json=args.json)
     from staffwire.runner.demo import main as demo_main
 
     return demo_main(db=args.db, as_json=args.json)
