@@ -205,7 +205,9 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        if len(body) < length:  # the client went away mid-body: like any real server, never handle half a request
+        if (
+            len(body) < length
+        ):  # the client went away mid-body: like any real server, never handle half a request
             self.close_connection = True
             return
         request = Request(
