@@ -3,28 +3,16 @@ settings of data activation (field order = the spec's ``order``)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
-from source_bullhorn.config import DEFAULT_LOGIN_INFO_URL, BullhornConfig
+from pydantic import ConfigDict, Field
+from source_bullhorn.config import BullhornConfig, BullhornLogin
 from staffwire.activation.config import StreamWrite
-from staffwire.spec import SecureUrl
 
 __all__ = ["BullhornDestinationConfig"]
 
 
-class BullhornDestinationConfig(BaseModel):
+class BullhornDestinationConfig(BullhornLogin):
     model_config = ConfigDict(extra="ignore")
 
-    client_id: str = Field(
-        title="Client ID", description="OAuth client id of the Bullhorn API user.", min_length=1
-    )
-    client_secret: SecretStr = Field(title="Client secret", description="OAuth client secret.")
-    username: str = Field(title="Username", description="The Bullhorn API user's username.", min_length=1)
-    password: SecretStr = Field(title="Password", description="The Bullhorn API user's password.")
-    login_info_url: SecureUrl = Field(
-        default=DEFAULT_LOGIN_INFO_URL,
-        title="Login info URL",
-        description="Bullhorn's data-center discovery endpoint; the connector follows it to your data center.",
-    )
     streams: dict[str, StreamWrite] = Field(
         default_factory=dict,
         title="Streams",

@@ -7,7 +7,7 @@ from staffwire.incremental import parse_cursor
 from staffwire.spec import SecureUrl
 from staffwire.token_fields import HIDDEN
 
-__all__ = ["DEFAULT_CDC_ENTITIES", "BullhornConfig", "ChangeDataCapture"]
+__all__ = ["DEFAULT_CDC_ENTITIES", "BullhornConfig", "BullhornLogin", "ChangeDataCapture"]
 
 DEFAULT_LOGIN_INFO_URL = "https://rest.bullhornstaffing.com/rest-services/loginInfo"
 DEFAULT_CDC_ENTITIES = [
@@ -40,7 +40,10 @@ class ChangeDataCapture(BaseModel):
     max_events: int = Field(default=500, ge=1, le=500, title="Events per batch")
 
 
-class BullhornConfig(BaseModel):
+class BullhornLogin(BaseModel):
+    """How to log in to a Bullhorn tenant: the config fields source-bullhorn and destination-bullhorn share (their
+    specs list them first, in this order)."""
+
     client_id: str = Field(
         title="Client ID", description="OAuth client id of the Bullhorn API user.", min_length=1
     )
@@ -52,6 +55,9 @@ class BullhornConfig(BaseModel):
         title="Login info URL",
         description="Bullhorn's data-center discovery endpoint; the connector follows it to your data center.",
     )
+
+
+class BullhornConfig(BullhornLogin):
     start_date: str | None = Field(
         default=None,
         title="Start date",
