@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, assert_no_secrets, run_connector
+from staffwire.testing.messages import configured_catalog, record_message, state_message
 
 from destination_quickbooks.sandbox import QuickBooksSandbox
 
@@ -28,21 +29,7 @@ def fast_config(sb: QuickBooksSandbox, **overrides: Any) -> dict[str, Any]:
 
 
 def catalog(*streams: str) -> dict[str, Any]:
-    return {
-        "streams": [
-            {
-                "stream": {
-                    "name": name,
-                    "json_schema": {"type": "object"},
-                    "supported_sync_modes": ["full_refresh", "incremental"],
-                },
-                "sync_mode": "incremental",
-                "destination_sync_mode": "append_dedup",
-                "primary_key": [["id"]],
-            }
-            for name in (streams or STREAMS)
-        ]
-    }
+    return configured_catalog(streams or STREAMS)
 
 
 def object_catalog(*streams: tuple[str, str | None, str, list[list[str]]]) -> dict[str, Any]:
@@ -66,17 +53,11 @@ def object_catalog(*streams: tuple[str, str | None, str, list[list[str]]]) -> di
 
 
 def record(stream: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "RECORD", "record": {"stream": stream, "data": data, "emitted_at": 1763880000000}}
+    return record_message(stream, data)
 
 
 def state(stream: str, value: Any) -> dict[str, Any]:
-    return {
-        "type": "STATE",
-        "state": {
-            "type": "STREAM",
-            "stream": {"stream_descriptor": {"name": stream}, "stream_state": {"cursor": value}},
-        },
-    }
+    return state_message(stream, {"cursor": value})
 
 
 def _envelope(n: int, **extra: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, assert_no_secrets, run_connector
+from staffwire.testing.messages import configured_catalog, record_message, state_message
 
 from destination_wingspan.sandbox import DEMO_TOKEN, WingspanSandbox
 
@@ -27,35 +28,15 @@ def fast_config(sb: WingspanSandbox, **overrides: Any) -> dict[str, Any]:
 
 
 def catalog(*streams: str) -> dict[str, Any]:
-    return {
-        "streams": [
-            {
-                "stream": {
-                    "name": name,
-                    "json_schema": {"type": "object"},
-                    "supported_sync_modes": ["full_refresh", "incremental"],
-                },
-                "sync_mode": "incremental",
-                "destination_sync_mode": "append_dedup",
-                "primary_key": [["id"]],
-            }
-            for name in (streams or STREAMS)
-        ]
-    }
+    return configured_catalog(streams or STREAMS)
 
 
 def record(stream: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "RECORD", "record": {"stream": stream, "data": data, "emitted_at": 1763880000000}}
+    return record_message(stream, data)
 
 
 def state(stream: str, value: Any) -> dict[str, Any]:
-    return {
-        "type": "STATE",
-        "state": {
-            "type": "STREAM",
-            "stream": {"stream_descriptor": {"name": stream}, "stream_state": {"cursor": value}},
-        },
-    }
+    return state_message(stream, {"cursor": value})
 
 
 def candidate(n: int, *, status: str = "placed", email: str | None = "", **extra: Any) -> dict[str, Any]:
