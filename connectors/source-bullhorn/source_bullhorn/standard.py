@@ -288,7 +288,7 @@ STANDARD: tuple[StandardDef, ...] = (
         (
             "id",
             "candidate(id)",
-            "jobOrder(id)",
+            "jobOrder(id,externalID)",
             "status",
             "dateWebResponse",
             "dateAdded",
@@ -420,6 +420,9 @@ def mapping_document(
                 "job_id": _ref("jobOrder.id"),
                 "stage": {"path": "status", "value_map": "submissions_status"},
                 "submitted_at": {"path": ["dateWebResponse", "dateAdded"], "transforms": ["datetime"]},
+                # the JobOrder's reference in another system (a client's ATS job id): what a submission into
+                # that system needs as its job
+                "custom_fields.job_external_id": {"path": "jobOrder.externalID", "transforms": ["trim"]},
             },
             "custom_fields": customs,
         },
