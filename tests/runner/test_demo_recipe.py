@@ -16,7 +16,11 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "recipes"
 
 def test_the_connection_files_the_demo_ships_are_the_recipes_own() -> None:
     shipped = sorted(p.name for p in FILES.glob("*.yaml"))
-    assert shipped == ["greenhouse-jobs-to-bullhorn.yaml", "greenhouse-statuses-to-bullhorn.yaml"]
+    assert shipped == [
+        "bullhorn-submissions-to-greenhouse.yaml",
+        "greenhouse-jobs-to-bullhorn.yaml",
+        "greenhouse-statuses-to-bullhorn.yaml",
+    ]
     assert {n: (FILES / n).read_text() for n in shipped} == {n: (DOCS / n).read_text() for n in shipped}
 
 
@@ -36,7 +40,7 @@ def test_staffwire_demo_recipe_client_staffing_exits_0_and_prints_what_it_wrote(
         (
             r["run"]["connection"],
             *(
-                sum(s[f"records_{k}"] or 0 for s in r["run"]["streams"].values())
+                sum(s.get(f"records_{k}") or 0 for s in r["run"]["streams"].values())
                 for k in ("read", "created", "updated", "unchanged", "ignored", "rejected")
             ),
         )
@@ -45,15 +49,18 @@ def test_staffwire_demo_recipe_client_staffing_exits_0_and_prints_what_it_wrote(
     assert counts == [
         ("northwind-requisitions", 2, 1, 0, 0, 0, 7),
         ("northwind-requisitions", 2, 0, 0, 1, 0, 7),
+        # 10 candidates + 11 submissions read; one is sent to the client (destination-greenhouse reports no outcomes)
+        ("northwind-submissions", 21, 0, 0, 0, 0, 0),
         ("northwind-statuses", 13, 0, 0, 0, 13, 0),
         ("northwind-statuses", 1, 0, 1, 0, 0, 0),
         ("northwind-statuses", 1, 0, 1, 0, 0, 0),
     ]
     assert sorted(p.name for p in (tmp_path / "runner" / "demo").glob("*.yaml")) == [
+        "bullhorn-submissions-to-greenhouse.yaml",
         "greenhouse-jobs-to-bullhorn.yaml",
         "greenhouse-statuses-to-bullhorn.yaml",
     ]
     assert main(["runs", "--json"]) == 0
     assert [(r["id"], r["status"]) for r in json.loads(capsys.readouterr().out)] == [
-        (n, "succeeded") for n in range(5, 0, -1)
+        (n, "succeeded") for n in range(6, 0, -1)
     ]

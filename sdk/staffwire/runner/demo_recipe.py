@@ -14,11 +14,9 @@ The connection files are the recipe's own (shipped in ``staffwire/runner/recipes
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ RECIPES = ("client-staffing",)
 FILES = Path(__file__).parent / "recipes"
 REQUISITIONS = "greenhouse-jobs-to-bullhorn.yaml"
 STATUSES = "greenhouse-statuses-to-bullhorn.yaml"
+SUBMISSIONS = "bullhorn-submissions-to-greenhouse.yaml"
 
 
 @dataclass
@@ -99,7 +98,7 @@ def run_client_staffing(
     db_path = Path(db) if db is not None else default_db_path()
     folder = db_path.parent / "demo"
     folder.mkdir(parents=True, exist_ok=True)
-    for name in (REQUISITIONS, STATUSES):
+    for name in (REQUISITIONS, SUBMISSIONS, STATUSES):
         shutil.copyfile(FILES / name, folder / name)
     with ExitStack() as stack:
         greenhouse = stack.enter_context(greenhouse_class(candidates=12))
@@ -108,7 +107,7 @@ def run_client_staffing(
         store = stack.enter_context(closing(StateStore(db_path)))
         write("Staffwire demo, recipe client-staffing: a client's Greenhouse <-> Bullhorn, both on loopback.")
         write(f"  Greenhouse sandbox: {greenhouse.url}\n  Bullhorn sandbox: {bullhorn.url}")
-        write(f"  connections: {folder / REQUISITIONS}, {folder / STATUSES}")
+        write(f"  connections: {folder / REQUISITIONS}, {folder / SUBMISSIONS}, {folder / STATUSES}")
 
         def sync(title: str, name: str, reset: bool = False) -> RunResult:
             # reset: the sandboxes are new in every demo while the history (and its state) is kept
@@ -132,11 +131,17 @@ def run_client_staffing(
         if not outcome.job_orders:
             return outcome
         job = outcome.job_orders[0]
-        submission_id = bullhorn.add("JobSubmission", candidate=1, jobOrder=job["id"], status="Submission")
-        write(
-            f"\n4. A recruiter submits candidate 1 on JobOrder {job['id']} in Bullhorn (JobSubmission {submission_id})"
+        submission_id = bullhorn.add(
+            "JobSubmission", candidate=1, jobOrder=job["id"], status="Client Submission"
         )
-        outcome.submission_written = _submit(greenhouse, submission_id, bullhorn.rows["Candidate"][1], job)
+        write(
+            f"\n4. A recruiter sends candidate 1 to the client on JobOrder {job['id']} in Bullhorn (JobSubmission "
+            f"{submission_id}, status Client Submission)"
+        )
+        submitted = sync(
+            "4. Bullhorn submissions sent to the client -> Greenhouse applications", SUBMISSIONS, True
+        )
+        outcome.submission_written = submitted.succeeded
         app = next((a for a in greenhouse.tables["applications"].values() if a.get("_referrer")), None)
         if not outcome.submission_written or app is None:
             write("  destination-greenhouse did not create the application")
@@ -159,66 +164,6 @@ def run_client_staffing(
         "\nSteps 7-8 (hires as placements, placements to finance): see docs/recipes/client-staffing.md and finance.md."
     )
     return outcome
-
-
-def _submit(greenhouse: Any, submission_id: int, candidate: dict[str, Any], job: dict[str, Any]) -> bool:
-    """Step 4: destination-greenhouse writes one standard submission (in-process, over HTTP to the sandbox)."""
-    try:
-        from destination_greenhouse import DestinationGreenhouse
-    except ImportError:
-        raise ConfigError(
-            "the client-staffing demo needs destination-greenhouse; install it (pip install "
-            "destination-greenhouse) and run again."
-        ) from None
-    config = {**greenhouse.demo_config(), "agency_name": "Staffwire Staffing", "user_id": 1002}
-    catalog = {
-        "streams": [
-            {
-                "stream": {
-                    "name": name,
-                    "json_schema": {"type": "object"},
-                    "supported_sync_modes": ["full_refresh"],
-                },
-                "sync_mode": "full_refresh",
-                "destination_sync_mode": "append",
-            }
-            for name in ("candidates", "submissions")
-        ]
-    }
-    candidate_id = f"bullhorn:{candidate['id']}"
-    records = [
-        (
-            "candidates",
-            {
-                "id": candidate_id,
-                "first_name": candidate.get("firstName"),
-                "last_name": candidate.get("lastName"),
-                "email": candidate.get("email"),
-            },
-        ),
-        (
-            "submissions",
-            {
-                "id": f"bullhorn:{submission_id}",
-                "candidate_id": candidate_id,
-                "job_id": f"greenhouse:{job['externalID']}",
-                "stage": "client_submitted",
-                "custom_fields": {"bullhorn_submission_id": f"bullhorn:{submission_id}"},
-            },
-        ),
-    ]
-    stdin = b"".join(
-        json.dumps({"type": "RECORD", "record": {"stream": s, "data": d, "emitted_at": 0}}).encode() + b"\n"
-        for s, d in records
-    )
-    with tempfile.TemporaryDirectory(prefix="staffwire-demo-") as tmp:
-        paths = {}
-        for name, value in (("config", config), ("catalog", catalog)):
-            paths[name] = Path(tmp) / f"{name}.json"
-            paths[name].write_text(json.dumps(value))
-        argv = ["write", "--config", str(paths["config"]), "--catalog", str(paths["catalog"])]
-        code: int = DestinationGreenhouse.launch(argv, stdin=io.BytesIO(stdin), stdout=io.BytesIO())
-    return code == 0
 
 
 def _describe(result: RunResult, shown: int = 8) -> list[str]:
