@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -23,7 +23,7 @@ from pydantic_core import CoreSchema
 
 from staffwire.urls import plain_http_allowed
 
-__all__ = ["SecureUrl", "connection_specification", "specification"]
+__all__ = ["SecureUrl", "check_status_maps", "connection_specification", "specification"]
 
 
 def _secure_url(value: str, info: ValidationInfo) -> str:
@@ -174,3 +174,20 @@ def _branch(branch: dict[str, Any]) -> dict[str, Any]:
             if name not in required:
                 required.insert(0, name)
     return branch
+
+
+def check_status_maps(
+    maps: Mapping[str, Mapping[str, str]] | None, allowed: Mapping[str, Iterable[str]]
+) -> None:
+    """Check a connector config's ``status_maps`` (per standard stream, remote word -> standard value) against the
+    standard values each stream allows; ValueError naming the stream, the word and the allowed values."""
+    for stream, mapping in (maps or {}).items():
+        values = allowed.get(stream)
+        if values is None:
+            raise ValueError(f"status_maps: unknown stream {stream!r}; use one of {sorted(allowed)}")
+        values = list(values)
+        for remote, target in mapping.items():
+            if target not in values:
+                raise ValueError(
+                    f"status_maps.{stream}: {remote!r} -> {target!r} is not a standard value; use one of {values}"
+                )

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from staffwire.pycompat import datetime_fromisoformat
-from staffwire.spec import SecureUrl
+from staffwire.spec import SecureUrl, check_status_maps
 
 __all__ = ["API_URL", "TOKEN_URL", "GreenhouseConfig", "GreenhouseCredentials"]
 
@@ -124,16 +124,5 @@ class GreenhouseConfig(GreenhouseCredentials):
     def _check_status_maps(cls, value: dict[str, dict[str, str]] | None) -> dict[str, dict[str, str]] | None:
         from source_greenhouse.standard import STATUS_VALUES
 
-        for stream, mapping in (value or {}).items():
-            allowed = STATUS_VALUES.get(stream)
-            if allowed is None:
-                raise ValueError(
-                    f"status_maps: unknown stream {stream!r}; use one of {sorted(STATUS_VALUES)}"
-                )
-            for remote, target in mapping.items():
-                if target not in allowed:
-                    raise ValueError(
-                        f"status_maps.{stream}: {remote!r} -> {target!r} is not a standard value; use one of "
-                        f"{list(allowed)}"
-                    )
+        check_status_maps(value, STATUS_VALUES)
         return value

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from staffwire.errors import ConfigError
 from staffwire.pycompat import datetime_fromisoformat
-from staffwire.spec import SecureUrl
+from staffwire.spec import SecureUrl, check_status_maps
 from staffwire.token_fields import HIDDEN
 
 __all__ = ["ACCOUNTS_HOSTS", "CRM_API_HOSTS", "RECRUIT_API_HOSTS", "ZohoConfig", "hosts_for"]
@@ -147,18 +147,7 @@ class ZohoConfig(BaseModel):
     def _check_status_maps(cls, value: dict[str, dict[str, str]] | None) -> dict[str, dict[str, str]] | None:
         from source_zoho.standard import STATUS_VALUES
 
-        for stream, mapping in (value or {}).items():
-            allowed = STATUS_VALUES.get(stream)
-            if allowed is None:
-                raise ValueError(
-                    f"status_maps: unknown stream {stream!r}; use one of {sorted(STATUS_VALUES)}"
-                )
-            for remote, target in mapping.items():
-                if target not in allowed:
-                    raise ValueError(
-                        f"status_maps.{stream}: {remote!r} -> {target!r} is not a standard value; "
-                        f"use one of {list(allowed)}"
-                    )
+        check_status_maps(value, STATUS_VALUES)
         return value
 
 
