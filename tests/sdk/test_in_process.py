@@ -21,8 +21,13 @@ log = logging.getLogger("source_scripted.streams")
 
 
 def test_two_connectors_in_threads_keep_their_logs_and_records_apart(tmp_path: Any) -> None:
-    barrier = threading.Barrier(2, timeout=10)
+    barrier = threading.Barrier(2, timeout=60)
     outputs: dict[str, bytes] = {}
+    # Each thread gets its own files, written before either starts: a shared catalog file rewritten by one thread
+    # while the other reads it is a race in the test, not in the SDK.
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"token": f"{name}-secret-token"}))
+        (tmp_path / f"{name}-catalog.json").write_text(json.dumps(configured_catalog("a")))
 
     def script(name: str) -> list[Any]:
         return [
@@ -32,22 +37,20 @@ def test_two_connectors_in_threads_keep_their_logs_and_records_apart(tmp_path: A
             lambda: barrier.wait(),
         ]
 
-    def run(name: str, token: str) -> None:
+    def run(name: str) -> None:
         source = scripted_source(ScriptedStream("a", script(name)))
-        (tmp_path / f"{name}.json").write_text(json.dumps({"token": token}))
-        (tmp_path / "catalog.json").write_text(json.dumps(configured_catalog("a")))
         out = io.BytesIO()
         code = source.launch(
-            ["read", "--config", str(tmp_path / f"{name}.json"), "--catalog", str(tmp_path / "catalog.json")],
+            ["read", "--config", str(tmp_path / f"{name}.json"), "--catalog", str(tmp_path / f"{name}-catalog.json")],
             stdout=out,
         )
         outputs[name] = out.getvalue() if code == 0 else b"failed"
 
-    threads = [threading.Thread(target=run, args=(n, f"{n}-secret-token")) for n in ("one", "two")]
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("one", "two")]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(20)
+        thread.join(120)
     one = parse_output(["read"], 0, outputs["one"])
     two = parse_output(["read"], 0, outputs["two"])
     assert_conformant(one)
