@@ -41,7 +41,13 @@ def test_two_connectors_in_threads_keep_their_logs_and_records_apart(tmp_path: A
         source = scripted_source(ScriptedStream("a", script(name)))
         out = io.BytesIO()
         code = source.launch(
-            ["read", "--config", str(tmp_path / f"{name}.json"), "--catalog", str(tmp_path / f"{name}-catalog.json")],
+            [
+                "read",
+                "--config",
+                str(tmp_path / f"{name}.json"),
+                "--catalog",
+                str(tmp_path / f"{name}-catalog.json"),
+            ],
             stdout=out,
         )
         outputs[name] = out.getvalue() if code == 0 else b"failed"
