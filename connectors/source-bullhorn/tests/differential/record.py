@@ -1,0 +1,133 @@
+"""Record what source-bullhorn reads from its sandbox, to compare two revisions of the reader (issue 15).
+
+For every raw and standard stream, in full refresh, a first incremental read, an incremental read resumed from the
+first checkpoint of that read (inside a window, after an id) and an incremental read from the final state, with
+``max_concurrency`` 1 and 3 and a small page size (so id ranges are cut and read in parallel): the sorted ids per
+stream and the final state per stream. A state value taken from the clock during the run (a window's ``to``, a
+completed cursor) is written as ``"NOW"``, so two runs of the same code record the same file.
+
+    .venv/bin/python connectors/source-bullhorn/tests/differential/record.py > golden.json
+
+Runnable against any revision of source-bullhorn (it only drives the connector through the protocol); the
+committed ``golden.json`` was recorded with the reader of main at c784faa (before the SDK partitioning feature).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+from source_bullhorn.sandbox import BullhornSandbox
+from source_bullhorn.source import CORE_ENTITIES, SourceBullhorn
+from staffwire.testing.conformance import ConnectorResult, run_connector
+
+SEED, CANDIDATES, PAGE_SIZE = 7, 40, 7
+CONCURRENCY = (1, 3)
+
+
+def _catalog(config: dict[str, Any], mode: str) -> dict[str, Any]:
+    discovered = run_connector(SourceBullhorn, "discover", config=config).catalog["streams"]
+    return {
+        "streams": [
+            {
+                "stream": s,
+                "sync_mode": mode if mode in s["supported_sync_modes"] else "full_refresh",
+                "destination_sync_mode": "append",
+            }
+            for s in sorted(discovered, key=lambda s: s["name"])
+        ]
+    }
+
+
+def _states(result: ConnectorResult) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(first, last) state per stream."""
+    first: dict[str, Any] = {}
+    last: dict[str, Any] = {}
+    for state in result.states:
+        stream = state["stream"]
+        name = stream["stream_descriptor"]["name"]
+        first.setdefault(name, stream.get("stream_state"))
+        last[name] = stream.get("stream_state")
+    return first, last
+
+
+def _as_file(states: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"type": "STREAM", "stream": {"stream_descriptor": {"name": n}, "stream_state": s}}
+        for n, s in states.items()
+    ]
+
+
+def _normalise(value: Any, since_ms: int) -> Any:
+    if isinstance(value, dict):
+        return {k: _normalise(v, since_ms) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [_normalise(v, since_ms) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and value >= since_ms:
+        return "NOW"
+    return value
+
+
+def _summary(result: ConnectorResult, since_ms: int) -> dict[str, Any]:
+    assert result.exit_code == 0, result.trace_errors
+    _first, last = _states(result)
+    ids: dict[str, list[Any]] = {}
+    for record in result.record_messages():
+        ids.setdefault(record["stream"], []).append(record["data"].get("id"))
+    estimates: dict[str, list[Any]] = {}
+    for trace in result.of_type("TRACE"):
+        estimate = trace["trace"].get("estimate")
+        if estimate:
+            estimates.setdefault(estimate["name"], []).append(estimate.get("row_estimate"))
+    return {
+        name: {
+            "ids": sorted(ids.get(name, []), key=lambda v: (str(type(v)), v)),
+            "in_order": ids.get(name, []) == sorted(ids.get(name, []), key=_id_order),
+            "estimates": estimates.get(name, []),
+            "state": _normalise(last.get(name), since_ms),
+        }
+        for name in sorted(set(ids) | set(last))
+    }
+
+
+def _id_order(value: Any) -> Any:
+    """Raw ids are integers; standard ids are ``bullhorn:<id>``."""
+    return int(str(value).rsplit(":", 1)[-1]) if str(value).rsplit(":", 1)[-1].isdigit() else 0
+
+
+def record() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    with BullhornSandbox(seed=SEED, candidates=CANDIDATES) as sandbox:
+        for concurrency in CONCURRENCY:
+            config = sandbox.demo_config(
+                entities=list(CORE_ENTITIES),
+                retry_base_seconds=0.001,
+                lookback_seconds=0,
+                page_size=PAGE_SIZE,
+                max_concurrency=concurrency,
+            )
+            since = (int(time.time()) - 1) * 1000
+            full = run_connector(SourceBullhorn, "read", config=config, catalog=_catalog(config, "full_refresh"))
+            incremental_catalog = _catalog(config, "incremental")
+            first = run_connector(SourceBullhorn, "read", config=config, catalog=incremental_catalog)
+            first_states, last_states = _states(first)
+            resumed = run_connector(
+                SourceBullhorn, "read", config=config, catalog=incremental_catalog, state=_as_file(first_states)
+            )
+            again = run_connector(
+                SourceBullhorn, "read", config=config, catalog=incremental_catalog, state=_as_file(last_states)
+            )
+            out[f"concurrency={concurrency}"] = {
+                "full_refresh": _summary(full, since),
+                "incremental": _summary(first, since),
+                "incremental_resumed": _summary(resumed, since),
+                "incremental_again": _summary(again, since),
+            }
+    return out
+
+
+if __name__ == "__main__":
+    json.dump(record(), sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")
