@@ -109,15 +109,25 @@ def record() -> dict[str, Any]:
                 max_concurrency=concurrency,
             )
             since = (int(time.time()) - 1) * 1000
-            full = run_connector(SourceBullhorn, "read", config=config, catalog=_catalog(config, "full_refresh"))
+            full = run_connector(
+                SourceBullhorn, "read", config=config, catalog=_catalog(config, "full_refresh")
+            )
             incremental_catalog = _catalog(config, "incremental")
             first = run_connector(SourceBullhorn, "read", config=config, catalog=incremental_catalog)
             first_states, last_states = _states(first)
             resumed = run_connector(
-                SourceBullhorn, "read", config=config, catalog=incremental_catalog, state=_as_file(first_states)
+                SourceBullhorn,
+                "read",
+                config=config,
+                catalog=incremental_catalog,
+                state=_as_file(first_states),
             )
             again = run_connector(
-                SourceBullhorn, "read", config=config, catalog=incremental_catalog, state=_as_file(last_states)
+                SourceBullhorn,
+                "read",
+                config=config,
+                catalog=incremental_catalog,
+                state=_as_file(last_states),
             )
             out[f"concurrency={concurrency}"] = {
                 "full_refresh": _summary(full, since),
