@@ -35,8 +35,11 @@ _JSON_MARK = "_staffwire_expects_json"
 class Authenticator(Protocol):
     """What an HTTP client may use of an authenticator (see the module docstring)."""
 
-    default_base_url: str | None
-    retry_auth_requests: bool
+    @property
+    def default_base_url(self) -> str | None: ...
+
+    @property
+    def retry_auth_requests(self) -> bool: ...
 
     def auth_flow(self, request: requests.PreparedRequest) -> AuthFlow: ...
 

@@ -89,11 +89,14 @@ from staffwire.paginate import (
     get_path,
     records_extractor,
 )
-from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
+from staffwire.errors import RecordRejected
+from staffwire.streams import Checkpoint, Estimate, Record, Stream, SyncMode
 
 __all__ = ["HttpStream"]
 
 Item = dict[str, Any] | list[dict[str, Any]] | Checkpoint | Estimate
+#: what a stream's read may yield (a subclass's own read may yield records and rejects too)
+ReadItem = Mapping[str, Any] | list[dict[str, Any]] | Record | Checkpoint | Estimate | RecordRejected
 Page = tuple[list[dict[str, Any]], requests.Response]
 _QUEUED_PAGES = 2
 
@@ -182,7 +185,7 @@ class HttpStream(Stream):
         raise NotImplementedError(f"stream {self.get_name()!r} does not implement keyset_probe()")
 
     # --------------------------------------------------------------------------------------- the loop
-    def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterable[Item]:
+    def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterable[ReadItem]:
         cursor = self.get_cursor_field()
         incremental = sync_mode == "incremental" and bool(cursor)
         tracker: CursorTracker | None = None
