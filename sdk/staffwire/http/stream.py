@@ -76,6 +76,7 @@ from typing import Any, ClassVar
 
 import requests
 
+from staffwire.errors import RecordRejected
 from staffwire.http.client import HttpClient
 from staffwire.http.parallel import ordered_parallel, ordered_parallel_chain
 from staffwire.http.partition import KeyRange, KeyRangePartitioner
@@ -89,7 +90,6 @@ from staffwire.paginate import (
     get_path,
     records_extractor,
 )
-from staffwire.errors import RecordRejected
 from staffwire.streams import Checkpoint, Estimate, Record, Stream, SyncMode
 
 __all__ = ["HttpStream"]
