@@ -1,6 +1,6 @@
 """Paginators: small objects that move a request from one page to the next (dlt's shape).
 
-The loop (:meth:`staffwire.http.HttpClient.iter_pages`) is::
+The loop (:meth:`staffwire.http.HttpClient.page_loop`, the only one: ``iter_pages`` and ``HttpStream`` run it) is::
 
     paginator.init_request(request)
     while True:

@@ -12,7 +12,12 @@ Retries: connection errors, timeouts and ``RetryPolicy.retry_statuses`` (5xx) ar
 requests (GET, HEAD, PUT, DELETE, OPTIONS; any method the caller marks ``idempotent=True``); a connection that
 could not even be opened is retried for every method. 429 is retried for every method (the request was not
 processed), honouring ``Retry-After`` and calling ``on_rate_limited(wait_seconds)`` (or the context's
-:func:`~staffwire.http.hooks.rate_limit_listener`) before each wait.
+:func:`~staffwire.http.hooks.rate_limit_listener`) before each wait. A JSON answer is parsed inside the same loop: a
+cut-off or HTML 2xx body of an idempotent request is one more attempt of the same budget (one retry loop).
+
+Vendor hooks: ``classify_error(response, stream)`` returns the API's own exception for a failed answer (status >= 400
+not in ``ok_statuses``), or None for the generic typed error. The authenticator is used only through the contract of
+:mod:`staffwire.authflow`. :meth:`HttpClient.page_loop` is the SDK's one paging loop.
 """
 
 from __future__ import annotations
