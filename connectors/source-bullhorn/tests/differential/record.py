@@ -1,6 +1,7 @@
 """Record what source-bullhorn reads from its sandbox, to compare two revisions of the reader (issue 15).
 
-For every raw and standard stream, in full refresh, a first incremental read, an incremental read resumed from the
+For every raw and standard stream (and, on a larger sandbox, Candidate and candidates with wide pages the API caps
+at 200 of the 500 asked), in full refresh, a first incremental read, an incremental read resumed from the
 first checkpoint of that read (inside a window, after an id) and an incremental read from the final state, with
 ``max_concurrency`` 1 and 3 and a small page size (so id ranges are cut and read in parallel): the sorted ids per
 stream and the final state per stream. A state value taken from the clock during the run (a window's ``to``, a
@@ -25,10 +26,15 @@ from staffwire.testing.conformance import ConnectorResult, run_connector
 
 SEED, CANDIDATES, PAGE_SIZE = 7, 40, 7
 CONCURRENCY = (1, 3)
+#: wide pages: 1,100 candidates asked 500 at a time with every field, which the sandbox (like Bullhorn) answers 200
+#: at a time; with three workers the read is cut into id ranges
+WIDE_CANDIDATES, WIDE_PAGE_SIZE, WIDE_STREAMS = 1_100, 500, ("Candidate", "candidates")
 
 
-def _catalog(config: dict[str, Any], mode: str) -> dict[str, Any]:
+def _catalog(config: dict[str, Any], mode: str, only: tuple[str, ...] = ()) -> dict[str, Any]:
     discovered = run_connector(SourceBullhorn, "discover", config=config).catalog["streams"]
+    if only:
+        discovered = [s for s in discovered if s["name"] in only]
     return {
         "streams": [
             {
@@ -97,44 +103,42 @@ def _id_order(value: Any) -> Any:
     return int(str(value).rsplit(":", 1)[-1]) if str(value).rsplit(":", 1)[-1].isdigit() else 0
 
 
+def _runs(config: dict[str, Any], only: tuple[str, ...] = ()) -> dict[str, Any]:
+    since = (int(time.time()) - 1) * 1000
+    full = run_connector(
+        SourceBullhorn, "read", config=config, catalog=_catalog(config, "full_refresh", only)
+    )
+    incremental_catalog = _catalog(config, "incremental", only)
+    first = run_connector(SourceBullhorn, "read", config=config, catalog=incremental_catalog)
+    first_states, last_states = _states(first)
+    resumed = run_connector(
+        SourceBullhorn, "read", config=config, catalog=incremental_catalog, state=_as_file(first_states)
+    )
+    again = run_connector(
+        SourceBullhorn, "read", config=config, catalog=incremental_catalog, state=_as_file(last_states)
+    )
+    return {
+        "full_refresh": _summary(full, since),
+        "incremental": _summary(first, since),
+        "incremental_resumed": _summary(resumed, since),
+        "incremental_again": _summary(again, since),
+    }
+
+
 def record() -> dict[str, Any]:
     out: dict[str, Any] = {}
+    settings: dict[str, Any] = {
+        "entities": list(CORE_ENTITIES),
+        "retry_base_seconds": 0.001,
+        "lookback_seconds": 0,
+    }
     with BullhornSandbox(seed=SEED, candidates=CANDIDATES) as sandbox:
         for concurrency in CONCURRENCY:
-            config = sandbox.demo_config(
-                entities=list(CORE_ENTITIES),
-                retry_base_seconds=0.001,
-                lookback_seconds=0,
-                page_size=PAGE_SIZE,
-                max_concurrency=concurrency,
-            )
-            since = (int(time.time()) - 1) * 1000
-            full = run_connector(
-                SourceBullhorn, "read", config=config, catalog=_catalog(config, "full_refresh")
-            )
-            incremental_catalog = _catalog(config, "incremental")
-            first = run_connector(SourceBullhorn, "read", config=config, catalog=incremental_catalog)
-            first_states, last_states = _states(first)
-            resumed = run_connector(
-                SourceBullhorn,
-                "read",
-                config=config,
-                catalog=incremental_catalog,
-                state=_as_file(first_states),
-            )
-            again = run_connector(
-                SourceBullhorn,
-                "read",
-                config=config,
-                catalog=incremental_catalog,
-                state=_as_file(last_states),
-            )
-            out[f"concurrency={concurrency}"] = {
-                "full_refresh": _summary(full, since),
-                "incremental": _summary(first, since),
-                "incremental_resumed": _summary(resumed, since),
-                "incremental_again": _summary(again, since),
-            }
+            config = sandbox.demo_config(**settings, page_size=PAGE_SIZE, max_concurrency=concurrency)
+            out[f"concurrency={concurrency}"] = _runs(config)
+    with BullhornSandbox(seed=SEED, candidates=WIDE_CANDIDATES) as sandbox:
+        config = sandbox.demo_config(**settings, page_size=WIDE_PAGE_SIZE, max_concurrency=3)
+        out["wide_pages"] = _runs(config, WIDE_STREAMS)
     return out
 
 
