@@ -292,6 +292,13 @@ def test_http_never_imports_auth() -> None:
     )
     assert offending == []
     assert ("client.py", "staffwire.authflow") in _imports(SDK / "http")
+    contract = ast.parse((SDK / "authflow.py").read_text())
+    neutral = [
+        n.module
+        for n in ast.walk(contract)
+        if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("staffwire")
+    ]
+    assert neutral == ["staffwire.secrets"]  # the contract itself depends on neither package
 
 
 def test_the_client_refuses_an_authenticator_that_does_not_declare_the_contract(
