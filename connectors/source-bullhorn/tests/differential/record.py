@@ -89,13 +89,27 @@ def _summary(result: ConnectorResult, since_ms: int) -> dict[str, Any]:
             estimates.setdefault(estimate["name"], []).append(estimate.get("row_estimate"))
     return {
         name: {
-            "ids": sorted(ids.get(name, []), key=lambda v: (str(type(v)), v)),
+            "ids": _id_runs(ids.get(name, [])),
             "in_order": ids.get(name, []) == sorted(ids.get(name, []), key=_id_order),
             "estimates": estimates.get(name, []),
             "state": _normalise(last.get(name), since_ms),
         }
         for name in sorted(set(ids) | set(last))
     }
+
+
+def _id_runs(ids: list[Any]) -> dict[str, Any]:
+    """The id set, exactly and compactly: its size (repeats count) and runs ``[first, last]`` of consecutive ids
+    (standard ids ``bullhorn:<n>`` by their number, under their prefix)."""
+    prefixes = sorted({str(i).rsplit(":", 1)[0] + ":" for i in ids if isinstance(i, str)})
+    numbers = sorted({_id_order(i) for i in ids})
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return {"count": len(ids), "prefixes": prefixes, "runs": runs}
 
 
 def _id_order(value: Any) -> Any:
@@ -142,6 +156,21 @@ def record() -> dict[str, Any]:
     return out
 
 
+def dump(recorded: dict[str, Any]) -> str:
+    """One line per stream and read, so a difference reads as a line of a diff."""
+    lines = ["{"]
+    for i, (run, modes) in enumerate(sorted(recorded.items())):
+        lines.append(f" {json.dumps(run)}: {{")
+        for j, (mode, streams) in enumerate(sorted(modes.items())):
+            lines.append(f"  {json.dumps(mode)}: {{")
+            for k, (name, summary) in enumerate(sorted(streams.items())):
+                comma = "," if k < len(streams) - 1 else ""
+                lines.append(f"   {json.dumps(name)}: {json.dumps(summary, sort_keys=True)}{comma}")
+            lines.append("  }" + ("," if j < len(modes) - 1 else ""))
+        lines.append(" }" + ("," if i < len(recorded) - 1 else ""))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
-    json.dump(record(), sys.stdout, indent=1, sort_keys=True)
-    sys.stdout.write("\n")
+    sys.stdout.write(dump(record()))
