@@ -1,6 +1,6 @@
 """Paginators: small objects that move a request from one page to the next (dlt's shape).
 
-The loop (:meth:`staffwire.http.HttpClient.iter_pages`) is::
+The loop (:meth:`staffwire.http.HttpClient.page_loop`, the only one: ``iter_pages`` and ``HttpStream`` run it) is::
 
     paginator.init_request(request)
     while True:
@@ -52,10 +52,17 @@ class PageRequest:
     params: dict[str, Any] = field(default_factory=dict)
     json: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    #: None: by the method (GET... are); True for a POST search that only reads, so it is retried like a GET
+    idempotent: bool | None = None
 
     def copy(self) -> PageRequest:
         return PageRequest(
-            self.method, self.path, dict(self.params), copy.deepcopy(self.json), dict(self.headers)
+            self.method,
+            self.path,
+            dict(self.params),
+            copy.deepcopy(self.json),
+            dict(self.headers),
+            self.idempotent,
         )
 
 
@@ -321,8 +328,12 @@ class LinkHeaderPaginator(Paginator):
 class KeysetPaginator(Paginator):
     """Keyset paging: ask for records whose ``key`` is after the last one read (``where=id>123``), for APIs whose
     deep offsets are slow or unreliable. The API must order by ``key``. ``value`` formats the parameter:
-    a template with ``{last}`` (``"id>{last}"``) or a callable. Stops on an empty page or, with ``limit``,
-    a short page. A key that does not increase raises a loop error."""
+    a template with ``{last}`` (``"id>{last}"``) or a callable; or ``apply(request, last)`` puts the key on the
+    request itself (a where clause that also holds other conditions, or goes in a POST body). Stops on an empty
+    page; with ``limit``, on a short page; with ``total_path``, when the page held every record that matched
+    (its count -- ``count_path`` in the body, else the records -- reaches the total: an API may cap pages below
+    the size asked, so a short page alone does not end the read). A key that does not increase raises a loop
+    error. :attr:`total` is the last page's total (the records left from its key on)."""
 
     def __init__(
         self,
@@ -330,28 +341,43 @@ class KeysetPaginator(Paginator):
         key: str = "id",
         param: str = "since_id",
         value: str | Callable[[Any], Any] = "{last}",
+        apply: Callable[[PageRequest, Any], None] | None = None,
         start: Any = None,
         limit: int | None = None,
         limit_param: str | None = None,
+        total_path: str | None = None,
+        count_path: str | None = None,
     ) -> None:
         super().__init__()
         self.key = key
         self.param = param
         self.value = value
+        self.apply = apply
         self.last = start
         self.limit = limit
         self.limit_param = limit_param
+        self.total_path = total_path
+        self.count_path = count_path
+        self.total: int | None = None
 
     def _format(self, last: Any) -> Any:
         return self.value(last) if callable(self.value) else self.value.format(last=last)
 
-    def init_request(self, request: PageRequest) -> None:
-        if self.last is not None:
+    def _put(self, request: PageRequest) -> None:
+        if self.apply is not None:
+            self.apply(request, self.last)
+        else:
             request.params[self.param] = self._format(self.last)
+
+    def init_request(self, request: PageRequest) -> None:
+        if self.last is not None or self.apply is not None:
+            self._put(request)
         if self.limit is not None and self.limit_param:
             request.params[self.limit_param] = self.limit
 
     def update_state(self, response: requests.Response, records: list[Any], body: Any = None) -> None:
+        if self.total_path is not None:
+            self.total = _as_count(get_path(body, self.total_path))
         if not records:
             self.has_next_page = False
             return
@@ -363,9 +389,13 @@ class KeysetPaginator(Paginator):
         self.last = last
         if self.limit is not None and len(records) < self.limit:
             self.has_next_page = False
+        if self.total is not None:
+            count = _as_count(get_path(body, self.count_path)) if self.count_path else None
+            if (count if count is not None else len(records)) >= self.total:
+                self.has_next_page = False
 
     def update_request(self, request: PageRequest) -> None:
-        request.params[self.param] = self._format(self.last)
+        self._put(request)
 
 
 def _as_count(value: Any) -> int | None:

@@ -108,6 +108,25 @@ class ToolkitSandbox(Sandbox):
         rows = [r for r in self.items if r["id"] > since][:30]
         return json_response(rows)
 
+    @route("GET", "/ranged")
+    def ranged(self, request: Request) -> Response:
+        """Keyset reads by id: ``after < id <= upto`` sorted by ``sort`` (``id`` or ``-id``), ``count`` rows (at most
+        7: a capped API), with ``total`` rows matching and ``count`` returned; a ``vendor_error`` flag answers an
+        error inside a 200 body (Zoho's way)."""
+        if request.arg("vendor_error"):
+            return json_response({"status": "error", "code": "INVALID_QUERY", "message": "bad field"})
+        after = request.int_arg("after", -1)
+        upto = request.int_arg("upto", 2**62)
+        rows = sorted(
+            (r for r in self.items if after < r["id"] <= upto),
+            key=lambda r: r["id"],
+            reverse=request.arg("sort") == "-id",
+        )
+        page = rows[: self.page_limit(request, min(request.int_arg("count", 10), 7))]
+        if request.arg("fields") == "id":
+            page = [{"id": r["id"]} for r in page]
+        return json_response({"total": len(rows), "count": len(page), "data": page})
+
     @route("POST", "/things")
     def create(self, request: Request) -> Response:
         body = request.json()

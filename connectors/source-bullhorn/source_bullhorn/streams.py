@@ -1,6 +1,8 @@
 """Bullhorn streams: a raw stream per entity (named exactly like it) and the standard staffing streams.
 
-Both read through :class:`~source_bullhorn.reader.EntityReader`. State (per stream)::
+Both are :class:`~staffwire.http.HttpStream` s reading with the SDK's keyset paging and key-range partitioning
+(:meth:`~staffwire.http.HttpStream.read_keyset`); the Bullhorn half -- where clauses, probes, page parsing -- is
+:class:`~source_bullhorn.reader.EntityQuery`. State (per stream)::
 
     {"<cursor>": 1718000000000}                                   after a completed window (epoch ms)
     {"<cursor>": ..., "window": {"from": a, "to": b, "after_id": n}} inside a window: resume after id n
@@ -20,16 +22,21 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+import requests
 from staffwire.errors import RecordRejected
+from staffwire.http import BadResponseError, HttpStream
+from staffwire.http.partition import KeyRangePartitioner
 from staffwire.mapping import CompiledMapping
+from staffwire.paginate import PageRequest
 from staffwire.standard import standard_stream_schema
 from staffwire.state import InvalidStateError
-from staffwire.streams import Checkpoint, Estimate, Record, Stream, SyncMode
+from staffwire.streams import Checkpoint, Estimate, Record, SyncMode
 
-from source_bullhorn.api import BullhornApi
+from source_bullhorn.api import BullhornApi, ListPage
+from source_bullhorn.auth import SYSTEM
 from source_bullhorn.config import BullhornConfig
 from source_bullhorn.meta import EntityInfo
-from source_bullhorn.reader import EntityReader
+from source_bullhorn.reader import EntityQuery
 from source_bullhorn.reference_data import SEARCHABLE
 
 __all__ = ["BullhornStream", "RawStream", "StandardStream"]
@@ -39,8 +46,11 @@ Item = Row | list[Row] | Record | Checkpoint | Estimate | RecordRejected
 ENTITY_IDS_PER_CALL = 100
 
 
-class BullhornStream(Stream):
-    """Shared read logic; subclasses set the name, schema and what a page becomes (:meth:`_emit`)."""
+class BullhornStream(HttpStream):
+    """Shared read logic; subclasses set the name, schema and what a page becomes (:meth:`emit_page`)."""
+
+    keyset_total_path = "total"
+    keyset_count_path = "count"
 
     def __init__(
         self,
@@ -52,31 +62,58 @@ class BullhornStream(Stream):
         fields: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__(api.client)
         self.api = api
         self.config = config
         self.info = info
         self._name = name
         self.entity_cursor = info.cursor
-        self.reader = EntityReader(
-            api,
+        self.query = EntityQuery(
             entity=info.name,
             searchable=info.name in SEARCHABLE,
             fields=fields or info.field_list,
             cursor=info.cursor,
             deleted_flag=info.has_deleted_flag,
             page_size=config.page_size,
-            concurrency=config.max_concurrency,
-            stream=name,
         )
+        self.partitioner = KeyRangePartitioner(workers=config.max_concurrency, page_size=config.page_size)
         self.clock = clock
+        self._conditions: list[str] = []
 
     def get_name(self) -> str:
         return self._name
 
     # ------------------------------------------------------------------------------------------ to override
-    def _emit(self, rows: list[Row]) -> Iterator[Item]:
+    def emit_page(self, rows: list[Row]) -> Iterator[Item]:
         """What one page of rows becomes: here the page itself, as Bullhorn sent it."""
         yield rows
+
+    # -------------------------------------------------------------------------------------- HttpStream hooks
+    def keyset_request(self, request: PageRequest, after: Any, upto: Any) -> None:
+        self.query.narrow(request, self._conditions, after, upto)
+
+    def keyset_probe(self, request: PageRequest, *, descending: bool) -> None:
+        self.query.probe(request, descending=descending)
+
+    def validate_response(self, response: requests.Response, body: Any) -> None:
+        if not isinstance(body, dict):
+            raise BadResponseError(
+                f"{SYSTEM} answered GET /{self.query.path} without a list body; try again later.",
+                system=SYSTEM,
+                method="GET",
+                path=f"/{self.query.path}",
+                stream=self._name,
+            )
+
+    def parse_page(self, body: Any, response: requests.Response) -> list[Row]:
+        return ListPage(body).data
+
+    def _rows(self, lo: int | None, hi: int | None, after: int = 0) -> Iterator[list[Row] | Estimate]:
+        """Every row with cursor in ``[lo, hi)`` (None: open) and id > ``after``, as pages in id order, after the
+        read's estimate (when Bullhorn tells the total)."""
+        self._conditions = self.query.conditions(lo, hi)
+        for item in self.read_keyset(self.query.request(), after=after, partitioner=self.partitioner):
+            yield item if isinstance(item, Estimate) else item[0]
 
     def tombstone(self, entity_id: int, at_ms: int) -> Row:
         return {
@@ -99,11 +136,11 @@ class BullhornStream(Stream):
         cursor = self.entity_cursor
         start = self.config.start_ms()
         if sync_mode != "incremental" or cursor is None:
-            for rows in self._estimated(self.reader.pages(start if cursor else None, None)):
+            for rows in self._rows(start if cursor else None, None):
                 if isinstance(rows, Estimate):
                     yield rows
                 else:
-                    yield from self._emit(rows)
+                    yield from self.emit_page(rows)
             return
         saved = dict(state or {})
         cdc_state = saved.get("cdc") if isinstance(saved.get("cdc"), dict) else None
@@ -141,25 +178,13 @@ class BullhornStream(Stream):
         base: dict[str, Any] = {cursor: previous} if previous is not None else {}
         if cdc_state is not None:
             base["cdc"] = cdc_state
-        for rows in self._estimated(self.reader.pages(lo, hi, after)):
+        for rows in self._rows(lo, hi, after):
             if isinstance(rows, Estimate):
                 yield rows
                 continue
-            yield from self._emit(rows)
+            yield from self.emit_page(rows)
             yield Checkpoint({**base, "window": {"from": lo, "to": hi, "after_id": rows[-1]["id"]}})
         yield Checkpoint({**base, cursor: hi})
-
-    def _estimated(self, pages: Iterator[list[Row]]) -> Iterator[list[Row] | Estimate]:
-        """The pages, preceded by one estimate from the total Bullhorn reported for this read (if it did)."""
-        estimated = False
-        for rows in pages:
-            if not estimated:
-                estimated = True
-                if self.reader.expected is not None:
-                    yield Estimate(rows=self.reader.expected)
-            yield rows
-        if not estimated and self.reader.expected is not None:
-            yield Estimate(rows=self.reader.expected)
 
     # ------------------------------------------------------------------------------------------------ CDC
     def _read_events(self, saved: dict[str, Any], cdc_state: dict[str, Any]) -> Iterator[Item]:
@@ -207,14 +232,14 @@ class BullhornStream(Stream):
         found: set[int] = set()
         for offset in range(0, len(changed), ENTITY_IDS_PER_CALL):
             ids = changed[offset : offset + ENTITY_IDS_PER_CALL]
-            rows = self.api.entities(self.info.name, ids, self.reader.fields, stream=self._name)
+            rows = self.api.entities(self.info.name, ids, self.query.fields, stream=self._name)
             rows.sort(key=lambda r: r.get("id") or 0)
             found.update(int(r["id"]) for r in rows)
             if rows:
-                yield from self._emit(rows)
+                yield from self.emit_page(rows)
         gone = sorted(i for i, (kind, _) in latest.items() if kind == "DELETED" or i not in found)
         if gone:
-            yield from self._emit([self.tombstone(i, latest[i][1]) for i in gone])
+            yield from self.emit_page([self.tombstone(i, latest[i][1]) for i in gone])
 
 
 class RawStream(BullhornStream):
@@ -249,7 +274,7 @@ class StandardStream(BullhornStream):
     def get_cursor_field(self) -> list[str] | None:
         return ["remote_updated_at"] if self.info.cursor else None
 
-    def _emit(self, rows: list[Row]) -> Iterator[Item]:
+    def emit_page(self, rows: list[Row]) -> Iterator[Item]:
         """The page's standard records, as pages split around the rows the mapping rejected."""
         yield from self.mapping.map_pages(rows)
 

@@ -23,30 +23,20 @@ caller's retry rules.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import Any
 
 import requests
 
+from staffwire.authflow import Authenticator, AuthFlow, expects_json, is_auth_request, mark_auth_request
 from staffwire.secrets import SecretMasker
 
 __all__ = ["Auth", "AuthFlow", "Authenticator", "NoAuth", "expects_json", "is_auth_request"]
 
-AuthFlow = Generator[requests.PreparedRequest, requests.Response, None]
-
-_AUTH_MARK = "_staffwire_auth_request"
-_JSON_MARK = "_staffwire_expects_json"
-
-
-@runtime_checkable
-class Authenticator(Protocol):
-    """Anything with an ``auth_flow``; :class:`Auth` is the convenient base."""
-
-    def auth_flow(self, request: requests.PreparedRequest) -> AuthFlow: ...
-
 
 class Auth:
-    """Base of Staffwire's authenticators.
+    """Base of Staffwire's authenticators: every member of the :class:`~staffwire.authflow.Authenticator`
+    contract, with defaults.
 
     The client calls :meth:`bind` once with its system name and :class:`SecretMasker`, so every token an
     authenticator learns is masked from then on, and its errors name the system.
@@ -54,7 +44,10 @@ class Auth:
 
     system: str = "the API"
     masker: SecretMasker | None = None
+    #: the flow's own requests (token, login hops) are retried on connection errors and 5xx
     retry_auth_requests: bool = True
+    #: the base URL of a client built without one (None: the client's own)
+    default_base_url: str | None = None
 
     def bind(self, *, system: str, masker: SecretMasker | None) -> None:
         if system and self.system == Auth.system:
@@ -91,20 +84,9 @@ class Auth:
         prepared = requests.Request(
             method.upper(), url, params=dict(params or {}), data=data, json=json, headers=dict(headers or {})
         ).prepare()
-        setattr(prepared, _AUTH_MARK, True)
-        if expect_json:
-            setattr(prepared, _JSON_MARK, True)
+        mark_auth_request(prepared, expect_json=expect_json)
         return prepared
 
 
 class NoAuth(Auth):
     """No authentication (public endpoints, sandboxes)."""
-
-
-def is_auth_request(request: requests.PreparedRequest) -> bool:
-    return bool(getattr(request, _AUTH_MARK, False))
-
-
-def expects_json(request: requests.PreparedRequest) -> bool:
-    """Whether a flow's own request was built with ``expect_json=True``."""
-    return bool(getattr(request, _JSON_MARK, False))

@@ -53,7 +53,7 @@ class SessionLoginAuth(RefreshingAuth[LoginSession]):
     #: sessions may die after a few requests (shared by parallel workers): one request may renew several times
     #: (the login itself proves the credentials); an OAuth access token is renewed once per request
     max_renewals = 4
-    default_base_url = SESSION_BASE_URL
+    default_base_url: str | None = SESSION_BASE_URL
 
     def login(self) -> Obtain[LoginSession]:
         """Yield the login hops; return the session."""

@@ -1,11 +1,12 @@
-"""The HTTP toolkit: a client with retries, 429 handling and rate limiting; typed errors; the HttpStream template.
+"""The HTTP toolkit: a client with retries, 429 handling and rate limiting; typed errors; the HttpStream template;
+the ordered parallel reader and key-range partitioning it reads with (docs/architecture.md, "Reading over HTTP").
 
 Public surface (checked by a test): everything in ``__all__``. Implementation lives in the submodules.
 """
 
 from __future__ import annotations
 
-from staffwire.http.client import IDEMPOTENT_METHODS, HttpClient
+from staffwire.http.client import IDEMPOTENT_METHODS, ErrorClassifier, HttpClient, PageFetch
 from staffwire.http.errors import (
     AuthenticationError,
     BadResponseError,
@@ -26,6 +27,8 @@ from staffwire.http.errors import (
     error_for_response,
 )
 from staffwire.http.hooks import RateLimitCallback, current_rate_limit_listener, rate_limit_listener
+from staffwire.http.parallel import ordered_parallel, ordered_parallel_chain
+from staffwire.http.partition import KeyRange, KeyRangePartitioner
 from staffwire.http.ratelimit import RateLimiter
 from staffwire.http.retry import RetryPolicy, parse_retry_after
 from staffwire.http.stream import HttpStream
@@ -36,13 +39,17 @@ __all__ = [
     "BadResponseError",
     "ClientError",
     "ConnectError",
+    "ErrorClassifier",
     "HttpClient",
     "HttpConfigError",
     "HttpError",
     "HttpInternalError",
     "HttpStream",
     "HttpTransientError",
+    "KeyRange",
+    "KeyRangePartitioner",
     "NotFoundError",
+    "PageFetch",
     "PermissionDeniedError",
     "RateLimitCallback",
     "RateLimitedError",
@@ -55,6 +62,8 @@ __all__ = [
     "current_rate_limit_listener",
     "describe_request",
     "error_for_response",
+    "ordered_parallel",
+    "ordered_parallel_chain",
     "parse_retry_after",
     "rate_limit_listener",
 ]

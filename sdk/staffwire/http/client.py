@@ -12,14 +12,19 @@ Retries: connection errors, timeouts and ``RetryPolicy.retry_statuses`` (5xx) ar
 requests (GET, HEAD, PUT, DELETE, OPTIONS; any method the caller marks ``idempotent=True``); a connection that
 could not even be opened is retried for every method. 429 is retried for every method (the request was not
 processed), honouring ``Retry-After`` and calling ``on_rate_limited(wait_seconds)`` (or the context's
-:func:`~staffwire.http.hooks.rate_limit_listener`) before each wait.
+:func:`~staffwire.http.hooks.rate_limit_listener`) before each wait. A JSON answer is parsed inside the same loop: a
+cut-off or HTML 2xx body of an idempotent request is one more attempt of the same budget (one retry loop).
+
+Vendor hooks: ``classify_error(response, stream)`` returns the API's own exception for a failed answer (status >= 400
+not in ``ok_statuses``), or None for the generic typed error. The authenticator is used only through the contract of
+:mod:`staffwire.authflow`. :meth:`HttpClient.page_loop` is the SDK's one paging loop.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
@@ -29,9 +34,8 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from staffwire import logs
-from staffwire.auth.base import expects_json, is_auth_request
+from staffwire.authflow import Authenticator, expects_json, is_auth_request
 from staffwire.http.errors import (
-    BadResponseError,
     ConnectError,
     HttpConfigError,
     HttpError,
@@ -56,11 +60,15 @@ from staffwire.urls import is_loopback_host
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from staffwire.auth.base import Authenticator
-
-__all__ = ["IDEMPOTENT_METHODS", "HttpClient"]
+__all__ = ["IDEMPOTENT_METHODS", "ErrorClassifier", "HttpClient", "PageFetch"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+
+#: ``classify_error(response, stream)``: a vendor's own exception for a failed answer, or None for the generic one
+ErrorClassifier = Callable[[requests.Response, "str | None"], "Exception | None"]
+#: fetches one page of a paging loop: request -> (response, records, body)
+PageFetch = Callable[[PageRequest], tuple[requests.Response, list[Any], Any]]
+_UNPARSED = object()
 
 
 class PageOptions(TypedDict, total=False):
@@ -99,11 +107,18 @@ class HttpClient:
         rate_limit_notify_after: float = 1.0,
         status_kinds: Mapping[int, type[HttpError]] | None = None,
         session: requests.Session | None = None,
+        classify_error: ErrorClassifier | None = None,
     ) -> None:
         self.system = system
+        self.classify_error = classify_error
         self.masker = masker if masker is not None else SecretMasker()
         self.auth = auth
-        default_base = getattr(auth, "default_base_url", None)
+        if auth is not None and not isinstance(auth, Authenticator):
+            raise TypeError(
+                f"HttpClient(auth=...) needs an authenticator with auth_flow, bind, default_base_url and "
+                f"retry_auth_requests (derive it from staffwire.auth.Auth); got {type(auth).__name__}"
+            )
+        default_base = auth.default_base_url if auth is not None else None
         self.base_url = (base_url or default_base or "").rstrip("/")
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
@@ -123,9 +138,8 @@ class HttpClient:
         self._env_cache: dict[str, dict[str, Any]] = {}
         # the connector run this client belongs to: retry lines logged from a worker thread go to its output
         self._log_owner = logs.owner()
-        bind = getattr(auth, "bind", None)
-        if callable(bind):
-            bind(system=system, masker=self.masker)
+        if auth is not None:
+            auth.bind(system=system, masker=self.masker)
 
     # lifecycle -----------------------------------------------------------------------------------------
     def close(self) -> None:
@@ -184,13 +198,20 @@ class HttpClient:
         idempotent: bool | None = None,
         stream: str | None = None,
         ok_statuses: tuple[int, ...] = (),
+        expect_json: bool = False,
     ) -> requests.Response:
         """Send a request through auth, rate limiting and retries; raise a typed error for status >= 400
-        (except ``ok_statuses``). ``stream`` names the stream in error messages."""
+        (except ``ok_statuses``): the ``classify_error`` hook's, else the generic one. ``stream`` names the stream
+        in error messages. ``expect_json``: a 2xx body must be JSON -- parsed once here (for :meth:`decode`), and a
+        cut-off or HTML body of an idempotent request is fetched again within the same retry budget."""
         prepared = self._prepare(method, path, params, json, data, headers)
         is_idempotent = prepared.method in IDEMPOTENT_METHODS if idempotent is None else idempotent
-        response = self._run(prepared, is_idempotent, stream)
+        response = self._run(prepared, is_idempotent, stream, expect_json)
         if response.status_code >= 400 and response.status_code not in ok_statuses:
+            if self.classify_error is not None:
+                vendor = self.classify_error(response, stream)
+                if vendor is not None:
+                    raise vendor
             raise error_for_response(
                 response,
                 system=self.system,
@@ -202,18 +223,22 @@ class HttpClient:
         return response
 
     def _run(
-        self, prepared: requests.PreparedRequest, idempotent: bool, stream: str | None
+        self, prepared: requests.PreparedRequest, idempotent: bool, stream: str | None, expect_json: bool
     ) -> requests.Response:
         if self.auth is None:
-            return self._send(prepared, idempotent, stream, follow_redirects=True)
+            return self._send(prepared, idempotent, stream, follow_redirects=True, expect_json=expect_json)
         flow = self.auth.auth_flow(prepared)
+        retry_own = self.auth.retry_auth_requests
         try:
             outgoing = next(flow)
             while True:
                 own = is_auth_request(outgoing)
-                retry_own = bool(getattr(self.auth, "retry_auth_requests", True))
                 response = self._send(
-                    outgoing, retry_own if own else idempotent, stream, follow_redirects=not own
+                    outgoing,
+                    retry_own if own else idempotent,
+                    stream,
+                    follow_redirects=not own,
+                    expect_json=expects_json(outgoing) if own else expect_json,
                 )
                 try:
                     outgoing = flow.send(response)
@@ -229,7 +254,9 @@ class HttpClient:
         stream: str | None,
         *,
         follow_redirects: bool,
+        expect_json: bool = False,
     ) -> requests.Response:
+        """The retry loop (the only one): connection errors, 429, 5xx and unreadable JSON bodies."""
         policy = self.retry
         url = prepared.url or ""
         self._check_scheme(url, prepared.method or "GET", stream)
@@ -256,12 +283,12 @@ class HttpClient:
                 policy.sleep(wait)
                 continue
             if (
-                idempotent
-                and attempt < policy.max_attempts
+                expect_json
                 and 200 <= status < 300
-                and expects_json(prepared)
-                and _unreadable(response)
-            ):  # a token endpoint's cut-off or HTML answer: a hiccup, like a 503, not bad credentials
+                and not _parsed(response)
+                and idempotent
+                and attempt < policy.max_attempts
+            ):  # a cut-off or HTML answer (a proxy, a token endpoint): a hiccup, like a 503, not bad data
                 response.close()
                 wait = policy.backoff(attempt)
                 self._log_retry(prepared, "a cut-off or HTML body", wait, attempt, policy.max_attempts)
@@ -393,7 +420,10 @@ class HttpClient:
 
     # JSON ----------------------------------------------------------------------------------------------
     def decode(self, response: requests.Response, *, stream: str | None = None) -> Any:
-        """The JSON body, ``None`` for an empty answer (204); a typed error for HTML or broken JSON."""
+        """The JSON body, ``None`` for an empty answer (204, 304); a typed error for HTML or broken JSON."""
+        parsed = getattr(response, "_staffwire_json", _UNPARSED)
+        if parsed is not _UNPARSED:
+            return parsed
         if not response.content:
             return None
         return json_body(response, system=self.system, masker=self.masker, stream=stream)
@@ -403,20 +433,11 @@ class HttpClient:
         return self.fetch_json(method, path, **kwargs)[1]
 
     def fetch_json(self, method: str, path: str, **kwargs: Any) -> tuple[requests.Response, Any]:
-        """Like :meth:`request_json`, returning the response too (headers, status)."""
-        idempotent = kwargs.get("idempotent")
-        if idempotent is None:
-            idempotent = method.upper() in IDEMPOTENT_METHODS
-        attempt = 0
-        while True:
-            attempt += 1
-            response = self.request(method, path, **kwargs)
-            try:
-                return response, self.decode(response, stream=kwargs.get("stream"))
-            except BadResponseError:
-                if not idempotent or attempt >= self.retry.max_attempts:
-                    raise
-                self.retry.sleep(self.retry.backoff(attempt))
+        """Like :meth:`request_json`, returning the response too (headers, status). The body is checked inside
+        the request's retry loop (:meth:`request` with ``expect_json``), so a broken body costs one attempt of
+        the same budget as a 503."""
+        response = self.request(method, path, expect_json=True, **kwargs)
+        return response, self.decode(response, stream=kwargs.get("stream"))
 
     def get_json(self, path: str, **kwargs: Any) -> Any:
         return self.request_json("GET", path, **kwargs)
@@ -454,7 +475,6 @@ class HttpClient:
         stream: str | None = None,
     ) -> Iterator[tuple[PageRequest, requests.Response, list[Any]]]:
         """Like :meth:`paginate`, with the request that fetched each page and its response."""
-        paginator = paginator if paginator is not None else SinglePagePaginator()
         extract = records_extractor(records)
         spec = PageRequest(
             method=method.upper(),
@@ -463,20 +483,45 @@ class HttpClient:
             json=json,
             headers=dict(headers or {}),
         )
+
+        def fetch(request: PageRequest) -> tuple[requests.Response, list[Any], Any]:
+            response, body = self.fetch_page(request, stream=stream)
+            return response, extract(body), body
+
+        for sent, response, page, _body in self.page_loop(spec, paginator, fetch, stream=stream):
+            yield sent, response, page
+
+    def fetch_page(self, request: PageRequest, *, stream: str | None = None) -> tuple[requests.Response, Any]:
+        """One page's request: (response, decoded body)."""
+        return self.fetch_json(
+            request.method,
+            request.path,
+            params=request.params,
+            json=request.json,
+            headers=request.headers or None,
+            idempotent=request.idempotent,
+            stream=stream,
+        )
+
+    def page_loop(
+        self,
+        request: PageRequest,
+        paginator: Paginator | None,
+        fetch: PageFetch,
+        *,
+        stream: str | None = None,
+    ) -> Generator[tuple[PageRequest, requests.Response, list[Any], Any], None, None]:
+        """The paging loop (the only one in the SDK): ``fetch`` each page of ``request`` as ``paginator`` moves it,
+        yielding (the request sent, response, records, body). The caller's ``request`` is not changed. A consumer
+        may stop after any page; the paginator has then seen that page (``update_state``) but not moved on."""
+        paginator = paginator if paginator is not None else SinglePagePaginator()
+        spec = request.copy()
         paginator.init_request(spec)
         while True:
             sent = spec.copy()
-            response, body = self.fetch_json(
-                spec.method,
-                spec.path,
-                params=spec.params,
-                json=spec.json,
-                headers=spec.headers,
-                stream=stream,
-            )
-            page = extract(body)
+            response, page, body = fetch(sent)
             self.check_page(paginator, response, page, body, spec, stream)
-            yield sent, response, page
+            yield sent, response, page, body
             if not paginator.has_next_page:
                 return
             paginator.update_request(spec)
@@ -523,13 +568,13 @@ def _broken_body(exc: requests.RequestException) -> bool:
     )
 
 
-def _unreadable(response: requests.Response) -> bool:
-    """A non-empty body that is not JSON (cut off, or an HTML page)."""
+def _parsed(response: requests.Response) -> bool:
+    """Parse a JSON answer's body once (kept for :meth:`HttpClient.decode`); False when it is not JSON (cut off,
+    or an HTML page). An empty body is ``None`` (204, 304)."""
     body = response.content
-    if not body:
-        return False
     try:
-        orjson.loads(body)
+        value = orjson.loads(body) if body else None
     except orjson.JSONDecodeError:
-        return True
-    return False
+        return False
+    response._staffwire_json = value  # type: ignore[attr-defined]
+    return True

@@ -5,7 +5,7 @@ STREAM_STATUS ``RATE_LIMITED`` trace; every :class:`~staffwire.http.HttpClient` 
 a long client-side throttle). A client built with ``on_rate_limited=`` uses its own callable instead.
 
 A context variable follows the generator that reads the stream (generators run in their caller's context);
-:class:`~staffwire.http.HttpStream` copies the context into its worker threads.
+:mod:`staffwire.http.parallel` (every parallel read) copies the context into its worker threads.
 """
 
 from __future__ import annotations

@@ -28,38 +28,77 @@ What the loop does:
   a read that is not partitioned (an incremental read's total may include overlap rows later dropped as repeats);
 * partitions (:meth:`partitions` returns e.g. date windows or sub-resources): reads each partition with its own
   paginator, :attr:`parallel_partitions` at a time, yields them in partition order, checkpointing after each
-  complete partition via :meth:`partition_state`.
+  complete partition via :meth:`partition_state`;
+* key ranges (:meth:`read_keyset`, for a stream's own ``read``): keyset paging by a unique increasing key, cut
+  into :class:`~staffwire.http.partition.KeyRange` s read in parallel and yielded in key order (see below).
+
+Vendor hooks: :meth:`validate_response` (an error inside a 200 body), :meth:`parse_page` (records of a body; an
+empty 204/304 body arrives as None), the client's ``classify_error`` (a vendor's own error for a failed status).
+Every page goes through the client's one paging loop (:meth:`HttpClient.page_loop
+<staffwire.http.HttpClient.page_loop>`) and retry loop; every parallel read through
+:mod:`staffwire.http.parallel`. :meth:`pages` pages any request with any paginator from inside a stream (a
+sub-resource of each record, say) with the same hooks.
+
+Key ranges, for an API that filters and sorts by id (Bullhorn's ``id:{N TO *]``) -- a full backfill in parallel
+whose every page is a safe checkpoint::
+
+    class Things(HttpStream):
+        name = "things"
+        keyset_total_path = "total"          # a body's count of the rows matching (the probes use it)
+
+        def path(self, state): return "/things"
+        def keyset_request(self, request, after, upto):      # narrow to after < id <= upto (None: open)
+            request.params["where"] = " AND ".join(
+                [f"id > {after or 0}", *([f"id <= {upto}"] if upto is not None else [])])
+            request.params.update(orderBy="id", count=200)
+        def keyset_probe(self, request, *, descending):      # one row, its id only, from one end
+            request.params.update(count=1, fields="id", orderBy="-id" if descending else "id")
+
+        def read(self, sync_mode, state):
+            after = (state or {}).get("after_id", 0)
+            base = PageRequest("GET", self.path(state))
+            cut = KeyRangePartitioner(workers=3, page_size=200)
+            for item in self.read_keyset(base, after=after, partitioner=cut):
+                if isinstance(item, Estimate):
+                    yield item
+                    continue
+                records, _response = item
+                yield records
+                yield Checkpoint({"after_id": records[-1]["id"]})   # exact: pages come in id order
 """
 
 from __future__ import annotations
 
-import contextvars
-import itertools
-import queue
-import threading
-from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, ClassVar
 
 import requests
 
+from staffwire.errors import RecordRejected
 from staffwire.http.client import HttpClient
+from staffwire.http.parallel import ordered_parallel, ordered_parallel_chain
+from staffwire.http.partition import KeyRange, KeyRangePartitioner
 from staffwire.incremental import CursorTracker
 from staffwire.paginate import (
+    KeysetPaginator,
     OffsetPaginator,
     PageRequest,
     Paginator,
     SinglePagePaginator,
+    get_path,
     records_extractor,
 )
-from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
+from staffwire.streams import Checkpoint, Estimate, Record, Stream, SyncMode
 
 __all__ = ["HttpStream"]
 
 Item = dict[str, Any] | list[dict[str, Any]] | Checkpoint | Estimate
+#: what a stream's read may yield (a subclass's own read may yield records and rejects too)
+ReadItem = Mapping[str, Any] | list[dict[str, Any]] | Record | Checkpoint | Estimate | RecordRejected
 Page = tuple[list[dict[str, Any]], requests.Response]
+_QUEUED_PAGES = 2
 
 
 class HttpStream(Stream):
@@ -76,6 +115,12 @@ class HttpStream(Stream):
     parallel_pages: ClassVar[int] = 1
     #: partitions read at once (1 = sequential)
     parallel_partitions: ClassVar[int] = 1
+    #: keyset reading (:meth:`read_keyset`): the unique, increasing key the API filters and sorts by
+    keyset_key: ClassVar[str] = "id"
+    #: keyset reading: where a body tells how many rows match its request (the estimate, the probes, the stop)
+    keyset_total_path: ClassVar[str | None] = None
+    #: keyset reading: where a body tells how many rows it holds (None: the records parsed)
+    keyset_count_path: ClassVar[str | None] = None
 
     def __init__(self, client: HttpClient, *, start_date: Any = None) -> None:
         self.client = client
@@ -98,8 +143,13 @@ class HttpStream(Stream):
         """A new paginator for one read (paginators are stateful)."""
         return SinglePagePaginator()
 
+    def validate_response(self, response: requests.Response, body: Any) -> None:
+        """Raise a staffwire error for an answer that is an error despite its status (an error object inside an
+        HTTP 200 body). Called on every page after decoding, before :meth:`parse_page`. Default: nothing."""
+
     def parse_page(self, body: Any, response: requests.Response) -> list[dict[str, Any]]:
-        """The records of one page (default: :attr:`records_path`). Transform records here if needed."""
+        """The records of one page (default: :attr:`records_path`). Transform records here if needed. An empty
+        answer (204, 304) arrives as ``None`` and gives ``[]``, which ends the paging."""
         return self._extract(body)
 
     def partitions(self, state: Mapping[str, Any] | None) -> list[Mapping[str, Any]] | None:
@@ -124,8 +174,18 @@ class HttpStream(Stream):
         """The state once ``partition`` and every partition before it are read (default: the tracker's)."""
         return state
 
+    def keyset_request(self, request: PageRequest, after: Any, upto: Any) -> None:
+        """Keyset reading: narrow ``request`` to rows with ``after < key`` (None: from the first) and
+        ``key <= upto`` (None: open-ended), sorted by the key ascending. Called before every page."""
+        raise NotImplementedError(f"stream {self.get_name()!r} does not implement keyset_request()")
+
+    def keyset_probe(self, request: PageRequest, *, descending: bool) -> None:
+        """Keyset reading: make an already narrowed ``request`` ask for one row (its key is enough), sorted by
+        the key descending or ascending -- the probes of a cut read."""
+        raise NotImplementedError(f"stream {self.get_name()!r} does not implement keyset_probe()")
+
     # --------------------------------------------------------------------------------------- the loop
-    def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterable[Item]:
+    def read(self, sync_mode: SyncMode, state: Mapping[str, Any] | None) -> Iterable[ReadItem]:
         cursor = self.get_cursor_field()
         incremental = sync_mode == "incremental" and bool(cursor)
         tracker: CursorTracker | None = None
@@ -185,45 +245,45 @@ class HttpStream(Stream):
 
     # ------------------------------------------------------------------------------------------ fetching
     def fetch(self, request: PageRequest) -> tuple[requests.Response, list[dict[str, Any]], Any]:
-        """One page: (response, records, body)."""
-        response, body = self.client.fetch_json(
-            request.method,
-            request.path,
-            params=request.params,
-            json=request.json,
-            headers=request.headers or None,
-            stream=self.get_name(),
-        )
+        """One page: (response, records, body), through :meth:`validate_response` and :meth:`parse_page`."""
+        response, body = self.client.fetch_page(request, stream=self.get_name())
+        self.validate_response(response, body)
         return response, self.parse_page(body, response), body
+
+    def pages(self, request: PageRequest, paginator: Paginator | None = None) -> Iterator[Page]:
+        """Every page of ``request`` as ``paginator`` (default: :meth:`paginator`) moves it, through this
+        stream's hooks: for a stream that pages more than its own path (sub-resources of its records)."""
+        paginator = paginator if paginator is not None else self.paginator()
+        for _sent, response, records, _body in self.client.page_loop(
+            request, paginator, self.fetch, stream=self.get_name()
+        ):
+            yield records, response
 
     def _pages(self, base: PageRequest, totals: list[int] | None = None) -> Iterator[Page]:
         """Sequential paging; switches to parallel fetches once the first page tells the total. The total the
         first page tells (if any) is appended to ``totals`` before that page is yielded."""
         paginator = self.paginator()
-        request = base.copy()
-        paginator.init_request(request)
-        stream = self.get_name()
-        while True:
-            response, records, body = self.fetch(request)
-            self.client.check_page(paginator, response, records, body, request, stream)
-            if (
-                totals is not None
-                and not totals
-                and isinstance(paginator, OffsetPaginator)
-                and paginator.total is not None
-            ):
-                totals.append(paginator.total)
-            yield records, response
-            if not paginator.has_next_page:
-                return
-            if (
-                self.parallel_pages > 1
-                and isinstance(paginator, OffsetPaginator)
-                and paginator.total is not None
-            ):
-                yield from self._parallel_offsets(request, paginator, len(records))
-                return
-            paginator.update_request(request)
+        loop = self.client.page_loop(base, paginator, self.fetch, stream=self.get_name())
+        try:
+            for sent, response, records, _body in loop:
+                if (
+                    totals is not None
+                    and not totals
+                    and isinstance(paginator, OffsetPaginator)
+                    and paginator.total is not None
+                ):
+                    totals.append(paginator.total)
+                yield records, response
+                if (
+                    paginator.has_next_page
+                    and self.parallel_pages > 1
+                    and isinstance(paginator, OffsetPaginator)
+                    and paginator.total is not None
+                ):
+                    yield from self._parallel_offsets(sent, paginator, len(records))
+                    return
+        finally:
+            loop.close()
 
     def _parallel_offsets(
         self, request: PageRequest, paginator: OffsetPaginator, first: int
@@ -237,125 +297,144 @@ class HttpStream(Stream):
         """
         total = paginator.total or 0
         limit = max(1, min(paginator.limit, first))
+        request = request.copy()
         if paginator.limit_param:
-            request = request.copy()
             request.params[paginator.limit_param] = limit
-        offsets = list(range(paginator.offset, total, limit))
-        with ThreadPoolExecutor(
-            max_workers=self.parallel_pages, thread_name_prefix=f"{self.get_name()}-pages"
-        ) as pool:
-            pending: deque[tuple[int, Future[tuple[requests.Response, list[dict[str, Any]], Any]]]] = deque()
 
-            def submit(offset: int) -> None:
-                page_request = request.copy()
-                page_request.params[paginator.offset_param] = offset
-                context = contextvars.copy_context()
-                pending.append((offset, pool.submit(context.run, self.fetch, page_request)))
-
-            upcoming = iter(offsets)
-            for offset in upcoming:
-                submit(offset)
-                if len(pending) >= self.parallel_pages * 2:
+        def offset_pages(offset: int) -> Iterator[Page]:
+            page_request = request.copy()
+            page_request.params[paginator.offset_param] = offset
+            response, records, _body = self.fetch(page_request)
+            yield records, response
+            got = len(records)
+            while 0 < got < limit and offset + got < min(offset + limit, total):
+                gap = request.copy()
+                gap.params[paginator.offset_param] = offset + got
+                if paginator.limit_param:
+                    gap.params[paginator.limit_param] = limit - got
+                response, more, _body = self.fetch(gap)
+                if not more:
                     break
-            try:
-                while pending:
-                    offset, future = pending.popleft()
-                    response, records, _body = future.result()
-                    yield records, response
-                    got = len(records)
-                    while 0 < got < limit and offset + got < min(offset + limit, total):
-                        gap = request.copy()
-                        gap.params[paginator.offset_param] = offset + got
-                        if paginator.limit_param:
-                            gap.params[paginator.limit_param] = limit - got
-                        response, more, _body = self.fetch(gap)
-                        if not more:
-                            break
-                        yield more, response
-                        got += len(more)
-                    nxt = next(upcoming, None)
-                    if nxt is not None:
-                        submit(nxt)
-            finally:
-                for _offset, future in pending:
-                    future.cancel()
+                yield more, response
+                got += len(more)
+
+        producers: list[Callable[[], Iterable[Page]]] = [
+            partial(offset_pages, offset) for offset in range(paginator.offset, total, limit)
+        ]
+        yield from ordered_parallel_chain(
+            producers, workers=self.parallel_pages, thread_name=f"{self.get_name()}-pages"
+        )
 
     def _partition_pages(
         self, base: PageRequest, partitions: list[Mapping[str, Any]]
     ) -> Iterator[tuple[Mapping[str, Any], Iterator[Page]]]:
+        """Each partition's pages, partitions read ``parallel_partitions`` at a time and yielded in order; at
+        most ``parallel_partitions * 2`` pages wait in memory whatever a partition's size."""
+
         def request_for(partition: Mapping[str, Any]) -> PageRequest:
             request = base.copy()
             self.partition_request(partition, request)
             return request
 
-        if self.parallel_partitions <= 1:
-            for partition in partitions:
-                yield partition, self._pages(request_for(partition))
-            return
-        # Each partition is read by a worker into a small bounded queue; the partitions are yielded in order, so
-        # at most ``parallel_partitions * _QUEUED_PAGES`` pages wait in memory whatever a partition's size.
-        stop = threading.Event()
-        pool = ThreadPoolExecutor(
-            max_workers=self.parallel_partitions, thread_name_prefix=f"{self.get_name()}-partitions"
+        producers: list[Callable[[], Iterable[Page]]] = [
+            partial(self._pages, request_for(partition)) for partition in partitions
+        ]
+        reader = ordered_parallel(
+            producers,
+            workers=self.parallel_partitions,
+            queue_size=_QUEUED_PAGES,
+            ahead=self.parallel_partitions,
+            thread_name=f"{self.get_name()}-partitions",
         )
-        running: deque[tuple[Mapping[str, Any], queue.Queue[Any]]] = deque()
-        remaining = iter(partitions)
-
-        def start(partition: Mapping[str, Any]) -> None:
-            pages: queue.Queue[Any] = queue.Queue(maxsize=_QUEUED_PAGES)
-            pool.submit(contextvars.copy_context().run, self._produce, request_for(partition), pages, stop)
-            running.append((partition, pages))
-
         try:
-            for partition in itertools.islice(remaining, self.parallel_partitions):
-                start(partition)
-            while running:
-                partition, pages = running.popleft()
-                yield partition, _drain(pages)
-                nxt = next(remaining, None)
-                if nxt is not None:
-                    start(nxt)
+            yield from zip(partitions, reader, strict=False)
         finally:
-            stop.set()
-            pool.shutdown(wait=True, cancel_futures=True)
+            reader.close()
 
-    def _produce(self, request: PageRequest, pages: queue.Queue[Any], stop: threading.Event) -> None:
-        """Worker: read one partition's pages into ``pages``, then ``_DONE`` (or the error), until told to stop."""
-        try:
-            for page in self._pages(request):
-                if not _put(pages, page, stop):
-                    return
-            _put(pages, _DONE, stop)
-        except BaseException as exc:  # handed to the reader, which raises it in order
-            _put(pages, _Failed(exc), stop)
+    # -------------------------------------------------------------------------------------- key ranges
+    def read_keyset(
+        self,
+        request: PageRequest,
+        *,
+        after: Any = None,
+        partitioner: KeyRangePartitioner | None = None,
+    ) -> Iterator[Page | Estimate]:
+        """Every row of ``request`` with key after ``after`` (None: all), as pages in key order, preceded by one
+        :class:`~staffwire.streams.Estimate` when the first answer tells the total (:attr:`keyset_total_path`).
 
-
-_QUEUED_PAGES = 2
-
-
-class _Failed:
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
-_DONE = object()
-
-
-def _put(pages: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
-    while not stop.is_set():
-        try:
-            pages.put(item, timeout=0.05)
-            return True
-        except queue.Full:
-            continue
-    return False
-
-
-def _drain(pages: queue.Queue[Any]) -> Iterator[Page]:
-    while True:
-        item = pages.get()
-        if item is _DONE:
+        Sequential keyset paging (:meth:`keyset_request` before every page), or with a ``partitioner`` of more
+        than one worker: two one-row probes (:meth:`keyset_probe`) find the first and last key and the total, and
+        the key span is cut into :class:`~staffwire.http.partition.KeyRange` s read in parallel (see
+        :mod:`staffwire.http.partition`). Empty pages are not yielded; a page's last record holds the key to
+        resume after."""
+        if partitioner is None or not partitioner.parallel:
+            yield from self._keyset_range(request, KeyRange(after), estimate=True)
             return
-        if isinstance(item, _Failed):
-            raise item.error
-        yield item
+        first, total = self._keyset_edge(request, after, descending=False)
+        if total is not None:
+            yield Estimate(rows=total)
+        if first is None:
+            return
+        if not partitioner.worth_cutting(total):
+            yield from self._keyset_range(request, KeyRange(after), estimate=False)
+            return
+        last, _ = self._keyset_edge(request, after, descending=True)
+        if last is None:
+            return
+        ranges = partitioner.ranges(first, last, total)
+        producers: list[Callable[[], Iterable[Page | Estimate]]] = [
+            partial(self._keyset_range, request, key_range, estimate=False) for key_range in ranges
+        ]
+        yield from ordered_parallel_chain(
+            producers,
+            workers=partitioner.workers,
+            queue_size=partitioner.queue_pages,
+            ahead=len(ranges),
+            thread_name=f"{self.get_name()}-ranges",
+        )
+
+    def keyset_paginator(self, key_range: KeyRange) -> KeysetPaginator:
+        """The paginator of one key range (default: :attr:`keyset_key`, :meth:`keyset_request`, the total and
+        count paths)."""
+        return KeysetPaginator(
+            key=self.keyset_key,
+            start=key_range.after,
+            apply=lambda request, last: self.keyset_request(request, last, key_range.upto),
+            total_path=self.keyset_total_path,
+            count_path=self.keyset_count_path,
+        )
+
+    def _keyset_range(
+        self, request: PageRequest, key_range: KeyRange, *, estimate: bool
+    ) -> Iterator[Page | Estimate]:
+        paginator = self.keyset_paginator(key_range)
+        loop = self.client.page_loop(request, paginator, self.fetch, stream=self.get_name())
+        try:
+            for _sent, response, records, _body in loop:
+                if estimate:
+                    estimate = False
+                    if paginator.total is not None:
+                        yield Estimate(rows=paginator.total)
+                if records:
+                    yield records, response
+        finally:
+            loop.close()
+
+    def _keyset_edge(self, request: PageRequest, after: Any, *, descending: bool) -> tuple[Any, int | None]:
+        """(key at one end, total) of the rows of ``request`` after ``after``."""
+        probe = request.copy()
+        self.keyset_request(probe, after, None)
+        self.keyset_probe(probe, descending=descending)
+        _response, records, body = self.fetch(probe)
+        total = _count(get_path(body, self.keyset_total_path)) if self.keyset_total_path else None
+        if not records:
+            return None, total
+        return get_path(records[0], self.keyset_key), total
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return None
