@@ -6,8 +6,8 @@ A stream is named, has a JSON Schema, an optional primary key and cursor, and a 
 * a record (``dict``, or a pydantic model), or a page of records (``list[dict]``: the fast path, encoded in one go);
 * a :class:`Record`: one record with its Airbyte record meta (``{"changes": [{field, change, reason}]}``), for a
   record whose values were changed on the way (e.g. a value that could not be normalised became null);
-* :class:`Checkpoint` objects carrying the stream state that is safe to resume from *after every record yielded
-  so far* (yield one at each page boundary, or every N records);
+* :class:`~staffwire.state.Checkpoint` objects carrying the stream state that is safe to resume from *after every
+  record yielded so far* (yield one at each page boundary, or every N records);
 * :class:`~staffwire.errors.RecordRejected` instances for records that cannot be mapped or validated (logged as
   WARN with their reasons and counted; the stream goes on);
 * :class:`Estimate` objects when the stream learns how much it is about to read (e.g. a first page's ``total``):
@@ -17,6 +17,10 @@ A stream is named, has a JSON Schema, an optional primary key and cursor, and a 
 The framework (``staffwire.source``) turns these into RECORD and STATE messages: it counts records between
 checkpoints (``sourceStats.recordCount``), never repeats an unchanged state with records in between, always emits
 at least one state per selected stream, and wraps the stream in STARTED / RUNNING / COMPLETE|INCOMPLETE statuses.
+
+``Checkpoint`` lives with the rest of the state vocabulary in :mod:`staffwire.state` and is deliberately not
+re-exported here: a second import path for one class is how state came to live in three modules. A stream author
+who wants everything in one line has the package's top level, ``from staffwire import Checkpoint, Stream``.
 """
 
 from __future__ import annotations
@@ -27,18 +31,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
     from staffwire.errors import RecordRejected
+    from staffwire.state import Checkpoint
 
-__all__ = ["NO_CURSOR_STATE", "Checkpoint", "Estimate", "Record", "Stream", "SyncMode"]
+__all__ = ["Estimate", "Record", "Stream", "SyncMode"]
 
 SyncMode = Literal["full_refresh", "incremental"]
-NO_CURSOR_STATE: dict[str, Any] = {"__ab_no_cursor_state_message": True}
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """The stream state to resume from, valid for every record yielded before it."""
-
-    state: Mapping[str, Any]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sdk_support import SCRIPT_CONFIG, ScriptedStream, configured_catalog, scripted_source
 from source_example import SourceExample
-from staffwire.streams import Checkpoint
+from staffwire.state import Checkpoint
 from staffwire.testing.conformance import assert_conformant, parse_output, run_connector
 
 log = logging.getLogger("source_scripted.streams")
@@ -41,7 +41,13 @@ def test_two_connectors_in_threads_keep_their_logs_and_records_apart(tmp_path: A
         source = scripted_source(ScriptedStream("a", script(name)))
         out = io.BytesIO()
         code = source.launch(
-            ["read", "--config", str(tmp_path / f"{name}.json"), "--catalog", str(tmp_path / f"{name}-catalog.json")],
+            [
+                "read",
+                "--config",
+                str(tmp_path / f"{name}.json"),
+                "--catalog",
+                str(tmp_path / f"{name}-catalog.json"),
+            ],
             stdout=out,
         )
         outputs[name] = out.getvalue() if code == 0 else b"failed"

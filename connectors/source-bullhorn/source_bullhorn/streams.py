@@ -23,8 +23,8 @@ from typing import Any
 from staffwire.errors import RecordRejected
 from staffwire.mapping import CompiledMapping
 from staffwire.standard import standard_stream_schema
-from staffwire.state import InvalidStateError
-from staffwire.streams import Checkpoint, Estimate, Record, Stream, SyncMode
+from staffwire.state import Checkpoint, InvalidStateError
+from staffwire.streams import Estimate, Record, Stream, SyncMode
 
 from source_bullhorn.api import BullhornApi
 from source_bullhorn.config import BullhornConfig

@@ -16,8 +16,8 @@ What the loop does:
 
 * full refresh: yields each page (a list of records, the runtime's fast path);
 * incremental (``cursor_field`` set): starts from the saved cursor minus :attr:`lookback`, drops records already
-  emitted in the overlap (:class:`~staffwire.incremental.CursorTracker`), and yields a
-  :class:`~staffwire.streams.Checkpoint` after every page when the API returns records in cursor order
+  emitted in the overlap (:class:`~staffwire.state.CursorTracker`), and yields a
+  :class:`~staffwire.state.Checkpoint` after every page when the API returns records in cursor order
   (:attr:`sorted_by_cursor`), else once at the end -- a checkpoint never claims a record not yet yielded;
 * a stream whose state is not a cursor (an event batch id, a sync token) returns it from :meth:`next_state`
   after each page, and that is checkpointed instead;
@@ -46,7 +46,6 @@ from typing import Any, ClassVar
 import requests
 
 from staffwire.http.client import HttpClient
-from staffwire.incremental import CursorTracker
 from staffwire.paginate import (
     OffsetPaginator,
     PageRequest,
@@ -54,7 +53,8 @@ from staffwire.paginate import (
     SinglePagePaginator,
     records_extractor,
 )
-from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
+from staffwire.state import Checkpoint, CursorTracker
+from staffwire.streams import Estimate, Stream, SyncMode
 
 __all__ = ["HttpStream"]
 
