@@ -25,9 +25,16 @@ who wants everything in one line has the package's top level, ``from staffwire i
 
 from __future__ import annotations
 
+import copy
+import json
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from staffwire.errors import InternalError
 
 if TYPE_CHECKING:
     from staffwire.errors import RecordRejected
@@ -80,7 +87,14 @@ class Stream:
         return self.cursor_field
 
     def get_json_schema(self) -> dict[str, Any]:
-        """The JSON Schema of one record."""
+        """The JSON Schema of one record: ``schemas/<name>.json`` beside the module that defines the stream when
+        there is one (airbyte-cdk's convention: a schema is data, kept out of the code), else an open object."""
+        module = sys.modules.get(type(self).__module__)
+        where = getattr(module, "__file__", None)
+        if where:
+            found = _schema_file(Path(where).parent / "schemas" / f"{self.get_name()}.json")
+            if found is not None:
+                return copy.deepcopy(found)
         return {
             "$schema": "http://json-schema.org/draft-07/schema#",
             "type": "object",
@@ -98,3 +112,20 @@ class Stream:
         """Yield records (or pages of records), checkpoints and, when known, an estimate. ``state`` is this stream's last committed state
         (``None`` on a first run or in full refresh)."""
         raise NotImplementedError(f"stream {self.get_name()!r} does not implement read()")
+
+
+@cache
+def _schema_file(path: Path) -> dict[str, Any] | None:
+    """The schema in ``path`` (read once per process), or None when there is no such file. A file that is not a
+    JSON object is a bug of the connector, reported with its path."""
+    if not path.is_file():
+        return None
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise InternalError(f"the stream schema {path} is not valid JSON: {exc}") from None
+    if not isinstance(schema, dict):
+        raise InternalError(
+            f"the stream schema {path} must hold a JSON object, not a JSON {type(schema).__name__}"
+        )
+    return schema
