@@ -16,7 +16,7 @@ _EXPORTS = {
     "Destination": "staffwire.destination",
     "Writer": "staffwire.destination",
     "Stream": "staffwire.streams",
-    "Checkpoint": "staffwire.streams",
+    "Checkpoint": "staffwire.state",
     "Estimate": "staffwire.streams",
     "ConfigError": "staffwire.errors",
     "TransientError": "staffwire.errors",
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from staffwire.errors import TransientError as TransientError
     from staffwire.secrets import SecretMasker as SecretMasker
     from staffwire.source import Source as Source
-    from staffwire.streams import Checkpoint as Checkpoint
+    from staffwire.state import Checkpoint as Checkpoint
     from staffwire.streams import Estimate as Estimate
     from staffwire.streams import Stream as Stream
 

@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from staffwire.entrypoint import ConfigT, Connector, RunContext, exception_trace, read_state_file
 from staffwire.errors import ConfigError, InternalError, RecordRejected
-from staffwire.state import InvalidStateError, StateTracker, parse_state
-from staffwire.streams import Checkpoint, Estimate, Record, Stream, SyncMode
+from staffwire.state import Checkpoint, InvalidStateError, StateTracker, parse_state
+from staffwire.streams import Estimate, Record, Stream, SyncMode
 
 if TYPE_CHECKING:
     from airbyte_protocol_dataclasses.models import ConfiguredAirbyteCatalog

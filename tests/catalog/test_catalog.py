@@ -81,7 +81,10 @@ def test_the_catalog_is_an_airbyte_registry_with_each_connectors_spec(repo: Path
 
 def test_the_spec_in_the_catalog_is_what_the_connector_prints(repo: Path) -> None:
     catalog = build_catalog(repo)
-    for kind, name in (("sources", "source-acme"), ("destinations", "destination-acme")):
+    for kind, name, secret in (
+        ("sources", "source-acme", "api_token"),
+        ("destinations", "destination-acme", "api_key"),
+    ):
         folder = repo / "connectors" / name
         printed = subprocess.run(
             [sys.executable, "-c", f"from {name.replace('-', '_')}.run import run; run()", "spec"],
@@ -93,7 +96,7 @@ def test_the_spec_in_the_catalog_is_what_the_connector_prints(repo: Path) -> Non
         [spec] = [json.loads(line)["spec"] for line in printed.splitlines() if '"SPEC"' in line]
         [entry] = catalog[kind]
         assert entry["spec"] == spec
-        assert entry["spec"]["connectionSpecification"]["properties"]["api_key"]["airbyte_secret"] is True
+        assert entry["spec"]["connectionSpecification"]["properties"][secret]["airbyte_secret"] is True
 
 
 def test_pyairbyte_reads_the_registry_with_airbyte_repository_names(repo: Path) -> None:

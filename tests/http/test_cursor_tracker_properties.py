@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from staffwire.incremental import CursorTracker, parse_cursor, to_iso
+from staffwire.state import CursorTracker, parse_cursor, to_iso
 
 BASE = datetime(2024, 3, 1, tzinfo=timezone.utc)
 Pair = tuple[int, int]  # (key, cursor in seconds after BASE)

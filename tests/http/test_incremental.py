@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from staffwire.incremental import CursorTracker, parse_cursor, to_epoch_ms, to_iso, to_offset_iso, windows
+from staffwire.state import CursorTracker, parse_cursor, to_epoch_ms, to_iso, to_offset_iso, windows
 
 UTC = timezone.utc
 MOMENT = datetime(2024, 3, 1, 4, 45, tzinfo=UTC)

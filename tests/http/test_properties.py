@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from staffwire.http import RateLimiter
-from staffwire.incremental import parse_cursor, to_epoch_ms, to_iso
+from staffwire.state import parse_cursor, to_epoch_ms, to_iso
 
 moments = st.datetimes(
     min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(timezone.utc)

@@ -10,7 +10,7 @@ from staffwire.http import errors as http_errors
 
 
 @pytest.mark.parametrize(
-    "module", ["staffwire.http", "staffwire.auth", "staffwire.paginate", "staffwire.incremental"]
+    "module", ["staffwire.http", "staffwire.auth", "staffwire.paginate", "staffwire.state"]
 )
 def test_every_public_name_exists_and_nothing_private_is_exported(module: str) -> None:
     mod = importlib.import_module(module)

@@ -10,9 +10,9 @@ import pytest
 from http_toolkit_sandbox import TOTAL, Sleeps, ToolkitSandbox, oauth
 from staffwire.errors import TransientError
 from staffwire.http import HttpClient, HttpStream, RetryPolicy, rate_limit_listener
-from staffwire.incremental import to_epoch_ms
 from staffwire.paginate import OffsetPaginator, Paginator
-from staffwire.streams import Checkpoint, Estimate
+from staffwire.state import Checkpoint, to_epoch_ms
+from staffwire.streams import Estimate
 
 BASE_MS = 1_700_000_000_000
 

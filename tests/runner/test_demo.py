@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from destination_wingspan.sandbox import DEMO_TOKEN, WingspanSandbox
 from source_bullhorn.sandbox import BullhornSandbox
-from staffwire.pycompat import datetime_fromisoformat
+from staffwire.py310 import datetime_fromisoformat
 from staffwire.runner import StateStore
 from staffwire.runner.demo import run_demo
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sdk_support import SCRIPT_CONFIG, ScriptedStream, configured_catalog, scripted_source
 from source_example import SourceExample
-from staffwire.streams import Checkpoint
+from staffwire.state import Checkpoint
 from staffwire.testing.conformance import assert_conformant, parse_output, run_connector
 
 log = logging.getLogger("source_scripted.streams")

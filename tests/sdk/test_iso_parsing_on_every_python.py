@@ -1,7 +1,7 @@
 """ISO 8601 strings read the same on Python 3.10 and 3.11+.
 
 3.10's ``datetime.fromisoformat`` rejects ``Z``, ``+0530``, basic format and 1-5 digit fractions, which APIs
-send; Staffwire parses through ``staffwire.pycompat`` (3.11's parser, backported on 3.10). On 3.11 these
+send; Staffwire parses through ``staffwire.py310`` (3.11's parser, backported on 3.10). On 3.11 these
 tests pin the behaviour the backport must match; on 3.10 they are the regression tests for it.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from staffwire.incremental import parse_cursor
 from staffwire.mapping.formats import FORMATS
 from staffwire.mapping.timeparse import parse_instant, to_utc_datetime
-from staffwire.pycompat import date_fromisoformat, datetime_fromisoformat
+from staffwire.py310 import date_fromisoformat, datetime_fromisoformat
+from staffwire.state import parse_cursor
 
 IST = timezone(timedelta(hours=5, minutes=30))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 import pytest
 import staffwire
@@ -22,7 +23,7 @@ MODULES = [
     "staffwire.testing.seed",
     "staffwire.urls",
     "staffwire.compat",
-    "staffwire.pycompat",
+    "staffwire.py310",
 ]
 
 
@@ -49,3 +50,24 @@ def test_the_sandbox_kit_re_exports_its_parts() -> None:
     assert (sandbox.Fault, sandbox.Faults) == (faults.Fault, faults.Faults)
     assert sandbox.TokenBook is tokens.TokenBook
     assert sandbox.SeededData is seed.SeededData
+
+
+def test_state_has_one_home() -> None:
+    """Every state name is imported from staffwire.state; the modules it used to be spread over are gone."""
+    import staffwire.state
+    import staffwire.streams
+
+    assert staffwire.Checkpoint is staffwire.state.Checkpoint
+    assert not {"Checkpoint", "NO_CURSOR_STATE"} & set(staffwire.streams.__all__)
+    assert {"Checkpoint", "CursorTracker", "InvalidStateError", "NO_CURSOR_STATE", "parse_cursor"} <= set(
+        staffwire.state.__all__
+    )
+    assert importlib.util.find_spec("staffwire.incremental") is None
+
+
+def test_compat_names_only_the_airbyte_cdk_adapters() -> None:
+    """The 3.10 backport and the schema-evolution check have names that say what they are."""
+    assert importlib.util.find_spec("staffwire.pycompat") is None
+    assert importlib.util.find_spec("staffwire.standard.compat") is None
+    assert importlib.util.find_spec("staffwire.py310") is not None
+    assert importlib.util.find_spec("staffwire.standard.evolution") is not None

@@ -9,7 +9,8 @@ import pytest
 from sdk_support import SCRIPT_CONFIG, ScriptedStream, configured_catalog, scripted_source
 from source_example import SourceExample
 from staffwire.errors import RecordRejected, Rejection, TransientError
-from staffwire.streams import Checkpoint, Estimate, Record
+from staffwire.state import Checkpoint
+from staffwire.streams import Estimate, Record
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, run_connector
 
 NO_CURSOR = {"__ab_no_cursor_state_message": True}

@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema
 import pytest
 from staffwire.standard import STANDARD_STREAM_NAMES, standard_stream_schema
-from staffwire.standard.compat import breaking_changes, load_snapshot
+from staffwire.standard.evolution import breaking_changes, load_snapshot
 
 
 def _walk(node: Any) -> list[Any]:
@@ -66,7 +66,9 @@ def test_a_mapped_candidate_validates_against_its_schema() -> None:
 @pytest.mark.parametrize("stream", STANDARD_STREAM_NAMES)
 def test_schema_has_no_breaking_change_against_the_committed_snapshot(stream: str) -> None:
     snapshot = load_snapshot(stream)
-    assert snapshot is not None, f"no snapshot for {stream}: run python -m staffwire.standard.compat --write"
+    assert snapshot is not None, (
+        f"no snapshot for {stream}: run python -m staffwire.standard.evolution --write"
+    )
     assert breaking_changes(snapshot, standard_stream_schema(stream)) == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from staffwire.incremental import parse_cursor
+from staffwire.state import parse_cursor
 
 __all__ = ["parse_bullhorn_id", "to_epoch_ms", "to_one"]
 

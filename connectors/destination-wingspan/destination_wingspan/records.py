@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from staffwire.errors import RecordRejected, Rejection
-from staffwire.pycompat import date_fromisoformat
+from staffwire.py310 import date_fromisoformat
 
 from destination_wingspan.invoices import InvoiceLine, InvoiceRequest
 from destination_wingspan.payables import PayableLine, PayableRequest

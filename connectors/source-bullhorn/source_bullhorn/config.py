@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
-from staffwire.incremental import parse_cursor
 from staffwire.spec import SecureUrl
+from staffwire.state import parse_cursor
 from staffwire.token_fields import HIDDEN
 
 __all__ = ["DEFAULT_CDC_ENTITIES", "BullhornConfig", "BullhornLogin", "ChangeDataCapture"]

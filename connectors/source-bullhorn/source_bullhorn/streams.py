@@ -29,8 +29,8 @@ from staffwire.http.partition import KeyRangePartitioner
 from staffwire.mapping import CompiledMapping
 from staffwire.paginate import PageRequest
 from staffwire.standard import standard_stream_schema
-from staffwire.state import InvalidStateError
-from staffwire.streams import Checkpoint, Estimate, Record, SyncMode
+from staffwire.state import Checkpoint, InvalidStateError
+from staffwire.streams import Estimate, Record, SyncMode
 
 from source_bullhorn.api import BullhornApi, ListPage
 from source_bullhorn.auth import SYSTEM

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
-from staffwire.pycompat import datetime_fromisoformat
+from staffwire.py310 import datetime_fromisoformat
 from staffwire.spec import SecureUrl, check_status_maps
 
 __all__ = ["API_URL", "TOKEN_URL", "GreenhouseConfig", "GreenhouseCredentials"]

@@ -70,7 +70,7 @@ class SourceGreenhouse(Source[GreenhouseConfig]):
             )
 
     def streams(self, config: GreenhouseConfig) -> list[Stream]:
-        from staffwire.incremental import parse_cursor
+        from staffwire.state import parse_cursor
 
         from source_greenhouse.standard import STANDARD_STREAMS, rule_checkers
         from source_greenhouse.streams import RAW_PREFIX, RAW_STREAMS, HarvestStream, StandardStream

@@ -23,7 +23,8 @@ from staffwire.http import HttpStream
 from staffwire.mapping.rules import RuleChecker
 from staffwire.paginate import LinkHeaderPaginator, PageRequest, Paginator
 from staffwire.standard import standard_stream_schema
-from staffwire.streams import Checkpoint, Stream, SyncMode
+from staffwire.state import Checkpoint
+from staffwire.streams import Stream, SyncMode
 
 from source_greenhouse.api import GreenhouseApi
 from source_greenhouse.reference import json_schema

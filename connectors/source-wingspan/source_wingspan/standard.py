@@ -29,7 +29,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from staffwire.incremental import parse_cursor, to_iso
+from staffwire.state import parse_cursor, to_iso
 
 __all__ = [
     "SYSTEM_ID",

@@ -14,9 +14,9 @@ from typing import Any
 
 from staffwire.errors import RecordRejected, Rejection
 from staffwire.http.errors import NotFoundError
-from staffwire.incremental import to_iso
 from staffwire.standard import standard_stream_schema
-from staffwire.streams import Checkpoint, Estimate, Stream, SyncMode
+from staffwire.state import Checkpoint, to_iso
+from staffwire.streams import Estimate, Stream, SyncMode
 
 from source_wingspan.api import WingspanReader
 from source_wingspan.changes import ChangeTracker

@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 from destination_wingspan.sandbox import DEMO_TOKEN, WingspanSandbox
-from staffwire.incremental import to_iso
+from staffwire.state import to_iso
 
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 

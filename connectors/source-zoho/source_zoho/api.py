@@ -22,8 +22,8 @@ from staffwire.auth import AccessToken
 from staffwire.errors import ConfigError, InternalError
 from staffwire.http.client import HttpClient
 from staffwire.http.retry import RetryPolicy
-from staffwire.incremental import parse_cursor
 from staffwire.secrets import SecretMasker
+from staffwire.state import parse_cursor
 from staffwire.token_fields import expiry_epoch
 
 from source_zoho.auth import ZohoAuth, error_code

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from staffwire.errors import ConfigError
-from staffwire.pycompat import datetime_fromisoformat
+from staffwire.py310 import datetime_fromisoformat
 from staffwire.spec import SecureUrl, check_status_maps
 from staffwire.token_fields import HIDDEN
 

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from staffwire.errors import ConfigError, RecordRejected
-from staffwire.incremental import CursorTracker
 from staffwire.standard import standard_stream_schema
-from staffwire.streams import Checkpoint, Record, Stream, SyncMode
+from staffwire.state import Checkpoint, CursorTracker
+from staffwire.streams import Record, Stream, SyncMode
 
 from source_zoho.api import ZohoApi
 from source_zoho.fields import resolve

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from source_zoho.sandbox import ZohoSandbox
-from staffwire.pycompat import datetime_fromisoformat
+from staffwire.py310 import datetime_fromisoformat
 
 
 def at(text: str) -> datetime:

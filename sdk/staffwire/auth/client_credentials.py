@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from staffwire.auth.oauth2 import OAuth2RefreshTokenAuth
-from staffwire.pycompat import datetime_fromisoformat
+from staffwire.py310 import datetime_fromisoformat
 
 __all__ = ["OAuth2ClientCredentialsAuth"]
 

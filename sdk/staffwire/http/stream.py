@@ -16,8 +16,8 @@ What the loop does:
 
 * full refresh: yields each page (a list of records, the runtime's fast path);
 * incremental (``cursor_field`` set): starts from the saved cursor minus :attr:`lookback`, drops records already
-  emitted in the overlap (:class:`~staffwire.incremental.CursorTracker`), and yields a
-  :class:`~staffwire.streams.Checkpoint` after every page when the API returns records in cursor order
+  emitted in the overlap (:class:`~staffwire.state.CursorTracker`), and yields a
+  :class:`~staffwire.state.Checkpoint` after every page when the API returns records in cursor order
   (:attr:`sorted_by_cursor`), else once at the end -- a checkpoint never claims a record not yet yielded;
 * a stream whose state is not a cursor (an event batch id, a sync token) returns it from :meth:`next_state`
   after each page, and that is checkpointed instead;
@@ -80,7 +80,6 @@ from staffwire.errors import RecordRejected
 from staffwire.http.client import HttpClient
 from staffwire.http.parallel import ordered_parallel, ordered_parallel_chain
 from staffwire.http.partition import KeyRange, KeyRangePartitioner
-from staffwire.incremental import CursorTracker
 from staffwire.paginate import (
     KeysetPaginator,
     OffsetPaginator,
@@ -90,7 +89,8 @@ from staffwire.paginate import (
     get_path,
     records_extractor,
 )
-from staffwire.streams import Checkpoint, Estimate, Record, Stream, SyncMode
+from staffwire.state import Checkpoint, CursorTracker
+from staffwire.streams import Estimate, Record, Stream, SyncMode
 
 __all__ = ["HttpStream"]
 

@@ -12,7 +12,7 @@ from typing import Any
 import phonenumbers
 
 from staffwire.mapping.countries import ISO_ALPHA2, POSTAL_CODE_PATTERNS
-from staffwire.pycompat import datetime_fromisoformat
+from staffwire.py310 import datetime_fromisoformat
 
 __all__ = ["FORMATS", "is_currency_code", "is_email", "is_postal_code"]
 

@@ -30,7 +30,7 @@ from staffwire.mapping.countries import ISO_ALPHA2
 from staffwire.mapping.formats import is_currency_code, is_email
 from staffwire.mapping.problems import Reject, at, config_error, did_you_mean, from_validation_error
 from staffwire.mapping.timeparse import epoch_ms_to_utc, to_date, to_utc_datetime
-from staffwire.pycompat import date_fromisoformat
+from staffwire.py310 import date_fromisoformat
 
 __all__ = [
     "TRANSFORMS",

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from staffwire.pycompat import datetime_fromisoformat
+from staffwire.py310 import datetime_fromisoformat
 
 __all__ = ["DEFINITIONS", "FUNNEL", "build_report"]
 

@@ -16,7 +16,8 @@ from staffwire.destination import Destination, Writer
 from staffwire.errors import ConfigError, RecordRejected, Rejection
 from staffwire.plugins import hookimpl
 from staffwire.source import Source
-from staffwire.streams import Checkpoint, Stream, SyncMode
+from staffwire.state import Checkpoint
+from staffwire.streams import Stream, SyncMode
 
 
 class CounterConfig(BaseModel):

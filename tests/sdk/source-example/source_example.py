@@ -13,7 +13,8 @@ import requests
 from pydantic import BaseModel, Field, SecretStr
 from staffwire.errors import ConfigError, TransientError
 from staffwire.source import Source
-from staffwire.streams import Checkpoint, Stream, SyncMode
+from staffwire.state import Checkpoint
+from staffwire.streams import Stream, SyncMode
 from staffwire.testing.sandbox import HttpError, Request, Response, Sandbox, json_response, route
 
 API_KEY = "example-key-0123456789"

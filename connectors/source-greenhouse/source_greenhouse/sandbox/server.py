@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
-from staffwire.pycompat import datetime_fromisoformat
+from staffwire.py310 import datetime_fromisoformat
 from staffwire.testing.sandbox import HttpError, Request, Response, Sandbox, TokenBook, json_response, route
 
 from source_greenhouse.sandbox.seed import iso, seed_data

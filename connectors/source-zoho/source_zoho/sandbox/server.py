@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from staffwire.pycompat import datetime_fromisoformat
+from staffwire.py310 import datetime_fromisoformat
 from staffwire.testing.sandbox import (
     Request,
     Response,

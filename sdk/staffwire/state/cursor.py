@@ -1,4 +1,4 @@
-"""Incremental reads: cursor values, windows, lookback and de-duplication across the overlap.
+"""Cursors of incremental reads: cursor values, windows, lookback and de-duplication across the overlap.
 
 APIs disagree on how they spell a moment: Bullhorn sends epoch milliseconds, Zoho ISO 8601 with the tenant's
 offset (``2024-03-01T10:15:00+05:30``), others ``Z``. :func:`parse_cursor` turns any of them into an aware UTC
@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from staffwire.pycompat import datetime_fromisoformat
-from staffwire.state import InvalidStateError
+from staffwire.py310 import datetime_fromisoformat
+from staffwire.state.messages import InvalidStateError
 
 __all__ = [
     "CursorTracker",
@@ -70,7 +70,7 @@ def _from_iso(text: str) -> datetime:
     original = text
     if text.endswith(("Z", "z")):  # 3.11's parser takes "Z" but not "z"
         text = text[:-1] + "+00:00"
-    # 3.11's parser (backported for 3.10 by staffwire.pycompat) reads +HHMM, a space separator and any number
+    # 3.11's parser (backported for 3.10 by staffwire.py310) reads +HHMM, a space separator and any number
     # of fraction digits itself: the cursor of every record goes straight to it
     try:
         return datetime_fromisoformat(text)

@@ -1,4 +1,4 @@
-"""The standard library as Python 3.11 has it, on Python 3.10 too.
+"""Python 3.10 support: the standard library's ISO 8601 parsers as Python 3.11 has them, on Python 3.10 too.
 
 Python 3.10's ``datetime.fromisoformat`` reads back only what ``isoformat()`` writes: no ``Z``, no ``+0530``,
 no basic format (``20240501T100000``), fractions of exactly 3 or 6 digits. 3.11 reads most of ISO 8601, and

@@ -1,4 +1,4 @@
-"""Schema compatibility: is the new schema of a standard stream a safe evolution of the published one?
+"""Schema evolution: is the new schema of a standard stream a safe (widening) change of the published one?
 
 Consumers (destinations, warehouses) rely on the published shape, so a change may only *widen* it: add fields,
 add enum values, allow null, drop a pattern. Removing a field, narrowing its type, dropping an enum value,
@@ -7,7 +7,7 @@ adding a constraint or making a field required breaks them.
 The published schemas are committed in ``sdk/staffwire/standard/schemas/<stream>.json``; a test compares them with
 the models. After an additive change, refresh them with::
 
-    python -m staffwire.standard.compat --write        # refuses breaking changes
+    python -m staffwire.standard.evolution --write        # refuses breaking changes
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def write_snapshots(*, allow_breaking: bool = False) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m staffwire.standard.compat", description=__doc__.split("\n")[0]
+        prog="python -m staffwire.standard.evolution", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--write", action="store_true", help="refresh the committed schema snapshots")
     parser.add_argument("--allow-breaking", action="store_true", help="write even if the change is breaking")

@@ -1,4 +1,4 @@
-"""Stream state: reading the ``--state`` file and deciding when a source emits a STATE message.
+"""Stream state on the wire: the ``--state`` file read in, the checkpoints a stream yields, the STATE messages out.
 
 Input. The state file is a JSON list of per-stream ``AirbyteStateMessage`` (what the platform and PyAirbyte
 pass); ``[]`` and an absent file mean "first run". GLOBAL states are accepted (their per-stream parts are used).
@@ -16,15 +16,32 @@ one so that every record is counted; that is the one case where two equal states
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from staffwire.errors import ConfigError
 from staffwire.protocol import json_type
-from staffwire.streams import NO_CURSOR_STATE
 
-__all__ = ["InvalidStateError", "StateTracker", "StreamKey", "parse_state", "state_message"]
+__all__ = [
+    "NO_CURSOR_STATE",
+    "Checkpoint",
+    "InvalidStateError",
+    "StateTracker",
+    "StreamKey",
+    "parse_state",
+    "state_message",
+]
 
 StreamKey = tuple[str, "str | None"]
+#: the state a full-refresh stream closes with (the platform's marker for "no cursor")
+NO_CURSOR_STATE: dict[str, Any] = {"__ab_no_cursor_state_message": True}
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The stream state to resume from, valid for every record yielded before it."""
+
+    state: Mapping[str, Any]
 
 
 def parse_state(data: Any, where: str = "the state file") -> dict[StreamKey, dict[str, Any]]:
