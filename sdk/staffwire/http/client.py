@@ -99,8 +99,11 @@ class HttpClient:
         rate_limit_notify_after: float = 1.0,
         status_kinds: Mapping[int, type[HttpError]] | None = None,
         session: requests.Session | None = None,
+        classify_error: Callable[[requests.Response, str | None], Exception | None] | None = None,
     ) -> None:
         self.system = system
+        # a vendor's own reading of a refused request (Zoho naming the missing scope); None: the generic error
+        self.classify_error = classify_error
         self.masker = masker if masker is not None else SecretMasker()
         self.auth = auth
         default_base = getattr(auth, "default_base_url", None)
@@ -191,6 +194,9 @@ class HttpClient:
         is_idempotent = prepared.method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         response = self._run(prepared, is_idempotent, stream)
         if response.status_code >= 400 and response.status_code not in ok_statuses:
+            own = self.classify_error(response, stream) if self.classify_error is not None else None
+            if own is not None:
+                raise own
             raise error_for_response(
                 response,
                 system=self.system,

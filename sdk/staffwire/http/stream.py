@@ -98,8 +98,13 @@ class HttpStream(Stream):
         """A new paginator for one read (paginators are stateful)."""
         return SinglePagePaginator()
 
+    def validate_response(self, response: requests.Response, body: Any) -> None:
+        """Raise a staffwire error for an answer that is an error despite its status (an error inside an HTTP 200
+        body). Called on every page, after decoding and before :meth:`parse_page`. Default: nothing."""
+
     def parse_page(self, body: Any, response: requests.Response) -> list[dict[str, Any]]:
-        """The records of one page (default: :attr:`records_path`). Transform records here if needed."""
+        """The records of one page (default: :attr:`records_path`). Transform records here if needed. An empty
+        body (204, 304) arrives as None: return [] and the paginator stops on the empty page."""
         return self._extract(body)
 
     def partitions(self, state: Mapping[str, Any] | None) -> list[Mapping[str, Any]] | None:
@@ -194,6 +199,7 @@ class HttpStream(Stream):
             headers=request.headers or None,
             stream=self.get_name(),
         )
+        self.validate_response(response, body)
         return response, self.parse_page(body, response), body
 
     def _pages(self, base: PageRequest, totals: list[int] | None = None) -> Iterator[Page]:
