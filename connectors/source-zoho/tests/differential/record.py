@@ -49,7 +49,9 @@ def _run(command: str, config: dict[str, Any], **kwargs: Any) -> Any:
     return result
 
 
-def _read(config: dict[str, Any], mode: str, state: Any = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _read(
+    config: dict[str, Any], mode: str, state: Any = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Every discovered stream in ``mode``: {stream: {"ids", "deleted", "state"}} and the state file for the
     next read."""
     catalog = _run("discover", config).catalog
@@ -72,7 +74,10 @@ def _read(config: dict[str, Any], mode: str, state: Any = None) -> tuple[dict[st
     out: dict[str, Any] = {}
     latest: dict[str, dict[str, Any]] = {}
     for message in result.states:
-        latest[message["stream"]["stream_descriptor"]["name"]] = {"type": "STREAM", "stream": message["stream"]}
+        latest[message["stream"]["stream_descriptor"]["name"]] = {
+            "type": "STREAM",
+            "stream": message["stream"],
+        }
     for s in catalog["streams"]:
         name = s["name"]
         rows = [m["data"] for m in result.record_messages(name)]
