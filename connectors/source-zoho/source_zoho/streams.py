@@ -2,8 +2,9 @@
 
 Both read a module oldest change first with ``If-Modified-Since`` on ``Modified_Time`` and, in incremental
 mode, the deleted-records API after the live records. The pages come from :mod:`source_zoho.reads` (the SDK's
-HttpStream and paginators); the cursors are kept here, because one state holds two of them. The state keeps two cursors, one per API, so a deletion
-never moves the live cursor past changes not yet read (same shape for raw and standard streams)::
+HttpStream and paginators, driven in full refresh); the cursors are kept here, because one state holds two of
+them, one per API, so a deletion never moves the live cursor past changes not yet read (same shape for raw and
+standard streams)::
 
     {"Modified_Time": "2024-06-01T04:30:00Z", "seen": {"4868...": "2024-06-01T04:30:00Z"},
      "deleted": {"deleted_time": "2024-06-01T03:30:00Z", "seen": {...}}}
