@@ -1,5 +1,6 @@
 """Issue 15 cases for source-zoho's reads on the SDK's HttpStream and paginators: an error inside an HTTP 200
-body fails the stream like a refused request (validate_response), and an API that answers the same page again
+body (or a body that is not a JSON object) fails the stream like a refused request (validate_response), and an API
+that answers the same page again
 is stopped by the paginator's loop detection instead of silently skipping the records behind it."""
 
 from __future__ import annotations
@@ -27,6 +28,21 @@ def test_an_error_inside_an_http_200_body_fails_the_stream_with_zohos_reason(zoh
                 "system_error",
                 f"Stream zoho_Candidates: Zoho Recruit ({sb.url.rstrip('/')}) answered INTERNAL_ERROR to GET "
                 "/recruit/v2/Candidates: Internal Server Error.",
+            )
+        ]
+
+
+def test_a_records_answer_that_is_not_a_json_object_fails_the_stream_naming_the_request(zoho: Any) -> None:
+    with ZohoSandbox(recruit_sizes={"Candidates": 4}) as sb:
+        sb.faults.server_error(r"^/recruit/v2/Candidates/deleted$", status=200, body=["id"], times=None)
+        result = zoho.read(zoho.make_config(sb), ["zoho_Candidates"], ok=False)
+        assert result.exit_code == 1
+        assert sorted(zoho.ids(result, "zoho_Candidates")) == sorted(sb.ids("recruit", "Candidates"))
+        assert [(e["failure_type"], e["message"]) for e in result.trace_errors] == [
+            (
+                "system_error",
+                f"Stream zoho_Candidates: Zoho Recruit ({sb.url.rstrip('/')}) answered HTTP 200 to GET "
+                "/recruit/v2/Candidates/deleted with a body that is not a JSON object.",
             )
         ]
 
