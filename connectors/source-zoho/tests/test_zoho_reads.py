@@ -1,7 +1,7 @@
 """Issue 15 cases for source-zoho's reads on the SDK's HttpStream and paginators: an error inside an HTTP 200
-body (or a body that is not a JSON object) fails the stream like a refused request (validate_response), and an API
-that answers the same page again
-is stopped by the paginator's loop detection instead of silently skipping the records behind it."""
+body (or a body that is not a JSON object) fails the stream like a refused request (validate_response), and an
+API that answers the same page again is stopped by the paginator's loop detection instead of silently skipping
+the records behind it."""
 
 from __future__ import annotations
 
