@@ -1,26 +1,27 @@
-"""Zoho Recruit v2 / CRM calls: metadata (cached per run), record pages and deleted records.
+"""Zoho Recruit v2 / CRM: the run's HTTP client (auth, retries) with Zoho's reading of its refusals, and the
+metadata calls (cached per run).
 
 Error bodies are turned into messages a person can act on: a missing scope names the scope, a token refused
-even after renewal points at the data center, and so on. Paging rules:
-
-* Recruit: ``page``/``per_page`` until ``more_records`` is false or the answer is 204/304.
-* CRM: ``fields`` is mandatory and limited to 50 per call, so the first group (with ``id`` and
-  ``Modified_Time``) drives the paging and the other groups are fetched for the page's ids (``ids``, 100 per
-  call) and merged by id; ``next_page_token`` is followed (``page`` alone stops at 2,000 records).
+even after renewal points at the data center, and so on. The client calls :meth:`ZohoApi.classify` for every
+refused request (the SDK's ``classify_error`` hook), so record reads (:mod:`source_zoho.reads`, on the SDK's
+HttpStream and paginators) and metadata calls give the same messages; :meth:`ZohoApi.check_body` does the same
+for an error inside an HTTP 200 body.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import requests
 from staffwire.auth import AccessToken
 from staffwire.errors import ConfigError, InternalError
 from staffwire.http.client import HttpClient
+from staffwire.http.errors import BadResponseError
 from staffwire.http.retry import RetryPolicy
 from staffwire.secrets import SecretMasker
 from staffwire.state import parse_cursor
@@ -29,7 +30,15 @@ from staffwire.token_fields import expiry_epoch
 from source_zoho.auth import ZohoAuth, error_code
 from source_zoho.config import ZohoConfig, hosts_for
 
-__all__ = ["CRM_VERSION", "FIELDS_PER_CALL", "IDS_PER_CALL", "ZohoApi", "parse_time"]
+__all__ = [
+    "CRM_VERSION",
+    "FIELDS_PER_CALL",
+    "IDS_PER_CALL",
+    "OVERLAP",
+    "ZohoApi",
+    "field_groups",
+    "parse_time",
+]
 
 CRM_VERSION = "v5"
 OVERLAP = timedelta(seconds=1)  # Zoho times have second precision
@@ -82,7 +91,12 @@ class ZohoApi:
             on_access_token=on_access_token,
         )
         self.client = HttpClient(
-            api + self.prefix, system=self.system, auth=self.auth, masker=masker, retry=retry
+            api + self.prefix,
+            system=self.system,
+            auth=self.auth,
+            masker=masker,
+            retry=retry,
+            classify_error=self.classify,
         )
         self._modules: list[dict[str, Any]] | None = None
         self._fields: dict[str, list[dict[str, Any]] | None] = {}
@@ -100,26 +114,67 @@ class ZohoApi:
         stream: str | None = None,
         tolerate: tuple[int, ...] = (),
     ) -> Answer:
-        """GET ``path``; 204/304 come back with ``body=None``; statuses in ``tolerate`` come back as they are;
-        any other error becomes a typed StaffwireError with Zoho's reason."""
+        """GET ``path`` (metadata); 204/304 come back with ``body=None``; statuses in ``tolerate`` come back with
+        Zoho's error code as the body; any other error becomes a typed StaffwireError with Zoho's reason
+        (:meth:`classify`)."""
         response, body = self.client.fetch_json(
-            "GET", path, params=params, headers=headers, stream=stream, ok_statuses=(400, 401, 403, 404)
+            "GET", path, params=params, headers=headers, stream=stream, ok_statuses=tolerate
         )
         status = response.status_code
         if status in (204, 304):
             return Answer(status, None)
         if status >= 400:
-            if status in tolerate:
-                return Answer(status, error_code(response))
-            raise self._error(response, path, stream)
+            return Answer(status, error_code(response))
         return Answer(status, body)
 
-    def _error(self, response: requests.Response, path: str, stream: str | None) -> Exception:
-        code = error_code(response) or f"HTTP {response.status_code}"
+    def classify(self, response: requests.Response, stream: str | None) -> Exception | None:
+        """The client's ``classify_error``: Zoho's refusals (400, 401, 403, 404) as errors a person can act on;
+        None leaves any other status to the SDK's generic typed error (429 and 5xx after retries ...)."""
+        if response.status_code not in (400, 401, 403, 404):
+            return None
         try:
-            message = str(response.json().get("message") or "")
-        except (ValueError, AttributeError):
-            message = ""
+            self.client.decode(response, stream=stream)
+        except BadResponseError as exc:  # not JSON (an HTML error page): the SDK's own error for that
+            return exc
+        path = self._path_of(response)
+        return self._error(response, path, stream)
+
+    def check_body(self, response: requests.Response, body: Any, stream: str | None) -> None:
+        """Records answers are JSON objects or empty (204, 304); one saying ``"status": "error"`` is refused
+        despite its HTTP 200 and raises like a refused request."""
+        if body is None or (isinstance(body, dict) and body.get("status") != "error"):
+            return
+        path = self._path_of(response)
+        if not isinstance(body, dict):
+            request = f"GET {self.prefix}{path}"
+            where = f"{self.system} ({self.api_host}) answered HTTP {response.status_code} to {request}"
+            raise InternalError(
+                (f"Stream {stream}: " if stream else "") + f"{where} with a body that is not a JSON object.",
+                stream=stream,
+                request=request,
+                status=response.status_code,
+            )
+        raise self._error(response, path, stream, body)
+
+    def _path_of(self, response: requests.Response) -> str:
+        """The path of the request answered, as the calls name it (``/Candidates/deleted``)."""
+        url = urlsplit(response.request.url or "").path if response.request is not None else ""
+        base = urlsplit(self.client.base_url).path
+        return unquote(url[len(base) :] if base and url.startswith(base) else url)
+
+    def _error(
+        self, response: requests.Response, path: str, stream: str | None, body: Any = None
+    ) -> Exception:
+        """The error for Zoho's refusal of GET ``path`` (its body is read from ``response`` unless given)."""
+        if body is not None:
+            code = str(body.get("code") or f"HTTP {response.status_code}")
+            message = str(body.get("message") or "")
+        else:
+            code = error_code(response) or f"HTTP {response.status_code}"
+            try:
+                message = str(response.json().get("message") or "")
+            except (ValueError, AttributeError):
+                message = ""
         request = f"GET {self.prefix}{path}"
         where = f"{self.system} ({self.api_host}) answered {code} to {request}"
         if stream:
@@ -207,97 +262,6 @@ class ZohoApi:
                 fields = None
             self._fields[module] = fields
         return self._fields[module]
-
-    # ----------------------------------------------------------------------------------------- records
-    def records(
-        self, module: str, *, since: datetime | None, field_names: list[str] | None, stream: str
-    ) -> Iterator[list[dict[str, Any]]]:
-        """Pages of a module's records, oldest change first, each record once.
-
-        Paging is by ``Modified_Time`` (keyset), not by position: after each page the next request asks
-        ``If-Modified-Since`` the page's newest change minus :data:`OVERLAP`, page 1 again, and drops the records
-        it already gave. A record changed during the read moves to the end of the order, which with page numbers
-        would shift a neighbour past the page boundary and lose it; here nothing shifts. Only when a whole page
-        falls inside the overlap (a bulk update in one second) does it go on by page number or ``page_token``.
-        CRM queries also never reach the 2,000-record limit of ``page``.
-        """
-        base: dict[str, Any] = {
-            "per_page": self.config.page_size,
-            "sort_by": "Modified_Time",
-            "sort_order": "asc",
-        }
-        groups: list[list[str]] = []
-        if self.product == "crm":
-            groups = field_groups(field_names or ["Modified_Time"])
-            base["fields"] = ",".join(groups[0])
-        low = since
-        page, token = 1, None
-        given: dict[str, datetime | None] = {}  # ids already yielded whose change is at or after ``low``
-        while True:
-            params = {**base, **({"page_token": token} if token else {"page": page})}
-            headers = {"If-Modified-Since": low.isoformat()} if low else {}
-            answer = self.get(f"/{module}", params=params, headers=headers, stream=stream)
-            if answer.body is None:
-                return
-            rows = list(answer.body.get("data") or [])
-            # each row's id and change time, read once per page (merging the other field groups changes neither)
-            stamps = [(str(r.get("id")), parse_time(r.get("Modified_Time"))) for r in rows]
-            fresh = [
-                r
-                for r, (key, moment) in zip(rows, stamps, strict=True)
-                if key not in given or given[key] != moment
-            ]
-            given.update(stamps)  # the rows not fresh are there already, with the same time
-            if groups[1:] and fresh:
-                fresh = self._merge_groups(module, fresh, groups[1:], stream)
-            if fresh:
-                yield fresh
-            info = answer.body.get("info") or {}
-            if not info.get("more_records") or not rows:
-                return
-            top = max((m for _, m in stamps if m is not None), default=None)
-            if top is not None and (low is None or top - OVERLAP > low):
-                low, page, token = top - OVERLAP, 1, None
-                given = {k: m for k, m in given.items() if m is not None and m >= low}
-            else:
-                page, token = page + 1, info.get("next_page_token")
-
-    def _merge_groups(
-        self, module: str, rows: list[dict[str, Any]], groups: list[list[str]], stream: str
-    ) -> list[dict[str, Any]]:
-        by_id = {str(r["id"]): r for r in rows}
-        ids = list(by_id)
-        for group in groups:
-            for start in range(0, len(ids), IDS_PER_CALL):
-                chunk = ids[start : start + IDS_PER_CALL]
-                answer = self.get(
-                    f"/{module}", params={"ids": ",".join(chunk), "fields": ",".join(group)}, stream=stream
-                )
-                for extra in (answer.body or {}).get("data") or []:
-                    target = by_id.get(str(extra.get("id")))
-                    if target is not None:
-                        target.update(extra)
-        return rows
-
-    def deleted(self, module: str, *, since: datetime | None, stream: str) -> Iterator[list[dict[str, Any]]]:
-        """Pages of the module's deleted records (recycle bin and permanent)."""
-        headers = {"If-Modified-Since": since.isoformat()} if since else {}
-        page = 1
-        while True:
-            answer = self.get(
-                f"/{module}/deleted",
-                params={"type": "all", "page": page, "per_page": self.config.page_size},
-                headers=headers,
-                stream=stream,
-            )
-            if answer.body is None:
-                return
-            rows = list(answer.body.get("data") or [])
-            if rows:
-                yield rows
-            if not (answer.body.get("info") or {}).get("more_records") or not rows:
-                return
-            page += 1
 
 
 def parse_time(value: Any) -> datetime | None:

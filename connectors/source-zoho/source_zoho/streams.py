@@ -1,8 +1,10 @@
 """Raw module streams (named like the Zoho modules) and the standard streams built on the same reads.
 
 Both read a module oldest change first with ``If-Modified-Since`` on ``Modified_Time`` and, in incremental
-mode, the deleted-records API after the live records. The state keeps two cursors, one per API, so a deletion
-never moves the live cursor past changes not yet read (same shape for raw and standard streams)::
+mode, the deleted-records API after the live records. The pages come from :mod:`source_zoho.reads` (the SDK's
+HttpStream and paginators, driven in full refresh); the cursors are kept here, because one state holds two of
+them, one per API, so a deletion never moves the live cursor past changes not yet read (same shape for raw and
+standard streams)::
 
     {"Modified_Time": "2024-06-01T04:30:00Z", "seen": {"4868...": "2024-06-01T04:30:00Z"},
      "deleted": {"deleted_time": "2024-06-01T03:30:00Z", "seen": {...}}}
@@ -23,6 +25,7 @@ from staffwire.streams import Record, Stream, SyncMode
 
 from source_zoho.api import ZohoApi
 from source_zoho.fields import resolve
+from source_zoho.reads import ZohoDeleted, ZohoRecords
 from source_zoho.schema import module_schema
 from source_zoho.standard import StandardMapper, StandardSpec
 
@@ -76,9 +79,8 @@ class _ModuleReader:
     def batches(self, incremental: bool, state: Mapping[str, Any] | None, stream: str) -> Iterator[Batch]:
         """Live records oldest change first, then (incremental only) the deletions."""
         if not incremental:
-            for page in self.api.records(
-                self.module, since=self.start, field_names=self.field_names(stream), stream=stream
-            ):
+            records = ZohoRecords(self.api, self.module, stream, self.start, self.field_names(stream))
+            for page in records.pages():
                 yield Batch("live", page, None)
             return
         state = state or {}
@@ -98,13 +100,12 @@ class _ModuleReader:
                 out["deleted"] = deleted
             return out
 
-        for page in self.api.records(
-            self.module, since=live.query_from, field_names=self.field_names(stream), stream=stream
-        ):
+        records = ZohoRecords(self.api, self.module, stream, live.query_from, self.field_names(stream))
+        for page in records.pages():
             rows = live.filter(page)
             if rows:  # a page of records re-read by the lookback only is not worth a checkpoint
                 yield Batch("live", rows, snapshot())
-        for page in self.api.deleted(self.module, since=gone.query_from, stream=stream):
+        for page in ZohoDeleted(self.api, self.module, stream, gone.query_from).pages():
             rows = gone.filter(page)
             if rows:
                 yield Batch("deleted", rows, snapshot())

@@ -66,6 +66,7 @@ LOADED_BY_READS = [
     "staffwire.http",
     "staffwire.mapping",
     "source_zoho.api",
+    "source_zoho.reads",
     "source_zoho.streams",
     "source_zoho.standard",
 ]
