@@ -98,6 +98,10 @@ class HttpStream(Stream):
         """A new paginator for one read (paginators are stateful)."""
         return SinglePagePaginator()
 
+    def validate_response(self, response: requests.Response, body: Any) -> None:
+        """Called on every page after decoding, before :meth:`parse_page`. Raise a staffwire error for an answer
+        that is an error despite its status (an error inside an HTTP 200 body, a list that is not a list)."""
+
     def parse_page(self, body: Any, response: requests.Response) -> list[dict[str, Any]]:
         """The records of one page (default: :attr:`records_path`). Transform records here if needed."""
         return self._extract(body)
@@ -194,6 +198,7 @@ class HttpStream(Stream):
             headers=request.headers or None,
             stream=self.get_name(),
         )
+        self.validate_response(response, body)
         return response, self.parse_page(body, response), body
 
     def _pages(self, base: PageRequest, totals: list[int] | None = None) -> Iterator[Page]:
