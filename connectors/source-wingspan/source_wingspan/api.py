@@ -71,20 +71,15 @@ class WingspanList(HttpStream):
     """One Wingspan list endpoint read by the SDK's loop: one GET (the default single-page paginator), the body
     is the list (``records_path`` None). ``stream`` names the stream the list is read for, in errors."""
 
-    def __init__(
-        self, api: WingspanReader, list_path: str | None = None, *, stream: str | None = None
-    ) -> None:
+    def __init__(self, api: WingspanReader, list_path: str, *, stream: str) -> None:
         super().__init__(api.http)
-        self.api = api
         self.list_path = list_path
         self.stream_name = stream
 
     def get_name(self) -> str:
-        return self.stream_name or super().get_name()
+        return self.stream_name
 
     def path(self, state: Mapping[str, Any] | None) -> str:
-        if self.list_path is None:
-            raise NotImplementedError(f"stream {self.get_name()!r} names no Wingspan list")
         return self.list_path
 
     def validate_response(self, response: requests.Response, body: Any) -> None:
@@ -99,9 +94,4 @@ class WingspanList(HttpStream):
 
     def rows(self) -> list[dict[str, Any]]:
         """The whole list: the records of the one page the SDK's loop reads."""
-        return [
-            row
-            for item in HttpStream.read(self, "full_refresh", None)
-            if isinstance(item, list)
-            for row in item
-        ]
+        return [row for item in self.read("full_refresh", None) if isinstance(item, list) for row in item]
