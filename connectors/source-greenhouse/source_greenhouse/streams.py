@@ -30,7 +30,7 @@ from source_greenhouse.api import GreenhouseApi
 from source_greenhouse.reference import json_schema
 from source_greenhouse.standard import STANDARD_SOURCES, LenientMapping
 
-__all__ = ["RAW_PREFIX", "RAW_STREAMS", "HarvestStream", "StandardStream"]
+__all__ = ["RAW_PREFIX", "RAW_STREAMS", "HarvestStream", "RelatedRead", "StandardStream"]
 
 RAW_PREFIX = "harvest_"  # raw stream names: harvest_jobs beside the standard jobs
 
@@ -117,23 +117,32 @@ class HarvestStream(HttpStream):
         return rows
 
 
+class RelatedRead(HarvestStream):
+    """The records of ``resource`` whose ``key`` filter lists ``ids`` (at most :data:`MAX_IDS`), read by the SDK's
+    loop (Link-header paging) for ``stream``: records as Greenhouse returns them (a job without its openings)."""
+
+    def __init__(self, api: GreenhouseApi, resource: str, key: str, ids: list[Any], stream: str) -> None:
+        super().__init__(api, resource, page_size=500, name=stream)
+        self.key = key
+        self.ids = ",".join(str(i) for i in ids)
+
+    def params(self, state: Mapping[str, Any] | None, query_from: datetime | None) -> dict[str, Any]:
+        return {self.key: self.ids, "per_page": self.page_size}
+
+    def parse_page(self, body: Any, response: requests.Response) -> list[dict[str, Any]]:
+        return body if isinstance(body, list) else []
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every page of the read, in order."""
+        return [row for item in self.read("full_refresh", None) if isinstance(item, list) for row in item]
+
+
 def related(api: GreenhouseApi, resource: str, key: str, ids: list[Any], stream: str) -> list[dict[str, Any]]:
     """Every record of ``resource`` whose ``key`` filter matches one of ``ids`` (50 ids per request, paged)."""
     found: list[dict[str, Any]] = []
     unique = sorted({i for i in ids if i is not None})
     for start in range(0, len(unique), MAX_IDS):
-        chunk = ",".join(str(i) for i in unique[start : start + MAX_IDS])
-        path, params = f"/{resource}", {key: chunk, "per_page": 500}
-        paginator = LinkHeaderPaginator()
-        request = PageRequest("GET", path, dict(params))
-        while True:
-            response, body = api.call("GET", request.path, params=request.params, stream=stream)
-            rows = body if isinstance(body, list) else []
-            found.extend(rows)
-            paginator.update_state(response, rows, body)
-            if not paginator.has_next_page:
-                break
-            paginator.update_request(request)
+        found.extend(RelatedRead(api, resource, key, unique[start : start + MAX_IDS], stream).rows())
     return found
 
 

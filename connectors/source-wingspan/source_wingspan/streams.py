@@ -1,7 +1,8 @@
 """The streams: raw Wingspan lists (named like Wingspan's schemas) and the standard ``workers`` and ``payables``.
 
-Every stream reads one (or two) whole lists -- Wingspan's lists have no filters -- and, in incremental mode, emits
-only the records whose content changed since the saved state, then the deletions (see :mod:`.changes`).
+Every stream reads one (or two) whole lists -- Wingspan's lists have no filters -- through the SDK's stream layer
+(:class:`~source_wingspan.api.WingspanList`, an HttpStream) and, in incremental mode, emits only the records whose
+content changed since the saved state, then the deletions (the vendor part: :mod:`.changes`).
 """
 
 from __future__ import annotations
@@ -137,15 +138,17 @@ def _pages(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 class _ChangedList(Stream):
-    """The read loop every stream shares: one whole list, keyed records, only changes when incremental."""
+    """What every stream shares: one whole list read by the SDK (``list_path``), keyed records, only changes when
+    incremental."""
 
     key: str = "id"
+    list_path: str = ""
 
     def __init__(self, api: WingspanReader) -> None:
         self.api = api
 
     def rows(self) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        return self.api.list(self.list_path, stream=self.get_name())
 
     def identity(self, row: Mapping[str, Any]) -> str | None:
         value = row.get(self.key)
@@ -202,6 +205,7 @@ class RawStream(_ChangedList):
         super().__init__(api)
         self.spec = spec
         self.key = spec.key
+        self.list_path = spec.path
         self.events = events
 
     def get_name(self) -> str:
@@ -212,9 +216,6 @@ class RawStream(_ChangedList):
 
     def get_json_schema(self) -> dict[str, Any]:
         return self.spec.schema()
-
-    def rows(self) -> list[dict[str, Any]]:
-        return self.api.list(self.spec.path, stream=self.spec.name)
 
     def emit(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not self.events:
@@ -259,13 +260,11 @@ class Workers(_Standard):
 
     name = "workers"
     key = "payeeId"
+    list_path = "/payments/payee"
 
     def __init__(self, api: WingspanReader, *, events: bool = True) -> None:
         super().__init__(api)
         self.events = events
-
-    def rows(self) -> list[dict[str, Any]]:
-        return self.api.list("/payments/payee", stream=self.name)
 
     def emit(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         records = [worker_record(row) for row in rows]
@@ -290,6 +289,7 @@ class StandardPayables(_Standard):
 
     name = "payables"
     key = "payableId"
+    list_path = "/payments/payable"
 
     def __init__(self, api: WingspanReader) -> None:
         super().__init__(api)
@@ -302,7 +302,7 @@ class StandardPayables(_Standard):
             for engagement in engagement_ids(payee):
                 workers[engagement] = worker["candidate_id"] or worker["id"]
         self._records = {}
-        rows = self.api.list("/payments/payable", stream=self.name)
+        rows = super().rows()
         for row in rows:
             remote_id = self.identity(row)
             if remote_id is not None:
