@@ -14,7 +14,7 @@ from staffwire.token_fields import expiry_epoch
 from source_bullhorn.auth import SYSTEM, BullhornLogin, check_url
 from source_bullhorn.config import BullhornConfig
 
-__all__ = ["BullhornApi", "ListPage"]
+__all__ = ["BullhornApi", "ListPage", "list_body"]
 
 #: Bullhorn answers a GET whose URL is longer than this badly; longer queries go in a POST body.
 MAX_GET_QUERY = 7_500
@@ -138,15 +138,7 @@ class BullhornApi:
             )
         else:
             body = self.get(path, {key: query, **params}, stream=stream)
-        if not isinstance(body, dict):
-            raise BadResponseError(
-                f"{SYSTEM} answered GET /{path} without a list body; try again later.",
-                system=SYSTEM,
-                method="GET",
-                path=f"/{path}",
-                stream=stream,
-            )
-        return ListPage(body)
+        return ListPage(list_body(body, path, stream))
 
     def entities(
         self, entity: str, ids: Sequence[int], fields: str, *, stream: str | None = None
@@ -220,3 +212,16 @@ class BullhornApi:
         events = body.get("events") or []
         rid = body.get("requestId")
         return (int(rid) if rid is not None else None), [e for e in events if isinstance(e, dict)], True
+
+
+def list_body(body: Any, path: str, stream: str | None) -> dict[str, Any]:
+    """A list answer's body (``{"total", "start", "count", "data"}``), or a transient error naming the request."""
+    if not isinstance(body, dict):
+        raise BadResponseError(
+            f"{SYSTEM} answered GET /{path} without a list body; try again later.",
+            system=SYSTEM,
+            method="GET",
+            path=f"/{path}",
+            stream=stream,
+        )
+    return body

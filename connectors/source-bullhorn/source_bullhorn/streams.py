@@ -24,7 +24,7 @@ from typing import Any
 
 import requests
 from staffwire.errors import RecordRejected
-from staffwire.http import BadResponseError, HttpStream
+from staffwire.http import HttpStream
 from staffwire.http.partition import KeyRangePartitioner
 from staffwire.mapping import CompiledMapping
 from staffwire.paginate import PageRequest
@@ -32,8 +32,7 @@ from staffwire.standard import standard_stream_schema
 from staffwire.state import Checkpoint, InvalidStateError
 from staffwire.streams import Estimate, Record, SyncMode
 
-from source_bullhorn.api import BullhornApi, ListPage
-from source_bullhorn.auth import SYSTEM
+from source_bullhorn.api import BullhornApi, ListPage, list_body
 from source_bullhorn.config import BullhornConfig
 from source_bullhorn.meta import EntityInfo
 from source_bullhorn.reader import EntityQuery
@@ -96,14 +95,7 @@ class BullhornStream(HttpStream):
         self.query.probe(request, descending=descending)
 
     def validate_response(self, response: requests.Response, body: Any) -> None:
-        if not isinstance(body, dict):
-            raise BadResponseError(
-                f"{SYSTEM} answered GET /{self.query.path} without a list body; try again later.",
-                system=SYSTEM,
-                method="GET",
-                path=f"/{self.query.path}",
-                stream=self._name,
-            )
+        list_body(body, self.query.path, self._name)
 
     def parse_page(self, body: Any, response: requests.Response) -> list[Row]:
         return ListPage(body).data
