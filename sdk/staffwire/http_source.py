@@ -24,8 +24,7 @@ when a command first needs them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, TypeVar
 
 from pydantic import BaseModel, Field, SecretStr
@@ -115,8 +114,12 @@ class HttpSource(Source[HttpConfigT]):
             request = PageRequest(
                 stream.method, stream.path(None), stream.params(None, None), stream.request_body(None, None)
             )
-            with closing(stream.pages(request)) as pages:
+            pages = stream.pages(request)
+            try:
                 next(pages, None)
+            finally:
+                if isinstance(pages, Generator):  # closed at once: no second page is asked for
+                    pages.close()
 
     def streams(self, config: HttpConfigT) -> list[Stream]:
         return list(self._http_streams(config, self.client(config)))
