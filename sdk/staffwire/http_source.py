@@ -74,7 +74,7 @@ class HttpSource(Source[HttpConfigT]):
     """See the module docstring. Subclasses set ``name``, ``config_model``, :attr:`system` and
     :attr:`stream_classes`."""
 
-    #: the API's name in messages ("Acme ATS: GET /v1/candidates failed with HTTP 401 ...")
+    #: the API's name in messages ("Stream candidates: Acme rejected the credentials for GET /v1/candidates ...")
     system: ClassVar[str] = "the API"
     #: the streams, in catalog order; each is built as ``cls(client, start_date=config.start_date)``
     stream_classes: ClassVar[Sequence[type[HttpStream]]] = ()
