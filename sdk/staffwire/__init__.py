@@ -13,6 +13,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Source": "staffwire.source",
+    "HttpSource": "staffwire.http_source",
+    "HttpSourceConfig": "staffwire.http_source",
     "Destination": "staffwire.destination",
     "Writer": "staffwire.destination",
     "Stream": "staffwire.streams",
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from staffwire.errors import Rejection as Rejection
     from staffwire.errors import StaffwireError as StaffwireError
     from staffwire.errors import TransientError as TransientError
+    from staffwire.http_source import HttpSource as HttpSource
+    from staffwire.http_source import HttpSourceConfig as HttpSourceConfig
     from staffwire.secrets import SecretMasker as SecretMasker
     from staffwire.source import Source as Source
     from staffwire.state import Checkpoint as Checkpoint

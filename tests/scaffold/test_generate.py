@@ -123,16 +123,20 @@ def code_lines(path: Path) -> int:
 def test_the_generated_source_is_written_the_short_way(tmp_path: Path) -> None:
     """One paginated endpoint, bearer auth, incremental on updated_at: the stream says only what is particular to
     its endpoint (HttpStream pages, de-duplicates the boundary and checkpoints), its schema is a JSON file, and the
-    rest is the config (the spec) and the source that wires client and stream together. Counted as generated in
-    the repository (its ruff settings); the template this replaced had 50 + 55 such lines."""
+    source names its API, its default URL and its streams (HttpSource builds the bearer-token client, the check and
+    the streams). Counted as generated in the repository (its ruff settings); the templates this replaced had
+    50 + 55 and then 19 + 38 such lines."""
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
     (tmp_path / "connectors").mkdir()
     package = generate("source-acme-ats", tmp_path / "connectors") / "source_acme_ats"
     streams, source = (package / "streams.py").read_text(), (package / "source.py").read_text()
     assert "class CandidatesStream(HttpStream):" in streams
     assert "Checkpoint" not in streams  # HttpStream checkpoints; the stream does not
-    assert "auth = BearerAuth(config.api_token.get_secret_value())" in source
-    assert (code_lines(package / "streams.py"), code_lines(package / "source.py")) == (19, 38)
+    assert "class SourceAcmeAts(HttpSource[AcmeAtsConfig]):" in source
+    assert "stream_classes = (CandidatesStream,)" in source
+    # HttpSource signs the requests, checks and builds the streams: the source defines no method
+    assert ("BearerAuth" in source, "def " in source) == (False, False)
+    assert (code_lines(package / "streams.py"), code_lines(package / "source.py")) == (19, 12)
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

@@ -12,6 +12,7 @@ MODULES = [
     "staffwire.protocol",
     "staffwire.spec",
     "staffwire.source",
+    "staffwire.http_source",
     "staffwire.destination",
     "staffwire.entrypoint",
     "staffwire.state",

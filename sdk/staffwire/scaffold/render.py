@@ -53,9 +53,14 @@ class Names:
     def exports_all(self) -> str:
         return "".join(f'\n    "{n}",' for n in sorted((self.class_name, self.config_class))) + "\n"
 
+    @property
+    def exports_line(self) -> str:
+        """The same names on one line, for a module where they are all it defines (ruff re-wraps a long one)."""
+        return ", ".join(f'"{n}"' for n in sorted((self.class_name, self.config_class)))
+
     def values(self) -> dict[str, str]:
         values = {k: str(v) for k, v in vars(self).items()}
-        values.update(exports=self.exports, exports_all=self.exports_all)
+        values.update(exports=self.exports, exports_all=self.exports_all, exports_line=self.exports_line)
         return values
 
 
