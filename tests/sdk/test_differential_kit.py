@@ -104,6 +104,41 @@ def test_sent_requests_lists_what_one_read_asked_of_the_sandbox() -> None:
     }
 
 
+def test_a_scenario_reads_in_turn_each_incremental_read_from_the_one_before() -> None:
+    people = _people()
+    seen: list[tuple[str | None, Any]] = []
+    people.script.insert(0, lambda: seen.append((people.seen_mode, people.seen_state)))
+    source = scripted_source(people)
+
+    def a_new_person() -> None:
+        people.script += [{"id": 4, "updated": 3}, Checkpoint({"updated": 3})]
+
+    recorded = differential.in_turn(
+        differential.read_step(source, SCRIPT_CONFIG, estimates=False, full_refresh_state=False),
+        ("full_refresh", "full_refresh"),
+        ("incremental_first", "incremental"),
+        a_new_person,
+        ("incremental_after_a_change", "incremental"),
+        ("full_refresh_after", "full_refresh"),
+    )
+    assert recorded == {
+        "full_refresh": {"people": {"ids": ["1", "2", "3"]}},
+        "incremental_first": {"people": {"ids": ["1", "2", "3"], "state": {"updated": 2}}},
+        "incremental_after_a_change": {"people": {"ids": ["1", "2", "3", "4"], "state": {"updated": 3}}},
+        "full_refresh_after": {"people": {"ids": ["1", "2", "3", "4"]}},
+    }
+    assert seen == [
+        ("full_refresh", None),
+        ("incremental", None),
+        ("incremental", {"updated": 2}),  # resumed from the read before, the change in between
+        ("full_refresh", None),
+    ]
+    with pytest.raises(AssertionError, match="two reads of the scenario are called 'again'"):
+        differential.in_turn(
+            differential.read_step(source, SCRIPT_CONFIG), ("again", "incremental"), ("again", "incremental")
+        )
+
+
 RECORDER = """
 from sdk_support import SCRIPT_CONFIG, ScriptedStream, scripted_source
 from staffwire.testing import differential

@@ -14,6 +14,9 @@ This module holds what every recorder shares, so that a recorder is only its sce
 * :func:`next_state` -- the STREAM states of a read, as the ``--state`` input of the next read;
 * :func:`summary` -- what each stream of a read gave: sorted ids, estimates, final state;
 * :func:`sent_requests` -- what a read asked of a sandbox, comparable between runs;
+* :func:`read_step` -- the usual read of a scenario: catalog, read, summary (and requests), next state;
+* :func:`in_turn` -- named reads one after the other, each incremental read resuming from the one before, with
+  the scenario's changes between them;
 * :func:`main` -- the script's command line (print, ``--write`` golden.json, ``--check``);
 * :func:`assert_matches_golden` -- the test: a recorder's output equals its golden.json, or a readable diff.
 """
@@ -149,6 +152,55 @@ def sent_requests(sandbox: Sandbox) -> list[str]:
     """What the sandbox was asked since its log was last cleared: ``METHOD path?query status``, sorted (parallel
     reads interleave)."""
     return sorted(f"{r.method} {r.path}?{urlencode(r.query, doseq=True)} {r.status}" for r in sandbox.log)
+
+
+#: one read of a scenario: (sync mode, state to start from) -> (what to record of it, the state it ends with)
+ReadStep = Callable[[str, Any], tuple[Any, list[dict[str, Any]]]]
+
+
+def read_step(
+    connector: type,
+    config: Mapping[str, Any],
+    streams: Sequence[str] | None = None,
+    *,
+    sandbox: Sandbox | None = None,
+    full_refresh_state: bool = True,
+    **options: Any,
+) -> ReadStep:
+    """A read for :func:`in_turn`: of ``streams`` (every discovered one when None) in the step's mode, recorded as
+    their :func:`summary` (``options`` are its keyword arguments; no ``state`` for a full refresh unless
+    ``full_refresh_state``) and, with ``sandbox``, the requests made under ``"requests"``."""
+
+    def step(mode: str, state: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        configured = catalog(connector, config, mode, streams)
+        result = read(connector, config, configured, state, sandbox=sandbox)
+        names = [s["stream"]["name"] for s in configured["streams"]]
+        with_state = full_refresh_state or mode == "incremental"
+        recorded: dict[str, Any] = summary(result, names, state=with_state, **options)
+        if sandbox is not None:
+            recorded = {"requests": sent_requests(sandbox), **recorded}
+        return recorded, next_state(result)
+
+    return step
+
+
+def in_turn(read: ReadStep, *steps: tuple[str, str] | Callable[[], object]) -> dict[str, Any]:
+    """Run a scenario: a ``(name, mode)`` step reads in that mode and records the read under its name (an
+    incremental read starts from the state the previous incremental read ended with, the first from none); a
+    callable step changes the sandbox between reads. Answers {name: what ``read`` recorded}."""
+    recorded: dict[str, Any] = {}
+    state: Any = None
+    for step in steps:
+        if callable(step):
+            step()
+            continue
+        name, mode = step
+        assert name not in recorded, f"two reads of the scenario are called {name!r}"
+        if mode == "incremental":
+            recorded[name], state = read(mode, state)
+        else:
+            recorded[name], _ = read(mode, None)
+    return recorded
 
 
 def dump_json(recorded: Any) -> str:

@@ -41,36 +41,28 @@ STREAMS = (*(f"harvest_{r}" for r in RAW), "jobs", "candidates", "submissions", 
 CHANGED_AT = 1924992000.0  # 2031-01-01T00:00:00Z: after every seeded moment, the same on every run
 
 
-def _read(
-    sandbox: GreenhouseSandbox, config: dict[str, Any], mode: str, state: Any = None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One read of every stream: the requests it made and per stream its ids, estimates and final state (not for
-    full refresh, which has none); and the state to read on from."""
-    catalog = differential.catalog(SourceGreenhouse, config, mode, STREAMS)
-    result = differential.read(SourceGreenhouse, config, catalog, state, sandbox=sandbox)
-    summary = differential.summary(result, STREAMS, state=mode == "incremental")
-    return {"requests": differential.sent_requests(sandbox), **summary}, differential.next_state(result)
-
-
 def record() -> dict[str, Any]:
     """Start a sandbox, read it four ways, and answer what each stream emitted."""
     with running(GreenhouseSandbox(candidates=24, rate_limit=None)) as sandbox:
         config = sandbox.demo_config(retry_base_delay=0.001, page_size=7)
-        full, _ = _read(sandbox, config, "full_refresh")
-        first, state = _read(sandbox, config, "incremental")
-        second, state = _read(sandbox, config, "incremental", state)
-        clock = sandbox.clock
-        sandbox.clock = lambda: CHANGED_AT
-        changed_at = sandbox.now()
-        sandbox.clock = clock
-        sandbox.tables["candidates"][50007].update(title="Charge Nurse", updated_at=changed_at)
-        third, _ = _read(sandbox, config, "incremental", state)
-    return {
-        "full_refresh": full,
-        "incremental_first": first,
-        "incremental_unchanged": second,
-        "incremental_after_a_change": third,
-    }
+
+        def change_a_candidate() -> None:
+            clock = sandbox.clock
+            sandbox.clock = lambda: CHANGED_AT
+            changed_at = sandbox.now()
+            sandbox.clock = clock
+            sandbox.tables["candidates"][50007].update(title="Charge Nurse", updated_at=changed_at)
+
+        return differential.in_turn(
+            differential.read_step(
+                SourceGreenhouse, config, STREAMS, sandbox=sandbox, full_refresh_state=False
+            ),
+            ("full_refresh", "full_refresh"),
+            ("incremental_first", "incremental"),
+            ("incremental_unchanged", "incremental"),
+            change_a_candidate,
+            ("incremental_after_a_change", "incremental"),
+        )
 
 
 if __name__ == "__main__":

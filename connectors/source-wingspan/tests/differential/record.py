@@ -44,37 +44,29 @@ def _key(stream: str, record: Mapping[str, Any]) -> str:
     return str(record[field])
 
 
-def _read(
-    sandbox: WingspanSandbox, config: dict[str, Any], mode: str, state: Any = None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One read of every stream: the requests it made and per stream its ids, estimates and final state (not for
-    full refresh, which has none); and the state to read on from."""
-    catalog = differential.catalog(SourceWingspan, config, mode, STREAMS)
-    result = differential.read(SourceWingspan, config, catalog, state, sandbox=sandbox)
-    summary = differential.summary(result, STREAMS, key=_key, state=mode == "incremental")
-    return {"requests": differential.sent_requests(sandbox), **summary}, differential.next_state(result)
-
-
 def record() -> dict[str, Any]:
     """Start a seeded sandbox, read it four ways, and answer what each stream emitted."""
     with running(WingspanSandbox(seed=True, rate_limit_per_s=None)) as sandbox:
         config = {"api_token": DEMO_TOKEN, "api_url": sandbox.url, "backoff_base_s": 0.01}
-        full, _ = _read(sandbox, config, "full_refresh")
-        first, state = _read(sandbox, config, "incremental")
-        second, state = _read(sandbox, config, "incremental", state)
-        alan = next(c for c in sandbox.contractors() if c["email"] == "alan.turing@example.co.uk")
-        requests.delete(
-            f"{sandbox.url}/payments/collaborator/{alan['collaboratorId']}",
-            headers={"Authorization": f"Bearer {DEMO_TOKEN}"},
-            timeout=10,
-        ).raise_for_status()
-        third, _ = _read(sandbox, config, "incremental", state)
-    return {
-        "full_refresh": full,
-        "incremental_first": first,
-        "incremental_unchanged": second,
-        "incremental_after_a_deletion": third,
-    }
+
+        def delete_alan() -> None:
+            alan = next(c for c in sandbox.contractors() if c["email"] == "alan.turing@example.co.uk")
+            requests.delete(
+                f"{sandbox.url}/payments/collaborator/{alan['collaboratorId']}",
+                headers={"Authorization": f"Bearer {DEMO_TOKEN}"},
+                timeout=10,
+            ).raise_for_status()
+
+        return differential.in_turn(
+            differential.read_step(
+                SourceWingspan, config, STREAMS, sandbox=sandbox, full_refresh_state=False, key=_key
+            ),
+            ("full_refresh", "full_refresh"),
+            ("incremental_first", "incremental"),
+            ("incremental_unchanged", "incremental"),
+            delete_alan,
+            ("incremental_after_a_deletion", "incremental"),
+        )
 
 
 if __name__ == "__main__":

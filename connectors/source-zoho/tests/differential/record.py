@@ -17,6 +17,7 @@ the larger modules, so the deleted-records API pages), one is deleted for good, 
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
@@ -44,18 +45,6 @@ def _gone(record: dict[str, Any]) -> bool:
     return bool(record.get("_deleted") or record.get("remote_deleted_at"))
 
 
-def _read(
-    config: dict[str, Any], mode: str, state: Any = None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Every discovered stream in ``mode``: {stream: {"ids", "deleted", "state"}} and the state file for the
-    next read."""
-    catalog = differential.catalog(SourceZoho, config, mode)
-    result = differential.read(SourceZoho, config, catalog, state)
-    names = [s["stream"]["name"] for s in catalog["streams"]]
-    summary = differential.summary(result, names, deleted=_gone, estimates=False)
-    return summary, differential.next_state(result)
-
-
 def _change(sb: ZohoSandbox, product: str) -> None:
     for module, store in sorted(sb.modules[product].items()):
         if not store.seed.api_supported or len(store.records) < 4:
@@ -81,13 +70,15 @@ def record() -> dict[str, Any]:
                 ).items()
                 if v is not None
             }
-            phases: dict[str, Any] = {}
-            phases["full_refresh"], _ = _read(config, "full_refresh")
-            phases["incremental_1"], state = _read(config, "incremental")
-            _change(sb, product)
-            phases["incremental_2"], state = _read(config, "incremental", state)
-            phases["incremental_3"], _ = _read(config, "incremental", state)
-            phases["full_refresh_after"], _ = _read(config, "full_refresh")
+            phases = differential.in_turn(
+                differential.read_step(SourceZoho, config, deleted=_gone, estimates=False),
+                ("full_refresh", "full_refresh"),
+                ("incremental_1", "incremental"),
+                functools.partial(_change, sb, product),
+                ("incremental_2", "incremental"),
+                ("incremental_3", "incremental"),
+                ("full_refresh_after", "full_refresh"),
+            )
         golden[product] = {
             stream: {phase: phases[phase][stream] for phase in phases} for stream in phases["full_refresh"]
         }
