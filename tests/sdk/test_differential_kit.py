@@ -139,6 +139,25 @@ def test_a_scenario_reads_in_turn_each_incremental_read_from_the_one_before() ->
         )
 
 
+def test_the_usual_plan_reads_full_then_incremental_unchanged_then_after_the_change() -> None:
+    people = _people()
+    source = scripted_source(people)
+
+    def a_new_person() -> None:
+        people.script += [{"id": 4, "updated": 3}, Checkpoint({"updated": 3})]
+
+    step = differential.read_step(source, SCRIPT_CONFIG, ids=len, estimates=False, full_refresh_state=False)
+    assert differential.in_turn(
+        step, *differential.around_a_change(a_new_person, "incremental_after_one_more")
+    ) == {
+        "full_refresh": {"people": {"ids": 3}},
+        "incremental_first": {"people": {"ids": 3, "state": {"updated": 2}}},
+        "incremental_unchanged": {"people": {"ids": 3, "state": {"updated": 2}}},
+        "incremental_after_one_more": {"people": {"ids": 4, "state": {"updated": 3}}},
+    }
+    assert people.seen_state == {"updated": 2}  # the read after the change resumed from the unchanged one
+
+
 RECORDER = """
 from sdk_support import SCRIPT_CONFIG, ScriptedStream, scripted_source
 from staffwire.testing import differential

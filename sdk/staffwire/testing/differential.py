@@ -16,7 +16,7 @@ This module holds what every recorder shares, so that a recorder is only its sce
 * :func:`sent_requests` -- what a read asked of a sandbox, comparable between runs;
 * :func:`read_step` -- the usual read of a scenario: catalog, read, summary (and requests), next state;
 * :func:`in_turn` -- named reads one after the other, each incremental read resuming from the one before, with
-  the scenario's changes between them;
+  the scenario's changes between them; :func:`around_a_change` -- the usual plan of such reads;
 * :func:`main` -- the script's command line (print, ``--write`` golden.json, ``--check``);
 * :func:`assert_matches_golden` -- the test: a recorder's output equals its golden.json, or a readable diff.
 """
@@ -201,6 +201,20 @@ def in_turn(read: ReadStep, *steps: tuple[str, str] | Callable[[], object]) -> d
         else:
             recorded[name], _ = read(mode, None)
     return recorded
+
+
+def around_a_change(
+    change: Callable[[], object], after: str = "incremental_after_a_change"
+) -> tuple[tuple[str, str] | Callable[[], object], ...]:
+    """The usual plan for :func:`in_turn`: a full refresh, a first incremental read, one from its state with nothing
+    changed (it must read nothing new), then the scenario's ``change`` and an incremental read after it."""
+    return (
+        ("full_refresh", "full_refresh"),
+        ("incremental_first", "incremental"),
+        ("incremental_unchanged", "incremental"),
+        change,
+        (after, "incremental"),
+    )
 
 
 def dump_json(recorded: Any) -> str:

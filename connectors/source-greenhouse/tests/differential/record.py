@@ -57,11 +57,7 @@ def record() -> dict[str, Any]:
             differential.read_step(
                 SourceGreenhouse, config, STREAMS, sandbox=sandbox, full_refresh_state=False
             ),
-            ("full_refresh", "full_refresh"),
-            ("incremental_first", "incremental"),
-            ("incremental_unchanged", "incremental"),
-            change_a_candidate,
-            ("incremental_after_a_change", "incremental"),
+            *differential.around_a_change(change_a_candidate),
         )
 
 

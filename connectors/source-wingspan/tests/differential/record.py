@@ -61,11 +61,7 @@ def record() -> dict[str, Any]:
             differential.read_step(
                 SourceWingspan, config, STREAMS, sandbox=sandbox, full_refresh_state=False, key=_key
             ),
-            ("full_refresh", "full_refresh"),
-            ("incremental_first", "incremental"),
-            ("incremental_unchanged", "incremental"),
-            delete_alan,
-            ("incremental_after_a_deletion", "incremental"),
+            *differential.around_a_change(delete_alan, "incremental_after_a_deletion"),
         )
 
 
