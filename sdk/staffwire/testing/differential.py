@@ -261,13 +261,26 @@ def difference(golden: Path, text: str) -> str | None:
     want = golden.read_text()
     if text == want:
         return None
-    diff = list(
-        difflib.unified_diff(
-            want.splitlines(), text.splitlines(), f"{golden} (old reader)", "recorded now", lineterm=""
-        )
-    )
+    diff = [f"--- {golden} (old reader)", "+++ recorded now", *_unified(want.splitlines(), text.splitlines())]
     more = f"\n... {len(diff) - DIFF_LINES} more diff lines" if len(diff) > DIFF_LINES else ""
     return "the reader no longer reads what was recorded:\n" + "\n".join(diff[:DIFF_LINES]) + more
+
+
+def _unified(old: list[str], new: list[str]) -> list[str]:
+    """difflib's unified diff without its "popular line" heuristic (``autojunk``), which in a recording full of
+    ``],`` and ``},`` lines turns a one-line change into a diff of hundreds."""
+    lines: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for group in matcher.get_grouped_opcodes(3):
+        (_, i1, _, j1, _), (*_, i2, _, j2) = group[0], group[-1]
+        lines.append(f"@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                lines += [" " + line for line in old[a1:a2]]
+                continue
+            lines += ["-" + line for line in old[a1:a2]]
+            lines += ["+" + line for line in new[b1:b2]]
+    return lines
 
 
 def load_recorder(script: str | Path) -> ModuleType:
