@@ -7,9 +7,11 @@ first checkpoint of that read (inside a window, after an id) and an incremental 
 stream and the final state per stream. A state value taken from the clock during the run (a window's ``to``, a
 completed cursor) is written as ``"NOW"``, so two runs of the same code record the same file.
 
-    .venv/bin/python connectors/source-bullhorn/tests/differential/record.py > golden.json
+    .venv/bin/python connectors/source-bullhorn/tests/differential/record.py --write  # (re)record golden.json
+    .venv/bin/python connectors/source-bullhorn/tests/differential/record.py --check  # compare with it
 
-Runnable against any revision of source-bullhorn (it only drives the connector through the protocol); the
+Runnable against any revision of source-bullhorn (it only drives the connector through the protocol; the shared
+part is ``staffwire.testing.differential``, see docs/testing.md); the
 committed ``golden.json`` was recorded with the reader of main at c784faa (before the SDK partitioning feature).
 """
 
@@ -18,52 +20,19 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from source_bullhorn.sandbox import BullhornSandbox
 from source_bullhorn.source import CORE_ENTITIES, SourceBullhorn
-from staffwire.testing.conformance import ConnectorResult, run_connector
+from staffwire.testing import differential
+from staffwire.testing.conformance import ConnectorResult
 
 SEED, CANDIDATES, PAGE_SIZE = 7, 40, 7
 CONCURRENCY = (1, 3)
 #: wide pages: 1,100 candidates asked 500 at a time with every field, which the sandbox (like Bullhorn) answers 200
 #: at a time; with three workers the read is cut into id ranges
 WIDE_CANDIDATES, WIDE_PAGE_SIZE, WIDE_STREAMS = 1_100, 500, ("Candidate", "candidates")
-
-
-def _catalog(config: dict[str, Any], mode: str, only: tuple[str, ...] = ()) -> dict[str, Any]:
-    discovered = run_connector(SourceBullhorn, "discover", config=config).catalog["streams"]
-    if only:
-        discovered = [s for s in discovered if s["name"] in only]
-    return {
-        "streams": [
-            {
-                "stream": s,
-                "sync_mode": mode if mode in s["supported_sync_modes"] else "full_refresh",
-                "destination_sync_mode": "append",
-            }
-            for s in sorted(discovered, key=lambda s: s["name"])
-        ]
-    }
-
-
-def _states(result: ConnectorResult) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(first, last) state per stream."""
-    first: dict[str, Any] = {}
-    last: dict[str, Any] = {}
-    for state in result.states:
-        stream = state["stream"]
-        name = stream["stream_descriptor"]["name"]
-        first.setdefault(name, stream.get("stream_state"))
-        last[name] = stream.get("stream_state")
-    return first, last
-
-
-def _as_file(states: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {"type": "STREAM", "stream": {"stream_descriptor": {"name": n}, "stream_state": s}}
-        for n, s in states.items()
-    ]
 
 
 def _normalise(value: Any, since_ms: int) -> Any:
@@ -77,25 +46,21 @@ def _normalise(value: Any, since_ms: int) -> Any:
 
 
 def _summary(result: ConnectorResult, since_ms: int) -> dict[str, Any]:
-    assert result.exit_code == 0, result.trace_errors
-    _first, last = _states(result)
-    ids: dict[str, list[Any]] = {}
-    for record in result.record_messages():
-        ids.setdefault(record["stream"], []).append(record["data"].get("id"))
-    estimates: dict[str, list[Any]] = {}
-    for trace in result.of_type("TRACE"):
-        estimate = trace["trace"].get("estimate")
-        if estimate:
-            estimates.setdefault(estimate["name"], []).append(estimate.get("row_estimate"))
+    """Per stream: the id set as runs, whether ids came in order, the row estimates and the final state."""
+    read = differential.summary(result, key=_raw_id, ids=list)
     return {
         name: {
-            "ids": _id_runs(ids.get(name, [])),
-            "in_order": ids.get(name, []) == sorted(ids.get(name, []), key=_id_order),
-            "estimates": estimates.get(name, []),
-            "state": _normalise(last.get(name), since_ms),
+            "ids": _id_runs(entry["ids"]),
+            "in_order": entry["ids"] == sorted(entry["ids"], key=_id_order),
+            "estimates": [e.get("row_estimate") for e in entry["estimates"]],
+            "state": _normalise(entry["state"], since_ms),
         }
-        for name in sorted(set(ids) | set(last))
+        for name, entry in read.items()
     }
+
+
+def _raw_id(stream: str, record: Mapping[str, Any]) -> Any:
+    return record.get("id")
 
 
 def _id_runs(ids: list[Any]) -> dict[str, Any]:
@@ -117,20 +82,14 @@ def _id_order(value: Any) -> Any:
     return int(str(value).rsplit(":", 1)[-1]) if str(value).rsplit(":", 1)[-1].isdigit() else 0
 
 
-def _runs(config: dict[str, Any], only: tuple[str, ...] = ()) -> dict[str, Any]:
+def _runs(config: dict[str, Any], only: tuple[str, ...] | None = None) -> dict[str, Any]:
     since = (int(time.time()) - 1) * 1000
-    full = run_connector(
-        SourceBullhorn, "read", config=config, catalog=_catalog(config, "full_refresh", only)
-    )
-    incremental_catalog = _catalog(config, "incremental", only)
-    first = run_connector(SourceBullhorn, "read", config=config, catalog=incremental_catalog)
-    first_states, last_states = _states(first)
-    resumed = run_connector(
-        SourceBullhorn, "read", config=config, catalog=incremental_catalog, state=_as_file(first_states)
-    )
-    again = run_connector(
-        SourceBullhorn, "read", config=config, catalog=incremental_catalog, state=_as_file(last_states)
-    )
+    full_catalog = differential.catalog(SourceBullhorn, config, "full_refresh", only)
+    full = differential.read(SourceBullhorn, config, full_catalog)
+    catalog = differential.catalog(SourceBullhorn, config, "incremental", only)
+    first = differential.read(SourceBullhorn, config, catalog)
+    resumed = differential.read(SourceBullhorn, config, catalog, differential.next_state(first, first=True))
+    again = differential.read(SourceBullhorn, config, catalog, differential.next_state(first))
     return {
         "full_refresh": _summary(full, since),
         "incremental": _summary(first, since),
@@ -173,4 +132,4 @@ def dump(recorded: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(dump(record()))
+    sys.exit(differential.main(__file__, record, dump=dump))
