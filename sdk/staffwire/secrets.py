@@ -10,6 +10,14 @@ holding spaces or tabs is matched with any run of whitespace where it has one, s
 was collapsed still masks it). A value that is a URL carrying a password (``https://user:pw@host``) also registers
 the password. Mask *before* cutting or normalising a text: a cut can leave half a secret that no longer matches.
 
+Output blocks (every RECORD line of a read) are checked with :meth:`SecretMasker.mask_bytes`: one scan of the
+block for all needles at once (``ahocorasick_rs``: a SIMD prefilter, ~9 GB/s on a wide-row block, where one
+``needle in block`` per needle cost ~0.6 GB/s for a connector's usual seven needles). It stays complete: the
+needles are, for every registered form, its longest whitespace-free piece, and any text the pattern matches
+contains that piece of the form it matches; a block holding one is masked in full by the pattern (decoded), so a
+needle that merely looks like a piece of a secret costs time, never a miss. Secrets registered at run time rebuild
+the scanner at once, so the next block is checked for them too.
+
 :func:`token_shaped` finds values that look like credentials (long runs of token characters mixing letters and
 digits); an auth answer that could not be parsed is masked with it too, since a token in it was never registered.
 """
@@ -22,6 +30,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote, urlsplit
+
+import ahocorasick_rs
 
 __all__ = ["MASK", "SecretMasker", "mask_token_shaped", "secret_paths", "secrets_in_config", "token_shaped"]
 
@@ -79,6 +89,7 @@ class SecretMasker:
         self._pattern: re.Pattern[str] | None = None
         self._long: tuple[str, ...] = ()
         self._bytes_needles: tuple[bytes, ...] = ()
+        self._scanner: ahocorasick_rs.BytesAhoCorasick | None = None
         for value in values:
             self.add(value)
 
@@ -112,9 +123,13 @@ class SecretMasker:
             self._pattern = re.compile("|".join(_form_pattern(v) for v in short)) if short else None
             # the byte scan must find any form the pattern would match: for a form with whitespace, its longest
             # whitespace-free piece
-            self._bytes_needles = tuple(
-                {max(_WHITESPACE.split(v), key=len).encode() or v.encode() for v in ordered}
+            needles = tuple({max(_WHITESPACE.split(v), key=len).encode() or v.encode() for v in ordered})
+            # leftmost-first lets the library use its SIMD prefilter (the standard match kind does not); any
+            # occurrence of any needle still yields a (leftmost) match, which is all the scan asks
+            self._scanner = ahocorasick_rs.BytesAhoCorasick(
+                needles, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst
             )
+            self._bytes_needles = needles
 
     def __bool__(self) -> bool:
         return bool(self._values)
@@ -132,12 +147,13 @@ class SecretMasker:
         pattern = self._pattern
         return pattern.sub(MASK, text) if pattern is not None else text
 
-    def mask_bytes(self, data: bytes) -> bytes:
-        """Mask a block of encoded output; a cheap substring scan first, so clean blocks cost almost nothing."""
-        needles = self._bytes_needles
-        if not needles or not any(n in data for n in needles):
+    def mask_bytes(self, data: bytes | bytearray) -> bytes | bytearray:
+        """Mask a block of encoded output (returned as is when clean): one scan for every secret at once, so a
+        clean block costs almost nothing (see the module docstring for why the scan misses no secret)."""
+        scanner = self._scanner  # one read: a secret registered meanwhile rebuilt it as a whole
+        if scanner is None or not scanner.find_matches_as_indexes(data):
             return data
-        return self.mask(data.decode("utf-8", "replace")).encode()
+        return self.mask(bytes(data).decode("utf-8", "replace")).encode()
 
     def mask_obj(self, obj: Any) -> Any:
         """Mask every string inside a JSON-like structure."""
