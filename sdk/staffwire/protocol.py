@@ -112,7 +112,7 @@ class _TextSink:
     def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | bytearray) -> int:
         return self._stream.write(data.decode("utf-8"))
 
     def flush(self) -> None:

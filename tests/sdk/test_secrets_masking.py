@@ -6,6 +6,7 @@ trace, in an API error body, in multi-line log messages, and tokens obtained at 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
@@ -15,6 +16,7 @@ from pydantic import BaseModel, SecretStr
 from sdk_support import ScriptConfig, ScriptedStream, configured_catalog, scripted_source
 from source_example import API_KEY, ExampleSandbox, SourceExample
 from staffwire.errors import RecordRejected, Rejection, TransientError
+from staffwire.secrets import SecretMasker
 from staffwire.source import Source
 from staffwire.streams import Stream, SyncMode
 from staffwire.testing.conformance import assert_conformant, assert_no_secrets, run_connector
@@ -230,3 +232,15 @@ def test_other_handlers_in_the_process_see_records_masked_too() -> None:
     assert "RuntimeError: login with **** failed" in mine[0]
     assert not any(TOKEN in line for line in collecting.lines)
     assert logging.getLogRecordFactory() is factory
+
+
+def test_the_block_scan_finds_any_of_many_secrets_in_any_form() -> None:
+    # one scan for every needle at once: past the ~64 needles its SIMD prefilter takes, and non-ASCII forms
+    masker = SecretMasker([f"secret-number-{i:03d}-x" for i in range(150)])
+    masker.add("pässwörd-ünïcode")
+    clean = b'{"id":1,"name":"secret-number-999-x is no secret"}\n' * 2000
+    assert masker.mask_bytes(clean) is clean  # a clean block is returned as is, not copied
+    escaped = json.dumps("pässwörd-ünïcode")[1:-1]  # p\u00e4ssw\u00f6rd-...: the stdlib json form
+    for text in ("secret-number-149-x", "secret-number-000-x", "pässwörd-ünïcode", escaped):
+        block = bytearray(clean + f'{{"id":2,"v":"a {text} b"}}\n'.encode())
+        assert masker.mask_bytes(block) == clean + b'{"id":2,"v":"a **** b"}\n'
