@@ -156,6 +156,9 @@ def run_child(argv: list[str], env: dict[str, str]) -> dict[str, float]:
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
         "rss": usage.ru_maxrss / 1024,
+        "user": usage.ru_utime,
+        "system": usage.ru_stime,
+        "switches": usage.ru_nvcsw + usage.ru_nivcsw,
     }
 
 
@@ -257,7 +260,10 @@ def child_env(tmp: str, cold: bool) -> dict[str, str]:
 
 
 def _fmt(run: dict[str, float]) -> str:
-    return f"{run['records']:>7,} records  wall {run['wall']:6.2f}s  CPU {run['cpu']:6.2f}s  RSS {run['rss']:6.1f} MB"
+    return (
+        f"{run['records']:>7,} records  wall {run['wall']:6.2f}s  CPU {run['cpu']:6.2f}s (user {run['user']:.2f}, "
+        f"system {run['system']:.2f}, {run['switches']:,.0f} context switches)  RSS {run['rss']:6.1f} MB"
+    )
 
 
 def compare(args: argparse.Namespace) -> int:
