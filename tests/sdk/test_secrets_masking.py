@@ -239,7 +239,8 @@ def test_other_handlers_in_the_process_see_records_masked_too() -> None:
 
 
 def test_the_block_scan_finds_any_of_many_secrets_in_any_form() -> None:
-    # one scan for every needle at once: past the ~64 needles its SIMD prefilter takes, and non-ASCII forms
+    # many needles (past the ~64 an automaton's SIMD prefilter takes) and non-ASCII forms, on large blocks: the
+    # first scanned by one automaton for every needle, the second by one searcher per needle, then the cheaper
     masker = SecretMasker([f"secret-number-{i:03d}-x" for i in range(150)])
     masker.add("pässwörd-ünïcode")
     clean = b'{"id":1,"name":"secret-number-999-x is no secret"}\n' * 2000
@@ -270,4 +271,10 @@ def test_the_block_scan_misses_no_form_of_any_secret(value: str, which: int, fil
         re.sub(r"\s+", " ", value),  # whitespace runs collapsed
     ]
     form = forms[which].encode()
-    assert form not in masker.mask_bytes(filler + b"<<" + form + b">>" + filler)
+    block = filler + b"<<" + form + b">>" + filler
+    assert form not in masker.mask_bytes(block)
+    # a large block: the first two are scanned one way each (one automaton, one searcher per needle), then the
+    # cheaper way; each must find the secret
+    large = b"." * 20_000 + block
+    for _ in range(3):
+        assert form not in masker.mask_bytes(large)
