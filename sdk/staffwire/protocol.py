@@ -2,8 +2,9 @@
 
 Writing. RECORD lines are the hot path: they are encoded straight from the record ``dict`` with orjson behind a
 pre-encoded per-stream prefix, with no model object per record. Lines collect in a buffer that goes to the
-binary stdout in blocks (``block_size`` bytes); every block passes through :meth:`SecretMasker.mask_bytes` (a
-cheap substring scan when clean). Blocks always end at a line end, so a secret is never split between two scans.
+binary stdout in blocks (``block_size`` bytes, or a whole page); every block passes through
+:meth:`SecretMasker.mask_bytes` (one SIMD scan for the secrets' needles; a clean block is written as is). Blocks
+always end at a line end, so a secret is never split between two scans.
 Every other message (STATE, TRACE, LOG, CONTROL, ...) flushes the buffer right after it is written: the platform
 must see it without delay, in order with the records before it.
 
