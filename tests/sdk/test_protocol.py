@@ -6,6 +6,7 @@ import io
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import orjson
 import pytest
@@ -76,6 +77,59 @@ def test_every_block_is_masked_including_records_and_escaped_forms() -> None:
     output.message({"type": "LOG", "log": {"level": "INFO", "message": 'token se"cret-1'}})
     assert b"cret-1" not in out.getvalue()
     assert orjson.loads(out.getvalue().splitlines()[0])["record"]["data"] == {"token": "****", "ok": "fine"}
+
+
+def test_non_string_keys_are_written_as_strings_on_every_record_path() -> None:
+    # the plain (fast) encoding refuses them; the writer then encodes with OPT_NON_STR_KEYS
+    out = io.BytesIO()
+    output = Output(out)
+    data = {1: "one", "nested": {2.5: [Decimal("1.5")], None: True}}
+    output.record("a", data)
+    output.records("a", [{"id": 1}, data])
+    output.record_with_meta("a", data, {"changes": []})
+    output.message({"type": "LOG", "log": {"level": "INFO", "message": "x"}, "extra": {3: "three"}})
+    lines = out.getvalue().splitlines()
+    expected = {"1": "one", "nested": {"2.5": [1.5], "null": True}}
+    assert [orjson.loads(line)["record"]["data"] for line in lines[:4]] == [
+        expected,
+        {"id": 1},
+        expected,
+        expected,
+    ]
+    assert orjson.loads(lines[4])["extra"] == {"3": "three"}
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        output.record("a", {"id": object()})
+
+
+def test_a_wide_page_is_one_masked_block_and_every_form_of_a_late_secret_is_caught() -> None:
+    masker = SecretMasker(["config-secret-1"])
+    out = CountingStream()
+    output = Output(out, masker, block_size=4096)
+    page = [{"id": i, "pad": "x" * 300} for i in range(50)]  # ~16 KB: over the block size on its own
+    output.records("a", page)
+    assert out.writes == 1 and out.getvalue().count(b"\n") == 50
+    # a token obtained at run time, echoed by the API in every form the masker knows
+    token = 'run time/tok "9"   end'
+    masker.add(token)
+    echoed = [
+        {"id": 1, "raw": token},
+        {"id": 2, "url": "https://x/?t=" + quote_plus(token)},
+        {"id": 3, "path": "/v1/" + quote(token, safe="")},
+        {"id": 4, "collapsed": 'run time/tok "9" end'},  # its whitespace run collapsed to one space
+        {"id": 5, "config": "config-secret-1"},
+    ]
+    output.records("a", [*page, *echoed])
+    body = out.getvalue()
+    for needle in (b"run time", b"time%2Ftok", b"time/tok", b"config-secret"):
+        assert needle not in body
+    rows = [orjson.loads(line)["record"]["data"] for line in body.splitlines()[-5:]]
+    assert rows == [
+        {"id": 1, "raw": "****"},
+        {"id": 2, "url": "https://x/?t=****"},
+        {"id": 3, "path": "/v1/****"},
+        {"id": 4, "collapsed": "****"},
+        {"id": 5, "config": "****"},
+    ]
 
 
 def test_unmasked_message_is_written_as_is_after_pending_records() -> None:

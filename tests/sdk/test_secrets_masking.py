@@ -6,15 +6,21 @@ trace, in an API error body, in multi-line log messages, and tokens obtained at 
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote, quote_plus
 
 import requests
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, SecretStr
 from sdk_support import ScriptConfig, ScriptedStream, configured_catalog, scripted_source
 from source_example import API_KEY, ExampleSandbox, SourceExample
 from staffwire.errors import RecordRejected, Rejection, TransientError
+from staffwire.secrets import MASK, SecretMasker
 from staffwire.source import Source
 from staffwire.streams import Stream, SyncMode
 from staffwire.testing.conformance import assert_conformant, assert_no_secrets, run_connector
@@ -230,3 +236,45 @@ def test_other_handlers_in_the_process_see_records_masked_too() -> None:
     assert "RuntimeError: login with **** failed" in mine[0]
     assert not any(TOKEN in line for line in collecting.lines)
     assert logging.getLogRecordFactory() is factory
+
+
+def test_the_block_scan_finds_any_of_many_secrets_in_any_form() -> None:
+    # many needles (past the ~64 an automaton's SIMD prefilter takes) and non-ASCII forms, on large blocks: the
+    # first scanned by one automaton for every needle, the second by one searcher per needle, then the cheaper
+    masker = SecretMasker([f"secret-number-{i:03d}-x" for i in range(150)])
+    masker.add("pässwörd-ünïcode")
+    clean = b'{"id":1,"name":"secret-number-999-x is no secret"}\n' * 2000
+    assert masker.mask_bytes(clean) is clean  # a clean block is returned as is, not copied
+    escaped = json.dumps("pässwörd-ünïcode")[1:-1]  # p\u00e4ssw\u00f6rd-...: the stdlib json form
+    for text in ("secret-number-149-x", "secret-number-000-x", "pässwörd-ünïcode", escaped):
+        block = bytearray(clean + f'{{"id":2,"v":"a {text} b"}}\n'.encode())
+        assert masker.mask_bytes(block) == clean + b'{"id":2,"v":"a **** b"}\n'
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.text(min_size=4, max_size=30),
+    which=st.integers(0, 5),
+    filler=st.binary(max_size=50).map(lambda b: b.hex().encode()),
+)
+def test_the_block_scan_misses_no_form_of_any_secret(value: str, which: int, filler: bytes) -> None:
+    # the completeness argument of staffwire.secrets, checked on arbitrary text: every form a secret is masked in
+    # holds a needle of the one scan, so a block carrying it is masked
+    assume(MASK not in value and value.strip())
+    masker = SecretMasker([value])
+    forms = [
+        value,
+        quote(value, safe=""),
+        quote_plus(value),
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        re.sub(r"\s+", " ", value),  # whitespace runs collapsed
+    ]
+    form = forms[which].encode()
+    block = filler + b"<<" + form + b">>" + filler
+    assert form not in masker.mask_bytes(block)
+    # a large block: the first two are scanned one way each (one automaton, one searcher per needle), then the
+    # cheaper way; each must find the secret
+    large = b"." * 20_000 + block
+    for _ in range(3):
+        assert form not in masker.mask_bytes(large)
