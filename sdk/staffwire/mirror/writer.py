@@ -73,6 +73,7 @@ class MirrorWriter:
         self.records = 0
         self.changed = 0
         self._db: Warehouse = open_warehouse(target)
+        self._db.tune_for_loading()
         self.where = self._db.where
         self._columns, self._select = select_columns(self._db.kind, self.identities)
         try:
@@ -172,24 +173,31 @@ class MirrorWriter:
     def _merge(self) -> int:
         """Merge the staged batch into the mirror; the number of new or changed records."""
         db, conn, run, now = self._db, self.connection, self.run_id, utc_now()
-        # A record sent twice in one batch: its last version counts.
-        db.execute(
-            "DELETE FROM mirror_stage WHERE seq NOT IN (SELECT max(seq) FROM mirror_stage GROUP BY stream, record_id)"
-        )
+        # A record sent twice in one batch: its last version counts. (Checked first: it is rare, the delete costs.)
+        duplicated = db.query(
+            "SELECT count(*) FROM (SELECT 1 FROM mirror_stage GROUP BY stream, record_id HAVING count(*) > 1) d"
+        )[0][0]
+        if duplicated:
+            db.execute(
+                "DELETE FROM mirror_stage WHERE seq NOT IN "
+                "(SELECT max(seq) FROM mirror_stage GROUP BY stream, record_id)"
+            )
         # What the mirror holds now for the batch's records: keys and hashes only, never the data.
         db.execute("DROP TABLE IF EXISTS mirror_prev")
-        db.execute(
+        seen = db.execute_count(
             "CREATE TEMP TABLE mirror_prev AS SELECT s.stream, s.record_id, r.content_hash AS old_hash, "
             "r.trail_value AS old_trail, r.first_run AS old_first, r.version_run AS old_run, "
             "r.version_seq AS old_seq FROM mirror_stage s JOIN mirror_records r ON r.connection = ? "
             "AND r.stream = s.stream AND r.record_id = s.record_id",
             [conn],
         )
+        if db.kind == "postgresql":  # CREATE TABLE AS reports no row count there
+            seen = db.query("SELECT count(*) FROM mirror_prev")[0][0]
         joined = (
             "FROM mirror_stage s LEFT JOIN mirror_prev p ON p.stream = s.stream AND p.record_id = s.record_id"
         )
         changed = "(p.old_hash IS NULL OR p.old_hash <> s.content_hash)"
-        db.execute(
+        count = db.execute_count(
             "INSERT INTO mirror_versions (connection, stream, record_id, cursor_value, content_hash, deleted_at, "
             "data, meta, emitted_at, run_id, seq, seen_at) SELECT ?, s.stream, s.record_id, s.cursor_value, "
             f"s.content_hash, s.deleted_at, s.data, s.meta, s.emitted_at, ?, s.seq, ? {joined} WHERE {changed}",
@@ -204,11 +212,12 @@ class MirrorWriter:
             f"s.stream IN ({', '.join(repr(s) for s in TRAILED)}) AND p.old_trail IS DISTINCT FROM s.trail_value",
             [conn, run, now],
         )
-        db.execute(
-            "DELETE FROM mirror_records WHERE connection = ? AND EXISTS (SELECT 1 FROM mirror_prev p WHERE "
-            "p.stream = mirror_records.stream AND p.record_id = mirror_records.record_id)",
-            [conn],
-        )
+        if seen:
+            db.execute(
+                "DELETE FROM mirror_records WHERE connection = ? AND EXISTS (SELECT 1 FROM mirror_prev p WHERE "
+                "p.stream = mirror_records.stream AND p.record_id = mirror_records.record_id)",
+                [conn],
+            )
         db.execute(
             "INSERT INTO mirror_records (connection, stream, record_id, cursor_value, content_hash, deleted_at, "
             "trail_value, first_run, last_run, seen_at, version_run, version_seq) SELECT ?, s.stream, s.record_id, "
@@ -217,8 +226,7 @@ class MirrorWriter:
             + joined,
             [conn, run, run, now, run],
         )
-        count = db.query(f"SELECT count(*) {joined} WHERE {changed}")[0][0]
         db.execute("DROP TABLE mirror_prev")
         db.execute("DELETE FROM mirror_stage")
         db.commit()
-        return int(count)
+        return count
