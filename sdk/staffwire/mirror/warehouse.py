@@ -20,10 +20,16 @@ from staffwire.mirror.extract import SOURCE
 __all__ = ["DuckDBWarehouse", "PostgresWarehouse", "Warehouse", "describe_url", "open_warehouse"]
 
 #: DuckDB's buffer pool for the mirror (spills to disk beyond it).
-DUCKDB_MEMORY_LIMIT = os.environ.get("STAFFWIRE_MIRROR_MEMORY", "512MB")
+DUCKDB_MEMORY_LIMIT = "512MB"
 
 #: Rows per row group in the mirror's tables: a loader batch (a multiple of DuckDB's vector size, 2,048).
-ROW_GROUP_SIZE = 20_480
+ROW_GROUP_SIZE = 10_240
+#: The file format's version: 1.2 is the first with zstd-compressed strings (any DuckDB >= 1.2 reads it).
+STORAGE_VERSION = "v1.2.0"
+#: DuckDB's buffer pool while a run lands (the loader only ever works on one batch; the rest is on disk).
+LOADER_MEMORY_LIMIT = os.environ.get("STAFFWIRE_MIRROR_MEMORY", "96MB")
+#: ...which a batch of large records may double, up to this, when DuckDB runs out of it.
+LOADER_MEMORY_CEILING = 2 << 30
 #: DuckDB threads of the connection that lands a run.
 LOADER_THREADS = int(os.environ.get("STAFFWIRE_MIRROR_THREADS", "1"))
 
@@ -68,11 +74,20 @@ class Warehouse:
         """Append the spooled RECORD lines of ``path`` to ``table`` (:mod:`staffwire.mirror.extract`); how many."""
         raise NotImplementedError
 
-    def tune_for_loading(self) -> None:
-        """Settings for a connection that lands a run (not for the audit's or the report's reads)."""
+    def tune_for_loading(self, scratch: Path) -> None:
+        """Settings for a connection that lands a run (not for the audit's or the report's reads); ``scratch`` is
+        the run's private temporary directory."""
 
     def begin(self) -> None:
         """Start a transaction (PostgreSQL's connection is always in one until commit)."""
+
+    def rollback(self) -> None:
+        """Undo the open transaction (nothing when none is open)."""
+        raise NotImplementedError
+
+    def more_memory(self, error: Exception) -> bool:
+        """When ``error`` says the database ran out of its memory limit: raise the limit, True (try again)."""
+        return False
 
     def commit(self) -> None:
         raise NotImplementedError
@@ -100,7 +115,9 @@ class DuckDBWarehouse(Warehouse):
                 # (122,880 rows) rewrote the growing last row group at every checkpoint, several times the data.
                 self._con = duckdb.connect(":memory:")
                 literal = "'" + str(path).replace("'", "''") + "'"
-                self._con.execute(f"ATTACH {literal} AS mirror (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+                self._con.execute(
+                    f"ATTACH {literal} AS mirror (ROW_GROUP_SIZE {ROW_GROUP_SIZE}, STORAGE_VERSION '{STORAGE_VERSION}')"
+                )
                 self._con.execute("USE mirror")
         except (OSError, duckdb.Error) as exc:
             reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
@@ -111,11 +128,25 @@ class DuckDBWarehouse(Warehouse):
         # A bounded buffer pool: the mirror's memory must not grow with the mirror (DuckDB's default is 80% of RAM).
         self._con.execute("SET preserve_insertion_order = false")
         self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        # DuckDB draws a progress bar on the terminal for statements that take a few seconds: not in a sync's output.
+        self._con.execute("SET enable_progress_bar = false")
 
-    def tune_for_loading(self) -> None:
+    def tune_for_loading(self, scratch: Path) -> None:
+        # What does not fit the loader's memory limit spills to the run's private directory (DuckDB's default for
+        # a connection like this one is ".tmp" in the working directory).
+        self._con.execute(f"SET temp_directory = {_literal(str(scratch / 'duckdb'))}")
+        self._con.execute(f"SET memory_limit = '{LOADER_MEMORY_LIMIT}'")
+        self._memory = _bytes(LOADER_MEMORY_LIMIT)
         # One thread: the loader runs beside the relay and the connectors; DuckDB's parallelism on a batch of
         # 20,000 lines cost twice the CPU for no gain in wall time on two cores.
         self._con.execute(f"SET threads = {LOADER_THREADS}")
+        import duckdb
+
+        # zstd for every column the loader writes: DuckDB's default tries dictionary and FSST compression on each
+        # string segment (about a third of the load's CPU, most of it on the versions' JSON and the md5 hashes);
+        # zstd is cheaper and the file a third the size. A debug setting: without it, DuckDB picks as usual.
+        with contextlib.suppress(duckdb.Error):
+            self._con.execute("SET force_compression = 'zstd'")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._con.execute(_inline(sql, params))
@@ -129,6 +160,21 @@ class DuckDBWarehouse(Warehouse):
 
     def begin(self) -> None:
         self._con.execute("BEGIN TRANSACTION")
+
+    def rollback(self) -> None:
+        import duckdb
+
+        with contextlib.suppress(duckdb.TransactionException):
+            self._con.execute("ROLLBACK")
+
+    def more_memory(self, error: Exception) -> bool:
+        import duckdb
+
+        if not isinstance(error, duckdb.OutOfMemoryException) or self._memory >= LOADER_MEMORY_CEILING:
+            return False
+        self._memory = min(self._memory * 2, LOADER_MEMORY_CEILING)
+        self._con.execute(f"SET memory_limit = '{self._memory}B'")
+        return True
 
     def load_lines(self, path: Path, table: str, columns: list[str], select: str) -> int:
         if not path.stat().st_size:
@@ -205,11 +251,24 @@ class PostgresWarehouse(Warehouse):
             f"FROM mirror_spool) {select}"
         )
 
+    def rollback(self) -> None:
+        self._con.rollback()
+
     def commit(self) -> None:
         self._con.commit()
 
     def close(self) -> None:
         self._con.close()
+
+
+def _bytes(size: str) -> int:
+    """``96MB`` -> bytes (DuckDB's units: KB/MB/GB are 1,000-based, KiB/MiB/GiB 1,024-based)."""
+    units = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+    number = size.strip().rstrip("bBiIkKmMgG")
+    unit = size.strip()[len(number) :].upper()
+    if unit not in units:
+        raise ConfigError(f"STAFFWIRE_MIRROR_MEMORY: {size!r} is not a size like 96MB or 1GB.")
+    return int(float(number) * units[unit])
 
 
 def _literal(value: Any) -> str:

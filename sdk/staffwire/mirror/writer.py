@@ -27,7 +27,11 @@ from staffwire.runner.store import utc_now
 
 __all__ = ["BATCH", "TRAILED", "MirrorWriter", "StreamIdentity", "spool_line"]
 
-BATCH = 20_000
+#: Lines per loader batch: two of the mirror's row groups (``warehouse.ROW_GROUP_SIZE``), so that DuckDB writes a
+#: batch of new records straight into the file instead of through its write-ahead log.
+BATCH = 20_480
+#: ...or fewer when they are large: what the loader holds in memory is about a batch (its staging table).
+BATCH_BYTES = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,11 @@ class MirrorWriter:
         self.records = 0
         self.changed = 0
         self._db: Warehouse = open_warehouse(target)
-        self._db.tune_for_loading()
         self.where = self._db.where
         self._columns, self._select = select_columns(self._db.kind, self.identities)
+        self._spool_dir = tempfile.TemporaryDirectory(prefix="staffwire-mirror-")
         try:
+            self._db.tune_for_loading(Path(self._spool_dir.name))
             create_tables(self._db)
             self._db.execute(
                 "CREATE TEMP TABLE mirror_stage ("
@@ -88,11 +93,12 @@ class MirrorWriter:
             self._db.commit()
         except BaseException:
             self._db.close()
+            self._spool_dir.cleanup()
             raise
-        self._spool_dir = tempfile.TemporaryDirectory(prefix="staffwire-mirror-")
         self._files = 0
         self._out: IO[bytes] | None = None
         self._in_file = 0
+        self._in_bytes = 0
         self._queue: queue.Queue[Path | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._loader = threading.Thread(target=self._load_loop, name="staffwire-mirror", daemon=True)
@@ -105,7 +111,8 @@ class MirrorWriter:
         out = self._out or self._open()
         out.write(spool_line(self.records, line))
         self._in_file += 1
-        if self._in_file >= BATCH:
+        self._in_bytes += len(line)
+        if self._in_file >= BATCH or self._in_bytes >= BATCH_BYTES:
             self._hand_over()
 
     def _open(self) -> IO[bytes]:
@@ -115,6 +122,7 @@ class MirrorWriter:
         self._out = os.fdopen(fd, "wb", buffering=1 << 20)
         self._path = path
         self._in_file = 0
+        self._in_bytes = 0
         return self._out
 
     def _hand_over(self) -> None:
@@ -132,13 +140,25 @@ class MirrorWriter:
                 return
             try:
                 if self._error is None:
-                    self._db.begin()  # one commit per batch (DuckDB would checkpoint after every statement)
-                    self._db.load_lines(path, "mirror_stage", self._columns, self._select)
-                    self.changed += self._merge()
+                    self._load(path)
             except BaseException as exc:  # reported by finish(); the relay goes on
                 self._error = exc
             finally:
                 path.unlink(missing_ok=True)
+
+    def _load(self, path: Path) -> None:
+        """One batch in one transaction; again with a larger memory limit when the warehouse ran out (a batch of
+        large records needs more than the loader's small default)."""
+        while True:
+            self._db.begin()  # one commit per batch (DuckDB would checkpoint after every statement)
+            try:
+                self._db.load_lines(path, "mirror_stage", self._columns, self._select)
+                self.changed += self._merge()
+                return
+            except Exception as exc:
+                self._db.rollback()
+                if not self._db.more_memory(exc):
+                    raise
 
     # -------------------------------------------------------------------------------------------- the end
     def finish(self) -> dict[str, int]:
