@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,9 @@ DUCKDB_MEMORY_LIMIT = "512MB"
 ROW_GROUP_SIZE = 10_240
 #: The file format's version: 1.2 is the first with zstd-compressed strings (any DuckDB >= 1.2 reads it).
 STORAGE_VERSION = "v1.2.0"
-#: DuckDB's buffer pool while a run lands (the loader only ever works on one batch; the rest is on disk).
-LOADER_MEMORY_LIMIT = os.environ.get("STAFFWIRE_MIRROR_MEMORY", "96MB")
+#: DuckDB's buffer pool while a run lands (the loader only ever works on one batch; the rest is on disk);
+#: ``STAFFWIRE_MIRROR_MEMORY`` overrides it.
+LOADER_MEMORY_LIMIT = "96MB"
 #: ...which a batch of large records may double, up to this, when DuckDB runs out of it.
 LOADER_MEMORY_CEILING = 2 << 30
 #: DuckDB threads of the connection that lands a run.
@@ -135,8 +137,8 @@ class DuckDBWarehouse(Warehouse):
         # What does not fit the loader's memory limit spills to the run's private directory (DuckDB's default for
         # a connection like this one is ".tmp" in the working directory).
         self._con.execute(f"SET temp_directory = {_literal(str(scratch / 'duckdb'))}")
-        self._con.execute(f"SET memory_limit = '{LOADER_MEMORY_LIMIT}'")
-        self._memory = _bytes(LOADER_MEMORY_LIMIT)
+        self._memory = _bytes(os.environ.get("STAFFWIRE_MIRROR_MEMORY") or LOADER_MEMORY_LIMIT)
+        self._con.execute(f"SET memory_limit = '{self._memory}B'")
         # One thread: the loader runs beside the relay and the connectors; DuckDB's parallelism on a batch of
         # 20,000 lines cost twice the CPU for no gain in wall time on two cores.
         self._con.execute(f"SET threads = {LOADER_THREADS}")
@@ -264,11 +266,10 @@ class PostgresWarehouse(Warehouse):
 def _bytes(size: str) -> int:
     """``96MB`` -> bytes (DuckDB's units: KB/MB/GB are 1,000-based, KiB/MiB/GiB 1,024-based)."""
     units = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
-    number = size.strip().rstrip("bBiIkKmMgG")
-    unit = size.strip()[len(number) :].upper()
-    if unit not in units:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", size)
+    if match is None or match.group(2).upper() not in units:
         raise ConfigError(f"STAFFWIRE_MIRROR_MEMORY: {size!r} is not a size like 96MB or 1GB.")
-    return int(float(number) * units[unit])
+    return int(float(match.group(1)) * units[match.group(2).upper()])
 
 
 def _literal(value: Any) -> str:
