@@ -23,7 +23,7 @@ __all__ = ["DuckDBWarehouse", "PostgresWarehouse", "Warehouse", "describe_url", 
 #: DuckDB's buffer pool for the mirror (spills to disk beyond it).
 DUCKDB_MEMORY_LIMIT = "512MB"
 
-#: Rows per row group in the mirror's tables: a loader batch (a multiple of DuckDB's vector size, 2,048).
+#: Rows per row group in the mirror's tables: half a loader batch (a multiple of DuckDB's vector size, 2,048).
 ROW_GROUP_SIZE = 10_240
 #: The file format's version: 1.2 is the first with zstd-compressed strings (any DuckDB >= 1.2 reads it).
 STORAGE_VERSION = "v1.2.0"
@@ -113,8 +113,9 @@ class DuckDBWarehouse(Warehouse):
             if read_only:
                 self._con = duckdb.connect(str(path), read_only=True)
             else:
-                # Row groups of one batch: a checkpoint then writes each batch's rows once, where DuckDB's default
-                # (122,880 rows) rewrote the growing last row group at every checkpoint, several times the data.
+                # Row groups of half a loader batch: a batch of new records fills whole row groups, which DuckDB
+                # writes straight into the file at the insert (not through the WAL and again at a checkpoint);
+                # with its default (122,880 rows) every checkpoint rewrote the growing last row group.
                 self._con = duckdb.connect(":memory:")
                 literal = "'" + str(path).replace("'", "''") + "'"
                 self._con.execute(
@@ -130,6 +131,7 @@ class DuckDBWarehouse(Warehouse):
         # A bounded buffer pool: the mirror's memory must not grow with the mirror (DuckDB's default is 80% of RAM).
         self._con.execute("SET preserve_insertion_order = false")
         self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        self._memory = _bytes(DUCKDB_MEMORY_LIMIT)
         # DuckDB draws a progress bar on the terminal for statements that take a few seconds: not in a sync's output.
         self._con.execute("SET enable_progress_bar = false")
 
@@ -139,8 +141,8 @@ class DuckDBWarehouse(Warehouse):
         self._con.execute(f"SET temp_directory = {_literal(str(scratch / 'duckdb'))}")
         self._memory = _bytes(os.environ.get("STAFFWIRE_MIRROR_MEMORY") or LOADER_MEMORY_LIMIT)
         self._con.execute(f"SET memory_limit = '{self._memory}B'")
-        # One thread: the loader runs beside the relay and the connectors; DuckDB's parallelism on a batch of
-        # 20,000 lines cost twice the CPU for no gain in wall time on two cores.
+        # One thread: the loader runs beside the relay and the connectors; DuckDB's parallelism on one batch cost
+        # twice the CPU for no gain in wall time on two cores.
         self._con.execute(f"SET threads = {LOADER_THREADS}")
         import duckdb
 

@@ -2,11 +2,12 @@
 
 The relay hands every RECORD line it passes (raw and standard streams) to :meth:`MirrorWriter.add_line`, which
 only appends it to a spool file (wrapped with its sequence number): no parsing or encoding in Python. Every
-:data:`BATCH` lines the file goes to a loader thread, where the warehouse parses it once, takes out each record's
-id, cursor, content hash and trail fields (:mod:`staffwire.mirror.extract`) into a staging table and merges the
-batch in a few set-based statements (new versions, the stage-edit trail, the current records). The relay never
-waits on the database, and memory stays flat however many records a run has: the database only ever holds one
-batch outside its tables. :meth:`finish` lands the last file and records the run.
+:data:`BATCH` lines (or :data:`BATCH_BYTES`) the file goes to a loader thread, where the warehouse parses it once,
+takes out each record's id, cursor, content hash and trail fields (:mod:`staffwire.mirror.extract`) into a staging
+table and merges the batch in a few set-based statements (new versions, the stage-edit trail, the current
+records), one transaction per batch. The relay never waits on the database, and memory stays flat however many
+records a run has: the database only ever holds one batch outside its tables, in a small buffer pool
+(:mod:`staffwire.mirror.warehouse`). :meth:`finish` lands the last file and records the run.
 """
 
 from __future__ import annotations
