@@ -122,6 +122,9 @@ class DuckDBWarehouse(Warehouse):
                     f"ATTACH {literal} AS mirror (ROW_GROUP_SIZE {ROW_GROUP_SIZE}, STORAGE_VERSION '{STORAGE_VERSION}')"
                 )
                 self._con.execute("USE mirror")
+                # Spill next to the file, as DuckDB does for a file opened directly (not ".tmp" in the working
+                # directory, its default for the in-memory database this connection starts from).
+                self._con.execute(f"SET temp_directory = {_literal(str(path) + '.tmp')}")
         except (OSError, duckdb.Error) as exc:
             reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
             raise ConfigError(
