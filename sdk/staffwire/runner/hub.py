@@ -18,6 +18,7 @@ and forwards what it returns; :meth:`Hub.finish` lands the mirror.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,7 @@ from staffwire.secrets import SecretMasker
 if TYPE_CHECKING:
     from staffwire.mapping import CompiledMapping
 
-__all__ = ["Hub", "deep_merge", "load_mapping_document", "mirror_target", "standard_line"]
+__all__ = ["Hub", "deep_merge", "load_mapping_document", "mirror_target", "standard_line", "warm_up_mirror"]
 
 _STANDARD_CURSOR = ["remote_updated_at"]
 _STANDARD_KEY = [["id"]]
@@ -108,6 +109,23 @@ def mirror_target(setting: Any, history_db: Path, env: Mapping[str, str]) -> str
         setting = setting.get("url") or setting.get("path") or True
         return mirror_target(setting, history_db, env)
     return str(resolve_env(str(setting), env, "mirror"))
+
+
+def warm_up_mirror(setting: Any) -> None:
+    """Import the embedded mirror's driver on a background thread while the connectors start (spec, discover):
+    ``import duckdb`` takes about 0.2 s, which otherwise lies between the catalog and the first record."""
+    if isinstance(setting, Mapping):
+        setting = setting.get("url") or setting.get("path") or True
+    if setting in (None, False) or str(setting).startswith(("postgresql://", "postgres://")):
+        return
+    import importlib
+    import threading
+
+    def load() -> None:
+        with contextlib.suppress(ImportError):  # Hub.build says what to install
+            importlib.import_module("duckdb")
+
+    threading.Thread(target=load, name="staffwire-mirror-import", daemon=True).start()
 
 
 class _Mapped:

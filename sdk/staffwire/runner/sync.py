@@ -30,7 +30,7 @@ from staffwire.errors import ConfigError, InternalError, StaffwireError, Transie
 from staffwire.runner.connection import Connection, ConnectorRef, check_no_literal_secrets
 from staffwire.runner.executors import Executor, MemoryFile, Running, private_workdir
 from staffwire.runner.heartbeat import DEFAULT_HEARTBEAT_TIMEOUT, Pulse, Watchdog, format_duration
-from staffwire.runner.hub import Hub
+from staffwire.runner.hub import Hub, warm_up_mirror
 from staffwire.runner.logfile import RunLog, run_log_path
 from staffwire.runner.messages import BadMessage, parse_message
 from staffwire.runner.progress import NullProgress, Progress
@@ -227,6 +227,7 @@ def _run(
     heartbeat_timeout: float,
     mirror: Any = None,
 ) -> None:
+    warm_up_mirror(mirror if mirror is not None else connection.mirror)
     sides = []
     for role, ref in (("source", connection.source), ("destination", connection.destination)):
         executor = resolve_connector(
