@@ -170,13 +170,17 @@ class SandboxProcess:
     spawned (Linux carries the high-water mark across exec), and a sandbox holding every encoded row would make it
     the sandbox's size. This process stays small (stdlib only)."""
 
-    def __init__(self, candidates: int, config: dict[str, Any], page_delay: float = 0.0) -> None:
+    def __init__(
+        self, candidates: int, config: dict[str, Any], page_delay: float = 0.0, serve: Any = None
+    ) -> None:
+        """``serve`` (a module-level function with ``_serve_sandbox``'s arguments) seeds and serves another way
+        (bench/mirror_overhead.py: the sandbox for a standard-stream sync)."""
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(
-            target=_serve_sandbox, args=(child, candidates, config, page_delay), daemon=True
+            target=serve or _serve_sandbox, args=(child, candidates, config, page_delay), daemon=True
         )
         self._process.start()
         self.info: dict[str, Any] = self._conn.recv()
