@@ -3,17 +3,27 @@
 Usage::
 
     .venv/bin/python bench/mirror_overhead.py [--records 100000] [--runs 3] [--big 1000000]
+        [--realistic-big N] [--no-realistic]
 
-A connection runs ``--records`` standard ``candidates`` records (about 700 bytes each: names, email, phones,
-address, status, owner, skills, timestamps; ids, emails and statuses vary per record, a STATE every 10,000) from
-a fast source into a destination that only confirms states, both plain Airbyte-protocol subprocesses (this
-``bench/mirror_overhead/source.py`` / ``destination.py``), so the runner's own relay is the whole cost of a plain sync and the
-mirror's share is as large as it can be. Each measurement is one ``staffwire sync`` in a fresh process (its wall
-time, and its peak RSS from ``getrusage``), mirror off and on (the embedded DuckDB file next to the run history)
-interleaved ``--runs`` times, each on a fresh database, with the CPU time of the whole process tree (runner,
-source, destination: user + system). Then the same sync with the mirror on at ``--big`` records: the peak RSS must
-not grow with the record count (the mirror spools records to disk and loads them in batches of 20,480 lines into
-a buffer pool of 96MB). Targets: the mirror adds at most 25% to the wall time at 100k records; peak RSS at 1M
+Two cases, side by side in one run, each measured the same way: one ``staffwire sync`` in a fresh process (its
+wall time, and its peak RSS from ``getrusage``) with the CPU time of the whole process tree (runner, source,
+destination: user + system), mirror off and on (the embedded DuckDB file next to the run history) interleaved
+``--runs`` times, each on a fresh database.
+
+* **realistic** (the target is measured on this one): a real sync of source-bullhorn's standard ``candidates``
+  stream (the connector's HTTP reads, its standard mapping and normalisation) from the Bullhorn sandbox over
+  loopback, seeded with ``--records`` candidates in a process of its own (``bullhorn_read.SandboxProcess``; its
+  serving CPU is not the sync's and is not counted; pages are cached by a warm-up sync), into a destination that
+  only confirms states (``bench/mirror_overhead/destination.py``), through a connection file like the demo's
+  (secrets as ``${VAR}``; ``mirror: true`` or not). ``--realistic-big N`` also syncs N candidates with the mirror
+  on, for its peak RSS (the sandbox needs ~13 KB of memory a candidate).
+* **adversarial** (the worst case, an upper bound on the mirror's share): ``--records`` standard ``candidates``
+  records (about 700 bytes each, a STATE every 10,000) from a source that writes pre-formatted lines into the same
+  destination (``bench/mirror_overhead/source.py``), so the runner's own relay is the whole cost of a plain sync.
+  Then the same sync with the mirror on at ``--big`` records: the peak RSS must not grow with the record count
+  (the mirror spools records to disk and loads them in batches of 20,480 lines into a buffer pool of 96MB).
+
+Targets: the mirror adds at most 25% to the wall time of a 100k-record sync (the realistic case); peak RSS at 1M
 within 1.25x of peak RSS at 100k. On a shared, loaded machine the wall time follows the CPU time: read both.
 """
 
@@ -120,9 +130,9 @@ def serve_bullhorn(conn: Any, candidates: int, overrides: dict[str, Any], page_d
     conn.send(None)
 
 
-def bullhorn_connection(folder: Path, config: dict[str, Any], mirror: bool) -> Path:
+def bullhorn_connection(folder: Path, config: dict[str, Any], mirror: bool, streams: tuple[str, ...]) -> Path:
     """A connection file like the demo's (secrets as ``${VAR}``, their values only in this process's environment,
-    which the syncs inherit): source-bullhorn's standard ``candidates`` into the do-nothing destination."""
+    which the syncs inherit): source-bullhorn's standard ``streams`` into the do-nothing destination."""
     source = dict(config)
     os.environ["BULLHORN_CLIENT_SECRET"] = source.pop("client_secret")
     os.environ["BULLHORN_PASSWORD"] = source.pop("password")
@@ -131,7 +141,9 @@ def bullhorn_connection(folder: Path, config: dict[str, Any], mirror: bool) -> P
         "name": "bench-bullhorn",
         "source": {"connector": "source-bullhorn", "config": source},
         "destination": {"connector": str(CONNECTORS / "destination.py"), "config": {}},
-        "streams": [{"name": "candidates", "sync_mode": "incremental", "destination_sync_mode": "append"}],
+        "streams": [
+            {"name": name, "sync_mode": "incremental", "destination_sync_mode": "append"} for name in streams
+        ],
         **({"mirror": True} if mirror else {}),
     }
     path = folder / f"bullhorn-mirror-{'on' if mirror else 'off'}.yaml"
@@ -174,7 +186,7 @@ def compare(title: str, cases: dict[bool, str], records: int, runs: int) -> dict
     return {"peak_rss_on": max(rss[True])}
 
 
-def realistic(records: int, runs: int, big: int) -> None:
+def realistic(records: int, runs: int, big: int, streams: tuple[str, ...]) -> None:
     """The case the target is measured on: source-bullhorn's standard candidates over loopback HTTP."""
     from bullhorn_read import SandboxProcess
 
@@ -182,16 +194,21 @@ def realistic(records: int, runs: int, big: int) -> None:
     sandbox = SandboxProcess(records, settings, serve=serve_bullhorn)
     try:
         with tempfile.TemporaryDirectory(prefix="staffwire-bench-") as tmp:
-            cases = {m: str(bullhorn_connection(Path(tmp), sandbox.info["config"], m)) for m in (False, True)}
+            cases = {
+                m: str(bullhorn_connection(Path(tmp), sandbox.info["config"], m, streams))
+                for m in (False, True)
+            }
             measure(cases[False], records, False)  # warm-up: bytecode, and the sandbox's page cache
-            small = compare("realistic (source-bullhorn standard candidates over HTTP)", cases, records, runs)
+            small = compare(
+                f"realistic (source-bullhorn standard {' + '.join(streams)} over HTTP)", cases, records, runs
+            )
     finally:
         sandbox.stop()
     if big:
         sandbox = SandboxProcess(big, settings, serve=serve_bullhorn)
         try:
             with tempfile.TemporaryDirectory(prefix="staffwire-bench-") as tmp:
-                on = bullhorn_connection(Path(tmp), sandbox.info["config"], True)
+                on = bullhorn_connection(Path(tmp), sandbox.info["config"], True, streams)
                 m = measure(str(on), big, True)
         finally:
             sandbox.stop()
@@ -219,10 +236,16 @@ def main() -> int:
         default=0,
         help="also the realistic case's peak RSS at this many candidates",
     )
+    parser.add_argument(
+        "--placements",
+        action="store_true",
+        help="the realistic sync reads placements too (~1 per 4 candidates)",
+    )
     parser.add_argument("--no-realistic", action="store_true", help="the adversarial case only")
     args = parser.parse_args()
     if not args.no_realistic:
-        realistic(args.records, args.runs, args.realistic_big)
+        streams = ("candidates", "placements") if args.placements else ("candidates",)
+        realistic(args.records, args.runs, args.realistic_big, streams)
     measure("adversarial", 2_000, True)  # warm the page cache and the connector processes' imports
     adversarial = {m: "adversarial" for m in (False, True)}
     small = compare(
