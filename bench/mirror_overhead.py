@@ -16,7 +16,8 @@ destination: user + system), mirror off and on (the embedded DuckDB file next to
   serving CPU is not the sync's and is not counted; pages are cached by a warm-up sync), into a destination that
   only confirms states (``bench/mirror_overhead/destination.py``), through a connection file like the demo's
   (secrets as ``${VAR}``; ``mirror: true`` or not). ``--realistic-big N`` also syncs N candidates with the mirror
-  on, for its peak RSS (the sandbox needs ~13 KB of memory a candidate).
+  on, for its peak RSS (the sandbox's own process needs ~10 KB of memory a candidate: ~10 GB at 1M).
+  ``--placements`` adds the standard ``placements`` stream (about one per four candidates).
 * **adversarial** (the worst case, an upper bound on the mirror's share): ``--records`` standard ``candidates``
   records (about 700 bytes each, a STATE every 10,000) from a source that writes pre-formatted lines into the same
   destination (``bench/mirror_overhead/source.py``), so the runner's own relay is the whole cost of a plain sync.
