@@ -50,7 +50,7 @@ T = TypeVar("T")
 _DONE = object()
 _POLL = 0.05
 _SHRINK_AFTER = 4
-_CPU_BOUND = 0.8  # share of one core above which a read is CPU-bound
+_CPU_BOUND = 0.6  # share of one core above which a read is CPU-bound (a latency-bound one used ~0.4)
 
 
 class _Failed:

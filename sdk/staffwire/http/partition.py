@@ -54,7 +54,7 @@ class KeyRangePartitioner:
     page_size: int
     ranges_per_worker: int = 4
     sequential_pages: int = 2
-    queue_pages: int = 8
+    queue_pages: int = 6
     range_pages: int = 8
 
     @property
