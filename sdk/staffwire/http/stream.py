@@ -398,9 +398,9 @@ class HttpStream(Stream):
     def _keyset_threads(self, partitioner: KeyRangePartitioner) -> int:
         """Threads of a cut read: one more than ``workers`` when the client's rate limiter already holds requests
         in flight to ``workers``. A thread decodes and hands over its page between requests; with one thread per
-        request slot, that slot sits idle meanwhile (on a 100 ms-latency Bullhorn read, 3 threads kept 81% of the
-        allowed rate busy, 4 threads on 3 slots 96%). The limiter still caps requests in flight; without such a cap,
-        ``workers`` threads, so ``workers`` stays the number of requests in flight."""
+        request slot, that slot sits idle meanwhile (bench/README.md, "Bullhorn read, latency-bound"). The limiter
+        still caps requests in flight; without such a cap, ``workers`` threads, so ``workers`` stays the number of
+        requests in flight."""
         limiter = self.client.rate_limiter
         cap = limiter.max_concurrency if limiter is not None else None
         return partitioner.workers + (1 if cap is not None and cap <= partitioner.workers else 0)
