@@ -195,6 +195,35 @@ def test_closing_the_reader_stops_every_worker() -> None:
     assert threading.active_count() == before
 
 
+def test_producers_ahead_of_the_reader_share_one_bounded_buffer() -> None:
+    """A producer ahead of the reader keeps going until the shared budget is spent (not a small queue of its
+    own), and no further: 6 items wait, plus the one each blocked producer holds."""
+    release = threading.Event()
+    produced = [0, 0, 0]
+
+    def counted(index: int, count: int) -> Iterator[int]:
+        if index == 0:
+            release.wait(5)
+        for n in range(count):
+            produced[index] += 1
+            yield index * 100 + n
+
+    producers = [lambda i=i: counted(i, 10) for i in range(3)]
+    reader = ordered_parallel_chain(producers, workers=3, queue_size=1, buffer=6)
+    first = threading.Thread(target=lambda: got.append(next(reader)))
+    got: list[int] = []
+    first.start()
+    deadline = time.monotonic() + 5
+    while produced[1] + produced[2] < 8 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # would a producer go past the budget?
+    assert produced[1] + produced[2] == 8 and produced[0] == 0
+    release.set()
+    first.join(5)
+    got.extend(reader)
+    assert got == [i * 100 + n for i in range(3) for n in range(10)]
+
+
 _RUN: contextvars.ContextVar[str] = contextvars.ContextVar("reading_layer_test_run", default="none")
 
 

@@ -12,8 +12,14 @@ them, and memory stays bounded only if a producer far ahead of the reader waits.
 
 * at most ``workers`` producers run at once; ``ahead`` producers (default ``2 * workers``) are handed to the pool
   in order, so a thread whose producer ended picks up the next one while the reader is still busy with an earlier
-  one; each writes into its own queue of ``queue_size`` items and blocks when it is full, so at most
-  ``ahead * queue_size`` items wait in memory;
+  one;
+* each producer holds at most ``queue_size`` items and waits when it has them, so at most ``ahead * queue_size``
+  items wait in memory; or, given a ``buffer``, the items waiting are bounded in total instead: producers share a
+  budget of up to ``buffer`` items (it starts at ``workers`` and grows while the reader waits for data, see
+  ``_Buffer``) and wait when it is spent, and the producer being read may hold ``queue_size`` more.
+  With the shared budget a producer ahead of the reader keeps its thread busy (a latency-bound read of many small
+  ranges keeps ``workers`` requests in flight) while at most ``buffer + queue_size`` items wait, whatever the
+  number of items;
 * the reader takes producer *i*'s items until its end, then moves to *i + 1* (handing the next producer to the
   pool); the pool runs producers first come first served, so the one being read is always running and the pool
   never deadlocks;
@@ -30,8 +36,8 @@ views on one ordered stream, not independent streams.
 from __future__ import annotations
 
 import contextvars
-import queue
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -43,6 +49,8 @@ T = TypeVar("T")
 
 _DONE = object()
 _POLL = 0.05
+_SHRINK_AFTER = 4
+_CPU_BOUND = 0.6  # share of one core above which a read is CPU-bound (a latency-bound one used ~0.4)
 
 
 class _Failed:
@@ -54,21 +62,98 @@ class _Failed:
         self.error = error
 
 
-class _Channel(Generic[T]):
-    """One producer's bounded queue; ``put`` gives up when the reader has stopped."""
+class _Buffer:
+    """The items waiting across every producer, bounded in total rather than per producer.
 
-    def __init__(self, size: int, stop: threading.Event) -> None:
-        self.items: queue.Queue[Any] = queue.Queue(maxsize=max(1, size))
+    Why shared: with a small queue per producer, a producer ahead of the reader fills its queue and waits while
+    its thread could fetch, so fewer than ``workers`` requests are in flight on a latency-bound read. A shared
+    budget lets any producer run ahead while the total waiting stays bounded. The producer being read (the head)
+    may always hold ``head_room`` items beyond the budget, so a budget filled by later producers never blocks the
+    one the reader waits for. Without a budget (``limit`` None) every producer holds at most ``head_room``.
+
+    The budget adapts between ``start`` and ``limit``: it grows by one each time the reader has to wait for the
+    producer it reads while the budget is spent and the process has CPU to spare (producers ahead wait for room: a
+    latency-bound read, where room means requests in flight), and shrinks by one after every ``_SHRINK_AFTER``
+    items the reader got without waiting or waited while the process kept a core busy (the reader or the CPU is
+    the bottleneck: more room would only hold more pages in memory and give the garbage collector more to scan)."""
+
+    def __init__(self, limit: int | None, head_room: int, stop: threading.Event, start: int = 1) -> None:
+        self.cond = threading.Condition()
+        self.most = max(1, limit) if limit is not None else None
+        self.least = min(self.most, max(1, start)) if self.most is not None else None
+        self.limit = self.least
+        self.head_room = max(1, head_room)
+        self.count = 0
+        self.fed = 0  # items the reader got without waiting since the budget last changed
+        self._since = (time.monotonic(), time.process_time())
+        self._busy = False
+        self.head: _Channel[Any] | None = None
         self.stop = stop
 
-    def put(self, item: Any) -> bool:
-        while not self.stop.is_set():
-            try:
-                self.items.put(item, timeout=_POLL)
-                return True
-            except queue.Full:
-                continue
-        return False
+    def starved(self) -> None:
+        """The reader waits for the producer it reads (called under ``cond``)."""
+        if self.limit is None or self.most is None or self.count < self.limit:
+            return
+        if self._cpu_bound():
+            self.fed_at_once()
+        elif self.limit < self.most:
+            self.limit += 1
+            self.fed = 0
+            self.cond.notify_all()
+
+    def _cpu_bound(self) -> bool:
+        """Whether the process used most of a core since the last look (looks at most every 0.2 s). Then the
+        reader waits for CPU, not for the network: more room would not start more work, only hold more pages."""
+        now, cpu = time.monotonic(), time.process_time()
+        if now - self._since[0] >= 0.2:
+            self._busy = (cpu - self._since[1]) / (now - self._since[0]) > _CPU_BOUND
+            self._since = (now, cpu)
+        return self._busy
+
+    def fed_at_once(self) -> None:
+        """The reader got an item without waiting (called under ``cond``)."""
+        if self.limit is not None and self.least is not None and self.limit > self.least:
+            self.fed += 1
+            if self.fed >= _SHRINK_AFTER:
+                self.limit -= 1
+                self.fed = 0
+
+    def read_next(self, channel: _Channel[Any]) -> None:
+        with self.cond:
+            self.head = channel
+            self.cond.notify_all()
+
+    def wake(self) -> None:
+        with self.cond:
+            self.cond.notify_all()
+
+
+class _Channel(Generic[T]):
+    """One producer's items, in order; ``put`` waits for room in the shared buffer, gives up when the reader has
+    stopped."""
+
+    def __init__(self, buffer: _Buffer) -> None:
+        self.items: deque[Any] = deque()
+        self.buffer = buffer
+
+    def put(self, item: Any, *, marker: bool = False) -> bool:
+        buffer = self.buffer
+        with buffer.cond:
+            while not marker:  # end markers take no room: a finished producer never waits
+                if buffer.stop.is_set():
+                    return False
+                if len(self.items) < buffer.head_room and (buffer.limit is None or buffer.head is self):
+                    break
+                if buffer.limit is not None and buffer.count < buffer.limit:
+                    break
+                buffer.cond.wait(_POLL)
+            if buffer.stop.is_set():
+                return False
+            self.items.append(item)
+            if not marker:
+                buffer.count += 1
+            buffer.cond.notify_all()
+            return True
 
     def run(self, produce: Callable[[], Iterable[T]]) -> None:
         """Worker: every item of the producer, then the end marker (or its error), unless told to stop."""
@@ -83,13 +168,24 @@ class _Channel(Generic[T]):
                 close = getattr(iterator, "close", None)
                 if close is not None:
                     close()
-            self.put(_DONE)
+            self.put(_DONE, marker=True)
         except BaseException as exc:  # handed to the reader, which raises it in order
-            self.put(_Failed(exc))
+            self.put(_Failed(exc), marker=True)
 
     def drain(self) -> Iterator[T]:
+        buffer = self.buffer
+        buffer.read_next(self)
         while True:
-            item = self.items.get()
+            with buffer.cond:
+                if self.items:
+                    buffer.fed_at_once()
+                while not self.items:
+                    buffer.starved()
+                    buffer.cond.wait()
+                item = self.items.popleft()
+                if item is not _DONE and not isinstance(item, _Failed):
+                    buffer.count -= 1
+                    buffer.cond.notify_all()
             if item is _DONE:
                 return
             if isinstance(item, _Failed):
@@ -103,6 +199,7 @@ def ordered_parallel(
     workers: int,
     queue_size: int = 2,
     ahead: int | None = None,
+    buffer: int | None = None,
     thread_name: str = "staffwire-read",
 ) -> Generator[Iterator[T], None, None]:
     """For each producer, in order, an iterator over its items (see the module docstring). ``workers <= 1`` runs
@@ -112,6 +209,8 @@ def ordered_parallel(
             yield iter(produce())
         return
     stop = threading.Event()
+    started = max(workers, ahead if ahead is not None else 2 * workers)
+    shared = _Buffer(buffer, queue_size, stop, start=workers)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=thread_name)
     running: deque[_Channel[T]] = deque()
     remaining = iter(producers)
@@ -120,13 +219,13 @@ def ordered_parallel(
         produce = next(remaining, None)
         if produce is None:
             return False
-        channel: _Channel[T] = _Channel(queue_size, stop)
+        channel: _Channel[T] = _Channel(shared)
         pool.submit(contextvars.copy_context().run, channel.run, produce)
         running.append(channel)
         return True
 
     try:
-        for _ in range(max(workers, ahead if ahead is not None else 2 * workers)):
+        for _ in range(started):
             if not start():
                 break
         while running:
@@ -135,6 +234,7 @@ def ordered_parallel(
             start()
     finally:
         stop.set()
+        shared.wake()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -144,10 +244,11 @@ def ordered_parallel_chain(
     workers: int,
     queue_size: int = 2,
     ahead: int | None = None,
+    buffer: int | None = None,
     thread_name: str = "staffwire-read",
 ) -> Iterator[T]:
     """:func:`ordered_parallel` flattened: every item of every producer, in producer order."""
     for items in ordered_parallel(
-        producers, workers=workers, queue_size=queue_size, ahead=ahead, thread_name=thread_name
+        producers, workers=workers, queue_size=queue_size, ahead=ahead, buffer=buffer, thread_name=thread_name
     ):
         yield from items

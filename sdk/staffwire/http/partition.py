@@ -5,9 +5,9 @@ a large read is cut like this (Bullhorn's backfill, now any connector's):
 
 1. probe the first key and the number of rows with a one-row request sorted ascending (``total``), and the last
    key with one sorted descending;
-2. cut ``(first - 1, last]`` into :class:`KeyRange` s of equal key span, ``ranges_per_worker`` per worker at
-   most and never more than one per page of rows; the last range is open-ended, so rows added during the read
-   are not lost;
+2. cut ``(first - 1, last]`` into :class:`KeyRange` s of equal key span: at least ``ranges_per_worker`` per
+   worker, more for a large read so a range holds about ``range_pages`` pages, and never more than one per page of
+   rows; the last range is open-ended, so rows added during the read are not lost;
 3. read each range by keyset paging (``key > after AND key <= upto``, sorted by key) in a bounded pool
    (:mod:`staffwire.http.parallel`), yielding pages in key order -- so a checkpoint "after key N" is exact after
    any page.
@@ -37,16 +37,30 @@ class KeyRangePartitioner:
     """How a keyset read is cut (see the module docstring).
 
     ``workers``: ranges read at once; ``page_size``: rows asked per page (a range holds at least a page);
-    ``ranges_per_worker``: at most this many ranges per worker (smaller ranges even out unequal densities);
-    ``sequential_pages``: reads of at most this many pages are not cut; ``queue_pages``: pages a range may read
-    ahead of the reader.
+    ``ranges_per_worker``: ranges per worker of a read of up to ``workers * ranges_per_worker * range_pages``
+    pages (smaller ranges even out unequal densities); ``range_pages``: the pages a range holds in a larger read,
+    so a range stays small whatever the read's size; ``sequential_pages``: reads of at most this many pages are not
+    cut; ``queue_pages``: pages read ahead of the reader at most, per worker, shared by all ranges
+    (:attr:`buffer_pages` in all; the budget starts at ``workers`` pages and grows only while the reader waits for
+    the network, see :mod:`staffwire.http.parallel`).
+
+    Why ranges stay small and the budget is shared: pages leave in key order, so a worker ahead of the reader
+    keeps its pages until the reader gets to its range. A range of bounded size and a shared budget of about
+    ``workers - 1`` ranges let every worker keep fetching while the reader drains the range before theirs
+    (every slot of the rate limiter busy on a latency-bound read), and keep memory independent of the row count.
     """
 
     workers: int
     page_size: int
     ranges_per_worker: int = 4
     sequential_pages: int = 2
-    queue_pages: int = 4
+    queue_pages: int = 6
+    range_pages: int = 8
+
+    @property
+    def buffer_pages(self) -> int:
+        """Pages that may wait in memory across all ranges (plus two of the range being read)."""
+        return self.workers * self.queue_pages
 
     @property
     def parallel(self) -> bool:
@@ -58,7 +72,9 @@ class KeyRangePartitioner:
 
     def ranges(self, first: int, last: int, total: int | None) -> list[KeyRange]:
         """The ranges covering integer keys ``first..last`` (the probed ends) and beyond (the last is open)."""
-        count = min(self.workers * self.ranges_per_worker, max(1, (total or 0) // max(1, self.page_size)))
+        pages = (total or 0) // max(1, self.page_size)
+        sized = -(-(total or 0) // max(1, self.page_size * self.range_pages))  # ranges of range_pages pages
+        count = min(max(self.workers * self.ranges_per_worker, sized), max(1, pages))
         span = max(1, (last - first + count) // count)
         bounds: list[KeyRange] = []
         low = first - 1

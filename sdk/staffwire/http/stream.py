@@ -381,17 +381,29 @@ class HttpStream(Stream):
         last, _ = self._keyset_edge(request, after, descending=True)
         if last is None:
             return
+        threads = self._keyset_threads(partitioner)
         ranges = partitioner.ranges(first, last, total)
         producers: list[Callable[[], Iterable[Page | Estimate]]] = [
             partial(self._keyset_range, request, key_range, estimate=False) for key_range in ranges
         ]
         yield from ordered_parallel_chain(
             producers,
-            workers=partitioner.workers,
-            queue_size=partitioner.queue_pages,
+            workers=threads,
+            queue_size=_QUEUED_PAGES,
             ahead=len(ranges),
+            buffer=partitioner.buffer_pages,
             thread_name=f"{self.get_name()}-ranges",
         )
+
+    def _keyset_threads(self, partitioner: KeyRangePartitioner) -> int:
+        """Threads of a cut read: one more than ``workers`` when the client's rate limiter already holds requests
+        in flight to ``workers``. A thread decodes and hands over its page between requests; with one thread per
+        request slot, that slot sits idle meanwhile (bench/README.md, "Bullhorn read, latency-bound"). The limiter
+        still caps requests in flight; without such a cap, ``workers`` threads, so ``workers`` stays the number of
+        requests in flight."""
+        limiter = self.client.rate_limiter
+        cap = limiter.max_concurrency if limiter is not None else None
+        return partitioner.workers + (1 if cap is not None and cap <= partitioner.workers else 0)
 
     def keyset_paginator(self, key_range: KeyRange) -> KeysetPaginator:
         """The paginator of one key range (default: :attr:`keyset_key`, :meth:`keyset_request`, the total and
