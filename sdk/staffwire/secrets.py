@@ -91,6 +91,10 @@ class _BlockScan:
     pass per needle, gave 0.3-2.3 GB/s on the same blocks.) So the first two large blocks try one way each, then the
     way with the lower CPU time per byte is used, and every 64th large block tries the other way again. Either way
     finds every needle, so the choice changes the cost, never the result.
+
+    A needle longer than ``_LONG_FORM`` bytes (a pasted file, a 1,000,000-character token) is searched on its own
+    with ``in`` (CPython's two-way ``memmem``) in every block: building an automaton state per byte of it would take
+    minutes, and a block shorter than the needle is ruled out at once.
     """
 
     _LARGE = 16 * 1024  # smaller blocks (a LOG line, a STATE) are timed too noisily to count
@@ -100,15 +104,19 @@ class _BlockScan:
         kind = (
             ahocorasick_rs.MatchKind.LeftmostFirst
         )  # lets the automaton use its prefilter; any match will do
+        short = [n for n in needles if len(n) <= _LONG_FORM]
+        self._long = tuple(n for n in needles if len(n) > _LONG_FORM)
         self._ways = (
-            (ahocorasick_rs.BytesAhoCorasick(needles, matchkind=kind),),
-            tuple(ahocorasick_rs.BytesAhoCorasick([n], matchkind=kind) for n in needles),
+            (ahocorasick_rs.BytesAhoCorasick(short, matchkind=kind),) if short else (),
+            tuple(ahocorasick_rs.BytesAhoCorasick([n], matchkind=kind) for n in short),
         )
         self._seconds = [0.0, 0.0]
         self._bytes = [0, 0]
         self._large = 0
 
     def __call__(self, data: bytes | bytearray) -> bool:
+        if self._long and any(n in data for n in self._long):
+            return True
         if len(data) < self._LARGE:
             return any(s.find_matches_as_indexes(data) for s in self._ways[0])
         n = self._large

@@ -278,3 +278,17 @@ def test_the_block_scan_misses_no_form_of_any_secret(value: str, which: int, fil
     large = b"." * 20_000 + block
     for _ in range(3):
         assert form not in masker.mask_bytes(large)
+
+
+def test_a_million_character_secret_is_registered_at_once_and_masked_in_a_block() -> None:
+    token = ("Ab9-" * 250_000)[:1_000_000]
+    masker = SecretMasker(["short-secret-1"])
+    masker.add(token)  # no automaton is built over it: registering stays instant
+    block = b'{"type":"LOG","log":{"level":"INFO","message":"' + token.encode() + b'"}}\n'
+    clean = b'{"type":"RECORD","record":{"stream":"a","data":{"id":1},"emitted_at":1}}\n' * 500
+    assert masker.mask_bytes(clean) is clean
+    assert (
+        masker.mask_bytes(block)
+        == b'{"type":"LOG","log":{"level":"INFO","message":"' + MASK.encode() + b'"}}\n'
+    )
+    assert masker.mask_bytes(clean + b"short-secret-1") == clean + MASK.encode()
