@@ -152,7 +152,8 @@ class SourceBullhorn(Source[BullhornConfig]):
     ) -> list[Stream]:
         """The raw streams, then the standard streams whose entity the tenant has; ``selected`` keeps only those
         names. A standard stream's custom-field labels are resolved (and missing labels reported) only when it is
-        built; every mapping a status map names is still compiled, so a wrong status map fails every read."""
+        built; every mapping a status map names is still compiled, so a wrong status map fails every read; with
+        neither, nothing is compiled (nor the mapping engine imported)."""
         import re
 
         from source_bullhorn.meta import is_custom
@@ -175,7 +176,11 @@ class SourceBullhorn(Source[BullhornConfig]):
         }
         labelled = resolve_labels(wanted_labels, labels_of, self.logger.warning)
         compiled = None if selected is None else {d.stream for d in standard} | set(config.status_maps)
-        mappings = compile_standard(config.status_maps, labelled=labelled, streams=compiled)
+        mappings = (
+            {}
+            if compiled == set()
+            else compile_standard(config.status_maps, labelled=labelled, streams=compiled)
+        )
         for definition in standard:
             info = infos[definition.entity]
             customs = [f for f in info.custom_fields if is_custom(f)]

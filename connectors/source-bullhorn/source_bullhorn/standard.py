@@ -14,10 +14,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from staffwire.errors import ConfigError
-from staffwire.mapping import CompiledMapping, compile_mappings
+
+if TYPE_CHECKING:
+    from staffwire.mapping import CompiledMapping
 
 __all__ = [
     "DEFAULT_STATUS_MAPS",
@@ -482,6 +484,8 @@ def compile_standard(
     """Every standard mapping (or only those of ``streams``: compiling costs, and a read needs only its own),
     compiled, with the connection's status words over the defaults and its labelled custom fields (see
     :func:`resolve_labels`). The status words are checked against the value maps whatever ``streams`` is."""
+    from staffwire.mapping import compile_mappings  # here: a read of raw streams only never loads the engine
+
     overrides = {f"{stream}_status": dict(words) for stream, words in (status_maps or {}).items()}
     document = copy.deepcopy(mapping_document(currency, labelled))
     if streams is not None:

@@ -1,8 +1,8 @@
 """A read builds only what its catalog selects: /meta of only the selected streams' entities, and only their
 standard mappings compiled (plus any a status map names, so a wrong status map still fails every read).
 
-The mapping compiler is observed, not replaced: the wrapper notes which mappings each compile was given and
-hands the document to the real ``compile_mappings``."""
+The mapping compiler is observed, not replaced: the wrapper calls the real ``compile_standard`` and notes which
+mappings it returned."""
 
 from __future__ import annotations
 
@@ -15,14 +15,16 @@ from source_bullhorn.sandbox import BullhornSandbox
 
 @pytest.fixture
 def compiled(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The standard mappings each call of the real ``compile_standard`` compiled, call by call."""
     seen: list[list[str]] = []
-    real = standard.compile_mappings
+    real = standard.compile_standard
 
-    def observe(document: Any, **options: Any) -> Any:
-        seen.append(list(document["mappings"]))
-        return real(document, **options)
+    def observe(*args: Any, **options: Any) -> Any:
+        mappings = real(*args, **options)
+        seen.append(list(mappings))
+        return mappings
 
-    monkeypatch.setattr(standard, "compile_mappings", observe)
+    monkeypatch.setattr(standard, "compile_standard", observe)
     return seen
 
 
@@ -53,7 +55,7 @@ def test_a_read_of_the_raw_candidate_stream_asks_only_its_meta_and_compiles_no_s
     result = bullhorn.run("read", config, catalog=catalog)
     assert result.exit_code == 0, result.trace_errors
     assert _meta_paths(sandbox) == ["meta", "meta/Candidate"]
-    assert compiled == [[]]
+    assert compiled == []
     assert helpers.ids(result, "Candidate") == list(range(1, 61))
     assert result.stream_statuses() == {"Candidate": ["STARTED", "RUNNING", "COMPLETE"]}
 
