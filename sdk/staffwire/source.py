@@ -25,6 +25,10 @@ client waiting on a rate limit is reported as STREAM_STATUS RUNNING with the RAT
 Sync modes: ``incremental`` asked of a stream without a cursor is read as ``full_refresh`` with a WARN (PyAirbyte
 asks ``incremental`` of every stream); ``full_refresh`` asked of a stream that does not support it, and unknown
 streams, are config errors answered before anything is read.
+
+``read`` builds its streams through :meth:`Source.streams_for_read` with the names the catalog selects (by default
+all of :meth:`Source.streams`): a source whose streams are costly to build (metadata requests, compiled mappings)
+builds only those. discover and check build everything.
 """
 
 from __future__ import annotations
@@ -120,8 +124,16 @@ class Source(Connector[ConfigT]):
         """The AirbyteCatalog as a wire dict."""
         return {"streams": [stream_entry(s) for s in self._streams(config)]}
 
-    def _streams(self, config: ConfigT) -> list[Stream]:
-        streams = list(self.streams(config))
+    def streams_for_read(self, config: ConfigT, selected: set[str]) -> list[Stream]:
+        """The streams ``read`` may need when the configured catalog names ``selected``: by default all of
+        :meth:`streams`. A source whose streams cost requests or work to build (metadata per entity, compiled
+        mappings) overrides this to build only those; it may return more. A name it does not return makes
+        ``read`` fall back to :meth:`streams`, so unknown-stream errors still list every stream."""
+        return self.streams(config)
+
+    def _streams(self, config: ConfigT, selected: set[str] | None = None) -> list[Stream]:
+        built = self.streams(config) if selected is None else self.streams_for_read(config, selected)
+        streams = list(built)
         seen: set[tuple[str, str | None]] = set()
         for stream in streams:
             key = (stream.get_name(), stream.namespace)
@@ -140,7 +152,10 @@ class Source(Connector[ConfigT]):
         state: Mapping[tuple[str, str | None], dict[str, Any]],
     ) -> list[_Selected]:
         """Match the configured catalog to this source's streams; unknown streams and modes are ConfigErrors."""
-        available = {(s.get_name(), s.namespace): s for s in self._streams(config)}
+        wanted = {configured.stream.name for configured in catalog.streams}
+        available = {(s.get_name(), s.namespace): s for s in self._streams(config, wanted)}
+        if not wanted <= {name for name, _ in available}:  # unknown to the hook: build all, for the error
+            available = {(s.get_name(), s.namespace): s for s in self._streams(config)}
         selected: list[_Selected] = []
         listed: set[tuple[str, str | None]] = set()
         for configured in catalog.streams:

@@ -50,7 +50,10 @@ class SourceBullhorn(Source[BullhornConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._api: BullhornApi | None = None
-        self._infos: dict[str, EntityInfo] | None = None
+        self._infos: dict[str, EntityInfo] = {}  # by entity, fetched on demand (see entity_infos)
+        self._fetched: set[str] = set()  # the entities whose meta was asked (a nameless answer is left out)
+        self._wanted: list[str] | None = None  # the raw entities to offer, from /meta and the config
+        self._needed: set[str] = set()  # those and the standard streams' entities the tenant has
         self._raw_names: list[str] = []  # the raw streams to offer, set with _infos
 
     def _spec_extras(self) -> dict[str, Any]:
@@ -65,7 +68,7 @@ class SourceBullhorn(Source[BullhornConfig]):
                 self.secrets,
                 on_login=lambda session, refresh: self._keep_login(config, session, refresh),
             )
-            self._infos = None
+            self._infos, self._fetched, self._wanted, self._needed = {}, set(), None, set()
         return self._api
 
     def _keep_login(self, config: BullhornConfig, session: LoginSession, refresh_token: str | None) -> None:
@@ -98,50 +101,88 @@ class SourceBullhorn(Source[BullhornConfig]):
             )
 
     # ---------------------------------------------------------------------------------------- discover
-    def entity_infos(self, config: BullhornConfig) -> dict[str, EntityInfo]:
+    def entity_infos(self, config: BullhornConfig, entities: set[str] | None = None) -> dict[str, EntityInfo]:
+        """The meta of the raw entities offered and of the standard streams' entities, fetched once per entity;
+        ``entities`` narrows the fetch to those (a read that selects few streams asks /meta of only their
+        entities). Also sets the raw streams to offer."""
         from concurrent.futures import ThreadPoolExecutor
 
         from source_bullhorn.meta import entity_info
         from source_bullhorn.standard import STANDARD
 
-        if self._infos is not None:
-            return self._infos
         api = self.api(config)
-        available = api.meta_entities()
-        wanted = list(available)
-        if config.entities is not None:
-            unknown = sorted(set(config.entities) - set(available))
-            if unknown:
-                raise ConfigError(
-                    f"Bullhorn: the config lists entities this tenant does not expose in /meta: {', '.join(unknown)}. "
-                    f"Known entities: {', '.join(sorted(available))}."
-                )
-            wanted = [e for e in available if e in config.entities]
-        needed = set(wanted) | ({d.entity for d in STANDARD} & set(available))
-        with ThreadPoolExecutor(max_workers=config.max_concurrency) as pool:
-            metas = list(pool.map(api.meta, sorted(needed)))
-        infos = {info.name: info for info in map(entity_info, metas) if info.name}
-        self._raw_names = [e for e in wanted if e in infos]
-        self._infos = infos
+        if self._wanted is None:
+            available = api.meta_entities()
+            wanted = list(available)
+            if config.entities is not None:
+                unknown = sorted(set(config.entities) - set(available))
+                if unknown:
+                    raise ConfigError(
+                        f"Bullhorn: the config lists entities this tenant does not expose in /meta: {', '.join(unknown)}. "
+                        f"Known entities: {', '.join(sorted(available))}."
+                    )
+                wanted = [e for e in available if e in config.entities]
+            self._wanted = wanted
+            self._needed = set(wanted) | ({d.entity for d in STANDARD} & set(available))
+        needed = self._needed if entities is None else self._needed & entities
+        missing = sorted(needed - self._fetched)
+        if missing:
+            with ThreadPoolExecutor(max_workers=config.max_concurrency) as pool:
+                metas = list(pool.map(api.meta, missing))
+            self._infos.update((info.name, info) for info in map(entity_info, metas) if info.name)
+            self._fetched.update(missing)
+        infos = self._infos
+        self._raw_names = [e for e in self._wanted if e in infos]
         return infos
 
     def streams(self, config: BullhornConfig) -> list[Stream]:
+        return self._build(config, None)
+
+    def streams_for_read(self, config: BullhornConfig, selected: set[str]) -> list[Stream]:
+        """Only the selected streams, with the meta of only their entities and only their mappings compiled (a
+        read of one raw stream makes one /meta/{entity} request and compiles no standard mapping)."""
+        from source_bullhorn.standard import STANDARD
+
+        entity_of = {d.stream: d.entity for d in STANDARD}
+        entities = {entity_of.get(name, name) for name in selected}
+        return self._build(config, selected, entities)
+
+    def _build(
+        self, config: BullhornConfig, selected: set[str] | None, entities: set[str] | None = None
+    ) -> list[Stream]:
+        """The raw streams, then the standard streams whose entity the tenant has; ``selected`` keeps only those
+        names. A standard stream's custom-field labels are resolved (and missing labels reported) only when it is
+        built; every mapping a status map names is still compiled, so a wrong status map fails every read; with
+        neither, nothing is compiled (nor the mapping engine imported)."""
         import re
 
         from source_bullhorn.meta import is_custom
         from source_bullhorn.standard import STANDARD, compile_standard, resolve_labels
         from source_bullhorn.streams import RawStream, StandardStream
 
-        infos = self.entity_infos(config)
+        def chosen(name: str) -> bool:
+            return selected is None or name in selected
+
+        infos = self.entity_infos(config, entities)
         api = self.api(config)
-        streams: list[Stream] = [RawStream(api, config, infos[name]) for name in self._raw_names]
-        labels_of = {d.stream: infos[d.entity].custom_fields for d in STANDARD if d.entity in infos}
-        labelled = resolve_labels(config.custom_field_labels, labels_of, self.logger.warning)
-        mappings = compile_standard(config.status_maps, labelled=labelled)
-        for definition in STANDARD:
-            info = infos.get(definition.entity)
-            if info is None:
-                continue
+        streams: list[Stream] = [
+            RawStream(api, config, infos[name]) for name in self._raw_names if chosen(name)
+        ]
+        standard = [d for d in STANDARD if d.entity in infos and chosen(d.stream)]
+        labels_of = {d.stream: infos[d.entity].custom_fields for d in standard}
+        names = {d.stream for d in STANDARD}
+        wanted_labels = {
+            s: keys for s, keys in config.custom_field_labels.items() if s not in names or chosen(s)
+        }
+        labelled = resolve_labels(wanted_labels, labels_of, self.logger.warning)
+        compiled = None if selected is None else {d.stream for d in standard} | set(config.status_maps)
+        mappings = (
+            {}
+            if compiled == set()
+            else compile_standard(config.status_maps, labelled=labelled, streams=compiled)
+        )
+        for definition in standard:
+            info = infos[definition.entity]
             customs = [f for f in info.custom_fields if is_custom(f)]
             known = [f for f in definition.fields if re.split(r"[(\[]", f, maxsplit=1)[0] in info.field_types]
             fields = ",".join(dict.fromkeys([*known, *customs]))

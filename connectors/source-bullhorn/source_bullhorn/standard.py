@@ -12,12 +12,14 @@ references are ``"bullhorn:{id}"``; Bullhorn's epoch-ms timestamps become ISO 86
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from staffwire.errors import ConfigError
-from staffwire.mapping import CompiledMapping, compile_mappings
+
+if TYPE_CHECKING:
+    from staffwire.mapping import CompiledMapping
 
 __all__ = [
     "DEFAULT_STATUS_MAPS",
@@ -477,13 +479,18 @@ def compile_standard(
     status_maps: dict[str, dict[str, str]] | None = None,
     currency: str = "USD",
     labelled: dict[str, dict[str, str]] | None = None,
+    streams: Collection[str] | None = None,
 ) -> dict[str, CompiledMapping]:
-    """Every standard mapping, compiled, with the connection's status words over the defaults and its labelled
-    custom fields (see :func:`resolve_labels`)."""
+    """Every standard mapping (or only those of ``streams``: compiling costs, and a read needs only its own),
+    compiled, with the connection's status words over the defaults and its labelled custom fields (see
+    :func:`resolve_labels`). The status words are checked against the value maps whatever ``streams`` is."""
+    from staffwire.mapping import compile_mappings  # here: a read of raw streams only never loads the engine
+
     overrides = {f"{stream}_status": dict(words) for stream, words in (status_maps or {}).items()}
-    return compile_mappings(
-        copy.deepcopy(mapping_document(currency, labelled)), value_map_overrides=overrides
-    )
+    document = copy.deepcopy(mapping_document(currency, labelled))
+    if streams is not None:
+        document["mappings"] = {k: v for k, v in document["mappings"].items() if k in streams}
+    return compile_mappings(document, value_map_overrides=overrides)
 
 
 def resolve_labels(

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from staffwire.errors import RecordRejected
 from staffwire.http import HttpStream
 from staffwire.http.partition import KeyRangePartitioner
-from staffwire.mapping import CompiledMapping
 from staffwire.paginate import PageRequest
 from staffwire.standard import standard_stream_schema
 from staffwire.state import Checkpoint, InvalidStateError
@@ -37,6 +36,9 @@ from source_bullhorn.config import BullhornConfig
 from source_bullhorn.meta import EntityInfo
 from source_bullhorn.reader import EntityQuery
 from source_bullhorn.reference_data import SEARCHABLE
+
+if TYPE_CHECKING:
+    from staffwire.mapping import CompiledMapping  # the engine loads only when a standard stream is built
 
 __all__ = ["BullhornStream", "RawStream", "StandardStream"]
 
