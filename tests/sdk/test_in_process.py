@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import logging
@@ -114,6 +115,20 @@ def test_launch_without_argv_reads_sys_argv_and_exits_with_the_code(monkeypatch:
     with pytest.raises(SystemExit) as caught:
         SourceExample.launch()
     assert caught.value.code == 1
+
+
+def test_launch_without_argv_leaves_no_frozen_objects_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    # launch() freezes start-up objects out of the collector's view for a console-script run; a process that
+    # embeds it (this one) gets every object back under collection, on success and on failure alike
+    assert gc.get_freeze_count() == 0
+    for argv, code in ((["source-example", "spec"], 0), (["source-example", "bogus"], 1)):
+        monkeypatch.setattr(sys, "argv", argv)
+        stdout = io.BytesIO()
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(stdout))
+        with pytest.raises(SystemExit) as caught:
+            SourceExample.launch()
+        assert caught.value.code == code
+        assert gc.get_freeze_count() == 0
 
 
 def test_a_source_runs_as_a_subprocess_through_the_conformance_helper(config: dict[str, Any]) -> None:
