@@ -20,10 +20,18 @@ from staffwire.errors import ConfigError, TransientError
 from staffwire.runner.connection import Connection
 from staffwire.runner.executors import private_workdir
 from staffwire.runner.messages import BadMessage, parse_message
-from staffwire.runner.resolve import resolve_connector
 from staffwire.runner.stats import stream_label
 from staffwire.runner.store import StateStore
-from staffwire.runner.sync import _configure, _one_shot, _prepare, _secret_json, _Side, _wait, _write_json
+from staffwire.runner.sync import (
+    _configure,
+    _one_shot,
+    _prepare,
+    _secret_json,
+    _Side,
+    _sides,
+    _wait,
+    _write_json,
+)
 from staffwire.secrets import SecretMasker
 
 __all__ = ["CheckReport", "DryRun", "check_connection", "dry_run"]
@@ -47,23 +55,6 @@ class DryRun:
     streams: dict[str, int] = field(default_factory=dict)  # stream -> records the sync would send
     samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # first records, secrets masked
     errors: list[str] = field(default_factory=list)
-
-
-def _sides(
-    connection: Connection, pm: object | None, cache_dir: Path | None, prefer_subprocess: bool
-) -> list[_Side]:
-    sides = []
-    for role, ref in (("source", connection.source), ("destination", connection.destination)):
-        executor = resolve_connector(
-            ref.connector,
-            role=role,
-            base_dir=connection.base_dir,
-            pm=pm,
-            cache_dir=cache_dir,
-            prefer_subprocess=prefer_subprocess,
-        )
-        sides.append(_Side(role, ref, executor))
-    return sides
 
 
 def _keep_controls(

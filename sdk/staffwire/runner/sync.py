@@ -63,6 +63,24 @@ class _Side:
         return self.ref.connector
 
 
+def _sides(
+    connection: Connection, pm: object | None, cache_dir: Path | None, prefer_subprocess: bool
+) -> list[_Side]:
+    """The connection's source and destination, each resolved to the executor that runs it."""
+    sides = []
+    for role, ref in (("source", connection.source), ("destination", connection.destination)):
+        executor = resolve_connector(
+            ref.connector,
+            role=role,
+            base_dir=connection.base_dir,
+            pm=pm,
+            cache_dir=cache_dir,
+            prefer_subprocess=prefer_subprocess,
+        )
+        sides.append(_Side(role, ref, executor))
+    return sides
+
+
 def run_sync(
     connection: Connection,
     *,
@@ -228,19 +246,9 @@ def _run(
     mirror: Any = None,
 ) -> None:
     warm_up_mirror(mirror if mirror is not None else connection.mirror)
-    sides = []
-    for role, ref in (("source", connection.source), ("destination", connection.destination)):
-        executor = resolve_connector(
-            ref.connector,
-            role=role,
-            base_dir=connection.base_dir,
-            pm=pm,
-            cache_dir=cache_dir,
-            prefer_subprocess=prefer_subprocess,
-        )
-        side = _Side(role, ref, executor)
+    sides = _sides(connection, pm, cache_dir, prefer_subprocess)
+    for side in sides:
         side.heartbeat_timeout = heartbeat_timeout
-        sides.append(side)
     source, destination = sides
     store.set_run_connectors(stats.run_id, source.executor.describe(), destination.executor.describe())
 
