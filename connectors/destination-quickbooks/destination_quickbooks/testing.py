@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from staffwire.testing import records
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, assert_no_secrets, run_connector
 from staffwire.testing.messages import configured_catalog, record_message, state_message
 
@@ -128,44 +129,11 @@ def placement(n: int, candidate_n: int, job_n: int = 70, client_n: int = 80, **e
     return _envelope(n, **values)
 
 
-SPLIT_LINES = [
-    {"description": "Regular hours", "quantity": 40, "unit": "hour", "unit_price": 25.0, "amount": 1000.0},
-    {"description": "Overtime", "quantity": 4, "unit": "hour", "unit_price": 62.5, "amount": 250.0},
-]
-
-
 def payable(
     ref: str, worker_n: int, amount: Any = 1250.0, *, split: bool = False, **extra: Any
 ) -> dict[str, Any]:
-    """A standard payable of 1,250 USD: one line item, or (``split``) regular hours plus overtime."""
-    lines = (
-        [dict(line) for line in SPLIT_LINES]
-        if split
-        else [
-            {
-                "description": "Regular hours",
-                "quantity": 40,
-                "unit": "hour",
-                "unit_price": 31.25,
-                "amount": 1250.0,
-            }
-        ]
-    )
-    values: dict[str, Any] = {
-        "id": f"timesheets:{ref}",
-        "remote_id": ref,
-        "source_system": "timesheets",
-        "custom_fields": {},
-        "worker_id": f"bullhorn:{worker_n}",
-        "amount": amount,
-        "currency": "USD",
-        "due_date": "2026-07-17",
-        "description": f"Week 28 ({ref})",
-        "reference": ref,
-        "line_items": lines,
-    }
-    values.update(extra)
-    return values
+    """The SDK kit's standard payable (:func:`staffwire.testing.records.payable`) with empty custom_fields."""
+    return records.payable(ref, worker_n, amount, split=split, **{"custom_fields": {}, **extra})
 
 
 def standard_input(n_placements: int = 3, n_payables: int = 3) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from staffwire.testing.conformance import ConnectorResult, assert_conformant, assert_no_secrets, run_connector
 from staffwire.testing.messages import configured_catalog, record_message, state_message
+from staffwire.testing.records import payable
 
 from destination_wingspan.sandbox import DEMO_TOKEN, WingspanSandbox
 
@@ -69,44 +70,6 @@ def placement(n: int, candidate_n: int, **extra: Any) -> dict[str, Any]:
         "bill_rate": 61.0,
         "currency": "USD",
         "pay_unit": "hour",
-        **extra,
-    }
-
-
-SPLIT_LINES = [
-    {"description": "Regular hours", "quantity": 40, "unit": "hour", "unit_price": 25.0, "amount": 1000.0},
-    {"description": "Overtime", "quantity": 4, "unit": "hour", "unit_price": 62.5, "amount": 250.0},
-]
-
-
-def payable(
-    ref: str, worker_n: int, amount: Any = 1250.0, *, split: bool = False, **extra: Any
-) -> dict[str, Any]:
-    """A standard payable of 1,250 USD: one line item, or (``split``) regular hours plus overtime."""
-    lines = (
-        [dict(line) for line in SPLIT_LINES]
-        if split
-        else [
-            {
-                "description": "Regular hours",
-                "quantity": 40,
-                "unit": "hour",
-                "unit_price": 31.25,
-                "amount": 1250.0,
-            }
-        ]
-    )
-    return {
-        "id": f"timesheets:{ref}",
-        "remote_id": ref,
-        "source_system": "timesheets",
-        "worker_id": f"bullhorn:{worker_n}",
-        "amount": amount,
-        "currency": "USD",
-        "due_date": "2026-07-17",
-        "description": f"Week 28 ({ref})",
-        "reference": ref,
-        "line_items": lines,
         **extra,
     }
 
