@@ -311,3 +311,64 @@ def test_each_retry_is_logged_with_the_reason_and_the_wait(client, sandbox, capl
         "Toolkit answered HTTP 503 for GET /items; retrying in 0.01s (attempt 2 of 4)",
         "Toolkit answered HTTP 429 for GET /items; retrying in 2s (attempt 3 of 10)",
     ]
+
+
+def _cut_body_server(cuts: int) -> tuple[socket.socket, list[int]]:
+    """A raw loopback server whose first ``cuts`` answers promise 64 bytes of JSON, send 10 and hang up (the body
+    cut off mid-transfer, which a well-formed Content-Length answer cannot show); then it answers in full."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    seen: list[int] = []
+    body = b'{"data": [1, 2, 3], "padding": "0123456789012345678901234"}'
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                seen.append(1)
+                if len(seen) <= cuts:
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n"
+                    )
+                    conn.sendall(body[:10])
+                else:
+                    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                    conn.sendall(head.encode() + b"Connection: close\r\n\r\n" + body)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, seen
+
+
+def test_a_body_cut_off_mid_transfer_is_fetched_again(sleeps) -> None:
+    """The body is read in one piece (not requests' 10 KB chunks); a cut-off transfer is still the retryable
+    error it was (requests' ChunkedEncodingError), for a GET."""
+    listener, seen = _cut_body_server(cuts=1)
+    policy = RetryPolicy(max_attempts=4, base_delay=0.01, jitter=0.0, sleep=sleeps)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    with listener, HttpClient(url, system="Toolkit", retry=policy) as client:
+        assert client.get_json("/items") == {"data": [1, 2, 3], "padding": "0123456789012345678901234"}
+    assert len(seen) == 2 and len(sleeps) == 1
+
+
+def test_a_body_cut_off_every_time_is_a_dropped_connection(sleeps) -> None:
+    listener, seen = _cut_body_server(cuts=99)
+    policy = RetryPolicy(max_attempts=4, base_delay=0.01, jitter=0.0, sleep=sleeps)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    with (
+        listener,
+        HttpClient(url, system="Toolkit", retry=policy) as client,
+        pytest.raises(ConnectError) as caught,
+    ):
+        client.get_json("/items", stream="Candidate")
+    assert str(caught.value) == (
+        "Stream Candidate: Could not reach Toolkit for GET /items (after 4 attempts): the connection failed or was "
+        "dropped (ChunkedEncodingError). Check the API URL and the network, or try again later."
+    )
+    assert len(seen) == 4 and len(sleeps) == 3

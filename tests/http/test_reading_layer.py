@@ -224,6 +224,36 @@ def test_producers_ahead_of_the_reader_share_one_bounded_buffer() -> None:
     assert got == [i * 100 + n for i in range(3) for n in range(10)]
 
 
+def test_a_weighted_budget_counts_rows_not_pages() -> None:
+    """Given a weight, the shared budget counts rows: pages of 50 rows where 100 were asked (an API capping wide
+    pages) fill a budget of 600 rows with 12 pages, not 6; the blocked producers each hold one more."""
+    release = threading.Event()
+    produced = [0, 0, 0]
+
+    def pages(index: int, count: int) -> Iterator[list[int]]:
+        if index == 0:
+            release.wait(5)
+        for n in range(count):
+            produced[index] += 1
+            yield [index * 100 + n] * 50
+
+    producers = [lambda i=i: pages(i, 20) for i in range(3)]
+    reader = ordered_parallel_chain(producers, workers=3, queue_size=1, buffer=600, weight=len, step=100)
+    got: list[list[int]] = []
+    first = threading.Thread(target=lambda: got.append(next(reader)))
+    first.start()
+    deadline = time.monotonic() + 5
+    while produced[1] + produced[2] < 14 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # would a producer go past the budget?
+    assert produced[1] + produced[2] == 14 and produced[0] == 0
+    release.set()
+    first.join(5)
+    got.extend(reader)
+    assert [page[0] for page in got] == [i * 100 + n for i in range(3) for n in range(20)]
+    assert all(len(page) == 50 for page in got)
+
+
 _RUN: contextvars.ContextVar[str] = contextvars.ContextVar("reading_layer_test_run", default="none")
 
 

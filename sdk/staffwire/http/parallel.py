@@ -16,7 +16,9 @@ them, and memory stays bounded only if a producer far ahead of the reader waits.
 * each producer holds at most ``queue_size`` items and waits when it has them, so at most ``ahead * queue_size``
   items wait in memory; or, given a ``buffer``, the items waiting are bounded in total instead: producers share a
   budget of up to ``buffer`` items (it starts at ``workers`` and grows while the reader waits for data, see
-  ``_Buffer``) and wait when it is spent, and the producer being read may hold ``queue_size`` more.
+  ``_Buffer``) and wait when it is spent, and the producer being read may hold ``queue_size`` more. Given a
+  ``weight`` too, the budget counts what each item weighs (a page: its rows) rather than items, in steps of
+  ``step``: a page an API cut short (200 rows where 500 were asked) then takes only its share of the budget.
   With the shared budget a producer ahead of the reader keeps its thread busy (a latency-bound read of many small
   ranges keeps ``workers`` requests in flight) while at most ``buffer + queue_size`` items wait, whatever the
   number of items;
@@ -74,13 +76,24 @@ class _Buffer:
     The budget adapts between ``start`` and ``limit``: it grows by one each time the reader has to wait for the
     producer it reads while the budget is spent and the process has CPU to spare (producers ahead wait for room: a
     latency-bound read, where room means requests in flight), and shrinks by one after every ``_SHRINK_AFTER``
-    items the reader got without waiting or waited while the process kept a core busy (the reader or the CPU is
-    the bottleneck: more room would only hold more pages in memory and give the garbage collector more to scan)."""
+    items the reader got without waiting or waited, while the process kept a core busy (the reader or the CPU is
+    the bottleneck: more room would only hold more pages in memory and give the garbage collector more to scan).
+    With a ``weight``, ``count`` and the budget are in its units and move by ``step``."""
 
-    def __init__(self, limit: int | None, head_room: int, stop: threading.Event, start: int = 1) -> None:
+    def __init__(
+        self,
+        limit: int | None,
+        head_room: int,
+        stop: threading.Event,
+        start: int = 1,
+        step: int = 1,
+        weight: Callable[[Any], int] | None = None,
+    ) -> None:
         self.cond = threading.Condition()
-        self.most = max(1, limit) if limit is not None else None
-        self.least = min(self.most, max(1, start)) if self.most is not None else None
+        self.step = max(1, step)
+        self.weight = weight
+        self.most = max(self.step, limit) if limit is not None else None
+        self.least = min(self.most, max(self.step, start)) if self.most is not None else None
         self.limit = self.least
         self.head_room = max(1, head_room)
         self.count = 0
@@ -97,7 +110,7 @@ class _Buffer:
         if self._cpu_bound():
             self.fed_at_once()
         elif self.limit < self.most:
-            self.limit += 1
+            self.limit = min(self.most, self.limit + self.step)
             self.fed = 0
             self.cond.notify_all()
 
@@ -111,12 +124,22 @@ class _Buffer:
         return self._busy
 
     def fed_at_once(self) -> None:
-        """The reader got an item without waiting (called under ``cond``)."""
-        if self.limit is not None and self.least is not None and self.limit > self.least:
+        """The reader got an item without waiting (called under ``cond``). That shrinks the budget only while the
+        process keeps a core busy: on a latency-bound read the reader also finds items at once when it reaches a
+        producer that finished ahead of it, and shrinking then would stall the producers after it."""
+        if (
+            self.limit is not None
+            and self.least is not None
+            and self.limit > self.least
+            and self._cpu_bound()
+        ):
             self.fed += 1
             if self.fed >= _SHRINK_AFTER:
-                self.limit -= 1
+                self.limit = max(self.least, self.limit - self.step)
                 self.fed = 0
+
+    def size(self, item: Any) -> int:
+        return 1 if self.weight is None else self.weight(item)
 
     def read_next(self, channel: _Channel[Any]) -> None:
         with self.cond:
@@ -151,7 +174,7 @@ class _Channel(Generic[T]):
                 return False
             self.items.append(item)
             if not marker:
-                buffer.count += 1
+                buffer.count += buffer.size(item)
             buffer.cond.notify_all()
             return True
 
@@ -184,7 +207,7 @@ class _Channel(Generic[T]):
                     buffer.cond.wait()
                 item = self.items.popleft()
                 if item is not _DONE and not isinstance(item, _Failed):
-                    buffer.count -= 1
+                    buffer.count -= buffer.size(item)
                     buffer.cond.notify_all()
             if item is _DONE:
                 return
@@ -200,6 +223,8 @@ def ordered_parallel(
     queue_size: int = 2,
     ahead: int | None = None,
     buffer: int | None = None,
+    weight: Callable[[T], int] | None = None,
+    step: int = 1,
     thread_name: str = "staffwire-read",
 ) -> Generator[Iterator[T], None, None]:
     """For each producer, in order, an iterator over its items (see the module docstring). ``workers <= 1`` runs
@@ -210,7 +235,7 @@ def ordered_parallel(
         return
     stop = threading.Event()
     started = max(workers, ahead if ahead is not None else 2 * workers)
-    shared = _Buffer(buffer, queue_size, stop, start=workers)
+    shared = _Buffer(buffer, queue_size, stop, start=workers * step, step=step, weight=weight)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=thread_name)
     running: deque[_Channel[T]] = deque()
     remaining = iter(producers)
@@ -245,10 +270,19 @@ def ordered_parallel_chain(
     queue_size: int = 2,
     ahead: int | None = None,
     buffer: int | None = None,
+    weight: Callable[[T], int] | None = None,
+    step: int = 1,
     thread_name: str = "staffwire-read",
 ) -> Iterator[T]:
     """:func:`ordered_parallel` flattened: every item of every producer, in producer order."""
     for items in ordered_parallel(
-        producers, workers=workers, queue_size=queue_size, ahead=ahead, buffer=buffer, thread_name=thread_name
+        producers,
+        workers=workers,
+        queue_size=queue_size,
+        ahead=ahead,
+        buffer=buffer,
+        weight=weight,
+        step=step,
+        thread_name=thread_name,
     ):
         yield from items

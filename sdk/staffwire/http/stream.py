@@ -391,7 +391,9 @@ class HttpStream(Stream):
             workers=threads,
             queue_size=_QUEUED_PAGES,
             ahead=len(ranges),
-            buffer=partitioner.buffer_pages,
+            buffer=partitioner.buffer_pages * partitioner.page_size,
+            weight=_rows,
+            step=partitioner.page_size,
             thread_name=f"{self.get_name()}-ranges",
         )
 
@@ -442,6 +444,13 @@ class HttpStream(Stream):
         if not records:
             return None, total
         return get_path(records[0], self.keyset_key), total
+
+
+def _rows(item: Page | Estimate) -> int:
+    """What a page weighs in a cut read's shared budget: its rows. A range holds about ``range_pages`` pages of
+    ``page_size`` rows; an API that answers fewer rows than asked (Bullhorn: 200 for a wide field list) gives more,
+    smaller pages per range, and the budget, counted in rows, still holds the ranges ahead of the reader."""
+    return len(item[0]) if isinstance(item, tuple) else 0
 
 
 def _count(value: Any) -> int | None:
