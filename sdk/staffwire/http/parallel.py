@@ -78,7 +78,8 @@ class _Buffer:
     latency-bound read, where room means requests in flight), and shrinks by one after every ``_SHRINK_AFTER``
     items the reader got without waiting or waited, while the process kept a core busy (the reader or the CPU is
     the bottleneck: more room would only hold more pages in memory and give the garbage collector more to scan).
-    With a ``weight``, ``count`` and the budget are in its units and move by ``step``."""
+    With a ``weight``, ``count`` and the budget are in its units and move by ``step`` (or by the first item's
+    weight when that is smaller: see :meth:`learn`)."""
 
     def __init__(
         self,
@@ -95,6 +96,7 @@ class _Buffer:
         self.most = max(self.step, limit) if limit is not None else None
         self.least = min(self.most, max(self.step, start)) if self.most is not None else None
         self.limit = self.least
+        self.learned = weight is None
         self.head_room = max(1, head_room)
         self.count = 0
         self.fed = 0  # items the reader got without waiting since the budget last changed
@@ -141,6 +143,22 @@ class _Buffer:
     def size(self, item: Any) -> int:
         return 1 if self.weight is None else self.weight(item)
 
+    def learn(self, size: int) -> None:
+        """The first weighed item smaller than ``step`` becomes the step (called under ``cond``): pages as the API
+        answers them (200 rows where 500 were asked), so the budget starts at ``start / step`` such pages and
+        moves a page at a time; ``most`` stays, in rows."""
+        if self.learned or size <= 0 or self.most is None or self.least is None or self.limit is None:
+            return
+        self.learned = True
+        if size >= self.step:
+            return
+        pages = self.least // self.step
+        at_least = self.limit == self.least
+        self.step = size
+        self.least = min(self.most, max(size, pages * size))
+        if at_least:
+            self.limit = self.least
+
     def read_next(self, channel: _Channel[Any]) -> None:
         with self.cond:
             self.head = channel
@@ -174,7 +192,9 @@ class _Channel(Generic[T]):
                 return False
             self.items.append(item)
             if not marker:
-                buffer.count += buffer.size(item)
+                size = buffer.size(item)
+                buffer.learn(size)
+                buffer.count += size
             buffer.cond.notify_all()
             return True
 
