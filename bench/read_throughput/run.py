@@ -9,7 +9,10 @@ process, which counts the RECORD lines. Per run: wall time, records/s, CPU time 
 * Staffwire's peak RSS reading ``--large`` (1M) records within 1.2x of reading ``--small`` (100k).
 
 Wall times on a shared machine are noisy: each reader runs ``--repeat`` times (interleaved) and the fastest run
-counts. Usage: ``.venv/bin/python -m bench.read_throughput [--records N] [--repeat 3] [--no-cdk] [--no-rss]``.
+counts. The readers share a bytecode cache (``PYTHONPYCACHEPREFIX`` in a temporary folder, filled by one warm-up run
+each), as installed packages have ``.pyc`` files; ``--cold`` keeps this machine's ``PYTHONDONTWRITEBYTECODE=1``, so
+every run compiles its imports from source (airbyte-cdk's start-up then costs ~0.5 s more).
+Usage: ``.venv/bin/python -m bench.read_throughput [--records N] [--repeat 3] [--no-cdk] [--no-rss] [--cold]``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDLE = b'"type":"RECORD"'
+CHILD_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # main() adds the bytecode cache
 
 
 @dataclass
@@ -51,7 +55,7 @@ def measure(name: str, argv: list[str], *, assume: int | None = None) -> Result:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=CHILD_ENV,
     )
     assert child.stdout is not None
     count, tail = 0, b""
@@ -131,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per reader, best kept (default 3)")
     parser.add_argument("--no-cdk", action="store_true", help="skip the airbyte-cdk reader")
     parser.add_argument("--no-rss", action="store_true", help="skip the 100k / 1M memory runs")
+    parser.add_argument(
+        "--cold", action="store_true", help="no bytecode cache: every run compiles its imports"
+    )
     args = parser.parse_args(argv)
 
     server = subprocess.Popen(
@@ -147,9 +154,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            print(f"page server {url}, {args.page_size} records per page, python {sys.version.split()[0]}\n")
+            if not args.cold:
+                CHILD_ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+                CHILD_ENV["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+            cache = "cold (no bytecode cache)" if args.cold else "bytecode cached"
+            print(
+                f"page server {url}, {args.page_size} records per page, python {sys.version.split()[0]}, {cache}\n"
+            )
             cmds = readers(url, args.records, args.page_size, folder)
             names = [n for n in cmds if not (args.no_cdk and n == "airbyte-cdk")]
+            if not args.cold:  # one warm-up run each fills the cache
+                for name in names:
+                    measure(name, readers(url, 1000, args.page_size, folder)[name])
             runs: dict[str, list[Result]] = {name: [] for name in names}
             for _round in range(args.repeat):  # interleaved, so a burst of load elsewhere hits every reader
                 for name in names:

@@ -153,6 +153,19 @@ class ToolkitSandbox(Sandbox):
             400, {"errorMessage": f"invalid key {request.arg('api_key')} for {request.header('x-api-key')}"}
         )
 
+    # ----- what the client sends: headers, cookies, redirects
+    @route("GET", "/echo-headers")
+    def echo_headers(self, request: Request) -> Response:
+        return json_response(dict(request.headers))
+
+    @route("GET", "/cookie/give")
+    def give_cookie(self, request: Request) -> Response:
+        return json_response({"given": True}, headers={"Set-Cookie": "sid=cookie-7; Path=/"})
+
+    @route("GET", "/moved")
+    def moved(self, request: Request) -> Response:
+        return Response(status=302, body=b"", headers={"Location": "/items?offset=2&limit=1"})
+
     @route("GET", "/status/{code}")
     def status(self, request: Request) -> Response:
         code = int(request.params["code"])

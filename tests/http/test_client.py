@@ -5,6 +5,9 @@ from __future__ import annotations
 import socket
 
 import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from staffwire.errors import ConfigError, InternalError, TransientError
 from staffwire.http import (
     AuthenticationError,
@@ -372,3 +375,48 @@ def test_a_body_cut_off_every_time_is_a_dropped_connection(sleeps) -> None:
         "dropped (ChunkedEncodingError). Check the API URL and the network, or try again later."
     )
     assert len(seen) == 4 and len(sleeps) == 3
+
+
+# ------------------------------------------------------------------------ what is sent, as requests would send it
+_texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)
+_values = st.one_of(
+    st.none(), _texts, st.integers(), st.binary(max_size=4), st.lists(st.one_of(st.none(), _texts), max_size=3)
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(_texts, _values, max_size=4))
+def test_the_query_string_is_the_one_requests_builds(client: HttpClient, params: dict[str, object]) -> None:
+    # the client encodes params itself (requests 2.34's own encoding tests a runtime Protocol per request); the
+    # URL must be byte for byte the one requests.Request(...).prepare() gives: repeats, None left out, UTF-8
+    response = client.request("GET", "/echo-headers", params=params)
+    expected = requests.Request("GET", f"{client.base_url}/echo-headers", params=params).prepare().url
+    assert response.request.url == expected
+
+
+def test_session_headers_go_under_the_requests_own_and_none_drops_one(client: HttpClient) -> None:
+    client.session.headers["X-Team"] = "staffing"
+    body = client.request("GET", "/echo-headers", headers={"Accept": None, "X-Team": "ops"}).json()
+    assert body["x-team"] == "ops"
+    assert "accept" not in body
+    assert body["user-agent"].startswith("staffwire/")
+    body = client.request("GET", "/echo-headers").json()
+    assert (body["x-team"], body["accept"]) == ("staffing", "application/json")
+
+
+def test_a_cookie_the_api_sets_is_sent_back_on_later_requests(client: HttpClient) -> None:
+    assert "cookie" not in client.request("GET", "/echo-headers").json()
+    client.request("GET", "/cookie/give")
+    assert client.session.cookies.get("sid") == "cookie-7"
+    assert client.request("GET", "/echo-headers").json()["cookie"] == "sid=cookie-7"
+
+
+def test_a_redirect_is_followed_and_kept_in_the_history(client: HttpClient, sandbox) -> None:
+    response = client.request("GET", "/moved")
+    assert response.json()["data"] == [{"id": 2, "name": "item 2", "updated": 1_700_000_002_000}]
+    assert [r.status_code for r in response.history] == [302]
+    assert response.url == f"{sandbox.url}/items?offset=2&limit=1"
+    assert [(e.method, e.path) for e in sandbox.log if e.path in ("/moved", "/items")] == [
+        ("GET", "/moved"),
+        ("GET", "/items"),
+    ]
