@@ -380,7 +380,11 @@ def test_a_body_cut_off_every_time_is_a_dropped_connection(sleeps) -> None:
 # ------------------------------------------------------------------------ what is sent, as requests would send it
 _texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)
 _values = st.one_of(
-    st.none(), _texts, st.integers(), st.binary(max_size=4), st.lists(st.one_of(st.none(), _texts), max_size=3)
+    st.none(),
+    _texts,
+    st.integers(),
+    st.binary(max_size=4),
+    st.lists(st.one_of(st.none(), _texts), max_size=3),
 )
 
 
