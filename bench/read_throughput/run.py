@@ -1,4 +1,5 @@
-"""One command, one page server, three readers: the floor, an airbyte-cdk source, a Staffwire source.
+"""One command, one page server, four readers: the floor (and the same loop on urllib3), an airbyte-cdk source, a
+Staffwire source.
 
 Each reader runs as its own process reading the same loopback pages; its stdout (Airbyte messages) is read by this
 process, which counts the RECORD lines. Per run: wall time, records/s, CPU time and peak RSS of the reader
@@ -110,8 +111,10 @@ def readers(url: str, total: int, size: int, folder: Path) -> dict[str, list[str
     cfg = write_json(folder, f"config-{total}.json", {"url": base, "page_size": size})
     cat = write_json(folder, "catalog.json", catalog())
     read = ["read", "--config", cfg, "--catalog", cat]
+    floor = [py, "-m", "bench.read_throughput.floor", f"{base}/candidates", str(total), str(size)]
     return {
-        "floor": [py, "-m", "bench.read_throughput.floor", f"{base}/candidates", str(total), str(size)],
+        "floor": floor,
+        "floor, urllib3": [*floor, "urllib3"],
         "airbyte-cdk": [py, "-m", "bench.read_throughput.cdk_source", *read],
         "staffwire": [py, "-m", "bench.read_throughput.staffwire_source", *read],
     }
@@ -190,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"staffwire / airbyte-cdk records/s: {speedup:.2f}x  (CPU {cdk.cpu / sw.cpu:.2f}x less)"
                 )
                 checks.append(("staffwire >= 4x airbyte-cdk records/s", speedup >= 4.0))
+                for name in ("floor", "floor, urllib3"):  # what the 4x asks of any reader on this machine
+                    print(f"{name + ' / airbyte-cdk records/s:':<35}{results[name].rate / cdk.rate:.2f}x")
             slowdown = sw.wall / floor.wall
             print(f"staffwire time / floor time:       {slowdown:.2f}x  (CPU {sw.cpu / floor.cpu:.2f}x)")
             checks.append(("staffwire within 1.5x of the floor's time", slowdown <= 1.5))
