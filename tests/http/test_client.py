@@ -424,3 +424,13 @@ def test_a_redirect_is_followed_and_kept_in_the_history(client: HttpClient, sand
         ("GET", "/moved"),
         ("GET", "/items"),
     ]
+
+
+def test_on_response_sees_every_answer_a_retried_429_and_503_included(client, sandbox, sleeps) -> None:
+    seen: list[tuple[int, str | None]] = []
+    client.on_response = lambda r: seen.append((r.status_code, r.headers.get("Retry-After")))
+    sandbox.faults.rate_limit("/items", times=1, retry_after="3")
+    sandbox.faults.server_error("/items", status=503, times=1)
+    assert client.get_json("/items", params={"limit": 1})["data"] == [sandbox.items[0]]
+    assert seen == [(429, "3"), (503, None), (200, None)]
+    assert [r.status for r in sandbox.log] == [429, 503, 200]

@@ -2,10 +2,12 @@
 
 Greenhouse's refusals become messages a person can act on: a 403 names the scope the credential lacks, a 401
 that survives a fresh token says the credential was revoked, a 422 lists Greenhouse's validation messages.
+Both are the SDK client's vendor hooks: :meth:`GreenhouseApi.classify` is its ``classify_error``.
 Rate limits: every answer carries ``X-RateLimit-Limit`` / ``X-RateLimit-Remaining`` per 10-second window, and a
 429 also ``X-RateLimit-Reset`` and ``Retry-After``. The SDK's client retries a 429 after its ``Retry-After``;
-:class:`HeaderPacer` holds every other request of the run until ``X-RateLimit-Reset`` too, so parallel requests do
-not spend the next window's budget on more 429s.
+:class:`HeaderPacer` sees every answer (the client's ``on_response``, the 429s it retries included) and holds every
+other request of the run until ``X-RateLimit-Reset`` too, so parallel requests do not spend the next window's
+budget on more 429s.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 import requests
 from staffwire.errors import ConfigError, InternalError, StaffwireError
-from staffwire.http import HttpClient, RateLimiter, RetryPolicy
+from staffwire.http import BadResponseError, HttpClient, RateLimiter, RetryPolicy
 from staffwire.http.errors import describe_request
 from staffwire.secrets import SecretMasker
 
@@ -101,6 +103,8 @@ class GreenhouseApi:
             masker=masker,
             retry=retry,
             rate_limiter=self.pacer,
+            classify_error=self.classify,
+            on_response=self.pacer.observe,  # every answer: a 429 the client retries still tells the reset
         )
 
     def close(self) -> None:
@@ -116,18 +120,23 @@ class GreenhouseApi:
         json: Any = None,
         stream: str | None = None,
     ) -> tuple[requests.Response, Any]:
-        """Send one request; answer (response, body). 401/403 become config errors naming the fix; 404/422
-        become :class:`GreenhouseRefusal` with Greenhouse's messages."""
-        response, body = self.client.fetch_json(
-            method, path, params=params, json=json, stream=stream, ok_statuses=(401, 403, 404, 409, 422)
-        )
-        self.pacer.observe(response)
-        if response.status_code >= 400:
-            raise self.error(response, body, method, stream)
-        return response, body
+        """Send one request; answer (response, body). Refusals are raised by the client (:meth:`classify`)."""
+        return self.client.fetch_json(method, path, params=params, json=json, stream=stream)
 
     def get(self, path: str, **params: Any) -> Any:
         return self.call("GET", path, params=params)[1]
+
+    def classify(self, response: requests.Response, stream: str | None) -> Exception | None:
+        """The client's ``classify_error``: 401/403 become config errors naming the fix, 404/409/422 a
+        :class:`GreenhouseRefusal` with Greenhouse's messages (an error of the stream when a stream read it);
+        None leaves any other status (429 and 5xx after retries) to the SDK's typed error."""
+        if response.status_code not in (401, 403, 404, 409, 422):
+            return None
+        try:
+            body = self.client.decode(response, stream=stream)
+        except BadResponseError as exc:  # not JSON (an HTML error page): the SDK's own error for that
+            return exc
+        return self.error(response, body, response.request.method or "GET", stream)
 
     def error(
         self, response: requests.Response, body: Any, method: str, stream: str | None

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import requests
 from staffwire.http import HttpStream
 from staffwire.mapping.rules import RuleChecker
-from staffwire.paginate import LinkHeaderPaginator, PageRequest, Paginator
+from staffwire.paginate import LinkHeaderPaginator, Paginator
 from staffwire.standard import standard_stream_schema
 from staffwire.state import Checkpoint
 from staffwire.streams import Stream, SyncMode
@@ -103,12 +103,6 @@ class HarvestStream(HttpStream):
 
     def paginator(self) -> Paginator:
         return LinkHeaderPaginator()
-
-    def fetch(self, request: PageRequest) -> tuple[requests.Response, list[dict[str, Any]], Any]:
-        response, body = self.api.call(
-            request.method, request.path, params=request.params, stream=self.get_name()
-        )
-        return response, self.parse_page(body, response), body
 
     def parse_page(self, body: Any, response: requests.Response) -> list[dict[str, Any]]:
         rows = body if isinstance(body, list) else []

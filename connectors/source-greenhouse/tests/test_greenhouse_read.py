@@ -8,9 +8,12 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from source_greenhouse.api import GreenhouseApi
+from source_greenhouse.config import GreenhouseConfig
 from source_greenhouse.sandbox import GreenhouseSandbox
 from source_greenhouse.standard import DEFAULT_STATUS_MAPS
 from source_greenhouse.testing import last_states, make_config, read, run
+from staffwire.http import RetryPolicy
 
 NULLED = "NULLED"
 
@@ -94,6 +97,25 @@ def test_over_the_limit_the_connector_waits_for_the_reset_and_goes_on() -> None:
     assert [c.status for c in calls] == [200, 200, 429, 200]
     assert list(calls[3].query) == ["cursor"]  # the refused page is asked again, the same way
     assert elapsed >= 0.9  # its Retry-After (at least 1 s) was honoured
+
+
+def test_a_429_the_client_retries_holds_the_retry_until_greenhouses_reset() -> None:
+    # the pacer sees every answer (the client's on_response hook), so the 429 the client retries still tells it
+    # X-RateLimit-Reset: with the client's own Retry-After wait recorded instead of slept, only the pacer's wait
+    # keeps the retry from spending another request inside the same window
+    with GreenhouseSandbox(candidates=6, rate_limit=2, window=1.0) as sandbox:
+        config = GreenhouseConfig.model_validate(make_config(sandbox))
+        retry_waits: list[float] = []
+        api = GreenhouseApi(config, retry=RetryPolicy(sleep=retry_waits.append))
+        try:
+            pages = [api.get("/candidates", per_page=1) for _ in range(3)]
+        finally:
+            api.close()
+        calls = sandbox.requests_to(r"^/v3/candidates$")
+    assert [c.status for c in calls] == [200, 200, 429, 200]
+    assert [[row["id"] for row in page] for page in pages] == [[sandbox.ids("candidates")[0]]] * 3
+    assert len(retry_waits) == 1
+    assert api.pacer.waited > 0
 
 
 def test_standard_candidates_are_normalised_and_say_which_values_were_nulled(

@@ -6,7 +6,7 @@ Public surface (checked by a test): everything in ``__all__``. Implementation li
 
 from __future__ import annotations
 
-from staffwire.http.client import IDEMPOTENT_METHODS, ErrorClassifier, HttpClient, PageFetch
+from staffwire.http.client import IDEMPOTENT_METHODS, ErrorClassifier, HttpClient, PageFetch, ResponseObserver
 from staffwire.http.errors import (
     AuthenticationError,
     BadResponseError,
@@ -55,6 +55,7 @@ __all__ = [
     "RateLimitedError",
     "RateLimiter",
     "RequestTooLargeError",
+    "ResponseObserver",
     "RetryPolicy",
     "ServerError",
     "TimeoutError_",

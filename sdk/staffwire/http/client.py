@@ -16,7 +16,9 @@ processed), honouring ``Retry-After`` and calling ``on_rate_limited(wait_seconds
 cut-off or HTML 2xx body of an idempotent request is one more attempt of the same budget (one retry loop).
 
 Vendor hooks: ``classify_error(response, stream)`` returns the API's own exception for a failed answer (status >= 400
-not in ``ok_statuses``), or None for the generic typed error. The authenticator is used only through the contract of
+not in ``ok_statuses``), or None for the generic typed error. ``on_response(response)`` sees every answer as it arrives, each
+attempt and the authenticator's own requests included (rate-limit headers a limiter paces by: a 429 that is
+retried still tells when the window resets). The authenticator is used only through the contract of
 :mod:`staffwire.authflow`. :meth:`HttpClient.page_loop` is the SDK's one paging loop.
 """
 
@@ -64,12 +66,14 @@ from staffwire.urls import is_loopback_host
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-__all__ = ["IDEMPOTENT_METHODS", "ErrorClassifier", "HttpClient", "PageFetch"]
+__all__ = ["IDEMPOTENT_METHODS", "ErrorClassifier", "HttpClient", "PageFetch", "ResponseObserver"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
 #: ``classify_error(response, stream)``: a vendor's own exception for a failed answer, or None for the generic one
 ErrorClassifier = Callable[[requests.Response, "str | None"], "Exception | None"]
+#: ``on_response(response)``: sees every answer, each attempt (a retried 429 or 503 too), before the client acts on it
+ResponseObserver = Callable[[requests.Response], None]
 #: fetches one page of a paging loop: request -> (response, records, body)
 PageFetch = Callable[[PageRequest], tuple[requests.Response, list[Any], Any]]
 _UNPARSED = object()
@@ -112,9 +116,11 @@ class HttpClient:
         status_kinds: Mapping[int, type[HttpError]] | None = None,
         session: requests.Session | None = None,
         classify_error: ErrorClassifier | None = None,
+        on_response: ResponseObserver | None = None,
     ) -> None:
         self.system = system
         self.classify_error = classify_error
+        self.on_response = on_response
         self.masker = masker if masker is not None else SecretMasker()
         self.auth = auth
         if auth is not None and not isinstance(auth, Authenticator):
@@ -291,6 +297,8 @@ class HttpClient:
                     policy.sleep(wait)
                     continue
                 raise self._error_for_exception(exc, prepared, stream, attempt) from None
+            if self.on_response is not None:
+                self.on_response(response)
             status = response.status_code
             if status == 429 and attempt < policy.rate_limit_attempts:
                 wait = policy.retry_after(response.headers.get("Retry-After"), attempt)
