@@ -196,7 +196,7 @@ class HttpClient:
             headers=merged,
             data=data,
             params=_query(params),
-            cookies=session.cookies if len(session.cookies) else None,
+            cookies=session.cookies.copy() if len(session.cookies) else None,  # a copy, as requests makes
             auth=_no_netrc,
             hooks=session.hooks,
         )
