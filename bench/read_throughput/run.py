@@ -190,13 +190,13 @@ def main(argv: list[str] | None = None) -> int:
                 cdk = results["airbyte-cdk"]
                 speedup = sw.rate / cdk.rate if cdk.rate else float("inf")
                 print(
-                    f"staffwire / airbyte-cdk records/s: {speedup:.2f}x  (CPU {cdk.cpu / sw.cpu:.2f}x less)"
+                    f"{'staffwire / airbyte-cdk records/s:':<41}{speedup:.2f}x  (CPU {cdk.cpu / sw.cpu:.2f}x less)"
                 )
                 checks.append(("staffwire >= 4x airbyte-cdk records/s", speedup >= 4.0))
                 for name in ("floor", "floor, urllib3"):  # what the 4x asks of any reader on this machine
-                    print(f"{name + ' / airbyte-cdk records/s:':<35}{results[name].rate / cdk.rate:.2f}x")
+                    print(f"{name + ' / airbyte-cdk records/s:':<41}{results[name].rate / cdk.rate:.2f}x")
             slowdown = sw.wall / floor.wall
-            print(f"staffwire time / floor time:       {slowdown:.2f}x  (CPU {sw.cpu / floor.cpu:.2f}x)")
+            print(f"{'staffwire time / floor time:':<41}{slowdown:.2f}x  (CPU {sw.cpu / floor.cpu:.2f}x)")
             checks.append(("staffwire within 1.5x of the floor's time", slowdown <= 1.5))
             checks.append(("the sandbox serves over 50k records/s", served.rate > 50_000))
             counts = {r.records for r in results.values()}
