@@ -136,12 +136,10 @@ class GreenhouseApi:
             body = self.client.decode(response, stream=stream)
         except BadResponseError as exc:  # not JSON (an HTML error page): the SDK's own error for that
             return exc
-        return self.error(response, body, response.request.method or "GET", stream)
+        return self.error(response, body, stream)
 
-    def error(
-        self, response: requests.Response, body: Any, method: str, stream: str | None
-    ) -> StaffwireError:
-        request = describe_request(method, response.url or "")
+    def error(self, response: requests.Response, body: Any, stream: str | None) -> StaffwireError:
+        request = describe_request(response.request.method or "GET", response.url or "")
         where = f"Stream {stream}: " if stream else ""
         status = response.status_code
         message = str(body.get("message") or "") if isinstance(body, dict) else ""

@@ -16,9 +16,9 @@ processed), honouring ``Retry-After`` and calling ``on_rate_limited(wait_seconds
 cut-off or HTML 2xx body of an idempotent request is one more attempt of the same budget (one retry loop).
 
 Vendor hooks: ``classify_error(response, stream)`` returns the API's own exception for a failed answer (status >= 400
-not in ``ok_statuses``), or None for the generic typed error. ``on_response(response)`` sees every answer as it arrives, each
-attempt and the authenticator's own requests included (rate-limit headers a limiter paces by: a 429 that is
-retried still tells when the window resets). The authenticator is used only through the contract of
+not in ``ok_statuses``), or None for the generic typed error. ``on_response(response)`` sees every answer as it
+arrives, each attempt and the authenticator's own requests included (rate-limit headers a limiter paces by: a 429
+that is retried still tells when the window resets). The authenticator is used only through the contract of
 :mod:`staffwire.authflow`. :meth:`HttpClient.page_loop` is the SDK's one paging loop.
 """
 
